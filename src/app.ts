@@ -1,0 +1,46 @@
+/**
+ * Builds the Hono app: the order of middleware is the order of defence, from request id and
+ * logging (so every answer is traced) to the body rules just before a route runs.
+ */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./http/app-env";
+import { onError, onNotFound } from "./http/error-handler";
+import { accessLog } from "./http/middleware/access-log";
+import { bodyPolicy } from "./http/middleware/body-policy";
+import { configGuard } from "./http/middleware/config-guard";
+import { corsPolicy } from "./http/middleware/cors";
+import { routeGuard } from "./http/middleware/route-guard";
+import { securityHeaders } from "./http/middleware/security-headers";
+import { buildRouteTable } from "./http/route-table";
+import { healthRoutes } from "./http/routes/health";
+
+/** Every route module, mounted at the root: LightRAG's paths have no common prefix. */
+function buildRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.route("/", healthRoutes);
+  return routes;
+}
+
+/**
+ * Creates the application; `src/index.ts` exports its `fetch`.
+ *
+ * @example
+ * const app = createApp();
+ * const response = await app.request("/health/live", {}, env);
+ */
+export function createApp(): Hono<AppEnv> {
+  const routes = buildRoutes();
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-ID" }));
+  app.use(accessLog);
+  app.use(securityHeaders);
+  app.use(corsPolicy);
+  app.use(configGuard);
+  app.use(routeGuard(buildRouteTable(routes.routes)));
+  app.use(bodyPolicy);
+  app.route("/", routes);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

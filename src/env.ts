@@ -1,0 +1,19 @@
+/** The Worker's bindings, as wrangler.toml declares them. Plain-text vars are read by `config.ts`. */
+import type { WorkspaceCoordinator } from "./pipeline/coordinator";
+
+export interface Bindings {
+  DB: D1Database;
+  COORDINATOR: DurableObjectNamespace<WorkspaceCoordinator>;
+  INGEST_QUEUE: Queue<unknown>;
+  CACHE: KVNamespace;
+  BACKUPS: R2Bucket;
+  ANALYTICS: AnalyticsEngineDataset;
+  AI: Ai;
+  VECTORIZE_ENTITIES: VectorizeIndex;
+  VECTORIZE_RELATIONS: VectorizeIndex;
+  VECTORIZE_CHUNKS: VectorizeIndex;
+  ASSETS: Fetcher;
+}
+
+/** Bindings plus every `[vars]` entry and secret, which arrive as strings. */
+export type Env = Bindings & Record<string, unknown>;

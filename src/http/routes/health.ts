@@ -1,0 +1,123 @@
+/**
+ * Health probes: `/health/live` (no I/O), `/health/ready` (config, D1, Durable Object) and the
+ * deep `/health`, which also carries LightRAG's `/health` fields for its clients.
+ */
+import { Hono } from "hono";
+import { type Config, loadConfig } from "../../config";
+import { type CheckResult, isHealthy, runChecks } from "../../observability/health";
+import type { PipelineState } from "../../pipeline/coordinator";
+import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
+
+const WORKSPACE_HEADER = "LIGHTRAG-WORKSPACE";
+const WORKSPACE_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
+
+export const healthRoutes = new Hono<AppEnv>();
+
+healthRoutes.get("/health/live", (c) => c.json({ status: "ok", version: SERVICE_VERSION }));
+
+healthRoutes.get("/health/ready", async (c) => {
+  const { config, problems } = loadConfig(c.env);
+  const workspace = config?.WORKSPACE ?? "default";
+  const checks = await runChecks([configCheck(problems), d1Check(c.env), coordinatorCheck(c.env, workspace)]);
+  const ready = isHealthy(checks);
+  return c.json(
+    { status: ready ? "ready" : "not_ready", checks: checks.map(withoutDetail) },
+    ready ? 200 : 503,
+  );
+});
+
+healthRoutes.get("/health", async (c) => {
+  const { config, problems } = loadConfig(c.env);
+  const workspace = workspaceFrom(c.req.header(WORKSPACE_HEADER), config);
+  const coordinator = coordinatorCheck(c.env, workspace);
+  const checks = await runChecks([
+    configCheck(problems),
+    d1Check(c.env),
+    coordinator,
+    ...dependencyChecks(c.env, config),
+  ]);
+  const healthy = isHealthy(checks);
+  const pipeline = (checks.find((check) => check.name === coordinator.name)?.detail as PipelineState) ?? {
+    busy: false,
+    active: false,
+  };
+  const body = {
+    status: healthy ? "healthy" : "unhealthy",
+    auth_mode: config?.AUTH_ENABLED === false ? "disabled" : "enabled",
+    core_version: LIGHTRAG_CORE_VERSION,
+    api_version: LIGHTRAG_API_VERSION,
+    webui_available: await webuiAvailable(c.env.ASSETS),
+    webui_title: config?.WEBUI_TITLE ?? "lightrag-edge",
+    webui_description: config?.WEBUI_DESCRIPTION ?? "",
+    pipeline_busy: pipeline.busy,
+    pipeline_active: pipeline.active,
+    version: SERVICE_VERSION,
+    environment: config?.NODE_ENV ?? "unknown",
+    workspace,
+    dependencies: checks.map(withoutDetail),
+    // Details of the deployment are for open (auth-disabled) mode; the auth issue adds authenticated callers.
+    ...(config && !config.AUTH_ENABLED
+      ? { flags: flagsOf(config), configuration: configurationOf(config) }
+      : {}),
+  };
+  return c.json(body, healthy ? 200 : 503);
+});
+
+function workspaceFrom(header: string | undefined, config: Config | null): string {
+  if (header === undefined || header.trim() === "") return config?.WORKSPACE ?? "default";
+  const name = header.trim();
+  if (!WORKSPACE_PATTERN.test(name)) {
+    throw new AppError(400, "bad_request", `${WORKSPACE_HEADER} must be 1-64 letters, digits or underscores`);
+  }
+  return name;
+}
+
+function withoutDetail({ detail: _detail, ...rest }: CheckResult): Omit<CheckResult, "detail"> {
+  return rest;
+}
+
+async function webuiAvailable(assets: Fetcher | undefined): Promise<boolean> {
+  if (!assets) return false;
+  try {
+    const response = await assets.fetch("http://assets.local/index.html", { method: "HEAD" });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function flagsOf(config: Config) {
+  return {
+    auth_enabled: config.AUTH_ENABLED,
+    rate_limit_enabled: config.RATE_LIMIT_ENABLED,
+    audit_logging_enabled: config.AUDIT_LOGGING_ENABLED,
+    read_only_mode: config.READ_ONLY_MODE,
+    disable_document_upload: config.DISABLE_DOCUMENT_UPLOAD,
+    enable_queries: config.ENABLE_QUERIES,
+    enable_document_processing: config.ENABLE_DOCUMENT_PROCESSING,
+    enhanced_processing: config.ENHANCED_PROCESSING,
+    mcp_server_enabled: config.MCP_SERVER_ENABLED,
+  };
+}
+
+/** The subset of LightRAG's `configuration` block that has a meaning here. */
+function configurationOf(config: Config) {
+  return {
+    llm_binding: config.LLM_BINDING,
+    llm_binding_host: config.LLM_BINDING_HOST ?? null,
+    llm_model: config.LLM_MODEL,
+    embedding_binding: config.EMBEDDING_BINDING,
+    embedding_binding_host: config.EMBEDDING_BINDING_HOST ?? null,
+    embedding_model: config.EMBEDDING_MODEL,
+    kv_storage: config.STORAGE_BACKEND === "d1" ? "D1KVStorage" : "PGKVStorage",
+    doc_status_storage: config.STORAGE_BACKEND === "d1" ? "D1DocStatusStorage" : "PGDocStatusStorage",
+    graph_storage: config.STORAGE_BACKEND === "d1" ? "D1GraphStorage" : "PGGraphStorage",
+    vector_storage: config.VECTOR_BACKEND,
+    workspace: config.WORKSPACE,
+    max_parallel_insert: config.MAX_PARALLEL_INSERT,
+    max_async: config.LLM_MAX_ASYNC,
+  };
+}

@@ -1,0 +1,15 @@
+/** Worker entry: HTTP, queue and cron handlers, and the Durable Object classes. */
+import { createApp } from "./app";
+import type { Env } from "./env";
+import { handleQueue } from "./pipeline/queue";
+import { handleScheduled } from "./pipeline/scheduled";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+  scheduled: handleScheduled,
+} satisfies ExportedHandler<Env>;
+
+export { WorkspaceCoordinator } from "./pipeline/coordinator";
