@@ -1,4 +1,5 @@
 /** Hono type parameters shared by every middleware and route module. */
+import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { Env } from "../env";
 import type { Logger } from "../observability/logger";
@@ -8,6 +9,10 @@ export interface AppVariables {
   logger: Logger;
   /** Set by `configGuard`; routes behind the guard can rely on it being valid. */
   config: Config;
+  /** Set by the auth middleware when the caller is identified (always, in open mode). */
+  principal?: Principal;
+  /** Client address as trusted by the deployment (CF-Connecting-IP, or X-Forwarded-For behind TRUSTED_PROXY). */
+  clientIp?: string;
 }
 
 export interface AppEnv {

@@ -1,0 +1,62 @@
+/**
+ * The provider ports the engine talks to. `src/rag/` imports only these types; concrete
+ * clients (openai, azure_openai, anthropic, workers-ai, ollama, local) live beside this file.
+ */
+
+/** Which part of the pipeline is calling: selects per-role settings, priority and accounting. */
+export type LlmRole = "extract" | "keyword" | "query" | "summary";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface LlmRequest {
+  role: LlmRole;
+  /** System prompt, kept apart because Anthropic takes it outside `messages`. */
+  system?: string;
+  /** Conversation so far, ending with the user's prompt. */
+  messages: ChatMessage[];
+  /** Ask the model for a JSON object (keywords). */
+  json?: boolean;
+  temperature?: number;
+  maxTokens?: number;
+  /** Workspace the call is made for, for token accounting. */
+  workspace: string;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LlmResponse {
+  text: string;
+  usage: TokenUsage;
+  /** Provider and model that actually answered (after failover). */
+  provider: string;
+  model: string;
+  /** True when served from the LLM cache. */
+  cached: boolean;
+}
+
+/** A chat-completion client; implementations handle retries, failover, caching and accounting. */
+export interface LlmClient {
+  complete(request: LlmRequest): Promise<LlmResponse>;
+  /** Streams text deltas; the final usage is reported through accounting, not the stream. */
+  stream(request: LlmRequest): AsyncIterable<string>;
+}
+
+export interface EmbeddingRequest {
+  texts: string[];
+  workspace: string;
+  signal?: AbortSignal;
+}
+
+/** Turns texts into vectors of a fixed dimension (one vector per text, same order). */
+export interface EmbeddingClient {
+  readonly model: string;
+  readonly dimension: number;
+  embed(request: EmbeddingRequest): Promise<Float32Array[]>;
+}
