@@ -8,11 +8,8 @@ import { type CheckResult, isHealthy, runChecks } from "../../observability/heal
 import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
-import { AppError } from "../errors";
+import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../workspace";
 import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
-
-const WORKSPACE_HEADER = "LIGHTRAG-WORKSPACE";
-const WORKSPACE_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
 
 export const healthRoutes = new Hono<AppEnv>();
 
@@ -67,12 +64,7 @@ healthRoutes.get("/health", async (c) => {
 });
 
 function workspaceFrom(header: string | undefined, config: Config | null): string {
-  if (header === undefined || header.trim() === "") return config?.WORKSPACE ?? "default";
-  const name = header.trim();
-  if (!WORKSPACE_PATTERN.test(name)) {
-    throw new AppError(400, "bad_request", `${WORKSPACE_HEADER} must be 1-64 letters, digits or underscores`);
-  }
-  return name;
+  return parseWorkspaceHeader(header) ?? config?.WORKSPACE ?? "default";
 }
 
 function withoutDetail({ detail: _detail, ...rest }: CheckResult): Omit<CheckResult, "detail"> {
