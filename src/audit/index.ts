@@ -1,0 +1,112 @@
+/**
+ * Audit trail entry points. Every event becomes one JSON line on stdout at level SECURITY
+ * (Workers Logs and Logpush deliver it; LOG_LEVEL never drops it) and, when
+ * AUDIT_LOGGING_ENABLED, a row in the append-only audit table. Neither blocks nor fails the caller.
+ */
+import type { Context } from "hono";
+import { loadConfig } from "../config";
+import { WORKSPACE_PATTERN } from "../config/server";
+import type { Env } from "../env";
+import type { AppEnv } from "../http/app-env";
+import { WORKSPACE_HEADER } from "../http/workspace";
+import { createLogger, type Logger } from "../observability/logger";
+import { type AuditContext, type AuditEventInput, type AuditRecord, buildAuditRecord } from "./record";
+import { auditTableSink } from "./sinks";
+
+export type { AuditEventInput, AuditEventType, AuditOutcome, AuditRecord } from "./record";
+
+/** Message of every audit line, so `jq 'select(.message == "audit")'` finds them all. */
+export const AUDIT_MESSAGE = "audit";
+
+/**
+ * Records an event for an HTTP request: fills timestamp, ip, user agent, session, request id and
+ * workspace; never blocks or throws (the table write runs in `waitUntil`).
+ *
+ * @example
+ * audit(c, { event_type: "authentication", event_action: "login_failure", outcome: "failure", user_id: null,
+ *   additional_data: { login_method: "password" } });
+ */
+export function audit(c: Context<AppEnv>, event: AuditEventInput): void {
+  try {
+    const principal = c.get("principal");
+    const context: AuditContext = {
+      user_id: principal?.userId ?? null,
+      ip_address: c.get("clientIp") ?? c.req.header("CF-Connecting-IP") ?? null,
+      user_agent: c.req.header("User-Agent") ?? null,
+      session_id: principal?.sessionId ?? null,
+      request_id: c.get("requestId") ?? null,
+      workspace: principal?.workspace ?? headerWorkspace(c) ?? defaultWorkspace(c.env),
+    };
+    emit(c.env, waitUntilOf(c), buildAuditRecord(event, context, new Date()), c.get("logger"));
+  } catch (error) {
+    reportFailure(c.env, error);
+  }
+}
+
+/**
+ * Records an event outside a request (queue consumer, cron).
+ *
+ * @example
+ * auditSystem(env, ctx.waitUntil.bind(ctx), { event_type: "system", event_action: "backup_completed", outcome: "success" });
+ */
+export function auditSystem(
+  env: Env,
+  waitUntil: (p: Promise<unknown>) => void,
+  event: AuditEventInput & { workspace?: string },
+): void {
+  try {
+    const context: AuditContext = {
+      user_id: null,
+      ip_address: null,
+      user_agent: null,
+      session_id: null,
+      request_id: null,
+      workspace: event.workspace ?? defaultWorkspace(env),
+    };
+    const { workspace: _workspace, ...input } = event;
+    emit(env, waitUntil, buildAuditRecord(input, context, new Date()));
+  } catch (error) {
+    reportFailure(env, error);
+  }
+}
+
+function emit(
+  env: Env,
+  waitUntil: (p: Promise<unknown>) => void,
+  record: AuditRecord,
+  logger?: Logger,
+): void {
+  const log = logger ?? createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO");
+  log.security(AUDIT_MESSAGE, { ...record });
+  if (loadConfig(env).config?.AUDIT_LOGGING_ENABLED === false) return;
+  waitUntil(auditTableSink(env, record, log));
+}
+
+function waitUntilOf(c: Context<AppEnv>): (p: Promise<unknown>) => void {
+  try {
+    const ctx = c.executionCtx;
+    return (p) => ctx.waitUntil(p);
+  } catch {
+    // Without an execution context (app.request in unit code) the write still runs, unawaited.
+    return (p) => void p.catch(() => undefined);
+  }
+}
+
+function headerWorkspace(c: Context<AppEnv>): string | undefined {
+  const value = c.req.header(WORKSPACE_HEADER)?.trim();
+  return value && WORKSPACE_PATTERN.test(value) ? value : undefined;
+}
+
+function defaultWorkspace(env: Env): string {
+  return loadConfig(env).config?.WORKSPACE ?? "default";
+}
+
+function reportFailure(env: Env, error: unknown): void {
+  try {
+    createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO").error("audit event could not be recorded", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  } catch {
+    // Auditing must never break the caller, not even when logging itself fails.
+  }
+}

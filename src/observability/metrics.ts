@@ -1,0 +1,105 @@
+/**
+ * Counting API for the whole service. Samples are summed in memory per request (or per
+ * background invocation) and sent as one batch to the metrics Durable Object in `waitUntil`,
+ * so totals are aggregated across isolates and counting never delays an answer.
+ */
+import type { Context } from "hono";
+import type { Env } from "../env";
+import type { AppEnv } from "../http/app-env";
+import { allowedLabels, COUNTERS, type CounterName } from "./metric-names";
+import { sendMetricBatch } from "./metrics-client";
+import { seriesKey } from "./prometheus";
+
+/** Counters callers may increment; histograms and gauges are recorded by the metrics middleware. */
+export type MetricName = CounterName;
+
+/** Samples summed per request, keyed by the request's context; the middleware flushes them. */
+const requestBatches = new WeakMap<object, Map<string, number>>();
+
+/** Samples of background work, coalesced per `waitUntil` until the next macrotask. */
+const backgroundBatches = new WeakMap<(p: Promise<unknown>) => void, Map<string, number>>();
+
+/**
+ * Adds `by` (default 1) to counter `name` for the current request.
+ *
+ * @example
+ * countMetric(c, "lightrag_rate_limit_hits_total", { limit: "login" });
+ */
+export function countMetric(
+  c: Context<AppEnv>,
+  name: MetricName,
+  labels?: Record<string, string>,
+  by = 1,
+): void {
+  const batch = requestBatches.get(c);
+  if (batch) {
+    addSample(batch, name, labels, by);
+    return;
+  }
+  // Outside the metrics middleware (app.request in unit code, early middleware): send on its own.
+  let waitUntil: (p: Promise<unknown>) => void;
+  try {
+    const ctx = c.executionCtx;
+    waitUntil = (p) => ctx.waitUntil(p);
+  } catch {
+    waitUntil = (p) => void p.catch(() => undefined);
+  }
+  countMetricWithEnv(c.env, waitUntil, name, labels, by);
+}
+
+/**
+ * Same outside a request (queue consumer, cron). Calls sharing one `waitUntil` in the same
+ * tick travel in one batch.
+ *
+ * @example
+ * countMetricWithEnv(env, ctx.waitUntil.bind(ctx), "lightrag_documents_processed_total", { status: "processed" });
+ */
+export function countMetricWithEnv(
+  env: Env,
+  waitUntil: (p: Promise<unknown>) => void,
+  name: MetricName,
+  labels?: Record<string, string>,
+  by = 1,
+): void {
+  const pending = backgroundBatches.get(waitUntil);
+  if (pending) {
+    addSample(pending, name, labels, by);
+    return;
+  }
+  const batch = new Map<string, number>();
+  addSample(batch, name, labels, by);
+  backgroundBatches.set(waitUntil, batch);
+  waitUntil(
+    new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      backgroundBatches.delete(waitUntil);
+      return sendMetricBatch(env, { samples: [...batch] });
+    }),
+  );
+}
+
+/** Starts summing the samples of request `c` (metrics middleware only). */
+export function openRequestBatch(c: object): Map<string, number> {
+  const batch = new Map<string, number>();
+  requestBatches.set(c, batch);
+  return batch;
+}
+
+/** Ends the batch of request `c` and returns it (metrics middleware only). */
+export function closeRequestBatch(c: object): Map<string, number> {
+  const batch = requestBatches.get(c) ?? new Map<string, number>();
+  requestBatches.delete(c);
+  return batch;
+}
+
+/** Adds a counter sample to `batch`; unknown counters and undeclared labels are ignored. */
+export function addSample(
+  batch: Map<string, number>,
+  name: MetricName,
+  labels: Record<string, string> | undefined,
+  by: number,
+): void {
+  const spec = COUNTERS[name];
+  if (!spec || !Number.isFinite(by) || by <= 0) return;
+  const key = seriesKey(name, allowedLabels(spec, labels));
+  batch.set(key, (batch.get(key) ?? 0) + by);
+}
