@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      /** Vars and secrets, as in `src/env.ts`. */
+      [name: string]: unknown;
     }
   }
 }

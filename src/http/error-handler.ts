@@ -40,7 +40,8 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 
 export const onError: ErrorHandler<AppEnv> = (thrown, c) => {
   const error = toAppError(thrown);
-  if (error.status >= 500) {
+  // Deliberate AppErrors were logged where they were raised; only the unexpected needs a stack here.
+  if (error.status >= 500 && !(thrown instanceof AppError)) {
     const cause = thrown instanceof Error ? thrown : new Error(String(thrown));
     c.get("logger")?.error("unhandled error", { error: cause.message, stack: cause.stack });
   }

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, MIN_JWT_SECRET_LENGTH, parseConfig } from "../../src/config";
+
+const strongSecret = "s".repeat(MIN_JWT_SECRET_LENGTH);
+
+describe("config", () => {
+  it("fills every default from an empty env", () => {
+    const { config, problems } = parseConfig({});
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({
+      NODE_ENV: "development",
+      LOG_LEVEL: "INFO",
+      AUTH_ENABLED: true,
+      RATE_LIMIT_ENABLED: true,
+      AUDIT_LOGGING_ENABLED: true,
+      READ_ONLY_MODE: false,
+      CORS_ORIGINS: ["*"],
+      MAX_REQUEST_BODY_BYTES: 1024 * 1024,
+      WORKSPACE: "default",
+      LLM_BINDING: "local",
+      EMBEDDING_BINDING: "local",
+    });
+  });
+
+  it("parses booleans, numbers, lists and log levels in their usual spellings", () => {
+    const { config } = parseConfig({
+      AUTH_ENABLED: "off",
+      READ_ONLY_MODE: "YES",
+      DEBUG: 1,
+      LOG_LEVEL: "warn",
+      MAX_REQUEST_BODY_BYTES: "2048",
+      CORS_ORIGINS: "https://a.example.com, http://localhost:5173",
+    });
+    expect(config?.AUTH_ENABLED).toBe(false);
+    expect(config?.READ_ONLY_MODE).toBe(true);
+    expect(config?.DEBUG).toBe(true);
+    expect(config?.LOG_LEVEL).toBe("WARNING");
+    expect(config?.MAX_REQUEST_BODY_BYTES).toBe(2048);
+    expect(config?.CORS_ORIGINS).toEqual(["https://a.example.com", "http://localhost:5173"]);
+  });
+
+  it("treats an empty value as unset", () => {
+    expect(parseConfig({ AUTH_ENABLED: "", LOG_LEVEL: "  " }).config).toMatchObject({
+      AUTH_ENABLED: true,
+      LOG_LEVEL: "INFO",
+    });
+  });
+
+  it.each([
+    ["LOG_LEVEL", "LOUD"],
+    ["AUTH_ENABLED", "maybe"],
+    ["NODE_ENV", "prod"],
+    ["MAX_REQUEST_BODY_BYTES", "-5"],
+    ["MAX_UPLOAD_SIZE", "lots"],
+    ["CORS_ORIGINS", "https://a.example.com/path"],
+    ["WORKSPACE", "../etc"],
+  ])("names %s when its value %j is bad", (name, value) => {
+    const { config, problems } = parseConfig({ [name]: value });
+    expect(config).toBeNull();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it("reports every bad variable at once", () => {
+    const { problems } = parseConfig({ LOG_LEVEL: "LOUD", AUTH_ENABLED: "maybe" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_ENABLED", "LOG_LEVEL"]);
+  });
+
+  it("refuses insecure production settings with one reason each", () => {
+    const { config, problems } = parseConfig({
+      NODE_ENV: "production",
+      AUTH_ENABLED: "false",
+      DEBUG: "true",
+    });
+    expect(config).not.toBeNull();
+    expect(problems).toEqual([
+      "AUTH_ENABLED: must be true in production",
+      "JWT_SECRET_KEY: is required in production (wrangler secret put JWT_SECRET_KEY)",
+      "DEBUG: must be false in production",
+    ]);
+  });
+
+  it("refuses a short JWT secret in production without echoing it", () => {
+    const secret = "short-secret-value";
+    const { problems } = parseConfig({ NODE_ENV: "production", JWT_SECRET_KEY: secret });
+    expect(problems).toEqual([
+      `JWT_SECRET_KEY: must be at least ${MIN_JWT_SECRET_LENGTH} characters in production`,
+    ]);
+    expect(problems.join(" ")).not.toContain(secret);
+  });
+
+  it("accepts a secure production configuration", () => {
+    expect(parseConfig({ NODE_ENV: "production", JWT_SECRET_KEY: strongSecret }).problems).toEqual([]);
+  });
+
+  it("allows auth off outside production", () => {
+    expect(parseConfig({ NODE_ENV: "staging", AUTH_ENABLED: "false" }).problems).toEqual([]);
+  });
+
+  it("validates an env object once", () => {
+    const env = { LOG_LEVEL: "DEBUG" };
+    const first = loadConfig(env);
+    env.LOG_LEVEL = "ERROR";
+    expect(loadConfig(env)).toBe(first);
+    expect(loadConfig({ ...env }).config?.LOG_LEVEL).toBe("ERROR");
+  });
+});

@@ -1,0 +1,103 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+} from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { queueHandlers } from "../../src/pipeline/queue";
+import { registerScheduledJob } from "../../src/pipeline/scheduled";
+
+function captureLines() {
+  const lines: Record<string, unknown>[] = [];
+  vi.spyOn(console, "log").mockImplementation((line: string) => lines.push(JSON.parse(line)));
+  return lines;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  queueHandlers.delete("test.ok");
+  queueHandlers.delete("test.fails");
+  queueHandlers.delete("dlq:test.ok");
+});
+
+describe("queue consumer", () => {
+  const message = (id: string, body: unknown) => ({ id, timestamp: new Date(), attempts: 1, body });
+
+  it("acks handled messages, retries failed ones, drops unknown ones", async () => {
+    const lines = captureLines();
+    const seen: unknown[] = [];
+    queueHandlers.set("test.ok", async (body) => void seen.push(body));
+    queueHandlers.set("test.fails", async () => {
+      throw new Error("transient");
+    });
+    const batch = createMessageBatch("lightrag-edge-ingest-dev", [
+      message("m1", { type: "test.ok", doc: "d1" }),
+      message("m2", { type: "test.fails" }),
+      message("m3", { type: "nobody.handles.this" }),
+      message("m4", "not an object"),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(seen).toEqual([{ type: "test.ok", doc: "d1" }]);
+    expect(result.explicitAcks.sort()).toEqual(["m1", "m3", "m4"]);
+    expect(result.retryMessages.map((retry) => retry.msgId)).toEqual(["m2"]);
+    expect(lines.filter((line) => line.message === "unprocessable queue message dropped")).toHaveLength(2);
+    expect(lines.find((line) => line.message === "queue message failed, will retry")).toMatchObject({
+      level: "WARNING",
+      error: "transient",
+    });
+  });
+
+  it("routes dead letters to the dlq handler of their type", async () => {
+    captureLines();
+    const dead: unknown[] = [];
+    queueHandlers.set("test.ok", async () => {
+      throw new Error("must not be called for dead letters");
+    });
+    queueHandlers.set("dlq:test.ok", async (body) => void dead.push(body));
+    const batch = createMessageBatch("lightrag-edge-ingest-dlq-dev", [
+      message("d1", { type: "test.ok", doc: "x" }),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
+    expect(dead).toEqual([{ type: "test.ok", doc: "x" }]);
+  });
+});
+
+describe("cron", () => {
+  it("runs every job of the cron and survives a failing one", async () => {
+    const lines = captureLines();
+    const ran: string[] = [];
+    registerScheduledJob("7 7 * * *", "first", async () => {
+      ran.push("first");
+    });
+    registerScheduledJob("7 7 * * *", "broken", async () => {
+      throw new Error("job exploded");
+    });
+    registerScheduledJob("7 7 * * *", "last", async (_env, _log, time) => {
+      ran.push(`last@${time}`);
+    });
+    const controller = createScheduledController({ cron: "7 7 * * *", scheduledTime: 1000 });
+    await worker.scheduled(controller, env, createExecutionContext());
+    expect(ran.sort()).toEqual(["first", "last@1000"]);
+    expect(lines.find((line) => line.message === "scheduled job failed")).toMatchObject({
+      level: "ERROR",
+      job: "broken",
+      cron: "7 7 * * *",
+      error: "job exploded",
+    });
+  });
+
+  it("warns about a cron with no job", async () => {
+    const lines = captureLines();
+    await worker.scheduled(createScheduledController({ cron: "1 2 3 4 5" }), env, createExecutionContext());
+    expect(lines.find((line) => line.message === "no job registered for cron")).toMatchObject({
+      level: "WARNING",
+    });
+  });
+});
