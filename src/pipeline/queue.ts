@@ -10,7 +10,12 @@ import { createLogger, type Logger } from "../observability/logger";
 
 const envelope = z.object({ type: z.string().min(1) }).passthrough();
 
-export type QueueMessageHandler = (body: z.infer<typeof envelope>, env: Env, log: Logger) => Promise<void>;
+export type QueueMessageHandler = (
+  body: z.infer<typeof envelope>,
+  env: Env,
+  log: Logger,
+  ctx: ExecutionContext,
+) => Promise<void>;
 
 /** Handlers by message type; the ingestion pipeline registers its own. */
 export const queueHandlers = new Map<string, QueueMessageHandler>();
@@ -18,7 +23,11 @@ export const queueHandlers = new Map<string, QueueMessageHandler>();
 const DEAD_LETTER_QUEUE = /-dlq-/;
 
 /** The Worker's `queue()` handler. */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleQueue(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
   const log = createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO", { queue: batch.queue });
   const deadLetters = DEAD_LETTER_QUEUE.test(batch.queue);
   for (const message of batch.messages) {
@@ -36,7 +45,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       continue;
     }
     try {
-      await handler(parsed.data, env, log);
+      await handler(parsed.data, env, log, ctx);
       message.ack();
     } catch (error) {
       log.warn("queue message failed, will retry", {

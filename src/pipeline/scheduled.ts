@@ -6,7 +6,12 @@ import { loadConfig } from "../config";
 import type { Env } from "../env";
 import { createLogger, type Logger } from "../observability/logger";
 
-export type ScheduledJob = (env: Env, log: Logger, scheduledTime: number) => Promise<void>;
+export type ScheduledJob = (
+  env: Env,
+  log: Logger,
+  scheduledTime: number,
+  ctx: ExecutionContext,
+) => Promise<void>;
 
 /** Jobs by cron expression, exactly as written in wrangler.toml `[triggers]`. */
 export const scheduledJobs = new Map<string, Map<string, ScheduledJob>>();
@@ -19,7 +24,11 @@ export function registerScheduledJob(cron: string, name: string, job: ScheduledJ
 }
 
 /** The Worker's `scheduled()` handler. Resolves when every job has settled. */
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
   const log = createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO", { cron: controller.cron });
   const jobs = scheduledJobs.get(controller.cron);
   if (!jobs || jobs.size === 0) {
@@ -30,7 +39,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     [...jobs].map(async ([name, job]) => {
       const started = Date.now();
       try {
-        await job(env, log, controller.scheduledTime);
+        await job(env, log, controller.scheduledTime, ctx);
         log.info("scheduled job done", { job: name, duration_ms: Date.now() - started });
       } catch (error) {
         log.error("scheduled job failed", {
