@@ -44,7 +44,7 @@ describe("queue consumer", () => {
     const result = await getQueueResult(batch, ctx);
     expect(seen).toEqual([{ type: "test.ok", doc: "d1" }]);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m3", "m4"]);
-    expect(result.retryMessages.map((retry) => retry.msgId)).toEqual(["m2"]);
+    expect(result.retryMessages.map((retry: { msgId: string }) => retry.msgId)).toEqual(["m2"]);
     expect(lines.filter((line) => line.message === "unprocessable queue message dropped")).toHaveLength(2);
     expect(lines.find((line) => line.message === "queue message failed, will retry")).toMatchObject({
       level: "WARNING",
