@@ -3,6 +3,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/storage/d1/schema.ts",
+  schema: "./src/storage/d1/schema*.ts",
   out: "./migrations",
 });

@@ -6,7 +6,9 @@
  * everywhere except the health routes, which report the problems.
  */
 import { z } from "zod";
+import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
+import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
@@ -19,6 +21,8 @@ export const MIN_JWT_SECRET_LENGTH = 32;
 const schema = z.object({
   ...serverFields,
   ...llmFields,
+  ...ratelimitFields,
+  ...authFields,
 });
 
 /** The validated configuration every module reads. */
@@ -56,7 +60,14 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   if (!parsed.success) {
     return { config: null, problems: parsed.error.issues.map(describeIssue) };
   }
-  return { config: parsed.data, problems: insecureProductionSettings(parsed.data) };
+  return {
+    config: parsed.data,
+    problems: [
+      ...insecureProductionSettings(parsed.data),
+      ...insecureAuthSettings(parsed.data),
+      ...ratelimitProblems(parsed.data),
+    ],
+  };
 }
 
 function asText(value: unknown): string | undefined {
