@@ -18,6 +18,13 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
+      // `npm run test:coverage`; istanbul because V8 coverage does not work inside workerd.
+      coverage: {
+        provider: "istanbul" as const,
+        include: ["src/**/*.ts"],
+        reporter: ["text-summary", "text", "json-summary"],
+        thresholds: { lines: 80 },
+      },
     },
   };
 });
