@@ -1,0 +1,44 @@
+/**
+ * Port for vector indexes: one logical index per workspace and namespace. Ids follow
+ * LightRAG's scheme (`ent-<md5>`, `rel-<md5>`, chunk ids); payloads are read from the
+ * relational stores by id, never from the index.
+ */
+
+export const VECTOR_NAMESPACES = ["entities", "relations", "chunks"] as const;
+export type VectorNamespace = (typeof VECTOR_NAMESPACES)[number];
+
+export interface VectorItem {
+  id: string;
+  vector: Float32Array;
+}
+
+export interface VectorMatch {
+  id: string;
+  /** Cosine similarity in [-1, 1]. */
+  score: number;
+}
+
+export interface VectorQuery {
+  topK: number;
+  /** Matches below this cosine similarity are dropped (LightRAG's COSINE_THRESHOLD). */
+  threshold?: number;
+}
+
+export interface VectorStore {
+  /** Inserts or replaces vectors by id. */
+  upsert(workspace: string, namespace: VectorNamespace, items: VectorItem[]): Promise<void>;
+  delete(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<void>;
+  /** Best matches first. */
+  query(
+    workspace: string,
+    namespace: VectorNamespace,
+    vector: Float32Array,
+    query: VectorQuery,
+  ): Promise<VectorMatch[]>;
+  /** Stored vectors by id (missing ids skipped), for re-ranking a known candidate set. */
+  get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]>;
+  count(workspace: string, namespace: VectorNamespace): Promise<number>;
+  /** Every id in the namespace (maintenance and invariant checks). */
+  ids(workspace: string, namespace: VectorNamespace): Promise<string[]>;
+  clear(workspace: string, namespace: VectorNamespace): Promise<void>;
+}
