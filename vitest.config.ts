@@ -1,4 +1,10 @@
-/** Tests run inside workerd with the bindings of wrangler.toml; D1 migrations are applied in test/setup.ts. */
+/**
+ * Two test projects, both run by `npm test`:
+ * - `workers`: tests inside workerd with the bindings of wrangler.toml (D1 migrations applied
+ *   in test/setup.ts);
+ * - `node`: Node-side integration tests in test/node (real HTTP servers, redis-server started by
+ *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing.
+ */
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -6,18 +12,34 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
   return {
-    plugins: [
-      cloudflareTest({
-        remoteBindings: false,
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations },
-        },
-      }),
-    ],
     test: {
-      include: ["test/**/*.test.ts"],
-      setupFiles: ["./test/setup.ts"],
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              remoteBindings: false,
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+            globalSetup: ["./test/node/global-setup.ts"],
+          },
+        },
+      ],
       // `npm run test:coverage`; istanbul because V8 coverage does not work inside workerd.
       coverage: {
         provider: "istanbul" as const,
