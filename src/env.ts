@@ -1,9 +1,11 @@
 /** The Worker's bindings, as wrangler.toml declares them. Plain-text vars are read by `config.ts`. */
 import type { WorkspaceCoordinator } from "./pipeline/coordinator";
+import type { VectorIndex } from "./storage/local-vector/vector-index";
 
 export interface Bindings {
   DB: D1Database;
   COORDINATOR: DurableObjectNamespace<WorkspaceCoordinator>;
+  VECTOR_INDEX: DurableObjectNamespace<VectorIndex>;
   INGEST_QUEUE: Queue<unknown>;
   CACHE: KVNamespace;
   BACKUPS: R2Bucket;

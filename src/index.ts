@@ -13,3 +13,4 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
+export { VectorIndex } from "./storage/local-vector/vector-index";

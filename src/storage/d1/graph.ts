@@ -1,0 +1,168 @@
+/** D1 adapter of the graph store: `entities` and `relations` tables, degrees computed on read. */
+import type { EdgeKey, EntityRecord, GraphStore, GraphWrite, RelationRecord } from "../graph";
+import { edgeKey } from "../graph";
+import {
+  type EntityRow,
+  graphWriteStatements,
+  type RelationRow,
+  toEntity,
+  toRelation,
+} from "./graph-statements";
+import { selectIn } from "./sql";
+
+const DEGREE = `((SELECT count(*) FROM relations r WHERE r.workspace = ?1 AND r.src = NAME)
+  + (SELECT count(*) FROM relations r WHERE r.workspace = ?1 AND r.tgt = NAME))`;
+const degreeOf = (column: string) => DEGREE.replaceAll("NAME", column);
+
+export class D1GraphStore implements GraphStore {
+  constructor(private readonly db: D1Database) {}
+
+  async getEntities(workspace: string, names: string[]): Promise<EntityRecord[]> {
+    const rows = await selectIn<EntityRow>(
+      this.db,
+      "SELECT * FROM entities WHERE workspace = ?1 AND name IN (SELECT value FROM json_each(?2))",
+      workspace,
+      [...new Set(names)],
+    );
+    return rows.map(toEntity);
+  }
+
+  async getRelations(workspace: string, pairs: EdgeKey[]): Promise<RelationRecord[]> {
+    const keys = new Map(
+      pairs.map((pair) => edgeKey(pair.src, pair.tgt)).map((key) => [`${key.src}\u0000${key.tgt}`, key]),
+    );
+    const rows = await selectIn<RelationRow>(
+      this.db,
+      `SELECT r.* FROM json_each(?2) AS j JOIN relations AS r
+         ON r.workspace = ?1 AND r.src = json_extract(j.value, '$.src') AND r.tgt = json_extract(j.value, '$.tgt')`,
+      workspace,
+      [...keys.values()],
+    );
+    return rows.map(toRelation);
+  }
+
+  async relationsOf(workspace: string, names: string[]): Promise<RelationRecord[]> {
+    const rows = await selectIn<RelationRow>(
+      this.db,
+      `SELECT * FROM relations WHERE workspace = ?1 AND src IN (SELECT value FROM json_each(?2))
+       UNION SELECT * FROM relations WHERE workspace = ?1 AND tgt IN (SELECT value FROM json_each(?2))`,
+      workspace,
+      [...new Set(names)],
+    );
+    const unique = new Map(rows.map((row) => [`${row.src}\u0000${row.tgt}`, row]));
+    return [...unique.values()].map(toRelation);
+  }
+
+  async degrees(workspace: string, names: string[]): Promise<Map<string, number>> {
+    const rows = await selectIn<{ name: string; degree: number }>(
+      this.db,
+      `SELECT j.value AS name, ${degreeOf("j.value")} AS degree FROM json_each(?2) AS j`,
+      workspace,
+      [...new Set(names)],
+    );
+    return new Map(rows.map((row) => [row.name, row.degree]));
+  }
+
+  async popularLabels(workspace: string, limit: number): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT e.name AS name FROM entities e WHERE e.workspace = ?1 ORDER BY ${degreeOf("e.name")} DESC, e.name LIMIT ?2`,
+      )
+      .bind(workspace, limit)
+      .all<{ name: string }>();
+    return results.map((row) => row.name);
+  }
+
+  async allLabels(workspace: string, limit = 100_000): Promise<string[]> {
+    const { results } = await this.db
+      .prepare("SELECT name FROM entities WHERE workspace = ?1 ORDER BY name LIMIT ?2")
+      .bind(workspace, limit)
+      .all<{ name: string }>();
+    return results.map((row) => row.name);
+  }
+
+  async searchLabels(workspace: string, query: string, limit: number): Promise<string[]> {
+    const escaped = query.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const { results } = await this.db
+      .prepare(
+        `SELECT name FROM entities WHERE workspace = ?1 AND name LIKE ?2 ESCAPE '\\'
+         ORDER BY CASE WHEN lower(name) = lower(?3) THEN 0 WHEN name LIKE ?4 ESCAPE '\\' THEN 1 ELSE 2 END,
+           length(name), name LIMIT ?5`,
+      )
+      .bind(workspace, `%${escaped}%`, query, `${escaped}%`, limit)
+      .all<{ name: string }>();
+    return results.map((row) => row.name);
+  }
+
+  async neighbourhood(
+    workspace: string,
+    label: string,
+    maxDepth: number,
+    maxNodes: number,
+  ): Promise<{ entities: EntityRecord[]; relations: RelationRecord[]; truncated: boolean }> {
+    let names: string[];
+    let truncated = false;
+    if (label === "*") {
+      names = await this.popularLabels(workspace, maxNodes + 1);
+      truncated = names.length > maxNodes;
+      names = names.slice(0, maxNodes);
+    } else {
+      const start = await this.getEntities(workspace, [label]);
+      if (start.length === 0) return { entities: [], relations: [], truncated: false };
+      ({ names, truncated } = await this.breadthFirst(workspace, label, maxDepth, maxNodes));
+    }
+    const [entities, relations] = await Promise.all([
+      this.getEntities(workspace, names),
+      this.relationsAmong(workspace, names),
+    ]);
+    const order = new Map(names.map((name, index) => [name, index]));
+    entities.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+    return { entities, relations, truncated };
+  }
+
+  /** BFS from `label`; within a level, neighbours with higher degree come first. */
+  private async breadthFirst(workspace: string, label: string, maxDepth: number, maxNodes: number) {
+    const visited = new Set([label]);
+    let frontier = [label];
+    let truncated = false;
+    for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
+      const edges = await this.relationsOf(workspace, frontier);
+      const next = [...new Set(edges.flatMap((edge) => [edge.src, edge.tgt]))].filter(
+        (name) => !visited.has(name),
+      );
+      const degrees = await this.degrees(workspace, next);
+      next.sort((a, b) => (degrees.get(b) ?? 0) - (degrees.get(a) ?? 0) || (a < b ? -1 : 1));
+      frontier = [];
+      for (const name of next) {
+        if (visited.size >= maxNodes) {
+          truncated = true;
+          break;
+        }
+        visited.add(name);
+        frontier.push(name);
+      }
+    }
+    return { names: [...visited], truncated };
+  }
+
+  private async relationsAmong(workspace: string, names: string[]): Promise<RelationRecord[]> {
+    if (names.length === 0) return [];
+    const members = new Set(names);
+    return (await this.relationsOf(workspace, names)).filter(
+      (edge) => members.has(edge.src) && members.has(edge.tgt),
+    );
+  }
+
+  async counts(workspace: string): Promise<{ entities: number; relations: number }> {
+    const [entities, relations] = await this.db.batch<{ n: number }>([
+      this.db.prepare("SELECT count(*) AS n FROM entities WHERE workspace = ?1").bind(workspace),
+      this.db.prepare("SELECT count(*) AS n FROM relations WHERE workspace = ?1").bind(workspace),
+    ]);
+    return { entities: entities?.results[0]?.n ?? 0, relations: relations?.results[0]?.n ?? 0 };
+  }
+
+  async write(workspace: string, change: GraphWrite): Promise<void> {
+    const statements = graphWriteStatements(this.db, workspace, change);
+    if (statements.length > 0) await this.db.batch(statements);
+  }
+}

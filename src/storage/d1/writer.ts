@@ -1,0 +1,70 @@
+/** D1 adapter of the commit port: one `batch()` (one transaction) per merge, unmerge or deletion. */
+import type { KnowledgeCommit, KnowledgeWriter } from "../commit";
+import { deleteChunkStatements } from "./chunks";
+import { deleteDocumentStatements, statusStatement } from "./documents";
+import {
+  deleteResultStatements,
+  ENTITY_SOURCE_COLUMNS,
+  entitySourceRow,
+  RELATION_SOURCE_COLUMNS,
+  relationSourceRow,
+} from "./extractions";
+import { graphWriteStatements } from "./graph-statements";
+import { bulkDelete, bulkUpsert } from "./sql";
+
+/** Every engine table; each is keyed by workspace first. */
+const ENGINE_TABLES = [
+  "entity_sources",
+  "relation_sources",
+  "entities",
+  "relations",
+  "chunk_extractions",
+  "chunks",
+  "document_contents",
+  "documents",
+] as const;
+
+export class D1KnowledgeWriter implements KnowledgeWriter {
+  constructor(private readonly db: D1Database) {}
+
+  async commit(workspace: string, change: KnowledgeCommit): Promise<void> {
+    const db = this.db;
+    const statements: D1PreparedStatement[] = [
+      ...bulkDelete(db, "entity_sources", "doc_id", workspace, change.docIds),
+      ...bulkDelete(db, "relation_sources", "doc_id", workspace, change.docIds),
+      ...bulkUpsert(
+        db,
+        "entity_sources",
+        ENTITY_SOURCE_COLUMNS,
+        workspace,
+        change.entitySources.map(entitySourceRow),
+      ),
+      ...bulkUpsert(
+        db,
+        "relation_sources",
+        RELATION_SOURCE_COLUMNS,
+        workspace,
+        change.relationSources.map(relationSourceRow),
+      ),
+      ...graphWriteStatements(db, workspace, change.graph),
+    ];
+    if (change.status && change.docIds.length > 0)
+      statements.push(statusStatement(db, workspace, change.docIds, change.status));
+    if (change.deleteDocuments) {
+      statements.push(
+        ...deleteResultStatements(db, workspace, change.docIds),
+        ...deleteChunkStatements(db, workspace, change.docIds),
+        ...deleteDocumentStatements(db, workspace, change.docIds),
+      );
+    }
+    if (statements.length > 0) await db.batch(statements);
+  }
+
+  async clearWorkspace(workspace: string): Promise<void> {
+    await this.db.batch(
+      ENGINE_TABLES.map((table) =>
+        this.db.prepare(`DELETE FROM ${table} WHERE workspace = ?1`).bind(workspace),
+      ),
+    );
+  }
+}
