@@ -10,15 +10,20 @@ import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
 import { configGuard } from "./http/middleware/config-guard";
 import { corsPolicy } from "./http/middleware/cors";
+import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
+import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { healthRoutes } from "./http/routes/health";
+import { metricsRoutes } from "./http/routes/metrics";
 
 /** Every route module, mounted at the root: LightRAG's paths have no common prefix. */
 function buildRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.route("/", healthRoutes);
+  routes.route("/", metricsRoutes);
+  routes.route("/", adminAuditRoutes);
   return routes;
 }
 
@@ -34,6 +39,7 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-ID" }));
   app.use(accessLog);
+  app.use(requestMetrics);
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);

@@ -5,11 +5,10 @@
  */
 import type { Context } from "hono";
 import { loadConfig } from "../config";
-import { WORKSPACE_PATTERN } from "../config/server";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { WORKSPACE_HEADER } from "../http/workspace";
 import { createLogger, type Logger } from "../observability/logger";
+import { defaultWorkspace, recordWorkspace, requestWaitUntil } from "../observability/request-context";
 import { type AuditContext, type AuditEventInput, type AuditRecord, buildAuditRecord } from "./record";
 import { auditTableSink } from "./sinks";
 
@@ -31,13 +30,13 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput): void {
     const principal = c.get("principal");
     const context: AuditContext = {
       user_id: principal?.userId ?? null,
-      ip_address: c.get("clientIp") ?? c.req.header("CF-Connecting-IP") ?? null,
+      ip_address: c.get("clientIp") ?? c.req.header("CF-Connecting-IP")?.slice(0, 64) ?? null,
       user_agent: c.req.header("User-Agent") ?? null,
       session_id: principal?.sessionId ?? null,
       request_id: c.get("requestId") ?? null,
-      workspace: principal?.workspace ?? headerWorkspace(c) ?? defaultWorkspace(c.env),
+      workspace: recordWorkspace(c),
     };
-    emit(c.env, waitUntilOf(c), buildAuditRecord(event, context, new Date()), c.get("logger"));
+    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), c.get("logger"));
   } catch (error) {
     reportFailure(c.env, error);
   }
@@ -80,25 +79,6 @@ function emit(
   log.security(AUDIT_MESSAGE, { ...record });
   if (loadConfig(env).config?.AUDIT_LOGGING_ENABLED === false) return;
   waitUntil(auditTableSink(env, record, log));
-}
-
-function waitUntilOf(c: Context<AppEnv>): (p: Promise<unknown>) => void {
-  try {
-    const ctx = c.executionCtx;
-    return (p) => ctx.waitUntil(p);
-  } catch {
-    // Without an execution context (app.request in unit code) the write still runs, unawaited.
-    return (p) => void p.catch(() => undefined);
-  }
-}
-
-function headerWorkspace(c: Context<AppEnv>): string | undefined {
-  const value = c.req.header(WORKSPACE_HEADER)?.trim();
-  return value && WORKSPACE_PATTERN.test(value) ? value : undefined;
-}
-
-function defaultWorkspace(env: Env): string {
-  return loadConfig(env).config?.WORKSPACE ?? "default";
 }
 
 function reportFailure(env: Env, error: unknown): void {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
+import { observabilityFields } from "./observability";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
 
@@ -23,6 +24,7 @@ const schema = z.object({
   ...llmFields,
   ...ratelimitFields,
   ...authFields,
+  ...observabilityFields,
 });
 
 /** The validated configuration every module reads. */

@@ -1,11 +1,57 @@
 /**
- * Sends metric batches to the aggregating Durable Object. Filled in with the aggregator change.
+ * Talks to the metrics Durable Object shards: each isolate sticks to one shard for its
+ * batches, and a scrape reads every shard and sums them.
  */
 import type { Env } from "../env";
+import { createLogger } from "./logger";
+import type { MetricBatchMessage, MetricSnapshot } from "./metrics-aggregator";
 
-export interface MetricBatch {
-  samples: Array<[string, number]>;
+/** Shards of the aggregator; one DO handles on the order of a thousand small writes a second. */
+export const METRIC_SHARDS = 4;
+
+export type MetricBatch = MetricBatchMessage;
+
+/** This isolate's identity for the active-requests gauge, and its shard. */
+export const ISOLATE_ID = crypto.randomUUID();
+const ISOLATE_SHARD = Math.floor(Math.random() * METRIC_SHARDS);
+
+function shard(env: Env, index: number) {
+  return env.METRICS.get(env.METRICS.idFromName(`metrics-${index}`));
 }
 
-/** Sends `batch`; resolves (never rejects) once delivered or given up. */
-export async function sendMetricBatch(_env: Env, _batch: MetricBatch): Promise<void> {}
+/**
+ * Sends `batch`; resolves (never rejects) once delivered or given up, logging the loss.
+ *
+ * @example
+ * ctx.waitUntil(sendMetricBatch(env, { samples: [["lightrag_requests_total", 1]] }));
+ */
+export async function sendMetricBatch(env: Env, batch: MetricBatch): Promise<void> {
+  if (batch.samples.length === 0 && !batch.isolate) return;
+  try {
+    await shard(env, ISOLATE_SHARD).add(batch);
+  } catch (error) {
+    createLogger("INFO").warn("metrics batch lost", {
+      samples: batch.samples.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Sums every shard: series totals and the active requests of live isolates. */
+export async function readAggregate(env: Env): Promise<{ samples: Map<string, number>; active: number }> {
+  const snapshots: MetricSnapshot[] = await Promise.all(
+    Array.from({ length: METRIC_SHARDS }, (_, index) => shard(env, index).snapshot()),
+  );
+  const samples = new Map<string, number>();
+  const isolates = new Map<string, { active: number; seen_at: number }>();
+  for (const snapshot of snapshots) {
+    for (const { key, value } of snapshot.samples) samples.set(key, (samples.get(key) ?? 0) + value);
+    for (const isolate of snapshot.isolates) {
+      const known = isolates.get(isolate.id);
+      if (!known || known.seen_at < isolate.seen_at) isolates.set(isolate.id, isolate);
+    }
+  }
+  let active = 0;
+  for (const isolate of isolates.values()) active += isolate.active;
+  return { samples, active };
+}

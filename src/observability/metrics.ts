@@ -6,9 +6,16 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { allowedLabels, COUNTERS, type CounterName } from "./metric-names";
+import {
+  allowedLabels,
+  COUNTERS,
+  type CounterName,
+  DURATION_BUCKETS,
+  REQUEST_DURATION,
+} from "./metric-names";
 import { sendMetricBatch } from "./metrics-client";
 import { seriesKey } from "./prometheus";
+import { requestWaitUntil } from "./request-context";
 
 /** Counters callers may increment; histograms and gauges are recorded by the metrics middleware. */
 export type MetricName = CounterName;
@@ -37,14 +44,7 @@ export function countMetric(
     return;
   }
   // Outside the metrics middleware (app.request in unit code, early middleware): send on its own.
-  let waitUntil: (p: Promise<unknown>) => void;
-  try {
-    const ctx = c.executionCtx;
-    waitUntil = (p) => ctx.waitUntil(p);
-  } catch {
-    waitUntil = (p) => void p.catch(() => undefined);
-  }
-  countMetricWithEnv(c.env, waitUntil, name, labels, by);
+  countMetricWithEnv(c.env, requestWaitUntil(c), name, labels, by);
 }
 
 /**
@@ -102,4 +102,19 @@ export function addSample(
   if (!spec || !Number.isFinite(by) || by <= 0) return;
   const key = seriesKey(name, allowedLabels(spec, labels));
   batch.set(key, (batch.get(key) ?? 0) + by);
+}
+
+/** Adds one observation of `seconds` to the request duration histogram (cumulative buckets). */
+export function observeDuration(
+  batch: Map<string, number>,
+  labels: Record<string, string>,
+  seconds: number,
+): void {
+  const add = (key: string, by: number) => batch.set(key, (batch.get(key) ?? 0) + by);
+  for (const bound of DURATION_BUCKETS) {
+    if (seconds <= bound) add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: String(bound) }), 1);
+  }
+  add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: "+Inf" }), 1);
+  add(seriesKey(`${REQUEST_DURATION}_sum`, labels), seconds);
+  add(seriesKey(`${REQUEST_DURATION}_count`, labels), 1);
 }

@@ -1,0 +1,52 @@
+/**
+ * Background work of the audit trail: the queue consumer for rows the table could not take in
+ * time, and the retention job on the 15-minute housekeeping cron.
+ */
+import { z } from "zod";
+import { loadConfig } from "../config";
+import { queueHandlers } from "../pipeline/queue";
+import { registerScheduledJob } from "../pipeline/scheduled";
+import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditRecord } from "./record";
+import { AUDIT_WRITE_MESSAGE } from "./sinks";
+import { insertAuditEvent, pruneAuditEvents } from "./store";
+
+/** The housekeeping cron of wrangler.toml `[triggers]`. */
+export const HOUSEKEEPING_CRON = "*/15 * * * *";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const nullableText = z.string().nullable();
+const deferredRow = z.object({
+  type: z.literal(AUDIT_WRITE_MESSAGE),
+  id: z.string().min(1).max(64),
+  record: z.object({
+    timestamp: z.iso.datetime(),
+    event_type: z.enum(AUDIT_EVENT_TYPES as [AuditRecord["event_type"], ...AuditRecord["event_type"][]]),
+    event_action: z.string().min(1),
+    user_id: nullableText,
+    ip_address: nullableText,
+    user_agent: nullableText,
+    session_id: nullableText,
+    additional_data: z.record(z.string(), z.unknown()),
+    request_id: nullableText,
+    workspace: z.string().min(1),
+    outcome: z.enum(AUDIT_OUTCOMES as [AuditRecord["outcome"], ...AuditRecord["outcome"][]]),
+  }),
+});
+
+queueHandlers.set(AUDIT_WRITE_MESSAGE, async (body, env, log) => {
+  const message = deferredRow.safeParse(body);
+  if (!message.success) {
+    // Retrying cannot fix a malformed row; keep the evidence in the log and acknowledge it.
+    log.error("malformed audit row dropped", { issues: message.error.issues.length });
+    return;
+  }
+  await insertAuditEvent(env.DB, message.data.id, message.data.record);
+});
+
+registerScheduledJob(HOUSEKEEPING_CRON, "audit-retention", async (env, log, scheduledTime) => {
+  const days = loadConfig(env).config?.AUDIT_RETENTION_DAYS;
+  if (!days) return;
+  const deleted = await pruneAuditEvents(env.DB, scheduledTime - days * DAY_MS);
+  if (deleted > 0) log.info("audit retention", { deleted, retention_days: days });
+});

@@ -1,0 +1,69 @@
+/**
+ * Builds the /metrics document: the aggregated totals of every isolate, the active-requests
+ * gauge, queue depth derived from queue message counters, and each known workspace's
+ * pipeline state read from its coordinator.
+ */
+import type { Env } from "../env";
+import { runChecks } from "./health";
+import { ACTIVE_REQUESTS, PIPELINE_ACTIVE, PIPELINE_BUSY, QUEUE_DEPTH } from "./metric-names";
+import { readAggregate } from "./metrics-client";
+import { renderPrometheus, seriesKey } from "./prometheus";
+
+/** Workspaces whose pipeline state a scrape reads at most; the rest are visible in /health. */
+export const MAX_PIPELINE_WORKSPACES = 50;
+const PIPELINE_TIMEOUT_MS = 1000;
+
+/**
+ * The exposition text for a scrape.
+ *
+ * @example
+ * const text = await scrapeMetrics(env, ["default"]);
+ */
+export async function scrapeMetrics(env: Env, workspaces: string[]): Promise<string> {
+  const [{ samples, active }, pipelines] = await Promise.all([
+    readAggregate(env),
+    pipelineStates(env, workspaces.slice(0, MAX_PIPELINE_WORKSPACES)),
+  ]);
+  samples.set(ACTIVE_REQUESTS, active);
+  for (const [queue, depth] of queueDepths(samples)) samples.set(seriesKey(QUEUE_DEPTH, { queue }), depth);
+  for (const { workspace, busy, active: running } of pipelines) {
+    samples.set(seriesKey(PIPELINE_BUSY, { workspace }), busy ? 1 : 0);
+    samples.set(seriesKey(PIPELINE_ACTIVE, { workspace }), running ? 1 : 0);
+  }
+  return renderPrometheus(samples);
+}
+
+const QUEUE_SAMPLE = /^lightrag_queue_messages_total\{event="(\w+)",queue="((?:[^"\\]|\\.)*)"\}$/;
+
+/** Sent minus acknowledged minus dropped, per queue (never below zero). */
+export function queueDepths(samples: Map<string, number>): Map<string, number> {
+  const depths = new Map<string, number>();
+  for (const [key, value] of samples) {
+    const match = QUEUE_SAMPLE.exec(key);
+    if (!match) continue;
+    const [, event, queue = ""] = match;
+    const sign = event === "sent" ? 1 : event === "acked" || event === "dropped" ? -1 : 0;
+    depths.set(queue, (depths.get(queue) ?? 0) + sign * value);
+  }
+  for (const [queue, depth] of depths) depths.set(queue, Math.max(0, depth));
+  return depths;
+}
+
+async function pipelineStates(
+  env: Env,
+  workspaces: string[],
+): Promise<Array<{ workspace: string; busy: boolean; active: boolean }>> {
+  const results = await runChecks(
+    workspaces.map((workspace) => ({
+      name: workspace,
+      critical: false,
+      run: () => env.COORDINATOR.get(env.COORDINATOR.idFromName(workspace)).ping(),
+    })),
+    PIPELINE_TIMEOUT_MS,
+  );
+  return results.flatMap((result) => {
+    if (result.status !== "pass" || typeof result.detail !== "object" || result.detail === null) return [];
+    const state = result.detail as { busy?: unknown; active?: unknown };
+    return [{ workspace: result.name, busy: state.busy === true, active: state.active === true }];
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Request facts that observability records need and must get without ever throwing: the
+ * workspace (principal, then a valid header, then the default) and the route template.
+ */
+import type { Context } from "hono";
+import { matchedRoutes } from "hono/route";
+import { loadConfig } from "../config";
+import { WORKSPACE_PATTERN } from "../config/server";
+import type { Env } from "../env";
+import type { AppEnv } from "../http/app-env";
+import { WORKSPACE_HEADER } from "../http/workspace";
+
+/** Route label of requests no route matched; one value so unknown paths cannot explode cardinality. */
+export const UNMATCHED_ROUTE = "unmatched";
+
+/** The workspace to file a record under; never throws, unlike `requestWorkspace`. */
+export function recordWorkspace(c: Context<AppEnv>): string {
+  const principal = c.get("principal");
+  if (principal) return principal.workspace;
+  const header = c.req.header(WORKSPACE_HEADER)?.trim();
+  return header && WORKSPACE_PATTERN.test(header) ? header : defaultWorkspace(c.env);
+}
+
+/** The configured default workspace, or "default" while the config is invalid. */
+export function defaultWorkspace(env: Env): string {
+  return loadConfig(env).config?.WORKSPACE ?? "default";
+}
+
+/**
+ * The template of the route that matched (`/documents/:id`), never the raw path.
+ *
+ * @example
+ * routeTemplate(c) // "/graph/entity/edit" or "unmatched"
+ */
+export function routeTemplate(c: Context<AppEnv>): string {
+  const routes = matchedRoutes(c);
+  for (let index = routes.length - 1; index >= 0; index--) {
+    const route = routes[index];
+    if (route && route.method !== "ALL" && !route.path.includes("*")) return route.path;
+  }
+  return UNMATCHED_ROUTE;
+}
+
+/** `waitUntil` of the request, or a detached runner when there is no execution context. */
+export function requestWaitUntil(c: Context<AppEnv>): (p: Promise<unknown>) => void {
+  try {
+    const ctx = c.executionCtx;
+    return (p) => ctx.waitUntil(p);
+  } catch {
+    return (p) => void p.catch(() => undefined);
+  }
+}

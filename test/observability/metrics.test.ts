@@ -1,0 +1,94 @@
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Env } from "../../src/env";
+import { exportedMetricNames } from "../../src/observability/metric-names";
+import { countMetricWithEnv } from "../../src/observability/metrics";
+import { readAggregate, sendMetricBatch } from "../../src/observability/metrics-client";
+import { scrape, seriesValue, waitForSeries } from "./helpers";
+
+const workerEnv = env as unknown as Env;
+const LIVE = 'lightrag_requests_total{method="GET",route="/health/live",status="200"}';
+const LIVE_COUNT = 'lightrag_request_duration_seconds_count{method="GET",route="/health/live",status="200"}';
+
+describe("/metrics", () => {
+  it("counts N requests sent to the Worker as exactly N, with their durations", async () => {
+    const before = seriesValue(await scrape(), LIVE);
+    const beforeCount = seriesValue(await scrape(), LIVE_COUNT);
+    const n = 40;
+    const answers = await Promise.all(Array.from({ length: n }, () => SELF.fetch("http://x/health/live")));
+    expect(answers.every((res) => res.status === 200)).toBe(true);
+    expect(await waitForSeries(LIVE, before + n)).toBe(before + n);
+    expect(await waitForSeries(LIVE_COUNT, beforeCount + n)).toBe(beforeCount + n);
+    // Nothing arrives late and overshoots.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seriesValue(await scrape(), LIVE)).toBe(before + n);
+  });
+
+  it("labels by route template and counts unknown paths under one route", async () => {
+    const series = 'lightrag_requests_total{method="GET",route="unmatched",status="404"}';
+    const before = seriesValue(await scrape(), series);
+    await SELF.fetch("http://x/no/such/path-1");
+    await SELF.fetch("http://x/no/such/path-2");
+    expect(await waitForSeries(series, before + 2)).toBe(before + 2);
+    expect(await scrape()).not.toContain("path-1");
+  });
+
+  it("keeps cumulative histogram buckets consistent with the count", async () => {
+    await SELF.fetch("http://x/health/live");
+    await waitForSeries(LIVE_COUNT, 1);
+    const text = await scrape();
+    const labels = 'method="GET",route="/health/live",status="200"';
+    const inf = seriesValue(text, `lightrag_request_duration_seconds_bucket{le="+Inf",${labels}}`);
+    expect(inf).toBe(seriesValue(text, `lightrag_request_duration_seconds_count{${labels}}`));
+    const small = seriesValue(text, `lightrag_request_duration_seconds_bucket{le="0.005",${labels}}`);
+    expect(small).toBeLessThanOrEqual(inf);
+    expect(seriesValue(text, `lightrag_request_duration_seconds_sum{${labels}}`)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("adds counters of background work (queue consumer, cron) to the same totals", async () => {
+    const series = 'lightrag_documents_processed_total{status="processed",workspace="metrics_test"}';
+    const before = seriesValue(await scrape(), series);
+    const ctx = createExecutionContext();
+    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+    for (let i = 0; i < 3; i++) {
+      countMetricWithEnv(workerEnv, waitUntil, "lightrag_documents_processed_total", {
+        status: "processed",
+        workspace: "metrics_test",
+        not_a_label: "dropped",
+      });
+    }
+    await waitOnExecutionContext(ctx);
+    const text = await scrape();
+    expect(seriesValue(text, series)).toBe(before + 3);
+    expect(text).not.toContain("not_a_label");
+  });
+
+  it("sums shards and the in-flight requests of isolates that reported recently", async () => {
+    const id = crypto.randomUUID();
+    await env.METRICS.get(env.METRICS.idFromName("metrics-3")).add({
+      samples: [['lightrag_cache_hits_total{cache="shard_test"}', 2]],
+      isolate: { id, active: 5 },
+    });
+    await sendMetricBatch(workerEnv, { samples: [['lightrag_cache_hits_total{cache="shard_test"}', 1]] });
+    const { samples, active } = await readAggregate(workerEnv);
+    expect(samples.get('lightrag_cache_hits_total{cache="shard_test"}')).toBe(3);
+    expect(active).toBeGreaterThanOrEqual(5);
+    expect(seriesValue(await scrape(), "lightrag_active_requests")).toBeGreaterThanOrEqual(5);
+  });
+
+  it("answers valid Prometheus text with HELP and TYPE for every exported metric", async () => {
+    const res = await SELF.fetch("http://x/metrics");
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (const name of exportedMetricNames()) {
+      expect(text).toContain(`# HELP ${name} `);
+      expect(text).toMatch(new RegExp(`# TYPE ${name} (counter|gauge|histogram)\\n`));
+    }
+    const sample =
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|\+Inf|NaN)$/;
+    for (const line of text.trim().split("\n")) {
+      if (!line.startsWith("#")) expect(line).toMatch(sample);
+    }
+    expect(text).toContain('lightrag_pipeline_busy{workspace="default"} 0');
+  });
+});
