@@ -1,11 +1,13 @@
 /** The Worker's bindings, as wrangler.toml declares them. Plain-text vars are read by `config.ts`. */
 import type { LoginGuard } from "./auth/login-guard";
+import type { MetricsAggregator } from "./observability/metrics-aggregator";
 import type { WorkspaceCoordinator } from "./pipeline/coordinator";
 import type { VectorIndex } from "./storage/local-vector/vector-index";
 
 export interface Bindings {
   DB: D1Database;
   COORDINATOR: DurableObjectNamespace<WorkspaceCoordinator>;
+  METRICS: DurableObjectNamespace<MetricsAggregator>;
   LOGIN_GUARD: DurableObjectNamespace<LoginGuard>;
   VECTOR_INDEX: DurableObjectNamespace<VectorIndex>;
   INGEST_QUEUE: Queue<unknown>;

@@ -1,5 +1,6 @@
 /** Worker entry: HTTP, queue and cron handlers, and the Durable Object classes. */
 import { createApp } from "./app";
+import "./audit/jobs";
 import type { Env } from "./env";
 import { handleQueue } from "./pipeline/queue";
 import { handleScheduled } from "./pipeline/scheduled";
@@ -12,5 +13,6 @@ export default {
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
+export { MetricsAggregator } from "./observability/metrics-aggregator";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
 export { VectorIndex } from "./storage/local-vector/vector-index";
