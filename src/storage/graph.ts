@@ -73,6 +73,10 @@ export interface GraphStore {
     maxNodes: number,
   ): Promise<{ entities: EntityRecord[]; relations: RelationRecord[]; truncated: boolean }>;
   counts(workspace: string): Promise<{ entities: number; relations: number }>;
+  /** Entity names of `entities` vector ids (`ent-…`), in the same order; unknown ids skipped. */
+  entityNames(workspace: string, vectorIds: string[]): Promise<string[]>;
+  /** Endpoint pairs of `relations` vector ids (`rel-…`), in the same order; unknown ids skipped. */
+  relationPairs(workspace: string, vectorIds: string[]): Promise<EdgeKey[]>;
   /** Applies upserts and deletes atomically. */
   write(workspace: string, change: GraphWrite): Promise<void>;
 }

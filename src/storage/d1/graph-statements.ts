@@ -1,5 +1,6 @@
 /** SQL statements that write the graph tables; shared by the graph store and the commit writer. */
 import type { EdgeKey, EntityRecord, GraphWrite, RelationRecord } from "../graph";
+import { entityVectorId, relationVectorId } from "../vector-ids";
 import { bulkMerge, jsonBatches } from "./sql";
 
 export interface EntityRow {
@@ -55,6 +56,7 @@ export function graphWriteStatements(
     source_id: entity.sourceId,
     file_path: entity.filePath,
     created_at: entity.createdAt,
+    vector_id: entityVectorId(entity.name),
   }));
   const relationRows = change.upsertRelations.map((relation) => ({
     src: relation.src,
@@ -65,8 +67,17 @@ export function graphWriteStatements(
     source_id: relation.sourceId,
     file_path: relation.filePath,
     created_at: relation.createdAt,
+    vector_id: relationVectorId(relation.src, relation.tgt),
   }));
-  const entityColumns = ["name", "entity_type", "description", "source_id", "file_path", "created_at"];
+  const entityColumns = [
+    "name",
+    "entity_type",
+    "description",
+    "source_id",
+    "file_path",
+    "created_at",
+    "vector_id",
+  ];
   const relationColumns = [
     "src",
     "tgt",
@@ -76,6 +87,7 @@ export function graphWriteStatements(
     "source_id",
     "file_path",
     "created_at",
+    "vector_id",
   ];
   return [
     ...deleteEdges(db, workspace, change.deleteRelations),

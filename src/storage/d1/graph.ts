@@ -161,6 +161,28 @@ export class D1GraphStore implements GraphStore {
     return { entities: entities?.results[0]?.n ?? 0, relations: relations?.results[0]?.n ?? 0 };
   }
 
+  async entityNames(workspace: string, vectorIds: string[]): Promise<string[]> {
+    const rows = await selectIn<{ vector_id: string; name: string }>(
+      this.db,
+      "SELECT vector_id, name FROM entities WHERE workspace = ?1 AND vector_id IN (SELECT value FROM json_each(?2))",
+      workspace,
+      vectorIds,
+    );
+    const byId = new Map(rows.map((row) => [row.vector_id, row.name]));
+    return vectorIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async relationPairs(workspace: string, vectorIds: string[]): Promise<EdgeKey[]> {
+    const rows = await selectIn<{ vector_id: string; src: string; tgt: string }>(
+      this.db,
+      "SELECT vector_id, src, tgt FROM relations WHERE workspace = ?1 AND vector_id IN (SELECT value FROM json_each(?2))",
+      workspace,
+      vectorIds,
+    );
+    const byId = new Map(rows.map((row) => [row.vector_id, { src: row.src, tgt: row.tgt }]));
+    return vectorIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async write(workspace: string, change: GraphWrite): Promise<void> {
     const statements = graphWriteStatements(this.db, workspace, change);
     if (statements.length > 0) await this.db.batch(statements);

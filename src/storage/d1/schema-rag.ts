@@ -87,8 +87,13 @@ export const entities = sqliteTable(
     sourceId: text("source_id").notNull(),
     filePath: text("file_path").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** `ent-<md5(name)>`: maps a vector match back to its node. */
+    vectorId: text("vector_id").notNull().default(""),
   },
-  (t) => [primaryKey({ columns: [t.workspace, t.name] })],
+  (t) => [
+    primaryKey({ columns: [t.workspace, t.name] }),
+    index("entities_vector_idx").on(t.workspace, t.vectorId),
+  ],
 );
 
 /** Undirected graph edges, stored with src <= tgt. */
@@ -104,10 +109,13 @@ export const relations = sqliteTable(
     sourceId: text("source_id").notNull(),
     filePath: text("file_path").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** `rel-<md5(src + tgt)>`: maps a vector match back to its edge. */
+    vectorId: text("vector_id").notNull().default(""),
   },
   (t) => [
     primaryKey({ columns: [t.workspace, t.src, t.tgt] }),
     index("relations_tgt_idx").on(t.workspace, t.tgt),
+    index("relations_vector_idx").on(t.workspace, t.vectorId),
   ],
 );
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentRecord } from "../../../src/storage/documents";
 import type { Stores } from "../../../src/storage/index";
+import { entityVectorId, relationVectorId } from "../../../src/storage/vector-ids";
 
 let counter = 0;
 const freshWorkspace = () => `kc_${Date.now()}_${counter++}`;
@@ -180,6 +181,11 @@ export function describeKnowledgeStoresContract(name: string, makeStores: () => 
       const [a] = await graph.getEntities(ws, ["A"]);
       expect(a).toMatchObject({ description: "changed", createdAt: 1 });
       expect(await graph.counts(ws)).toEqual({ entities: 4, relations: 3 });
+      expect(await graph.entityNames(ws, [entityVectorId("B"), "ent-unknown", entityVectorId("A")])).toEqual([
+        "B",
+        "A",
+      ]);
+      expect(await graph.relationPairs(ws, [relationVectorId("C", "B")])).toEqual([{ src: "B", tgt: "C" }]);
       expect(await graph.counts(freshWorkspace())).toEqual({ entities: 0, relations: 0 });
     });
 
