@@ -9,12 +9,14 @@ import { onError, onNotFound } from "./http/error-handler";
 import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
 import { configGuard } from "./http/middleware/config-guard";
+import { flagGuard } from "./http/middleware/flag-guard";
 import { corsPolicy } from "./http/middleware/cors";
 import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
+import { adminFlagsRoutes } from "./http/routes/admin-flags";
 import { healthRoutes } from "./http/routes/health";
 import { metricsRoutes } from "./http/routes/metrics";
 
@@ -22,6 +24,7 @@ import { metricsRoutes } from "./http/routes/metrics";
 function buildRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.route("/", healthRoutes);
+  routes.route("/", adminFlagsRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   return routes;
@@ -44,6 +47,8 @@ export function createApp(): Hono<AppEnv> {
   app.use(corsPolicy);
   app.use(configGuard);
   app.use(routeGuard(buildRouteTable(routes.routes)));
+  // Read-only mode and feature switches, before any body is read.
+  app.use(flagGuard);
   app.use(bodyPolicy);
   app.route("/", routes);
   app.onError(onError);

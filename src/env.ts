@@ -1,5 +1,6 @@
 /** The Worker's bindings, as wrangler.toml declares them. Plain-text vars are read by `config.ts`. */
 import type { LoginGuard } from "./auth/login-guard";
+import type { RuntimeFlags } from "./flags/flags-object";
 import type { MetricsAggregator } from "./observability/metrics-aggregator";
 import type { WorkspaceCoordinator } from "./pipeline/coordinator";
 import type { VectorIndex } from "./storage/local-vector/vector-index";
@@ -10,6 +11,7 @@ export interface Bindings {
   METRICS: DurableObjectNamespace<MetricsAggregator>;
   LOGIN_GUARD: DurableObjectNamespace<LoginGuard>;
   VECTOR_INDEX: DurableObjectNamespace<VectorIndex>;
+  FLAGS: DurableObjectNamespace<RuntimeFlags>;
   INGEST_QUEUE: Queue<unknown>;
   CACHE: KVNamespace;
   BACKUPS: R2Bucket;

@@ -13,6 +13,7 @@ export default {
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
+export { RuntimeFlags } from "./flags/flags-object";
 export { MetricsAggregator } from "./observability/metrics-aggregator";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
 export { VectorIndex } from "./storage/local-vector/vector-index";

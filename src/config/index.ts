@@ -9,6 +9,7 @@ import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
 import { observabilityFields } from "./observability";
+import { opsFields } from "./ops";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
 
@@ -25,6 +26,7 @@ const schema = z.object({
   ...ratelimitFields,
   ...authFields,
   ...observabilityFields,
+  ...opsFields,
 });
 
 /** The validated configuration every module reads. */
