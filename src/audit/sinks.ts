@@ -17,12 +17,18 @@ export const INSERT_TIMEOUT_MS = 5000;
 const RETRY_DELAYS_MS = [50, 250];
 
 /** Appends `record` to the audit table; resolves (never rejects) when done or given up. */
-export async function auditTableSink(env: Env, record: AuditRecord, log: Logger): Promise<void> {
+export async function auditTableSink(
+  env: Env,
+  record: AuditRecord,
+  log: Logger,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? INSERT_TIMEOUT_MS;
   const id = crypto.randomUUID();
   let lastError: unknown;
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     try {
-      await withTimeout(insertAuditEvent(env.DB, id, record), INSERT_TIMEOUT_MS);
+      await withTimeout(insertAuditEvent(env.DB, id, record), timeoutMs);
       return;
     } catch (error) {
       lastError = error;

@@ -1,0 +1,81 @@
+import { env } from "cloudflare:test";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Principal } from "../../src/auth/principal";
+import type { Env } from "../../src/env";
+import type { AppEnv } from "../../src/http/app-env";
+import { onError } from "../../src/http/error-handler";
+import { accessLog } from "../../src/http/middleware/access-log";
+import { configGuard } from "../../src/http/middleware/config-guard";
+import { metricsRoutes } from "../../src/http/routes/metrics";
+
+const TOKEN = "metrics-token-for-tests-0123456789";
+const securedEnv = { ...(env as unknown as Env), AUTH_ENABLED: "true", METRICS_TOKEN: TOKEN };
+
+/** /metrics behind the app's first middleware, with the principal the auth layer would set. */
+function securedApp(principal?: Principal) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-ID" }));
+  app.use(accessLog);
+  app.use(configGuard);
+  app.use(async (c, next) => {
+    if (principal) c.set("principal", principal);
+    await next();
+  });
+  app.route("/", metricsRoutes);
+  app.onError(onError);
+  return app;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("/metrics access with authentication on", () => {
+  it("accepts the METRICS_TOKEN as a bearer token", async () => {
+    const res = await securedApp().request(
+      "/metrics",
+      { headers: { Authorization: `Bearer ${TOKEN}` } },
+      securedEnv,
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("# TYPE lightrag_requests_total counter");
+  });
+
+  it("refuses a missing or wrong token with 401 and audits the refusal", async () => {
+    const spy = vi.spyOn(console, "log");
+    expect((await securedApp().request("/metrics", {}, securedEnv)).status).toBe(401);
+    const wrong = await securedApp().request(
+      "/metrics",
+      { headers: { Authorization: `Bearer ${TOKEN.slice(0, -1)}x` } },
+      securedEnv,
+    );
+    expect(wrong.status).toBe(401);
+    const denied = spy.mock.calls
+      .map(([line]) => JSON.parse(String(line)))
+      .filter((line) => line.message === "audit" && line.event_action === "access_denied");
+    expect(denied).toHaveLength(2);
+    expect(denied[0]).toMatchObject({ level: "SECURITY", event_type: "authorization", outcome: "denied" });
+  });
+
+  it("lets administrators in without a token and keeps other roles out", async () => {
+    const admin: Principal = { userId: "a", role: "admin", workspace: "default", via: "jwt" };
+    const viewer: Principal = { userId: "v", role: "viewer", workspace: "default", via: "jwt" };
+    expect((await securedApp(admin).request("/metrics", {}, securedEnv)).status).toBe(200);
+    expect((await securedApp(viewer).request("/metrics", {}, securedEnv)).status).toBe(403);
+  });
+
+  it("needs an administrator when no METRICS_TOKEN is configured", async () => {
+    const noToken = { ...securedEnv, METRICS_TOKEN: undefined };
+    const res = await securedApp().request(
+      "/metrics",
+      { headers: { Authorization: "Bearer anything" } },
+      noToken,
+    );
+    expect(res.status).toBe(401);
+  });
+
+  it("refuses to start with a METRICS_TOKEN too short to guard a public URL", async () => {
+    const res = await securedApp().request("/metrics", {}, { ...securedEnv, METRICS_TOKEN: "short" });
+    expect(res.status).toBe(503);
+  });
+});
