@@ -15,5 +15,6 @@ export default {
 
 export { RuntimeFlags } from "./flags/flags-object";
 export { MetricsAggregator } from "./observability/metrics-aggregator";
+export { LoginGuard } from "./auth/login-guard";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
 export { VectorIndex } from "./storage/local-vector/vector-index";

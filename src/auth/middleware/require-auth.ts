@@ -1,0 +1,48 @@
+/**
+ * Enforcement for every route (default deny), after the rate limiter: public paths pass, any
+ * other needs a principal (401) whose role meets the permission table (403). Route modules
+ * can demand more with `requireRole`.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../http/app-env";
+import { AppError } from "../../http/errors";
+import { accessDenied, authFailure } from "../events";
+import { requiredRole } from "../permissions";
+import type { Role } from "../principal";
+import { hasRole } from "../roles";
+
+function demand(c: Context<AppEnv>, needed: Role): void {
+  const principal = c.get("principal");
+  if (!principal) {
+    authFailure(c, "access_unauthenticated", "missing_credentials", null, {
+      method: c.req.method,
+      path: c.req.path,
+    });
+    throw new AppError(401, "unauthorized", "No credentials provided. Please login.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="lightrag-edge"' },
+    });
+  }
+  if (!hasRole(principal.role, needed)) {
+    accessDenied(c, { reason: "role", role: principal.role, required: needed });
+    throw new AppError(403, "forbidden", `This action needs the ${needed} role`);
+  }
+}
+
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const needed = requiredRole(c.req.method, c.req.path);
+  if (needed !== null) demand(c, needed);
+  await next();
+};
+
+/**
+ * Route-level guard for a stricter role than the table gives.
+ *
+ * @example
+ * adminRoutes.use("/admin/*", requireRole("admin"));
+ */
+export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    demand(c, role);
+    await next();
+  };
+}

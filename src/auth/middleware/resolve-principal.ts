@@ -1,0 +1,132 @@
+/**
+ * Establishes who is calling, right after routeGuard: a bearer access token (verified without
+ * I/O; revocation from the isolate's cached list) or an `X-API-Key`. It sets `principal` and
+ * enforces the workspace rule: `LIGHTRAG-WORKSPACE` may name another workspace only if the user
+ * is a member (administrators: any). With AUTH_ENABLED=false every caller is a guest admin.
+ * Bad credentials answer 401 on protected paths; on public paths they are ignored.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../http/app-env";
+import { AppError } from "../../http/errors";
+import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
+import { findApiKey, recordApiKeyUse } from "../api-keys";
+import { accessDenied, authFailure } from "../events";
+import { isPublicPath } from "../permissions";
+import type { Principal } from "../principal";
+import { isRevoked } from "../revocations";
+import { isMember } from "../store/users";
+import { type AccessClaims, TokenError, verifyAccessToken } from "../tokens";
+import { renewIfNeeded } from "./renew";
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i;
+
+export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const config = c.get("config");
+  const requested = parseWorkspaceHeader(c.req.header(WORKSPACE_HEADER));
+  if (!config.AUTH_ENABLED) {
+    c.set("principal", {
+      userId: "guest",
+      role: "admin",
+      workspace: requested ?? config.WORKSPACE,
+      via: "open",
+    });
+    return next();
+  }
+  const authorization = c.req.header("Authorization");
+  const apiKey = c.req.header("X-API-Key");
+  if (authorization === undefined && apiKey === undefined) return next();
+  const isPublic = isPublicPath(c.req.path);
+  try {
+    if (authorization !== undefined) {
+      const claims = await fromBearer(c, authorization);
+      c.set("principal", await withWorkspace(c, claims, requested));
+      await next();
+      await renewIfNeeded(c, claims);
+      return;
+    }
+    c.set("principal", await fromApiKey(c, apiKey ?? "", requested));
+  } catch (error) {
+    // A stale token must not lock anyone out of /login or /health.
+    if (!(isPublic && error instanceof AppError && error.status === 401)) throw error;
+  }
+  await next();
+};
+
+async function fromBearer(c: Context<AppEnv>, header: string): Promise<AccessClaims> {
+  const config = c.get("config");
+  const token = BEARER.exec(header)?.[1];
+  if (!token) {
+    authFailure(c, "token_rejected", "invalid_token", null, { detail: "malformed Authorization header" });
+    throw new TokenError("invalid");
+  }
+  let claims: AccessClaims;
+  try {
+    claims = await verifyAccessToken(config, token);
+  } catch (error) {
+    const reason =
+      error instanceof TokenError && error.reason === "expired" ? "expired_token" : "invalid_token";
+    authFailure(c, "token_rejected", reason);
+    throw error;
+  }
+  if (await isRevoked(c.env.DB, config.REVOCATION_CACHE_SECONDS * 1000, claims.sid)) {
+    authFailure(c, "token_rejected", "revoked_token", claims.sub, { session_id: claims.sid });
+    throw new TokenError("invalid");
+  }
+  return claims;
+}
+
+async function withWorkspace(
+  c: Context<AppEnv>,
+  claims: AccessClaims,
+  requested: string | undefined,
+): Promise<Principal> {
+  const principal: Principal = {
+    userId: claims.sub,
+    role: claims.role,
+    workspace: claims.ws,
+    via: "jwt",
+    sessionId: claims.sid,
+  };
+  if (requested === undefined || requested === claims.ws) return principal;
+  if (claims.role === "admin" || (await isMember(c.env.DB, claims.sub, requested))) {
+    return { ...principal, workspace: requested };
+  }
+  c.set("principal", principal);
+  accessDenied(c, { reason: "not_a_member", workspace: requested });
+  throw new AppError(403, "forbidden", `Not a member of workspace ${requested}`);
+}
+
+async function fromApiKey(
+  c: Context<AppEnv>,
+  key: string,
+  requested: string | undefined,
+): Promise<Principal> {
+  const row = await findApiKey(c.env.DB, key.trim());
+  if (!row) {
+    authFailure(c, "api_key_rejected", "invalid_api_key");
+    throw new AppError(401, "unauthorized", "Invalid API Key");
+  }
+  const principal: Principal = {
+    userId: `api_key:${row.id}`,
+    role: row.role,
+    workspace: row.workspace,
+    via: "api_key",
+    sessionId: row.id,
+  };
+  inBackground(c, recordApiKeyUse(c.env.DB, row));
+  if (requested !== undefined && requested !== row.workspace) {
+    c.set("principal", principal);
+    accessDenied(c, { reason: "api_key_workspace", workspace: requested });
+    throw new AppError(403, "forbidden", `This API key is scoped to workspace ${row.workspace}`);
+  }
+  return principal;
+}
+
+function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
+  const settled = work.catch(() => undefined);
+  try {
+    c.executionCtx.waitUntil(settled);
+  } catch {
+    // No execution context (app.request in unit code): the write still runs, unawaited.
+  }
+}

@@ -1,0 +1,73 @@
+/** `/admin/workspaces`: list and create workspaces, list, add and remove members. Administrators only. */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../http/app-env";
+import { AppError } from "../../http/errors";
+import { readJsonBody } from "../../http/json-body";
+import { adminChange } from "../events";
+import { requireRole } from "../middleware/require-auth";
+import { workspaceSchema } from "../schemas";
+import { revokeUserSessions } from "../sessions";
+import { findUserById } from "../store/users";
+import {
+  addMember,
+  createWorkspace,
+  listWorkspaces,
+  removeMember,
+  workspaceExists,
+  workspaceMembers,
+} from "../store/workspaces";
+
+export const adminWorkspaceRoutes = new Hono<AppEnv>();
+/** Defence in depth: `requireAuth` already demands admin for /admin/*; route-level `use` would break 405s. */
+const admin = requireRole("admin");
+
+const newWorkspace = z.object({
+  id: workspaceSchema,
+  display_name: z.string().trim().min(1).max(200).optional(),
+});
+const newMember = z.object({ user_id: z.string().min(1).max(64) });
+
+async function existingWorkspace(c: Context<AppEnv>): Promise<string> {
+  const id = workspaceSchema.safeParse(c.req.param("id"));
+  if (!id.success || !(await workspaceExists(c.env.DB, id.data)))
+    throw new AppError(404, "not_found", "No such workspace");
+  return id.data;
+}
+
+adminWorkspaceRoutes.get("/admin/workspaces", admin, async (c) =>
+  c.json({ workspaces: await listWorkspaces(c.env.DB) }),
+);
+
+adminWorkspaceRoutes.post("/admin/workspaces", admin, async (c) => {
+  const body = await readJsonBody(c, newWorkspace);
+  if (!(await createWorkspace(c.env.DB, body.id, body.display_name ?? body.id))) {
+    throw new AppError(409, "conflict", `Workspace ${body.id} already exists`);
+  }
+  adminChange(c, "workspace_created", { workspace_id: body.id });
+  return c.json({ workspace: { id: body.id, display_name: body.display_name ?? body.id } }, 201);
+});
+
+adminWorkspaceRoutes.get("/admin/workspaces/:id/members", admin, async (c) => {
+  const id = await existingWorkspace(c);
+  return c.json({ workspace: id, members: await workspaceMembers(c.env.DB, id) });
+});
+
+adminWorkspaceRoutes.post("/admin/workspaces/:id/members", admin, async (c) => {
+  const id = await existingWorkspace(c);
+  const { user_id: userId } = await readJsonBody(c, newMember);
+  if (!(await findUserById(c.env.DB, userId))) throw new AppError(404, "not_found", "No such user");
+  const added = await addMember(c.env.DB, id, userId);
+  if (added) adminChange(c, "membership_added", { workspace_id: id, target_user_id: userId });
+  return c.json({ workspace: id, user_id: userId, added }, added ? 201 : 200);
+});
+
+adminWorkspaceRoutes.delete("/admin/workspaces/:id/members/:userId", admin, async (c) => {
+  const id = await existingWorkspace(c);
+  const userId = c.req.param("userId") ?? "";
+  if (!(await removeMember(c.env.DB, id, userId))) throw new AppError(404, "not_found", "No such membership");
+  // A session opened in this workspace must not outlive the membership.
+  await revokeUserSessions(c.env.DB, c.get("config"), userId);
+  adminChange(c, "membership_removed", { workspace_id: id, target_user_id: userId });
+  return c.json({ workspace: id, user_id: userId, removed: true });
+});

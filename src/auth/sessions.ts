@@ -1,0 +1,158 @@
+/**
+ * Login sessions: each password login starts a family of opaque refresh tokens (stored as
+ * SHA-256, rotated on every use). Presenting a token that was already used means it was
+ * copied: the whole family is revoked, with the access tokens of the session.
+ */
+import type { Config } from "../config";
+import { randomToken, sha256Hex } from "./encoding";
+import { revoke } from "./revocations";
+
+export const REFRESH_TOKEN_PREFIX = "rt_";
+/** Slack after an access token's expiry during which its session stays on the revocation list. */
+const REVOCATION_SLACK_MS = 60_000;
+
+export interface SessionRow {
+  id: string;
+  familyId: string;
+  userId: string;
+  workspace: string;
+  authTime: number;
+  expiresAt: number;
+}
+
+export interface IssuedRefresh {
+  sessionId: string;
+  refreshToken: string;
+  /** Epoch ms of the password check that started the session. */
+  authTime: number;
+  /** Seconds until the refresh token (and so the session) ends. */
+  expiresIn: number;
+}
+
+async function insertToken(db: D1Database, session: Omit<SessionRow, "id">): Promise<string> {
+  const token = randomToken(REFRESH_TOKEN_PREFIX);
+  await db
+    .prepare(
+      `INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, workspace, auth_time, expires_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      crypto.randomUUID(),
+      await sha256Hex(token),
+      session.familyId,
+      session.userId,
+      session.workspace,
+      session.authTime,
+      session.expiresAt,
+      Date.now(),
+    )
+    .run();
+  return token;
+}
+
+/**
+ * Starts a session after a password check.
+ *
+ * @example
+ * const { sessionId, refreshToken } = await startSession(env.DB, config, user.id, "default");
+ */
+export async function startSession(
+  db: D1Database,
+  config: Config,
+  userId: string,
+  workspace: string,
+): Promise<IssuedRefresh> {
+  const authTime = Date.now();
+  const familyId = crypto.randomUUID();
+  const expiresAt = authTime + config.REFRESH_TOKEN_TTL_SECONDS * 1000;
+  const refreshToken = await insertToken(db, { familyId, userId, workspace, authTime, expiresAt });
+  return { sessionId: familyId, refreshToken, authTime, expiresIn: config.REFRESH_TOKEN_TTL_SECONDS };
+}
+
+export type RotateResult =
+  | { kind: "rotated"; session: SessionRow; refreshToken: string; expiresIn: number }
+  | { kind: "reused"; session: SessionRow }
+  | { kind: "invalid" };
+
+/**
+ * Exchanges a refresh token for the next one of its family. Exactly one caller can use a
+ * token (conditional update); any later use revokes the family.
+ */
+export async function rotateRefreshToken(
+  db: D1Database,
+  config: Config,
+  token: string,
+): Promise<RotateResult> {
+  if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return { kind: "invalid" };
+  const hash = await sha256Hex(token);
+  const now = Date.now();
+  const won = await db
+    .prepare(
+      `UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+       RETURNING id, family_id AS familyId, user_id AS userId, workspace, auth_time AS authTime, expires_at AS expiresAt`,
+    )
+    .bind(now, hash, now)
+    .first<SessionRow>();
+  if (won) {
+    const next = {
+      familyId: won.familyId,
+      userId: won.userId,
+      workspace: won.workspace,
+      authTime: won.authTime,
+      expiresAt: won.expiresAt,
+    };
+    const refreshToken = await insertToken(db, next);
+    return {
+      kind: "rotated",
+      session: won,
+      refreshToken,
+      expiresIn: Math.max(1, Math.floor((won.expiresAt - now) / 1000)),
+    };
+  }
+  const known = await db
+    .prepare(
+      `SELECT id, family_id AS familyId, user_id AS userId, workspace, auth_time AS authTime, expires_at AS expiresAt,
+        used_at AS usedAt FROM refresh_tokens WHERE token_hash = ?`,
+    )
+    .bind(hash)
+    .first<SessionRow & { usedAt: number | null }>();
+  if (known?.usedAt) {
+    await revokeSession(db, config, known.familyId);
+    return { kind: "reused", session: known };
+  }
+  return { kind: "invalid" };
+}
+
+/** Ends a session: its refresh tokens stop working and its access tokens are refused at once. */
+export async function revokeSession(db: D1Database, config: Config, sessionId: string): Promise<void> {
+  const now = Date.now();
+  await db
+    .prepare("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
+    .bind(now, sessionId)
+    .run();
+  await revoke(db, {
+    kind: "session",
+    subject: sessionId,
+    revokedAt: now,
+    expiresAt: now + config.ACCESS_TOKEN_TTL_SECONDS * 1000 + REVOCATION_SLACK_MS,
+  });
+}
+
+/**
+ * Ends every live session of a user (password change, disable, delete, role or membership
+ * change), except `keep` when given. Returns how many were ended.
+ */
+export async function revokeUserSessions(
+  db: D1Database,
+  config: Config,
+  userId: string,
+  keep?: string,
+): Promise<number> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT family_id AS familyId FROM refresh_tokens WHERE user_id = ? AND expires_at > ?")
+    .bind(userId, Date.now())
+    .all<{ familyId: string }>();
+  const families = results.map((row) => row.familyId).filter((id) => id !== keep);
+  for (const familyId of families) await revokeSession(db, config, familyId);
+  return families.length;
+}
