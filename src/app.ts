@@ -8,6 +8,7 @@ import type { AppEnv } from "./http/app-env";
 import { onError, onNotFound } from "./http/error-handler";
 import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
+import { clientIp } from "./http/middleware/client-ip";
 import { configGuard } from "./http/middleware/config-guard";
 import { flagGuard } from "./http/middleware/flag-guard";
 import { corsPolicy } from "./http/middleware/cors";
@@ -18,6 +19,7 @@ import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
 import { healthRoutes } from "./http/routes/health";
+import { rateLimit } from "./ratelimit/middleware";
 import { metricsRoutes } from "./http/routes/metrics";
 
 /** Every route module, mounted at the root: LightRAG's paths have no common prefix. */
@@ -41,12 +43,15 @@ export function createApp(): Hono<AppEnv> {
   const routes = buildRoutes();
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-ID" }));
+  app.use(clientIp);
   app.use(accessLog);
   app.use(requestMetrics);
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);
   app.use(routeGuard(buildRouteTable(routes.routes)));
+  // resolvePrincipal (auth) goes here, before rateLimit: limits count users and API keys once known.
+  app.use(rateLimit);
   // Read-only mode and feature switches, before any body is read.
   app.use(flagGuard);
   app.use(bodyPolicy);

@@ -3,11 +3,13 @@ import type { LoginGuard } from "./auth/login-guard";
 import type { RuntimeFlags } from "./flags/flags-object";
 import type { MetricsAggregator } from "./observability/metrics-aggregator";
 import type { WorkspaceCoordinator } from "./pipeline/coordinator";
+import type { RateLimiter } from "./ratelimit/limiter-object";
 import type { VectorIndex } from "./storage/local-vector/vector-index";
 
 export interface Bindings {
   DB: D1Database;
   COORDINATOR: DurableObjectNamespace<WorkspaceCoordinator>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   METRICS: DurableObjectNamespace<MetricsAggregator>;
   LOGIN_GUARD: DurableObjectNamespace<LoginGuard>;
   VECTOR_INDEX: DurableObjectNamespace<VectorIndex>;

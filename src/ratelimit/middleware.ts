@@ -1,0 +1,108 @@
+/**
+ * The rate-limit middleware: counts each request against its route class's limiter key,
+ * answers 429 with `Retry-After` when over, and puts the `RateLimit-*` headers on every
+ * answer of a limited route. A limiter that does not answer in time fails closed for the
+ * classes in RATE_LIMIT_FAIL_CLOSED (503) and open, logged and counted, for the rest.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { audit } from "../audit";
+import type { Config } from "../config";
+import type { RateLimitClass } from "../config/ratelimit";
+import type { AppEnv } from "../http/app-env";
+import { AppError } from "../http/errors";
+import { UNKNOWN_CLIENT } from "../http/middleware/client-ip";
+import { countMetric } from "../observability/metrics";
+import { limiterKey, routeClass, ruleFor } from "./policy";
+import { limiterStore } from "./store";
+import type { RateLimitDecision, RateLimitRule } from "./types";
+
+/** What a client is told to wait when the limiter itself is down. */
+const UNAVAILABLE_RETRY_SECONDS = 5;
+
+const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+/** `RateLimit-Limit`, `-Remaining`, `-Reset` (seconds) and `-Policy` (`limit;w=window`). */
+export function rateLimitHeaders(decision: RateLimitDecision, rule: RateLimitRule): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": String(seconds(decision.resetMs)),
+    "RateLimit-Policy": `${rule.limit};w=${seconds(rule.windowMs)}`,
+  };
+}
+
+export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const config = c.get("config");
+  // No config means configGuard let a health route through on a broken config: nothing to apply.
+  const limitedClass = config?.RATE_LIMIT_ENABLED ? routeClass(c.req.method, c.req.path) : null;
+  if (!config || !limitedClass) return next();
+
+  const rule = ruleFor(limitedClass, config);
+  const key = limiterKey(limitedClass, {
+    clientIp: c.get("clientIp") ?? UNKNOWN_CLIENT,
+    principal: c.get("principal"),
+  });
+  const decision = await decide(c, config, limitedClass, key, rule);
+  if (!decision) return next();
+
+  const headers = rateLimitHeaders(decision, rule);
+  if (!decision.allowed) {
+    const retryAfter = Math.max(1, seconds(decision.retryAfterMs));
+    countMetric(c, "lightrag_rate_limit_hits_total", { limit: limitedClass });
+    audit(c, {
+      event_type: "authorization",
+      event_action: "rate_limited",
+      outcome: "denied",
+      additional_data: {
+        limit_class: limitedClass,
+        limit: rule.limit,
+        window_seconds: seconds(rule.windowMs),
+      },
+    });
+    throw new AppError(429, "rate_limited", `Too many requests; retry after ${retryAfter} s`, {
+      headers: { ...headers, "Retry-After": String(retryAfter) },
+      details: { limit: rule.limit, window_seconds: seconds(rule.windowMs), retry_after_seconds: retryAfter },
+    });
+  }
+  await next();
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+};
+
+/** The limiter's answer, or `null` to let the request through because the limiter failed open. */
+async function decide(
+  c: Context<AppEnv>,
+  config: Config,
+  limitedClass: RateLimitClass,
+  key: string,
+  rule: RateLimitRule,
+): Promise<RateLimitDecision | null> {
+  const store = limiterStore(config, c.env);
+  try {
+    return await withTimeout(store.hit(key, rule), config.RATE_LIMIT_TIMEOUT_MS);
+  } catch (error) {
+    const failClosed = config.RATE_LIMIT_FAIL_CLOSED.includes(limitedClass);
+    c.get("logger").error("rate limiter unavailable", {
+      backend: store.backend,
+      limit_class: limitedClass,
+      fail_mode: failClosed ? "closed" : "open",
+      error: error instanceof Error ? error.message : String(error),
+    });
+    countMetric(c, "lightrag_errors_total", { kind: "rate_limiter_unavailable" });
+    if (!failClosed) return null;
+    throw new AppError(503, "service_unavailable", "Rate limiter unavailable; try again shortly", {
+      headers: { "Retry-After": String(UNAVAILABLE_RETRY_SECONDS) },
+    });
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
