@@ -18,14 +18,22 @@ import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
+import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
 import { rateLimit } from "./ratelimit/middleware";
 import { metricsRoutes } from "./http/routes/metrics";
+import { queryRoutes } from "./http/routes/query";
+import { queryDataRoutes } from "./http/routes/query-data";
+import { queryStreamRoutes } from "./http/routes/query-stream";
 
 /** Every route module, mounted at the root: LightRAG's paths have no common prefix. */
 function buildRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.route("/", healthRoutes);
+  routes.route("/", queryRoutes);
+  routes.route("/", queryStreamRoutes);
+  routes.route("/", queryDataRoutes);
+  routes.route("/", graphRoutes);
   routes.route("/", adminFlagsRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);

@@ -10,6 +10,7 @@ import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
 import { observabilityFields } from "./observability";
 import { opsFields } from "./ops";
+import { queryFields } from "./query";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
 
@@ -26,6 +27,7 @@ const schema = z.object({
   ...ratelimitFields,
   ...authFields,
   ...observabilityFields,
+  ...queryFields,
   ...opsFields,
 });
 

@@ -1,0 +1,17 @@
+/** Query defaults with LightRAG's variable names (`constants.py`, `env.example`). */
+import { z } from "zod";
+import { positiveInt } from "./fields";
+
+export const queryFields = {
+  TOP_K: positiveInt(40),
+  CHUNK_TOP_K: positiveInt(20),
+  MAX_ENTITY_TOKENS: positiveInt(6000),
+  MAX_RELATION_TOKENS: positiveInt(8000),
+  MAX_TOTAL_TOKENS: positiveInt(30000),
+  /** Vector matches below this cosine similarity are dropped. */
+  COSINE_THRESHOLD: z.coerce.number().finite().min(-1).max(1).default(0.2),
+  /** Chunks per entity or relation considered for the related-chunk pick. */
+  RELATED_CHUNK_NUMBER: positiveInt(5),
+  /** Upper bound of `max_nodes` on `GET /graphs`. */
+  MAX_GRAPH_NODES: positiveInt(1000),
+};

@@ -1,0 +1,114 @@
+/**
+ * LightRAG's graph read API: `GET /graphs` (a `KnowledgeGraph` around a label),
+ * `/graph/label/list|popular|search` and `/graph/entity/exists`.
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { createD1Stores } from "../../storage/d1/stores";
+import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
+import { LocalVectorStore } from "../../storage/local-vector/store";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+import { requestWorkspace } from "../workspace";
+
+type GraphContext = Context<AppEnv>;
+
+function graphStore(c: GraphContext): GraphStore {
+  return createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX)).graph;
+}
+
+function parseQuery<T extends z.ZodType>(c: GraphContext, schema: T): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    throw new AppError(422, "validation_error", "Invalid query parameters", {
+      details: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
+
+const intParam = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** A node of LightRAG's `KnowledgeGraph`. */
+export function wireNode(entity: EntityRecord) {
+  return {
+    id: entity.name,
+    labels: [entity.name],
+    properties: {
+      entity_id: entity.name,
+      entity_type: entity.entityType,
+      description: entity.description,
+      source_id: entity.sourceId,
+      file_path: entity.filePath,
+      created_at: entity.createdAt,
+    },
+  };
+}
+
+/** An edge of LightRAG's `KnowledgeGraph` (stored with source <= target). */
+export function wireEdge(relation: RelationRecord) {
+  return {
+    id: `${relation.src}-${relation.tgt}`,
+    type: "DIRECTED",
+    source: relation.src,
+    target: relation.tgt,
+    properties: {
+      weight: relation.weight,
+      description: relation.description,
+      keywords: relation.keywords,
+      source_id: relation.sourceId,
+      file_path: relation.filePath,
+      created_at: relation.createdAt,
+    },
+  };
+}
+
+export const graphRoutes = new Hono<AppEnv>();
+
+graphRoutes.get("/graphs", async (c) => {
+  const config = c.get("config");
+  const query = parseQuery(
+    c,
+    z.object({
+      label: z.string().trim().min(1, "label is required"),
+      max_depth: intParam(3, 1, 100),
+      max_nodes: intParam(config.MAX_GRAPH_NODES, 1, 1_000_000),
+    }),
+  );
+  const maxNodes = Math.min(query.max_nodes, config.MAX_GRAPH_NODES);
+  const found = await graphStore(c).neighbourhood(
+    requestWorkspace(c),
+    query.label,
+    query.max_depth,
+    maxNodes,
+  );
+  return c.json({
+    nodes: found.entities.map(wireNode),
+    edges: found.relations.map(wireEdge),
+    is_truncated: found.truncated,
+  });
+});
+
+graphRoutes.get("/graph/label/list", async (c) => {
+  return c.json(await graphStore(c).allLabels(requestWorkspace(c)));
+});
+
+graphRoutes.get("/graph/label/popular", async (c) => {
+  const { limit } = parseQuery(c, z.object({ limit: intParam(300, 1, 1000) }));
+  return c.json(await graphStore(c).popularLabels(requestWorkspace(c), limit));
+});
+
+graphRoutes.get("/graph/label/search", async (c) => {
+  const { q, limit } = parseQuery(
+    c,
+    z.object({ q: z.string().trim().min(1, "q is required"), limit: intParam(50, 1, 100) }),
+  );
+  return c.json(await graphStore(c).searchLabels(requestWorkspace(c), q, limit));
+});
+
+graphRoutes.get("/graph/entity/exists", async (c) => {
+  const { name } = parseQuery(c, z.object({ name: z.string().trim().min(1, "name is required") }));
+  const found = await graphStore(c).getEntities(requestWorkspace(c), [name]);
+  return c.json({ exists: found.length > 0 });
+});

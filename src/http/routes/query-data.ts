@@ -1,0 +1,74 @@
+/**
+ * `POST /query/data`: retrieval without generation (only keyword extraction calls the LLM),
+ * in LightRAG's `QueryDataResponse` shape.
+ */
+import { Hono } from "hono";
+import { formatTime } from "../../rag/query/context";
+import { retrieveForQuery } from "../../rag/query/engine";
+import type { RetrievalResult } from "../../rag/query/types";
+import type { AppEnv } from "../app-env";
+import { readJsonBody } from "../json-body";
+import { requestWorkspace } from "../workspace";
+import { queryRequestSchema, toQueryParams } from "./query-request";
+import { queryDeps, recordQuery } from "./query-service";
+
+function wireData(result: RetrievalResult) {
+  return {
+    entities: result.entities.map((e) => ({
+      entity_name: e.name,
+      entity_type: e.entityType,
+      description: e.description,
+      source_id: e.sourceId,
+      file_path: e.filePath,
+      created_at: formatTime(e.createdAt),
+    })),
+    relationships: result.relations.map((r) => ({
+      src_id: r.src,
+      tgt_id: r.tgt,
+      description: r.description,
+      keywords: r.keywords,
+      weight: r.weight,
+      source_id: r.sourceId,
+      file_path: r.filePath,
+      created_at: formatTime(r.createdAt),
+    })),
+    chunks: result.chunks.map((chunk, i) => ({
+      reference_id: result.chunkReferenceIds[i] ?? "",
+      content: chunk.content,
+      file_path: chunk.filePath,
+      chunk_id: chunk.id,
+    })),
+    references: result.references,
+  };
+}
+
+export const queryDataRoutes = new Hono<AppEnv>();
+
+queryDataRoutes.post("/query/data", async (c) => {
+  const body = await readJsonBody(c, queryRequestSchema);
+  const workspace = requestWorkspace(c);
+  const params = toQueryParams(body, c.get("config"), false);
+  const { keywords, retrieval } = await retrieveForQuery(queryDeps(c), workspace, body.query, params);
+  recordQuery(c, workspace, params.mode, false);
+  const metadata = {
+    query_mode: params.mode,
+    keywords: { high_level: keywords.high, low_level: keywords.low },
+  };
+  if (params.mode === "bypass") {
+    return c.json({
+      status: "success",
+      message: "Bypass mode: no retrieval",
+      data: { entities: [], relationships: [], chunks: [], references: [] },
+      metadata,
+    });
+  }
+  if (!retrieval) {
+    return c.json({ status: "failure", message: "Query returned no results", data: {}, metadata });
+  }
+  return c.json({
+    status: "success",
+    message: "Query executed successfully",
+    data: wireData(retrieval),
+    metadata: { ...metadata, processing_info: retrieval.info },
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * What every query route shares: the engine's dependencies for the request's workspace and the
+ * accounting (query counter, cache hits, audit event). ENABLE_QUERIES is enforced by `flagGuard`.
+ */
+import type { Context } from "hono";
+import { audit } from "../../audit";
+import { countMetric } from "../../observability/metrics";
+import { createProviders } from "../../providers";
+import type { QueryMode } from "../../rag/query/params";
+import type { QueryDeps } from "../../rag/query/types";
+import { createD1Stores } from "../../storage/d1/stores";
+import { LocalVectorStore } from "../../storage/local-vector/store";
+import type { AppEnv } from "../app-env";
+
+/** Engine dependencies bound to this request's env and config. */
+export function queryDeps(c: Context<AppEnv>): QueryDeps {
+  const config = c.get("config");
+  const stores = createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX));
+  const { llm, embeddings } = createProviders(c.env, config);
+  return {
+    graph: stores.graph,
+    chunks: stores.chunks,
+    vectors: stores.vectors,
+    llm,
+    embeddings,
+    llmIdentity: `${config.QUERY_LLM_BINDING ?? config.LLM_BINDING}/${config.QUERY_LLM_MODEL ?? config.LLM_MODEL}`,
+  };
+}
+
+/** Counts an answered query and records the data access. */
+export function recordQuery(c: Context<AppEnv>, workspace: string, mode: QueryMode, cacheHit: boolean): void {
+  countMetric(c, "lightrag_queries_executed_total", { mode, workspace });
+  if (cacheHit) countMetric(c, "lightrag_cache_hits_total", { cache: "query" });
+  audit(c, {
+    event_type: "data_access",
+    event_action: "query",
+    outcome: "success",
+    additional_data: { mode },
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * `POST /query` and `POST /api/query` (the seed's path, same body and answer): one JSON answer
+ * `{response, references, response_time}` (LightRAG's `QueryResponse`).
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { runQuery } from "../../rag/query/engine";
+import type { AppEnv } from "../app-env";
+import { readJsonBody } from "../json-body";
+import { requestWorkspace } from "../workspace";
+import { collect, wireReferences } from "./query-answer";
+import { queryRequestSchema, toQueryParams } from "./query-request";
+import { queryDeps, recordQuery } from "./query-service";
+
+async function answer(c: Context<AppEnv>) {
+  const started = performance.now();
+  const body = await readJsonBody(c, queryRequestSchema);
+  const workspace = requestWorkspace(c);
+  // `/query` always answers in one piece, whatever `stream` says (as LightRAG).
+  const params = toQueryParams(body, c.get("config"), false);
+  const run = await runQuery(queryDeps(c), workspace, body.query, params);
+  const response = await collect(run.response);
+  recordQuery(c, workspace, params.mode, run.cacheHit);
+  return c.json({
+    response,
+    references: params.includeReferences ? wireReferences(run, params.includeChunkContent) : null,
+    response_time: Number(((performance.now() - started) / 1000).toFixed(3)),
+  });
+}
+
+export const queryRoutes = new Hono<AppEnv>();
+queryRoutes.post("/query", answer);
+queryRoutes.post("/api/query", answer);

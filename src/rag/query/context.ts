@@ -1,0 +1,51 @@
+/**
+ * Context lines and budgets: entities and relations as one JSON object per line (the unit
+ * LightRAG counts tokens on), chunks cut to what is left of `max_total_tokens`.
+ */
+import { kgContext, naiveContext, naiveResponsePrompt, ragResponsePrompt } from "./prompts";
+import type { Tokenizer } from "./tokens";
+import type { RankedEntity, RankedRelation, RetrievedChunk } from "./types";
+
+/** Tokens kept free for the answer's framing (LightRAG's buffer). */
+export const CONTEXT_BUFFER_TOKENS = 200;
+
+export function entityLine(entity: RankedEntity): string {
+  return JSON.stringify({ entity: entity.name, type: entity.entityType, description: entity.description });
+}
+
+export function relationLine(relation: RankedRelation): string {
+  return JSON.stringify({ entity1: relation.src, entity2: relation.tgt, description: relation.description });
+}
+
+export function chunkLine(chunk: RetrievedChunk, referenceId: string): string {
+  return JSON.stringify({ reference_id: referenceId, content: chunk.content });
+}
+
+export interface ChunkBudgetInput {
+  naive: boolean;
+  query: string;
+  responseType: string;
+  userPrompt: string;
+  maxTotalTokens: number;
+  entityLines: string[];
+  relationLines: string[];
+}
+
+/**
+ * Tokens left for chunks: the total budget minus the system prompt, the KG part of the
+ * context, the query and a buffer.
+ */
+export function chunkBudget(input: ChunkBudgetInput, tokenizer: Tokenizer): number {
+  const system = input.naive
+    ? naiveResponsePrompt("", input.responseType, input.userPrompt)
+    : ragResponsePrompt("", input.responseType, input.userPrompt);
+  const kg = input.naive ? naiveContext([], []) : kgContext(input.entityLines, input.relationLines, [], []);
+  const used =
+    tokenizer.count(system) + tokenizer.count(kg) + tokenizer.count(input.query) + CONTEXT_BUFFER_TOKENS;
+  return Math.max(0, input.maxTotalTokens - used);
+}
+
+/** LightRAG's `created_at` as shown to clients: "YYYY-MM-DD HH:MM:SS" (UTC). */
+export function formatTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+}

@@ -1,0 +1,110 @@
+/**
+ * The graph half of retrieval: `local` finds entities by vector and ranks all their edges,
+ * `global` finds relations by vector and takes their endpoints (LightRAG's `_get_node_data`
+ * and `_get_edge_data`).
+ */
+import { type EdgeKey, edgeKey, type RelationRecord } from "../../storage/graph";
+import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
+
+export interface GraphHits {
+  entities: RankedEntity[];
+  relations: RankedRelation[];
+}
+
+export interface SearchOptions {
+  topK: number;
+  threshold: number;
+}
+
+const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
+
+function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
+  return b.rank - a.rank || b.weight - a.weight;
+}
+
+/**
+ * Entities nearest to the low-level keywords, then every edge touching them ranked by
+ * (edge degree, weight).
+ */
+export async function localSearch(
+  deps: QueryDeps,
+  workspace: string,
+  vector: Float32Array,
+  options: SearchOptions,
+): Promise<GraphHits> {
+  const matches = await deps.vectors.query(workspace, "entities", vector, {
+    topK: options.topK,
+    threshold: options.threshold,
+  });
+  const names = await deps.graph.entityNames(
+    workspace,
+    matches.map((match) => match.id),
+  );
+  if (names.length === 0) return { entities: [], relations: [] };
+  const [records, edges] = await Promise.all([
+    deps.graph.getEntities(workspace, names),
+    deps.graph.relationsOf(workspace, names),
+  ]);
+  const endpoints = new Set(names);
+  for (const edge of edges) endpoints.add(edge.src).add(edge.tgt);
+  const degrees = await deps.graph.degrees(workspace, [...endpoints]);
+  const byName = new Map(records.map((record) => [record.name, record]));
+  const entities: RankedEntity[] = [];
+  for (const name of names) {
+    const record = byName.get(name);
+    if (record) entities.push({ ...record, rank: degrees.get(name) ?? 0 });
+  }
+  const relations = rankEdges(edges, degrees).sort(byRankThenWeight);
+  return { entities, relations };
+}
+
+/**
+ * Relations nearest to the high-level keywords (vector order), then their endpoints in order
+ * of first appearance.
+ */
+export async function globalSearch(
+  deps: QueryDeps,
+  workspace: string,
+  vector: Float32Array,
+  options: SearchOptions,
+): Promise<GraphHits> {
+  const matches = await deps.vectors.query(workspace, "relations", vector, {
+    topK: options.topK,
+    threshold: options.threshold,
+  });
+  const pairs = (
+    await deps.graph.relationPairs(
+      workspace,
+      matches.map((match) => match.id),
+    )
+  ).map((pair) => edgeKey(pair.src, pair.tgt));
+  if (pairs.length === 0) return { entities: [], relations: [] };
+  const names = [...new Set(pairs.flatMap((pair) => [pair.src, pair.tgt]))];
+  const [edges, records, degrees] = await Promise.all([
+    deps.graph.getRelations(workspace, pairs),
+    deps.graph.getEntities(workspace, names),
+    deps.graph.degrees(workspace, names),
+  ]);
+  const byPair = new Map(edges.map((edge) => [pairKey(edge), edge]));
+  const ordered = pairs.map((pair) => byPair.get(pairKey(pair))).filter((edge) => edge !== undefined);
+  const relations = rankEdges(ordered, degrees);
+  const byName = new Map(records.map((record) => [record.name, record]));
+  const entities: RankedEntity[] = [];
+  for (const name of names) {
+    const record = byName.get(name);
+    if (record) entities.push({ ...record, rank: degrees.get(name) ?? 0 });
+  }
+  return { entities, relations };
+}
+
+function rankEdges(edges: RelationRecord[], degrees: Map<string, number>): RankedRelation[] {
+  const seen = new Set<string>();
+  const out: RankedRelation[] = [];
+  for (const edge of edges) {
+    const key = pairKey(edge);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...edge, rank: (degrees.get(edge.src) ?? 0) + (degrees.get(edge.tgt) ?? 0) });
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * Retrieval for every mode but `bypass`: graph search and chunk search in parallel,
+ * round-robin merges, token budgets, references and the context string.
+ */
+import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
+import { type GraphHits, globalSearch, localSearch } from "./graph-search";
+import type { QueryKeywords } from "./keywords";
+import { roundRobin } from "./merge";
+import type { QueryParams } from "./params";
+import { kgContext, naiveContext } from "./prompts";
+import { numberReferences } from "./references";
+import { relatedChunks, splitSources } from "./related-chunks";
+import type { Tokenizer } from "./tokens";
+import { truncateByTokens } from "./tokens";
+import type { ProgressStep, QueryDeps, RetrievalResult, RetrievedChunk } from "./types";
+
+export interface RetrieveInput {
+  workspace: string;
+  query: string;
+  params: QueryParams;
+  keywords: QueryKeywords;
+  tokenizer: Tokenizer;
+  onProgress?: (step: ProgressStep) => void;
+}
+
+const EMPTY: GraphHits = { entities: [], relations: [] };
+
+/**
+ * Runs retrieval; `null` when nothing at all was found (LightRAG then answers the fail response).
+ *
+ * @example
+ * const result = await retrieve(deps, { workspace, query, params, keywords, tokenizer });
+ */
+export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<RetrievalResult | null> {
+  const { params, keywords, workspace } = input;
+  const mode = params.mode;
+  const useLocal = (mode === "local" || mode === "hybrid" || mode === "mix") && keywords.low.length > 0;
+  const useGlobal = (mode === "global" || mode === "hybrid" || mode === "mix") && keywords.high.length > 0;
+  const useVector = mode === "mix" || mode === "naive";
+
+  // One embedding call for the query and both keyword strings, as LightRAG batches them.
+  const texts = [input.query, keywords.low.join(", "), keywords.high.join(", ")];
+  const [queryVector, lowVector, highVector] = (await deps.embeddings.embed({ texts, workspace })) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const search = { topK: params.topK, threshold: params.cosineThreshold };
+  input.onProgress?.("retrieving_entities");
+  const [local, global, vectorIds] = await Promise.all([
+    useLocal ? localSearch(deps, workspace, lowVector, search) : EMPTY,
+    useGlobal ? globalSearch(deps, workspace, highVector, search) : EMPTY,
+    useVector
+      ? deps.vectors.query(workspace, "chunks", queryVector, {
+          topK: params.chunkTopK,
+          threshold: params.cosineThreshold,
+        })
+      : [],
+  ]);
+  input.onProgress?.("retrieving_relations");
+
+  const allEntities = roundRobin([local.entities, global.entities], (e) => e.name);
+  const allRelations = roundRobin([local.relations, global.relations], (r) => `${r.src}\u0000${r.tgt}`);
+  const entities = truncateByTokens(allEntities, entityLine, params.maxEntityTokens, input.tokenizer);
+  const relations = truncateByTokens(allRelations, relationLine, params.maxRelationTokens, input.tokenizer);
+
+  input.onProgress?.("retrieving_chunks");
+  const { entityChunks, relationChunks } = await relatedChunks(
+    deps,
+    workspace,
+    queryVector,
+    entities.map((e) => splitSources(e.sourceId)),
+    relations.map((r) => splitSources(r.sourceId)),
+    params.relatedChunkNumber,
+  );
+  const mergedIds = roundRobin(
+    [vectorIds.map((match) => match.id), entityChunks, relationChunks],
+    (id) => id,
+  );
+  if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
+
+  const records = await deps.chunks.get(workspace, mergedIds.slice(0, params.chunkTopK));
+  const byId = new Map(records.map((chunk) => [chunk.id, chunk]));
+  const kept: RetrievedChunk[] = [];
+  for (const id of mergedIds.slice(0, params.chunkTopK)) {
+    const chunk = byId.get(id);
+    if (chunk) kept.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath });
+  }
+  const entityLines = entities.map(entityLine);
+  const relationLines = relations.map(relationLine);
+  const naive = mode === "naive";
+  const budget = chunkBudget(
+    {
+      naive,
+      query: input.query,
+      responseType: params.responseType,
+      userPrompt: params.userPrompt,
+      maxTotalTokens: params.maxTotalTokens,
+      entityLines,
+      relationLines,
+    },
+    input.tokenizer,
+  );
+  const chunks = truncateByTokens(kept, (chunk) => chunk.content, budget, input.tokenizer);
+  const { references, ids } = numberReferences(chunks.map((chunk) => chunk.filePath));
+  const chunkLines = chunks.map((chunk, i) => chunkLine(chunk, ids[i] ?? ""));
+  const referenceLines = references.map((ref) => `[${ref.reference_id}] ${ref.file_path}`);
+  const context = naive
+    ? naiveContext(chunkLines, referenceLines)
+    : kgContext(entityLines, relationLines, chunkLines, referenceLines);
+  return {
+    entities,
+    relations,
+    chunks,
+    chunkReferenceIds: ids,
+    references,
+    context,
+    info: {
+      total_entities_found: allEntities.length,
+      total_relations_found: allRelations.length,
+      entities_after_truncation: entities.length,
+      relations_after_truncation: relations.length,
+      merged_chunks_count: mergedIds.length,
+      final_chunks_count: chunks.length,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/** What the query engine needs (ports only) and what retrieval returns. */
+import type { EmbeddingClient, LlmClient } from "../../providers/types";
+import type { ChunkStore } from "../../storage/chunks";
+import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
+import type { VectorStore } from "../../storage/vectors";
+import type { AnswerCache } from "./answer-cache";
+
+export interface QueryDeps {
+  graph: GraphStore;
+  chunks: ChunkStore;
+  vectors: VectorStore;
+  llm: LlmClient;
+  embeddings: EmbeddingClient;
+  /** Absent or disabled: answers are never cached. */
+  cache?: AnswerCache;
+  /** Identity of the query LLM (binding/model), part of the answer cache key. */
+  llmIdentity: string;
+}
+
+/** An entity as retrieved, with its degree as rank. */
+export interface RankedEntity extends EntityRecord {
+  rank: number;
+}
+
+/** A relation as retrieved, ranked by edge degree (sum of the endpoints' degrees). */
+export interface RankedRelation extends RelationRecord {
+  rank: number;
+}
+
+export interface RetrievedChunk {
+  id: string;
+  content: string;
+  filePath: string;
+}
+
+export interface Reference {
+  reference_id: string;
+  file_path: string;
+}
+
+/** Everything retrieval found, after truncation, plus the counts `/query/data` reports. */
+export interface RetrievalResult {
+  entities: RankedEntity[];
+  relations: RankedRelation[];
+  chunks: RetrievedChunk[];
+  /** `reference_id` of each chunk, same order as `chunks`. */
+  chunkReferenceIds: string[];
+  references: Reference[];
+  context: string;
+  info: {
+    total_entities_found: number;
+    total_relations_found: number;
+    entities_after_truncation: number;
+    relations_after_truncation: number;
+    merged_chunks_count: number;
+    final_chunks_count: number;
+  };
+}
+
+/** Steps reported by `/query/stream` with `include_progress` (LightRAG's names). */
+export type ProgressStep =
+  | "extracting_keywords"
+  | "retrieving_entities"
+  | "retrieving_relations"
+  | "retrieving_chunks"
+  | "reranking"
+  | "generating_response";
