@@ -1,7 +1,7 @@
 /**
  * Two test projects, both run by `npm test`:
  * - `workers`: tests inside workerd with the bindings of wrangler.toml (D1 migrations applied
- *   in test/setup.ts);
+ *   in test/setup.ts; the Upstash REST harness started by test/node/upstash-global-setup.ts);
  * - `node`: Node-side integration tests in test/node (real HTTP servers, redis-server started by
  *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing.
  */
@@ -29,6 +29,8 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup.ts"],
+            // The Upstash REST harness that test/ratelimit/upstash.test.ts reaches over HTTP.
+            globalSetup: ["./test/node/upstash-global-setup.ts"],
           },
         },
         {

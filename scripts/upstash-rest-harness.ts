@@ -9,7 +9,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Redis } from "ioredis";
+// The default import: some vitest module runners miss ioredis's CommonJS named exports.
+import Redis from "ioredis";
 
 export interface HarnessOptions {
   /** `redis://127.0.0.1:6379` by default, the server `.ci/services` starts. */
