@@ -24,6 +24,22 @@ export interface LlmRequest {
   /** Workspace the call is made for, for token accounting. */
   workspace: string;
   signal?: AbortSignal;
+  /** How the LLM response cache treats this call; without it, LightRAG's default key is used. */
+  cache?: LlmCacheOptions;
+}
+
+/** Cache settings of one call (LightRAG's keys: `{mode}:{cache_type}:{md5}`). */
+export interface LlmCacheOptions {
+  /** Query mode for `query`/`keyword` keys (`mix`, `local`, …); `default` otherwise. */
+  mode?: string;
+  /** Values hashed instead of the prompt, e.g. the query parameters of an answer. */
+  args?: unknown[];
+  /** Chunk an extraction answer belongs to, kept with the entry for deletion. */
+  chunkId?: string;
+  /** Query parameters stored with the entry. */
+  queryParam?: Record<string, unknown>;
+  /** Neither read nor write the cache (conversation history, truncated answers). */
+  skip?: boolean;
 }
 
 export interface TokenUsage {
@@ -39,6 +55,8 @@ export interface LlmResponse {
   model: string;
   /** True when served from the LLM cache. */
   cached: boolean;
+  /** The cache entry id this answer was read from or stored under (for a chunk's `llm_cache_list`). */
+  cacheKey?: string;
 }
 
 /** A chat-completion client; implementations handle retries, failover, caching and accounting. */

@@ -1,0 +1,107 @@
+/** HTTP plumbing shared by the remote providers: POST JSON, map failures, read SSE/NDJSON streams. */
+import { ProviderError, parseRetryAfter } from "../errors";
+
+/**
+ * POSTs `body` as JSON; throws `ProviderError` for network failures and non-2xx answers.
+ * The response body of an error is discarded unread: providers echo (masked) keys in it.
+ */
+export async function postJson(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new ProviderError(provider, "network", { cause: error });
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ProviderError(provider, "http", {
+      status: response.status,
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+    });
+  }
+  return response;
+}
+
+/** Reads a JSON body; a body that is not JSON is the provider's fault (`malformed`). */
+export async function readJson(provider: string, response: Response, signal: AbortSignal): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new ProviderError(provider, "malformed", { cause: error });
+  }
+}
+
+/** Lines of a streamed body, decoded as UTF-8; a dropped connection becomes a `network` error. */
+export async function* lines(
+  provider: string,
+  response: Response,
+  signal: AbortSignal,
+): AsyncIterable<string> {
+  if (!response.body) throw new ProviderError(provider, "malformed");
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<string>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        throw new ProviderError(provider, "network", { cause: error });
+      }
+      if (chunk.done) break;
+      buffer += chunk.value;
+      let newline = buffer.indexOf("\n");
+      while (newline >= 0) {
+        yield buffer.slice(0, newline).replace(/\r$/, "");
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf("\n");
+      }
+    }
+    if (buffer.length > 0) yield buffer;
+  } finally {
+    reader.releaseLock();
+    await response.body.cancel().catch(() => undefined);
+  }
+}
+
+/** The `data:` payloads of a server-sent event stream, with their event names. */
+export async function* sseEvents(
+  provider: string,
+  response: Response,
+  signal: AbortSignal,
+): AsyncIterable<{ event?: string; data: string }> {
+  let event: string | undefined;
+  for await (const line of lines(provider, response, signal)) {
+    if (line.startsWith("event:")) event = line.slice(6).trim();
+    else if (line.startsWith("data:")) yield { event, data: line.slice(5).trim() };
+    else if (line === "") event = undefined;
+  }
+}
+
+/** Parses one streamed JSON payload; garbage mid-stream is `malformed`. */
+export function parseChunk(provider: string, data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch (error) {
+    throw new ProviderError(provider, "malformed", { cause: error });
+  }
+}
+
+/** Joins a base URL and a path without doubling or dropping the slash. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
