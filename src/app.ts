@@ -18,6 +18,7 @@ import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
+import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
 import { rateLimit } from "./ratelimit/middleware";
@@ -34,6 +35,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", queryStreamRoutes);
   routes.route("/", queryDataRoutes);
   routes.route("/", graphRoutes);
+  routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);

@@ -9,8 +9,7 @@ import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
 import { observabilityFields } from "./observability";
-import { opsFields } from "./ops";
-import { queryFields } from "./query";
+import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
 
@@ -25,10 +24,9 @@ const schema = z.object({
   ...serverFields,
   ...llmFields,
   ...ratelimitFields,
+  ...ragFields,
   ...authFields,
   ...observabilityFields,
-  ...queryFields,
-  ...opsFields,
 });
 
 /** The validated configuration every module reads. */
@@ -72,6 +70,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...insecureProductionSettings(parsed.data),
       ...insecureAuthSettings(parsed.data),
       ...ratelimitProblems(parsed.data),
+      ...ragProblems(parsed.data),
     ],
   };
 }

@@ -1,9 +1,16 @@
 /**
- * One Durable Object per workspace that serialises pipeline work and keeps its status.
- * The ingestion issue gives it the queue bookkeeping; today it answers the health probe with
- * the stored pipeline state.
+ * One Durable Object per workspace that serialises graph changes and keeps LightRAG's
+ * `pipeline_status`. Merges, unmerges, deletions and clears run one at a time through an
+ * in-memory chain (D1 and vector calls are I/O, so the object's input gate alone would not
+ * keep them from interleaving). `ping()` answers the health probe.
  */
 import { DurableObject } from "cloudflare:workers";
+import { loadConfig } from "../config";
+import type { Env } from "../env";
+import { type RebuildMode, type RebuildReport, rebuild } from "../rag/knowledge";
+import type { RagDeps } from "../rag/types";
+import { engineDeps } from "./engine";
+import { endJob, IDLE_STATUS, type PipelineStatus, startJob, withMessage } from "./pipeline-status";
 
 export interface PipelineState {
   busy: boolean;
@@ -11,11 +18,107 @@ export interface PipelineState {
 }
 
 const STATE_KEY = "pipeline";
+const STATUS_KEY = "pipeline_status";
 const IDLE: PipelineState = { busy: false, active: false };
 
-export class WorkspaceCoordinator extends DurableObject {
+export class WorkspaceCoordinator extends DurableObject<Env> {
+  private chain: Promise<unknown> = Promise.resolve();
+  private status: PipelineStatus | null = null;
+
   /** Proves the object is reachable and its storage readable; returns the pipeline state. */
   async ping(): Promise<PipelineState> {
     return (await this.ctx.storage.get<PipelineState>(STATE_KEY)) ?? IDLE;
+  }
+
+  /** Adds the stored extraction results of `docIds` to the graph and marks them processed. */
+  merge(workspace: string, docIds: string[]): Promise<RebuildReport> {
+    return this.exclusive(workspace, docIds, "merge");
+  }
+
+  /** Takes `docIds` out of the graph and marks them failed with `error`. */
+  unmerge(workspace: string, docIds: string[], error: string): Promise<RebuildReport> {
+    return this.exclusive(workspace, docIds, "unmerge", error);
+  }
+
+  /** Deletes documents with one rebuild for the whole batch. */
+  async deleteDocuments(workspace: string, docIds: string[]): Promise<RebuildReport> {
+    await this.update((status) => startJob(status, "Deleting documents", docIds.length));
+    try {
+      return await this.exclusive(workspace, docIds, "delete");
+    } finally {
+      await this.update((status) => endJob(status, `Deleted ${docIds.length} document(s)`));
+    }
+  }
+
+  /** Drops every row and vector of the workspace; refuses while a job runs. */
+  async clear(workspace: string): Promise<"success" | "busy"> {
+    if ((await this.pipelineStatus()).busy) return "busy";
+    return this.serial(async () => {
+      const deps = this.deps();
+      await deps.stores.writer.clearWorkspace(workspace);
+      await Promise.all(
+        (["entities", "relations", "chunks"] as const).map((ns) => deps.stores.vectors.clear(workspace, ns)),
+      );
+      await this.update((status) => withMessage(status, "Cleared all documents"));
+      return "success" as const;
+    });
+  }
+
+  async beginJob(name: string, docs: number): Promise<void> {
+    await this.update((status) => startJob(status, name, docs));
+  }
+
+  async progress(message: string): Promise<void> {
+    await this.update((status) => withMessage(status, message));
+  }
+
+  async finishJob(message: string): Promise<void> {
+    await this.update((status) => endJob(status, message));
+  }
+
+  async requestCancel(): Promise<"cancellation_requested" | "not_busy"> {
+    const status = await this.pipelineStatus();
+    if (!status.busy) return "not_busy";
+    await this.update((current) =>
+      withMessage({ ...current, cancellation_requested: true }, "Cancellation requested"),
+    );
+    return "cancellation_requested";
+  }
+
+  async cancelRequested(): Promise<boolean> {
+    return (await this.pipelineStatus()).cancellation_requested;
+  }
+
+  async pipelineStatus(): Promise<PipelineStatus> {
+    this.status ??= (await this.ctx.storage.get<PipelineStatus>(STATUS_KEY)) ?? IDLE_STATUS;
+    return this.status;
+  }
+
+  private deps(): RagDeps {
+    const { config } = loadConfig(this.env);
+    if (!config) throw new Error("configuration is invalid");
+    return engineDeps(this.env, config);
+  }
+
+  private async update(change: (status: PipelineStatus) => PipelineStatus): Promise<void> {
+    const next = change(await this.pipelineStatus());
+    this.status = next;
+    await this.ctx.storage.put({ [STATUS_KEY]: next, [STATE_KEY]: { busy: next.busy, active: next.busy } });
+  }
+
+  private exclusive(
+    workspace: string,
+    docIds: string[],
+    mode: RebuildMode,
+    error?: string,
+  ): Promise<RebuildReport> {
+    return this.serial(() => rebuild(this.deps(), workspace, docIds, mode, error));
+  }
+
+  /** Runs `task` after every earlier task has settled. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(task, task);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 }

@@ -22,6 +22,11 @@ export const queueHandlers = new Map<string, QueueMessageHandler>();
 
 const DEAD_LETTER_QUEUE = /-dlq-/;
 
+/** Exponential backoff for a failed message: 10 s, 20 s, 40 s, … capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
 /** The Worker's `queue()` handler. */
 export async function handleQueue(
   batch: MessageBatch<unknown>,
@@ -53,7 +58,7 @@ export async function handleQueue(
         attempts: message.attempts,
         error: error instanceof Error ? error.message : String(error),
       });
-      message.retry();
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
 }

@@ -1,0 +1,102 @@
+/** Destructive and control routes: delete documents, clear all, clear the LLM cache, reprocess, cancel. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { audit } from "../../audit";
+import { coordinatorFor } from "../../pipeline/engine";
+import { enqueueDelete, enqueueIngest } from "../../pipeline/ingest-messages";
+import { trackId } from "../../rag/ids";
+import type { AppEnv } from "../app-env";
+import { readJsonBody } from "../json-body";
+import { requestWorkspace } from "../workspace";
+import { requestDeps, requireProcessing } from "./documents-wire";
+
+const deleteRequest = z.object({
+  doc_ids: z
+    .array(z.string().trim().min(1).max(200))
+    .min(1)
+    .max(1000)
+    .refine((ids) => new Set(ids).size === ids.length, "doc_ids must be unique"),
+  delete_file: z.boolean().default(false),
+  delete_llm_cache: z.boolean().default(false),
+});
+
+export const documentAdminRoutes = new Hono<AppEnv>();
+
+documentAdminRoutes.delete("/documents/delete_document", async (c) => {
+  const body = await readJsonBody(c, deleteRequest);
+  const workspace = requestWorkspace(c);
+  const found = await requestDeps(c).stores.documents.get(workspace, body.doc_ids);
+  const ids = found.map((doc) => doc.id);
+  const docList = body.doc_ids.join(", ");
+  if (ids.length === 0) {
+    return c.json({ status: "not_found", message: `No document found: ${docList}`, doc_id: docList }, 404);
+  }
+  await enqueueDelete(c.env, workspace, ids);
+  audit(c, {
+    event_type: "data_access",
+    event_action: "document_delete",
+    outcome: "success",
+    additional_data: { doc_ids: ids },
+  });
+  return c.json({
+    status: "deletion_started",
+    message: `Document deletion for ${ids.length} document(s) has been initiated. Processing will continue in background.`,
+    doc_id: ids.join(", "),
+  });
+});
+
+documentAdminRoutes.delete("/documents", async (c) => {
+  const workspace = requestWorkspace(c);
+  const outcome = await coordinatorFor(c.env, workspace).clear(workspace);
+  audit(c, {
+    event_type: "data_access",
+    event_action: "document_delete",
+    outcome: outcome === "success" ? "success" : "failure",
+    additional_data: { all: true },
+  });
+  if (outcome === "busy") {
+    return c.json({ status: "busy", message: "Cannot clear documents while the pipeline is busy" });
+  }
+  return c.json({ status: "success", message: "All documents cleared successfully" });
+});
+
+documentAdminRoutes.post("/documents/clear_cache", async (c) => {
+  await c.env.DB.prepare("DELETE FROM llm_cache WHERE workspace = ?1").bind(requestWorkspace(c)).run();
+  return c.json({ status: "success", message: "Successfully cleared all cache" });
+});
+
+documentAdminRoutes.post("/documents/reprocess_failed", async (c) => {
+  await requireProcessing(c);
+  const workspace = requestWorkspace(c);
+  const { documents } = requestDeps(c).stores;
+  const ids: string[] = [];
+  for (let page = 1; ; page++) {
+    const batch = await documents.list(workspace, {
+      statuses: ["failed", "pending"],
+      page,
+      pageSize: 500,
+      sortField: "created_at",
+      sortDirection: "asc",
+    });
+    ids.push(...batch.documents.map((doc) => doc.id));
+    if (batch.documents.length < 500) break;
+  }
+  const track = trackId("reprocess");
+  await enqueueIngest(c.env, workspace, ids);
+  return c.json({
+    status: "reprocessing_started",
+    message: `Reprocessing of ${ids.length} failed or pending document(s) has started.`,
+    track_id: track,
+  });
+});
+
+documentAdminRoutes.post("/documents/cancel_pipeline", async (c) => {
+  const outcome = await coordinatorFor(c.env, requestWorkspace(c)).requestCancel();
+  return c.json({
+    status: outcome,
+    message:
+      outcome === "cancellation_requested"
+        ? "Pipeline cancellation has been requested"
+        : "Pipeline is not busy",
+  });
+});

@@ -1,0 +1,159 @@
+/** `POST /documents/text`, `/documents/texts`, `/documents/upload`, `GET /documents/supported_file_types`. */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { audit } from "../../audit";
+import { enqueueIngest } from "../../pipeline/ingest-messages";
+import { type IncomingDocument, type Registration, registerDocuments } from "../../rag/documents";
+import { extensionOf, parseUpload, SUPPORTED_EXTENSIONS } from "../../rag/parsers/index";
+import { loadTokenizer } from "../../rag/tokenizer";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+import { readJsonBody } from "../json-body";
+import { requestWorkspace } from "../workspace";
+import { asHttpError, requestDeps, requireProcessing } from "./documents-wire";
+
+const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
+
+/** LightRAG's `TextChunkingConfig` (extra fields forbidden); only `fixed_token` is implemented. */
+const chunking = z
+  .object({
+    strategy: z
+      .enum(["fixed_token", "recursive_character", "semantic_vector", "paragraph_semantic"])
+      .default("fixed_token"),
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .optional();
+
+const insertText = z.object({
+  text,
+  // v1.4 clients send no file_source; it then defaults to unknown_source.
+  file_source: z.string().max(1024).nullish(),
+  chunking,
+});
+
+const insertTexts = z
+  .object({
+    texts: z.array(text).min(1),
+    file_sources: z.array(z.string().max(1024)).nullish(),
+    chunking,
+  })
+  .refine((body) => !body.file_sources || body.file_sources.length === body.texts.length, {
+    message: "file_sources must have one entry per text",
+    path: ["file_sources"],
+  });
+
+const RECEIVED = "Text successfully received. Processing will continue in background.";
+
+async function accept(
+  c: Context<AppEnv>,
+  items: IncomingDocument[],
+  prefix: "insert" | "upload",
+  message: string,
+): Promise<Response> {
+  await requireProcessing(c);
+  const workspace = requestWorkspace(c);
+  // Build the tokenizer while the message waits for its queue batch (same isolate locally).
+  c.executionCtx.waitUntil(loadTokenizer().then(() => undefined));
+  let registration: Registration;
+  try {
+    registration = await registerDocuments(requestDeps(c).stores, workspace, items, prefix);
+  } catch (error) {
+    asHttpError(error);
+  }
+  const { accepted, duplicates, trackId } = registration;
+  await enqueueIngest(
+    c.env,
+    workspace,
+    accepted.map((doc) => doc.id),
+  );
+  audit(c, {
+    event_type: "data_access",
+    event_action: "document_upload",
+    outcome: "success",
+    additional_data: { track_id: trackId, documents: accepted.length, duplicates: duplicates.length },
+  });
+  if (accepted.length === 0) {
+    const names = duplicates.map((doc) => doc.filePath).join(", ");
+    return c.json({
+      status: "duplicated",
+      message: `Identical content already exists: ${names}`,
+      track_id: duplicates[0]?.trackId ?? trackId,
+    });
+  }
+  const note = duplicates.length > 0 ? ` ${duplicates.length} duplicate(s) skipped.` : "";
+  return c.json({ status: "success", message: `${message}${note}`, track_id: trackId });
+}
+
+export const documentInsertRoutes = new Hono<AppEnv>();
+
+documentInsertRoutes.post("/documents/text", async (c) => {
+  const body = await readJsonBody(c, insertText);
+  return accept(c, [{ text: body.text, source: body.file_source }], "insert", RECEIVED);
+});
+
+documentInsertRoutes.post("/documents/texts", async (c) => {
+  const body = await readJsonBody(c, insertTexts);
+  const limit = c.get("config").MAX_TEXTS_PER_REQUEST;
+  if (limit > 0 && body.texts.length > limit) {
+    throw new AppError(
+      413,
+      "payload_too_large",
+      `At most ${limit} texts per request (MAX_TEXTS_PER_REQUEST)`,
+      {
+        details: { max_texts: limit },
+      },
+    );
+  }
+  const items = body.texts.map((value, i) => ({ text: value, source: body.file_sources?.[i] }));
+  return accept(c, items, "insert", RECEIVED);
+});
+
+documentInsertRoutes.post("/documents/upload", async (c) => {
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch {
+    throw new AppError(400, "bad_request", "The body is not valid multipart/form-data");
+  }
+  const field: unknown = form.get("file");
+  const file = typeof field === "object" && field !== null && "arrayBuffer" in field ? (field as File) : null;
+  if (!file)
+    throw new AppError(422, "validation_error", "Missing multipart field: file", {
+      details: [{ field: "file", message: "required" }],
+    });
+  const maxBytes = c.get("config").MAX_UPLOAD_SIZE;
+  if (file.size > maxBytes) {
+    throw new AppError(413, "payload_too_large", `File exceeds ${maxBytes} bytes`, {
+      details: { max_bytes: maxBytes },
+    });
+  }
+  if (!SUPPORTED_EXTENSIONS.includes(extensionOf(file.name))) {
+    throw new AppError(
+      400,
+      "bad_request",
+      `Unsupported file type; supported: ${SUPPORTED_EXTENSIONS.join(" ")}`,
+      {
+        details: { supported_extensions: SUPPORTED_EXTENSIONS },
+      },
+    );
+  }
+  let content: string;
+  try {
+    content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()));
+  } catch (error) {
+    asHttpError(error);
+  }
+  if (content.trim() === "") throw new AppError(400, "bad_request", `${file.name} contains no text`);
+  return accept(
+    c,
+    [{ text: content, source: file.name }],
+    "upload",
+    `File '${file.name}' uploaded successfully. Processing will continue in background.`,
+  );
+});
+
+documentInsertRoutes.get("/documents/supported_file_types", (c) => {
+  c.header("Vary", "LIGHTRAG-WORKSPACE");
+  return c.json({ supported_extensions: SUPPORTED_EXTENSIONS, engines: { native: SUPPORTED_EXTENSIONS } });
+});

@@ -1,0 +1,128 @@
+/**
+ * Queue handlers of the ingestion pipeline. `rag.ingest`: prepare each document (chunks,
+ * embeddings, extraction) with a shared LLM budget, merge finished documents in batches
+ * through the workspace coordinator, mark failures `failed` (nothing of them stays in the
+ * graph) and ask the queue to retry them with backoff. `rag.delete`: one rebuild per batch.
+ * Their dead-letter twins mark what is left as failed.
+ */
+import { loadConfig } from "../config";
+import type { Env } from "../env";
+import type { Logger } from "../observability/logger";
+import { countMetricWithEnv } from "../observability/metrics";
+import { prepareDocument } from "../rag/ingest";
+import { createLimiter, mapLimit } from "../rag/pool";
+import { RagError } from "../rag/types";
+import { coordinatorFor, engineDeps } from "./engine";
+import { DELETE_MESSAGE, documentBatch, INGEST_MESSAGE } from "./ingest-messages";
+import { MergeQueue } from "./merge-queue";
+import { queueHandlers } from "./queue";
+
+/** How long a cancellation answer is reused before asking the coordinator again. */
+const CANCEL_CHECK_MS = 500;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Processes one `rag.ingest` batch; throws when some document should be retried. */
+export async function ingestBatch(
+  body: unknown,
+  env: Env,
+  log: Logger,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const { workspace, doc_ids: docIds } = documentBatch.parse(body);
+  const { config } = loadConfig(env);
+  if (!config) throw new Error("configuration is invalid");
+  const deps = engineDeps(env, config);
+  const coordinator = coordinatorFor(env, workspace);
+  const waitUntil = ctx.waitUntil.bind(ctx);
+  const llmSlots = createLimiter(deps.settings.llmConcurrency);
+  let checkedAt = 0;
+  let cancelled = false;
+  const isCancelled = async () => {
+    if (!cancelled && Date.now() - checkedAt > CANCEL_CHECK_MS) {
+      checkedAt = Date.now();
+      cancelled = await coordinator.cancelRequested();
+    }
+    return cancelled;
+  };
+  const merges = new MergeQueue({ merge: (ids) => coordinator.merge(workspace, ids) });
+  const failures: { docId: string; error: unknown }[] = [];
+  let processed = 0;
+  const fail = async (docId: string, error: unknown) => {
+    failures.push({ docId, error });
+    log.warn("document failed", { workspace, doc_id: docId, error: messageOf(error) });
+    await coordinator.unmerge(workspace, [docId], messageOf(error));
+    countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", { status: "failed", workspace });
+  };
+
+  await coordinator.beginJob(`Processing ${docIds.length} document(s)`, docIds.length);
+  const pendingMerges: Promise<void>[] = [];
+  // More documents than LLM slots in flight, so short documents keep every slot busy.
+  const parallel = Math.max(config.MAX_PARALLEL_INSERT, 2 * deps.settings.llmConcurrency);
+  await mapLimit(docIds, parallel, async (docId) => {
+    try {
+      const outcome = await prepareDocument(deps, workspace, docId, { llmSlots, isCancelled });
+      if (outcome.kind === "skipped") return;
+      pendingMerges.push(
+        merges.add(docId).then(
+          () => {
+            processed++;
+            countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", {
+              status: "processed",
+              workspace,
+            });
+          },
+          (error) => fail(docId, error),
+        ),
+      );
+    } catch (error) {
+      await fail(docId, error);
+    }
+  });
+  await Promise.all(pendingMerges);
+  await coordinator.finishJob(
+    `Processed ${processed} of ${docIds.length} document(s)${failures.length ? `, ${failures.length} failed` : ""}`,
+  );
+  const retriable = failures.filter(
+    ({ error }) => !(error instanceof RagError && error.kind === "cancelled"),
+  );
+  if (retriable.length > 0) {
+    throw new Error(`${retriable.length} document(s) failed: ${messageOf(retriable[0]?.error)}`);
+  }
+}
+
+/** Dead letters of `rag.ingest`: whatever is not processed after the last retry stays failed. */
+export async function ingestDeadLetter(body: unknown, env: Env, log: Logger): Promise<void> {
+  const { workspace, doc_ids: docIds } = documentBatch.parse(body);
+  const { config } = loadConfig(env);
+  if (!config) throw new Error("configuration is invalid");
+  const stores = engineDeps(env, config).stores;
+  const docs = await stores.documents.get(workspace, docIds);
+  const open = docs
+    .filter((doc) => doc.status !== "processed" && doc.status !== "failed")
+    .map((doc) => doc.id);
+  if (open.length > 0) {
+    await coordinatorFor(env, workspace).unmerge(
+      workspace,
+      open,
+      "Processing gave up after the queue's retries",
+    );
+  }
+  log.error("ingestion retries exhausted", { workspace, doc_ids: docIds, reopened: open.length });
+}
+
+export async function deleteBatch(body: unknown, env: Env): Promise<void> {
+  const { workspace, doc_ids: docIds } = documentBatch.parse(body);
+  await coordinatorFor(env, workspace).deleteDocuments(workspace, docIds);
+}
+
+export async function deleteDeadLetter(body: unknown, _env: Env, log: Logger): Promise<void> {
+  log.error("document deletion retries exhausted", { body });
+}
+
+queueHandlers.set(INGEST_MESSAGE, ingestBatch);
+queueHandlers.set(`dlq:${INGEST_MESSAGE}`, ingestDeadLetter);
+queueHandlers.set(DELETE_MESSAGE, deleteBatch);
+queueHandlers.set(`dlq:${DELETE_MESSAGE}`, deleteDeadLetter);

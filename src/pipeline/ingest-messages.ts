@@ -1,0 +1,40 @@
+/**
+ * Queue messages of the ingestion pipeline. They carry ids, never text (Queues cap a message
+ * at 128 KB): `{type: "rag.ingest" | "rag.delete", workspace, doc_ids}`.
+ */
+import { z } from "zod";
+import { WORKSPACE_PATTERN } from "../config/server";
+import type { Bindings } from "../env";
+
+export const INGEST_MESSAGE = "rag.ingest";
+export const DELETE_MESSAGE = "rag.delete";
+
+/** Documents per message: small enough for 128 KB, large enough to merge in batches. */
+export const DOCS_PER_MESSAGE = 50;
+
+export const documentBatch = z.object({
+  type: z.enum([INGEST_MESSAGE, DELETE_MESSAGE]),
+  workspace: z.string().regex(WORKSPACE_PATTERN),
+  doc_ids: z.array(z.string().min(1).max(200)).min(1).max(1000),
+});
+
+export type DocumentBatch = z.infer<typeof documentBatch>;
+
+function batches(ids: string[], size: number): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
+
+/** Sends ingestion messages for `docIds`, `DOCS_PER_MESSAGE` per message. */
+export async function enqueueIngest(env: Bindings, workspace: string, docIds: string[]): Promise<void> {
+  const messages = batches(docIds, DOCS_PER_MESSAGE).map((doc_ids) => ({
+    body: { type: INGEST_MESSAGE, workspace, doc_ids } satisfies DocumentBatch,
+  }));
+  if (messages.length > 0) await env.INGEST_QUEUE.sendBatch(messages);
+}
+
+/** Sends one deletion message: a batch delete is one rebuild. */
+export async function enqueueDelete(env: Bindings, workspace: string, docIds: string[]): Promise<void> {
+  await env.INGEST_QUEUE.send({ type: DELETE_MESSAGE, workspace, doc_ids: docIds } satisfies DocumentBatch);
+}
