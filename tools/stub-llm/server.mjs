@@ -30,6 +30,12 @@ function sendJson(res, status, body, headers = {}) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Drops the connection mid-stream, after what was written has had time to reach the client. */
+async function cutAfterFlush(res) {
+  await sleep(100);
+  res.destroy();
+}
+
 /** Text of an OpenAI/Anthropic content field, which may be a string or a list of parts. */
 function textOf(content) {
   if (typeof content === "string") return content;
@@ -177,12 +183,12 @@ export async function startStubServer(options = {}) {
     });
   }
 
-  function streamChat(res, flavour, model, text, usage, cut, body) {
+  async function streamChat(res, flavour, model, text, usage, cut, body) {
     const pieces = text.match(/\S+\s*|\s+/gu) ?? [""];
     if (flavour === "ollama") {
       res.writeHead(200, { "content-type": "application/x-ndjson" });
       for (const [i, piece] of pieces.entries()) {
-        if (cut && i === 2) return res.destroy();
+        if (cut && i === 2) return cutAfterFlush(res);
         res.write(
           `${JSON.stringify({ model, message: { role: "assistant", content: piece }, done: false })}\n`,
         );
@@ -206,7 +212,7 @@ export async function startStubServer(options = {}) {
         content_block: { type: "text", text: "" },
       });
       for (const [i, piece] of pieces.entries()) {
-        if (cut && i === 2) return res.destroy();
+        if (cut && i === 2) return cutAfterFlush(res);
         event("content_block_delta", {
           type: "content_block_delta",
           index: 0,
@@ -223,7 +229,7 @@ export async function startStubServer(options = {}) {
       return res.end();
     }
     for (const [i, piece] of pieces.entries()) {
-      if (cut && i === 2) return res.destroy();
+      if (cut && i === 2) return cutAfterFlush(res);
       event(undefined, {
         id: "chatcmpl-stub",
         object: "chat.completion.chunk",

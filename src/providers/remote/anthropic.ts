@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ProviderError } from "../errors";
 import type { ChatTransport, ProviderSpec, StreamEvent, TransportRequest } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, parseChunk, postJson, readJson, sseEvents } from "./http";
+import { joinUrl, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
 
 export const ANTHROPIC_DEFAULT_HOST = "https://api.anthropic.com";
 const API_VERSION = "2023-06-01";
@@ -88,5 +88,6 @@ export class AnthropicTransport implements ChatTransport {
       }
       if (event.type === "message_stop") return;
     }
+    throw truncated("anthropic");
   }
 }

@@ -51,11 +51,13 @@ export async function* lines(
   signal: AbortSignal,
 ): AsyncIterable<string> {
   if (!response.body) throw new ProviderError(provider, "malformed");
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // Read bytes directly: a pipeThrough() would turn a dropped connection into an unhandled rejection.
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
   let buffer = "";
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<string>;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (error) {
@@ -63,7 +65,7 @@ export async function* lines(
         throw new ProviderError(provider, "network", { cause: error });
       }
       if (chunk.done) break;
-      buffer += chunk.value;
+      buffer += decoder.decode(chunk.value, { stream: true });
       let newline = buffer.indexOf("\n");
       while (newline >= 0) {
         yield buffer.slice(0, newline).replace(/\r$/, "");
@@ -71,11 +73,17 @@ export async function* lines(
         newline = buffer.indexOf("\n");
       }
     }
+    buffer += decoder.decode();
     if (buffer.length > 0) yield buffer;
   } finally {
+    await reader.cancel().catch(() => undefined);
     reader.releaseLock();
-    await response.body.cancel().catch(() => undefined);
   }
+}
+
+/** A stream that ended before its terminator (`[DONE]`, `message_stop`, `done: true`) was cut short. */
+export function truncated(provider: string): ProviderError {
+  return new ProviderError(provider, "network");
 }
 
 /** The `data:` payloads of a server-sent event stream, with their event names. */

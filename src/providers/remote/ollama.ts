@@ -9,7 +9,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, lines, parseChunk, postJson, readJson } from "./http";
+import { joinUrl, lines, parseChunk, postJson, readJson, truncated } from "./http";
 
 export const OLLAMA_DEFAULT_HOST = "http://localhost:11434";
 
@@ -81,6 +81,7 @@ export class OllamaChatTransport implements ChatTransport {
         return;
       }
     }
+    throw truncated("ollama");
   }
 }
 

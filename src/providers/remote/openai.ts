@@ -13,7 +13,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, parseChunk, postJson, readJson, sseEvents } from "./http";
+import { joinUrl, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
 
 export const OPENAI_DEFAULT_HOST = "https://api.openai.com/v1";
 
@@ -102,6 +102,7 @@ export class OpenAiChatTransport implements ChatTransport {
       const usage = toUsage(parsed.data.usage);
       if (usage) yield { usage };
     }
+    throw truncated(provider);
   }
 }
 

@@ -12,7 +12,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { parseChunk, sseEvents } from "./http";
+import { parseChunk, sseEvents, truncated } from "./http";
 
 export const WORKERS_AI_DEFAULT_MODEL = "@cf/meta/llama-3.1-8b-instruct";
 export const WORKERS_AI_DEFAULT_EMBEDDING = "@cf/baai/bge-base-en-v1.5";
@@ -129,6 +129,7 @@ export class WorkersAiChatTransport implements ChatTransport {
           usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 },
         };
     }
+    throw truncated("workers-ai");
   }
 }
 
