@@ -23,7 +23,6 @@ export function queryDeps(c: Context<AppEnv>): QueryDeps {
     vectors: stores.vectors,
     llm,
     embeddings,
-    llmIdentity: `${config.QUERY_LLM_BINDING ?? config.LLM_BINDING}/${config.QUERY_LLM_MODEL ?? config.LLM_MODEL}`,
   };
 }
 

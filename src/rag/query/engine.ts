@@ -3,7 +3,7 @@
  * prompt, a cached answer or a fresh one from the query LLM, whole or streamed.
  */
 import type { ChatMessage, LlmRequest } from "../../providers/types";
-import { answerCacheKey } from "./answer-cache";
+import { answerCacheOptions } from "./cache-args";
 import { type QueryKeywords, resolveKeywords } from "./keywords";
 import type { QueryParams } from "./params";
 import {
@@ -52,7 +52,7 @@ export async function retrieveForQuery(
   let keywords: QueryKeywords | null = given;
   if (params.mode !== "naive") {
     options.onProgress?.("extracting_keywords");
-    keywords = await resolveKeywords(deps.llm, workspace, query, given);
+    keywords = await resolveKeywords(deps.llm, workspace, query, given, params.mode);
     if (!keywords) return { keywords: given, retrieval: null };
   }
   const tokenizer = await loadTokenizer();
@@ -108,17 +108,16 @@ export async function runQuery(
   if (params.onlyNeedPrompt) {
     return { ...run, response: `${system}${USER_QUERY_MARKER}${query}`, references, cacheHit: false };
   }
-  const cache = params.conversationHistory.length === 0 ? deps.cache : undefined;
-  const key = cache ? answerCacheKey(query, params, run.keywords, deps.llmIdentity) : "";
-  const cached = cache ? await cache.get(workspace, key) : null;
-  if (cached) return { ...run, response: cached.response, references, cacheHit: true };
   options.onProgress?.("generating_response");
-  const request = llmRequest(workspace, system, query, params);
+  // The LLM client owns the answer cache (llm_cache): it reads on both paths, writes only whole answers.
+  const request = {
+    ...llmRequest(workspace, system, query, params),
+    cache: answerCacheOptions(query, params, run.keywords),
+  };
   if (params.stream) return { ...run, response: deps.llm.stream(request), references, cacheHit: false };
-  const answer = await complete(deps, request);
-  if (cache && answer !== EMPTY_RESPONSE)
-    await cache.put(workspace, key, { response: answer, mode: params.mode, query });
-  return { ...run, response: answer, references, cacheHit: false };
+  const answer = await deps.llm.complete(request);
+  const text = answer.text.trim() === "" ? EMPTY_RESPONSE : answer.text;
+  return { ...run, response: text, references, cacheHit: answer.cached };
 }
 
 async function complete(deps: QueryDeps, request: LlmRequest): Promise<string> {

@@ -3,6 +3,7 @@
  * keyword LLM's JSON answer, with LightRAG's fallback for short queries.
  */
 import type { LlmClient } from "../../providers/types";
+import { keywordCacheOptions } from "./cache-args";
 import { KEYWORDS_SYSTEM, keywordsUser } from "./prompts";
 
 export interface QueryKeywords {
@@ -44,6 +45,7 @@ export async function resolveKeywords(
   workspace: string,
   query: string,
   given: QueryKeywords,
+  mode = "mix",
 ): Promise<QueryKeywords | null> {
   let keywords = given;
   if (given.high.length === 0 && given.low.length === 0) {
@@ -53,6 +55,7 @@ export async function resolveKeywords(
       messages: [{ role: "user", content: keywordsUser(query) }],
       json: true,
       workspace,
+      cache: keywordCacheOptions(mode, query),
     });
     keywords = parseKeywords(answer.text);
   }

@@ -3,7 +3,6 @@ import type { EmbeddingClient, LlmClient } from "../../providers/types";
 import type { ChunkStore } from "../../storage/chunks";
 import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
 import type { VectorStore } from "../../storage/vectors";
-import type { AnswerCache } from "./answer-cache";
 
 export interface QueryDeps {
   graph: GraphStore;
@@ -11,10 +10,6 @@ export interface QueryDeps {
   vectors: VectorStore;
   llm: LlmClient;
   embeddings: EmbeddingClient;
-  /** Absent or disabled: answers are never cached. */
-  cache?: AnswerCache;
-  /** Identity of the query LLM (binding/model), part of the answer cache key. */
-  llmIdentity: string;
 }
 
 /** An entity as retrieved, with its degree as rank. */
