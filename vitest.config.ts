@@ -8,11 +8,14 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { recordConsoleLog } from "./test/node/log-secrets";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
   return {
     test: {
+      // Vitest calls this (root-level only) for every console line of every project.
+      onConsoleLog: recordConsoleLog,
       projects: [
         {
           plugins: [
@@ -29,8 +32,9 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup.ts"],
-            // The Upstash REST harness that test/ratelimit/upstash.test.ts reaches over HTTP.
-            globalSetup: ["./test/node/upstash-global-setup.ts"],
+            // log-capture-setup: scans every console line of the suite for secrets when the run ends.
+            // upstash-global-setup: the Upstash REST harness that test/ratelimit/upstash.test.ts reaches.
+            globalSetup: ["./test/node/log-capture-setup.ts", "./test/node/upstash-global-setup.ts"],
           },
         },
         {

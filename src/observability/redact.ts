@@ -6,6 +6,9 @@
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|jwt/i;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/** `password=…`, `api_key: …`, `"token":"…"` inside free text (error messages, query strings). */
+const SECRET_PAIR =
+  /([\w-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|authorization|cookie|credential|jwt)[\w-]*)("?\s*[=:]\s*"?)(?!\[REDACTED\])([^\s"'&,;]+)/gi;
 const MAX_STRING = 2048;
 const MAX_DEPTH = 6;
 
@@ -33,9 +36,12 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** Masks bearer credentials and JWTs inside free text and caps its length. */
+/** Masks bearer credentials, JWTs and `key=value` secrets inside free text and caps its length. */
 export function redactString(text: string): string {
-  const masked = text.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_SHAPE, REDACTED);
+  const masked = text
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(JWT_SHAPE, REDACTED)
+    .replace(SECRET_PAIR, `$1$2${REDACTED}`);
   return masked.length > MAX_STRING
     ? `${masked.slice(0, MAX_STRING)}…[+${masked.length - MAX_STRING}]`
     : masked;
