@@ -1,7 +1,8 @@
 /**
- * Two test projects, both run by `npm test`:
+ * Test projects, all run by `npm test`:
  * - `workers`: tests inside workerd with the bindings of wrangler.toml (D1 migrations applied
  *   in test/setup.ts; the Upstash REST harness started by test/node/upstash-global-setup.ts);
+ * - `workers-auth`: test/auth, the same Worker with AUTH_ENABLED=true and a low scrypt cost;
  * - `node`: Node-side integration tests in test/node (real HTTP servers, redis-server started by
  *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing.
  */
@@ -9,6 +10,15 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { recordConsoleLog } from "./test/node/log-secrets";
+
+/** Env of the `workers-auth` project (test/auth reads the same values from `env`). */
+const AUTH_TEST_VARS = {
+  AUTH_ENABLED: "true",
+  JWT_SECRET_KEY: "test-secret-key-of-at-least-32-characters!",
+  PASSWORD_HASH_COST: "10",
+  ADMIN_BOOTSTRAP_TOKEN: "test-bootstrap-token-0123456789abcdef",
+  ALLOW_REGISTRATION: "true",
+};
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
@@ -30,11 +40,29 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/auth/**"],
             setupFiles: ["./test/setup.ts"],
             // log-capture-setup: scans every console line of the suite for secrets when the run ends.
             // upstash-global-setup: the Upstash REST harness that test/ratelimit/upstash.test.ts reaches.
             globalSetup: ["./test/node/log-capture-setup.ts", "./test/node/upstash-global-setup.ts"],
+          },
+        },
+        {
+          // The same Worker with accounts switched on (the local [vars] run in open mode);
+          // a low scrypt cost keeps logins fast (production refuses it).
+          plugins: [
+            cloudflareTest({
+              remoteBindings: false,
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ...AUTH_TEST_VARS },
+              },
+            }),
+          ],
+          test: {
+            name: "workers-auth",
+            include: ["test/auth/**/*.test.ts"],
+            setupFiles: ["./test/setup.ts"],
           },
         },
         {

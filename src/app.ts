@@ -4,6 +4,9 @@
  */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { requireAuth } from "./auth/middleware/require-auth";
+import { resolvePrincipal } from "./auth/middleware/resolve-principal";
+import { authDomainRoutes } from "./auth/routes";
 import type { AppEnv } from "./http/app-env";
 import { onError, onNotFound } from "./http/error-handler";
 import { accessLog } from "./http/middleware/access-log";
@@ -31,6 +34,7 @@ import { queryStreamRoutes } from "./http/routes/query-stream";
 function buildRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.route("/", healthRoutes);
+  routes.route("/", authDomainRoutes);
   routes.route("/", queryRoutes);
   routes.route("/", queryStreamRoutes);
   routes.route("/", queryDataRoutes);
@@ -60,8 +64,11 @@ export function createApp(): Hono<AppEnv> {
   app.use(corsPolicy);
   app.use(configGuard);
   app.use(routeGuard(buildRouteTable(routes.routes)));
-  // resolvePrincipal (auth) goes here, before rateLimit: limits count users and API keys once known.
+  // Who is calling (bearer JWT or X-API-Key; guest admin in open mode), before the rate limiter keys on it.
+  app.use(resolvePrincipal);
   app.use(rateLimit);
+  // Default deny: every non-public route needs a principal whose role meets docs/security.md's table.
+  app.use(requireAuth);
   // Read-only mode and feature switches, before any body is read.
   app.use(flagGuard);
   app.use(bodyPolicy);
