@@ -20,6 +20,7 @@ import { routeGuard } from "./http/middleware/route-guard";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
+import { adminBackupRoutes } from "./http/routes/admin-backups";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
@@ -41,6 +42,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", graphRoutes);
   routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);
+  routes.route("/", adminBackupRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   return routes;

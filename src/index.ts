@@ -4,6 +4,7 @@ import "./audit/jobs";
 import type { Env } from "./env";
 import { handleQueue } from "./pipeline/queue";
 import { handleScheduled } from "./pipeline/scheduled";
+import "./pipeline/backup/jobs";
 // Side-effect imports: the ingestion pipeline registers its queue handlers and cron job.
 import "./pipeline/ingest-consumer";
 import "./pipeline/stalled-documents";

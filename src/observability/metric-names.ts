@@ -11,7 +11,8 @@ export type CounterName =
   | "lightrag_errors_total"
   | "lightrag_auth_failures_total"
   | "lightrag_rate_limit_hits_total"
-  | "lightrag_queue_messages_total";
+  | "lightrag_queue_messages_total"
+  | "lightrag_backup_runs_total";
 
 export interface MetricSpec {
   type: "counter" | "gauge" | "histogram";
@@ -59,6 +60,11 @@ export const COUNTERS: Record<CounterName, MetricSpec> = {
     type: "counter",
     help: "Queue messages by event (sent, acked, retried, dropped)",
     labels: ["queue", "event"],
+  },
+  lightrag_backup_runs_total: {
+    type: "counter",
+    help: "Backup, verification and restore runs by outcome (alert on failure)",
+    labels: ["job", "status"],
   },
 };
 

@@ -1,0 +1,91 @@
+/**
+ * The backup manifest and the R2 layout. `backups/<id>/manifest.json` is written last, so a
+ * backup without one is incomplete; `backups/<id>/verification.json` holds the latest check.
+ * A change to either format raises `BACKUP_SCHEMA_VERSION`.
+ */
+import { z } from "zod";
+
+export const BACKUP_SCHEMA_VERSION = 1;
+export const BACKUP_FORMAT = "lightrag-edge-backup";
+export const BACKUP_PREFIX = "backups/";
+
+/** Ids sort by time: `20261125T010000Z-scheduled`. */
+export const BACKUP_ID_PATTERN = /^\d{8}T\d{6}Z-(scheduled|manual)(-[a-z0-9]{1,8})?$/;
+
+const fileEntry = z.object({
+  key: z.string(),
+  workspace: z.string(),
+  kind: z.enum(["table", "vectors"]),
+  /** Table name, or the vector namespace. */
+  name: z.string(),
+  part: z.number().int().min(0),
+  rows: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal(BACKUP_FORMAT),
+  schema_version: z.number().int(),
+  id: z.string().regex(BACKUP_ID_PATTERN),
+  trigger: z.enum(["scheduled", "manual"]),
+  created_at: z.string(),
+  completed_at: z.string(),
+  /** Applied D1 migrations at backup time: a restore needs the same tables. */
+  d1_migrations: z.array(z.string()),
+  /** Workspace → table or `vectors:<namespace>` → rows. */
+  counts: z.record(z.string(), z.record(z.string(), z.number().int().min(0))),
+  files: z.array(fileEntry),
+});
+
+export type BackupManifest = z.infer<typeof manifestSchema>;
+export type BackupFile = z.infer<typeof fileEntry>;
+
+export const verificationSchema = z.object({
+  backup_id: z.string(),
+  verified_at: z.string(),
+  ok: z.boolean(),
+  files_checked: z.number().int(),
+  problems: z.array(z.string()),
+});
+
+export type Verification = z.infer<typeof verificationSchema>;
+
+export const backupKeys = {
+  root: (id: string) => `${BACKUP_PREFIX}${id}/`,
+  manifest: (id: string) => `${BACKUP_PREFIX}${id}/manifest.json`,
+  verification: (id: string) => `${BACKUP_PREFIX}${id}/verification.json`,
+  file: (id: string, workspace: string, name: string, part: number) =>
+    `${BACKUP_PREFIX}${id}/${workspace}/${name}.${String(part).padStart(4, "0")}.ndjson.gz`,
+};
+
+/** A new backup id for `at`. */
+export function newBackupId(at: Date, trigger: "scheduled" | "manual"): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+  const suffix = trigger === "manual" ? `-${crypto.randomUUID().slice(0, 4)}` : "";
+  return `${stamp}-${trigger}${suffix}`;
+}
+
+/** The time encoded in a backup id. */
+export function backupTime(id: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(id);
+  if (!m) return new Date(Number.NaN);
+  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+}
+
+/** Reads and validates a manifest; `null` when the backup has none (incomplete or absent). */
+export async function readManifest(bucket: R2Bucket, id: string): Promise<BackupManifest | null> {
+  const object = await bucket.get(backupKeys.manifest(id));
+  if (!object) return null;
+  return manifestSchema.parse(await object.json());
+}
+
+export async function readVerification(bucket: R2Bucket, id: string): Promise<Verification | null> {
+  const object = await bucket.get(backupKeys.verification(id));
+  if (!object) return null;
+  const parsed = verificationSchema.safeParse(await object.json());
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,193 @@
+/**
+ * Restores one workspace of a backup into a target workspace (the same or a new one) in
+ * resumable steps: the state in R2 (`restores/<target>.json`) records which files are done,
+ * every write is an idempotent `INSERT OR REPLACE`, so a step that fails or runs twice is
+ * simply run again. The target is cleared once, at the start; it is read-only throughout
+ * (the caller locks it) and the row counts are checked against the manifest at the end.
+ */
+import { z } from "zod";
+import { jsonBatches } from "../../storage/d1/sql";
+import type { VectorStore } from "../../storage/vectors";
+import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
+import { base64ToVector, gunzipLines, sha256Hex } from "./codec";
+import { type BackupFile, type BackupManifest, readManifest } from "./manifest";
+import { existingTables, tableColumns } from "./schema-info";
+import { WORKSPACE_TABLES } from "./tables";
+
+export const restoreStateSchema = z.object({
+  restore_id: z.string(),
+  backup_id: z.string(),
+  source_workspace: z.string(),
+  target_workspace: z.string(),
+  status: z.enum(["running", "completed", "failed"]),
+  phase: z.enum(["clear", "load", "check"]),
+  done_files: z.array(z.string()),
+  rows_restored: z.number().int(),
+  started_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+  requested_by: z.string(),
+  error: z.string().nullable(),
+});
+
+export type RestoreState = z.infer<typeof restoreStateSchema>;
+
+export interface RestoreDeps {
+  db: D1Database;
+  bucket: R2Bucket;
+  vectors: VectorStore | null;
+}
+
+export const restoreKey = (target: string) => `restores/${target}.json`;
+
+export async function readRestoreState(bucket: R2Bucket, target: string): Promise<RestoreState | null> {
+  const object = await bucket.get(restoreKey(target));
+  if (!object) return null;
+  const parsed = restoreStateSchema.safeParse(await object.json());
+  return parsed.success ? parsed.data : null;
+}
+
+export async function saveRestoreState(bucket: R2Bucket, state: RestoreState): Promise<RestoreState> {
+  const next = { ...state, updated_at: new Date().toISOString() };
+  await bucket.put(restoreKey(state.target_workspace), JSON.stringify(next), {
+    httpMetadata: { contentType: "application/json" },
+  });
+  return next;
+}
+
+/** The files of `workspace` a restore writes back, in restore order (parents first, vectors last). */
+export function restorableFiles(manifest: BackupManifest, workspace: string): BackupFile[] {
+  const order = new Map(WORKSPACE_TABLES.filter((t) => t.restore).map((t, i) => [t.name, i]));
+  return manifest.files
+    .filter((file) => file.workspace === workspace)
+    .filter((file) => file.kind === "vectors" || order.has(file.name))
+    .sort((a, b) => {
+      const rank = (f: BackupFile) => (f.kind === "vectors" ? 1000 : (order.get(f.name) ?? 999));
+      return rank(a) - rank(b) || a.name.localeCompare(b.name) || a.part - b.part;
+    });
+}
+
+async function clearTarget(deps: RestoreDeps, target: string): Promise<void> {
+  const tables = await existingTables(deps.db);
+  const statements = [...WORKSPACE_TABLES]
+    .reverse()
+    .filter((table) => table.restore && tables.has(table.name) && table.name !== "workspaces")
+    .map((table) =>
+      deps.db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(target),
+    );
+  if (statements.length > 0) await deps.db.batch(statements);
+  if (deps.vectors) for (const ns of VECTOR_NAMESPACES) await deps.vectors.clear(target, ns);
+}
+
+async function readFileRows(bucket: R2Bucket, file: BackupFile): Promise<Record<string, unknown>[]> {
+  const object = await bucket.get(file.key);
+  if (!object) throw new Error(`${file.key} is missing`);
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  if ((await sha256Hex(bytes)) !== file.sha256) throw new Error(`${file.key} fails its SHA-256 check`);
+  return (await gunzipLines(bytes)).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function loadTableFile(deps: RestoreDeps, file: BackupFile, target: string): Promise<number> {
+  const table = WORKSPACE_TABLES.find((t) => t.name === file.name);
+  if (!table) throw new Error(`${file.name} is not a restorable table`);
+  const rows = await readFileRows(deps.bucket, file);
+  if (rows.length === 0) return 0;
+  // Columns come from the live schema; a file can only fill columns that exist.
+  const columns = (await tableColumns(deps.db, table.name)).filter(
+    (column) => column !== table.workspaceColumn && rows[0] !== undefined && column in rows[0],
+  );
+  const picks = columns.map((column) => `json_extract(value, '$.${column}')`);
+  const guard = table.requires
+    ? ` WHERE EXISTS (SELECT 1 FROM ${table.requires.table} WHERE ${table.requires.key} = json_extract(value, '$.${table.requires.column}'))`
+    : "";
+  const sql =
+    `INSERT OR REPLACE INTO ${table.name} (${[table.workspaceColumn, ...columns].join(", ")}) ` +
+    `SELECT ?1${picks.length > 0 ? `, ${picks.join(", ")}` : ""} FROM json_each(?2)${guard}`;
+  const statements = jsonBatches(rows).map((json) => deps.db.prepare(sql).bind(target, json));
+  await deps.db.batch(statements);
+  return rows.length;
+}
+
+async function loadVectorFile(deps: RestoreDeps, file: BackupFile, target: string): Promise<number> {
+  if (!deps.vectors) return 0;
+  const rows = await readFileRows(deps.bucket, file);
+  const items = rows.map((row) => ({ id: String(row.id), vector: base64ToVector(String(row.v)) }));
+  await deps.vectors.upsert(target, file.name as VectorNamespace, items);
+  return items.length;
+}
+
+/** Rows now in the target, per table, for the restorable tables of the manifest. */
+async function targetCounts(
+  deps: RestoreDeps,
+  target: string,
+  names: Set<string>,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of WORKSPACE_TABLES) {
+    if (!names.has(table.name)) continue;
+    const row = await deps.db
+      .prepare(`SELECT COUNT(*) AS n FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`)
+      .bind(target)
+      .first<{ n: number }>();
+    counts[table.name] = row?.n ?? 0;
+  }
+  if (deps.vectors)
+    for (const ns of VECTOR_NAMESPACES) counts[`vectors:${ns}`] = await deps.vectors.count(target, ns);
+  return counts;
+}
+
+/**
+ * Runs the restore described by `state` until it finishes or `deadline` (ms since epoch) passes,
+ * saving progress after every file. Returns the new state; `running` means "call again".
+ *
+ * @example
+ * let state = await startRestore(...); while (state.status === "running") state = await runRestore(deps, state, Date.now() + 20_000);
+ */
+export async function runRestore(
+  deps: RestoreDeps,
+  initial: RestoreState,
+  deadline: number,
+): Promise<RestoreState> {
+  let state = initial;
+  const manifest = await readManifest(deps.bucket, state.backup_id);
+  if (!manifest) throw new Error(`backup ${state.backup_id} has no manifest`);
+  const files = restorableFiles(manifest, state.source_workspace);
+  if (state.phase === "clear") {
+    await clearTarget(deps, state.target_workspace);
+    state = await saveRestoreState(deps.bucket, { ...state, phase: "load" });
+  }
+  if (state.phase === "load") {
+    const done = new Set(state.done_files);
+    for (const file of files) {
+      if (done.has(file.key)) continue;
+      if (Date.now() > deadline) return state;
+      const rows =
+        file.kind === "vectors"
+          ? await loadVectorFile(deps, file, state.target_workspace)
+          : await loadTableFile(deps, file, state.target_workspace);
+      done.add(file.key);
+      state = await saveRestoreState(deps.bucket, {
+        ...state,
+        done_files: [...done],
+        rows_restored: state.rows_restored + rows,
+      });
+    }
+    state = await saveRestoreState(deps.bucket, { ...state, phase: "check" });
+  }
+  const expected = manifest.counts[state.source_workspace] ?? {};
+  const names = new Set(files.filter((f) => f.kind === "table").map((f) => f.name));
+  const actual = await targetCounts(deps, state.target_workspace, names);
+  const mismatches = Object.entries(actual)
+    .filter(
+      ([name]) => name !== "memberships" && (name.startsWith("vectors:") ? deps.vectors !== null : true),
+    )
+    .filter(([name, n]) => (expected[name] ?? 0) !== n)
+    .map(([name, n]) => `${name}: ${n} rows, backup has ${expected[name] ?? 0}`);
+  const finished = new Date().toISOString();
+  return saveRestoreState(deps.bucket, {
+    ...state,
+    status: mismatches.length === 0 ? "completed" : "failed",
+    finished_at: finished,
+    error: mismatches.length === 0 ? null : mismatches.join("; "),
+  });
+}

@@ -1,0 +1,195 @@
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/config";
+import { flagsState, forgetCachedFlags } from "../../src/flags";
+import { type BackupManifest, readManifest } from "../../src/pipeline/backup/manifest";
+import {
+  type RestoreState,
+  readRestoreState,
+  runRestore,
+  saveRestoreState,
+} from "../../src/pipeline/backup/restore";
+import { backupDeps, runBackup, stepRestore } from "../../src/pipeline/backup/service";
+import { dumpWorkspace, resetStorage, seedWorkspace, wipeWorkspace, workerEnv } from "./backup-fixtures";
+
+const json = { "Content-Type": "application/json" };
+/** Flags are not cached in these tests, so the restore's settle wait is zero. */
+const fastEnv = { ...workerEnv, FLAGS_CACHE_SECONDS: "0" };
+
+async function locks() {
+  const config = loadConfig(workerEnv).config;
+  if (!config) throw new Error("test config invalid");
+  return (await flagsState(workerEnv, config)).workspaceLocks;
+}
+
+async function backupNow(): Promise<BackupManifest> {
+  const ctx = createExecutionContext();
+  const run = await runBackup(fastEnv, (p) => ctx.waitUntil(p), "manual", new Date(), undefined, "tester");
+  await waitOnExecutionContext(ctx);
+  expect(run.verified).toBe(true);
+  return run.manifest;
+}
+
+function newState(manifest: BackupManifest, source: string, target: string): RestoreState {
+  const now = new Date().toISOString();
+  return {
+    restore_id: crypto.randomUUID(),
+    backup_id: manifest.id,
+    source_workspace: source,
+    target_workspace: target,
+    status: "running",
+    phase: "clear",
+    done_files: [],
+    rows_restored: 0,
+    started_at: now,
+    updated_at: now,
+    finished_at: null,
+    requested_by: "tester",
+    error: null,
+  };
+}
+
+async function pollRestore(id: string, target: string): Promise<RestoreState> {
+  for (let i = 0; i < 150; i++) {
+    const res = await SELF.fetch(`http://localhost/admin/backups/${id}/restore?target_workspace=${target}`);
+    const state = (await res.json()) as RestoreState;
+    if (state.status !== "running") return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("restore did not finish");
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  forgetCachedFlags();
+  await resetStorage(["acme", "acme_copy", "other"]);
+});
+
+describe("restore", () => {
+  it("round trip: back up, wipe, restore through the API; identical rows, graph and vectors; read-only meanwhile", async () => {
+    await seedWorkspace("acme", 4);
+    await seedWorkspace("other", 1);
+    const before = await dumpWorkspace("acme");
+    const otherBefore = await dumpWorkspace("other");
+    const manifest = await backupNow();
+    await wipeWorkspace("acme");
+    expect((await dumpWorkspace("acme")).documents).toEqual([]);
+
+    const res = await SELF.fetch(`http://localhost/admin/backups/${manifest.id}/restore`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ workspace: "acme" }),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: "running", target_workspace: "acme", phase: "clear" });
+    // The target refuses writes while the restore runs.
+    forgetCachedFlags();
+    expect(Object.keys(await locks())).toEqual(["acme"]);
+
+    const done = await pollRestore(manifest.id, "acme");
+    expect(done).toMatchObject({ status: "completed", error: null });
+    expect(done.rows_restored).toBeGreaterThan(0);
+    expect(await dumpWorkspace("acme")).toEqual(before);
+    expect(await dumpWorkspace("other")).toEqual(otherBefore);
+    forgetCachedFlags();
+    expect(await locks()).toEqual({});
+  }, 30_000);
+
+  it("restores into a new workspace without touching the source", async () => {
+    await seedWorkspace("acme", 2);
+    const before = await dumpWorkspace("acme");
+    const manifest = await backupNow();
+    const ctx = createExecutionContext();
+    let state = await saveRestoreState(workerEnv.BACKUPS, newState(manifest, "acme", "acme_copy"));
+    state = await stepRestore(fastEnv, (p) => ctx.waitUntil(p), state);
+    await waitOnExecutionContext(ctx);
+    expect(state.status).toBe("completed");
+    expect(await dumpWorkspace("acme_copy")).toEqual(before);
+    expect(await dumpWorkspace("acme")).toEqual(before);
+    const row = await workerEnv.DB.prepare(
+      "SELECT display_name FROM workspaces WHERE id = 'acme_copy'",
+    ).first();
+    expect(row).toEqual({ display_name: "Workspace acme" });
+  });
+
+  it("is resumable: a step cut short continues from the saved progress, and running it twice changes nothing", async () => {
+    await seedWorkspace("acme", 3);
+    const before = await dumpWorkspace("acme");
+    const manifest = await backupNow();
+    await wipeWorkspace("acme");
+    const deps = backupDeps(fastEnv);
+    // Deadline already passed: the step clears the target, then stops before the first file.
+    let state = await runRestore(
+      deps,
+      await saveRestoreState(workerEnv.BACKUPS, newState(manifest, "acme", "acme")),
+      0,
+    );
+    expect(state).toMatchObject({ status: "running", phase: "load", done_files: [] });
+    // D1 fails on the third file: the step throws (the queue would retry it) with two files saved as done.
+    const realBatch = workerEnv.DB.batch.bind(workerEnv.DB);
+    let calls = 0;
+    vi.spyOn(workerEnv.DB, "batch").mockImplementation(async (statements) => {
+      calls += 1;
+      if (calls === 3) throw new Error("D1 overloaded");
+      return realBatch(statements);
+    });
+    await expect(runRestore(deps, state, Date.now() + 60_000)).rejects.toThrow("D1 overloaded");
+    const saved = (await readRestoreState(workerEnv.BACKUPS, "acme")) as RestoreState;
+    expect(saved).toMatchObject({ status: "running", phase: "load" });
+    expect(saved.done_files).toHaveLength(2);
+    vi.restoreAllMocks();
+    state = await runRestore(deps, saved, Date.now() + 60_000);
+    expect(state.status).toBe("completed");
+    expect(await dumpWorkspace("acme")).toEqual(before);
+    // Same files again (idempotent INSERT OR REPLACE): still identical.
+    const again = await runRestore(
+      deps,
+      { ...state, status: "running", phase: "load", done_files: [] },
+      Date.now() + 60_000,
+    );
+    expect(again.status).toBe("completed");
+    expect(await dumpWorkspace("acme")).toEqual(before);
+  });
+
+  it("refuses a corrupted backup before touching the target, and unlocks it", async () => {
+    await seedWorkspace("acme", 2);
+    const manifest = await backupNow();
+    const file = manifest.files.find((f) => f.name === "chunks" && f.workspace === "acme");
+    await workerEnv.BACKUPS.put(file?.key ?? "", "garbage");
+    await wipeWorkspace("acme");
+    await seedWorkspace("acme", 1);
+    const current = await dumpWorkspace("acme");
+    const res = await SELF.fetch(`http://localhost/admin/backups/${manifest.id}/restore`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ workspace: "acme" }),
+    });
+    expect(res.status).toBe(202);
+    const state = await pollRestore(manifest.id, "acme");
+    expect(state.status).toBe("failed");
+    expect(state.error).toMatch(/failed verification/);
+    expect(await dumpWorkspace("acme")).toEqual(current);
+    forgetCachedFlags();
+    expect(await locks()).toEqual({});
+  }, 30_000);
+
+  it("answers clear errors for bad requests", async () => {
+    await seedWorkspace("acme", 1);
+    const manifest = await backupNow();
+    const post = (id: string, body: unknown) =>
+      SELF.fetch(`http://localhost/admin/backups/${id}/restore`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify(body),
+      });
+    expect((await post("20201010T000000Z-manual-zz", {})).status).toBe(404);
+    const missing = await post(manifest.id, { workspace: "nope" });
+    expect(missing.status).toBe(422);
+    expect(((await missing.json()) as { error: { details: unknown } }).error.details).toEqual({
+      workspaces: ["acme", "_global"],
+    });
+    expect((await post(manifest.id, { workspace: "bad name!" })).status).toBe(422);
+    expect((await post(manifest.id, { workspace: "acme", extra: 1 })).status).toBe(422);
+    expect((await readManifest(workerEnv.BACKUPS, manifest.id))?.id).toBe(manifest.id);
+  });
+});
