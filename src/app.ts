@@ -22,6 +22,7 @@ import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminBackupRoutes } from "./http/routes/admin-backups";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
+import { adminLlmRoutes } from "./http/routes/admin-llm";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
@@ -45,6 +46,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", adminBackupRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
+  routes.route("/", adminLlmRoutes);
   return routes;
 }
 
