@@ -44,7 +44,11 @@ export default defineConfig(async () => {
             setupFiles: ["./test/setup.ts"],
             // log-capture-setup: scans every console line of the suite for secrets when the run ends.
             // upstash-global-setup: the Upstash REST harness that test/ratelimit/upstash.test.ts reaches.
-            globalSetup: ["./test/node/log-capture-setup.ts", "./test/node/upstash-global-setup.ts"],
+            globalSetup: [
+              "./test/node/log-capture-setup.ts",
+              "./test/node/stub-llm-setup.ts",
+              "./test/node/upstash-global-setup.ts",
+            ],
           },
         },
         {
