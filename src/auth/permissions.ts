@@ -25,8 +25,9 @@ const PUBLIC_PATHS = new Set([
 /** Public prefixes: health probes and the static web UI. */
 const PUBLIC_PREFIXES = ["/health/", "/webui/", "/static/", "/assets/"];
 
-/** POST routes that only read: queries, LightRAG's Ollama chat, graph look-ups. */
+/** POST routes that only read: queries, LightRAG's Ollama chat, paginated listings, graph look-ups. */
 const READ_POSTS = new Set([
+  "/documents/paginated",
   "/query",
   "/query/stream",
   "/query/data",
