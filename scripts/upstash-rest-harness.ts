@@ -8,9 +8,13 @@
  * Run alone: `npx tsx scripts/upstash-rest-harness.ts [port] [redis-url]`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-// The default import: some vitest module runners miss ioredis's CommonJS named exports.
-import Redis from "ioredis";
+import type { default as RedisClient } from "ioredis";
+
+// Node's own require: vitest's module runner (global setups, tests) mangles ioredis's CommonJS exports.
+const Redis: typeof RedisClient = createRequire(import.meta.url)("ioredis");
+type Redis = RedisClient;
 
 export interface HarnessOptions {
   /** `redis://127.0.0.1:6379` by default, the server `.ci/services` starts. */

@@ -30,7 +30,8 @@ function upstashEnv(vars: Record<string, string> = {}): Env {
 
 describe("rate limits (Upstash backend, real redis-server)", () => {
   it("with a limit of 10, lets exactly 10 of 50 concurrent requests through", async () => {
-    const testEnv = upstashEnv({ RATE_LIMIT_DEFAULT_LIMIT: "10" });
+    // A long window: one request refills every 60 s, so a slow machine cannot blur the count.
+    const testEnv = upstashEnv({ RATE_LIMIT_DEFAULT_LIMIT: "10", RATE_LIMIT_DEFAULT_WINDOW_SECONDS: "600" });
     const ip = uniqueIp();
     const responses = await burst(50, () =>
       send(testEnv, "/health", { headers: { "CF-Connecting-IP": ip } }),
@@ -49,18 +50,21 @@ describe("rate limits (Upstash backend, real redis-server)", () => {
     await send(testEnv, "/health", { headers });
     const refused = await send(testEnv, "/health", { headers });
     expect(refused.status).toBe(429);
-    expect(refused.headers.get("Retry-After")).toBe("30");
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(28);
+    expect(Number(refused.headers.get("Retry-After"))).toBeLessThanOrEqual(30);
   });
 
-  it("lets the full quota through again once the window has passed, and keeps addresses apart", async () => {
+  it("gives the full quota back once a window has passed, and keeps addresses apart", async () => {
     const testEnv = upstashEnv({ RATE_LIMIT_DEFAULT_LIMIT: "3", RATE_LIMIT_DEFAULT_WINDOW_SECONDS: "1" });
     const [a, b] = [uniqueIp(), uniqueIp()];
-    const first = await burst(5, () => send(testEnv, "/health", { headers: { "CF-Connecting-IP": a } }));
-    expect(first.filter((r) => r.status === 200)).toHaveLength(3);
-    expect((await send(testEnv, "/health", { headers: { "CF-Connecting-IP": b } })).status).toBe(200);
+    const first = await burst(20, () => send(testEnv, "/health", { headers: { "CF-Connecting-IP": a } }));
+    expect(first.some((r) => r.status === 429)).toBe(true);
+    const other = await send(testEnv, "/health", { headers: { "CF-Connecting-IP": b } });
+    expect(other.headers.get("RateLimit-Remaining")).toBe("2");
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const second = await burst(5, () => send(testEnv, "/health", { headers: { "CF-Connecting-IP": a } }));
-    expect(second.filter((r) => r.status === 200)).toHaveLength(3);
+    const after = await send(testEnv, "/health", { headers: { "CF-Connecting-IP": a } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get("RateLimit-Remaining")).toBe("2");
   });
 
   it("counts every 429 and writes an audit line for each", async () => {
