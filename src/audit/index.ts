@@ -8,6 +8,7 @@ import { loadConfig } from "../config";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
 import { createLogger, type Logger } from "../observability/logger";
+import { countMetric, countMetricWithEnv } from "../observability/metrics";
 import { defaultWorkspace, recordWorkspace, requestWaitUntil } from "../observability/request-context";
 import { type AuditContext, type AuditEventInput, type AuditRecord, buildAuditRecord } from "./record";
 import { auditTableSink } from "./sinks";
@@ -37,6 +38,7 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput): void {
       workspace: recordWorkspace(c),
     };
     emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), c.get("logger"));
+    countMetric(c, "lightrag_audit_events_total", { event_type: event.event_type, outcome: event.outcome });
   } catch (error) {
     reportFailure(c.env, error);
   }
@@ -64,6 +66,10 @@ export function auditSystem(
     };
     const { workspace: _workspace, ...input } = event;
     emit(env, waitUntil, buildAuditRecord(input, context, new Date()));
+    countMetricWithEnv(env, waitUntil, "lightrag_audit_events_total", {
+      event_type: event.event_type,
+      outcome: event.outcome,
+    });
   } catch (error) {
     reportFailure(env, error);
   }

@@ -12,7 +12,8 @@ export type CounterName =
   | "lightrag_auth_failures_total"
   | "lightrag_rate_limit_hits_total"
   | "lightrag_queue_messages_total"
-  | "lightrag_backup_runs_total";
+  | "lightrag_backup_runs_total"
+  | "lightrag_audit_events_total";
 
 export interface MetricSpec {
   type: "counter" | "gauge" | "histogram";
@@ -56,6 +57,11 @@ export const COUNTERS: Record<CounterName, MetricSpec> = {
     help: "Requests refused by a rate limit, by limit",
     labels: ["limit"],
   },
+  lightrag_audit_events_total: {
+    type: "counter",
+    help: "Audit events recorded, by event type and outcome (the records are in the audit log)",
+    labels: ["event_type", "outcome"],
+  },
   lightrag_queue_messages_total: {
     type: "counter",
     help: "Queue messages by event (sent, acked, retried, dropped)",
@@ -73,6 +79,7 @@ export const ACTIVE_REQUESTS = "lightrag_active_requests";
 export const QUEUE_DEPTH = "lightrag_queue_depth";
 export const PIPELINE_BUSY = "lightrag_pipeline_busy";
 export const PIPELINE_ACTIVE = "lightrag_pipeline_active";
+export const DEPENDENCY_UP = "lightrag_dependency_up";
 
 /** Upper bounds of the request duration histogram, in seconds (Prometheus client defaults). */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -98,6 +105,11 @@ export const OTHER_METRICS: Record<string, MetricSpec> = {
     type: "gauge",
     help: "1 while a workspace's pipeline is active",
     labels: ["workspace"],
+  },
+  [DEPENDENCY_UP]: {
+    type: "gauge",
+    help: "1 when a critical dependency (d1, metrics) answered the scrape's probe, else 0",
+    labels: ["dependency"],
   },
 };
 

@@ -1,11 +1,11 @@
 /**
  * Builds the /metrics document: the aggregated totals of every isolate, the active-requests
- * gauge, queue depth derived from queue message counters, and each known workspace's
- * pipeline state read from its coordinator.
+ * gauge, queue depth derived from queue message counters, each known workspace's pipeline
+ * state read from its coordinator, and whether D1 and the aggregator answered.
  */
 import type { Env } from "../env";
 import { runChecks } from "./health";
-import { ACTIVE_REQUESTS, PIPELINE_ACTIVE, PIPELINE_BUSY, QUEUE_DEPTH } from "./metric-names";
+import { ACTIVE_REQUESTS, DEPENDENCY_UP, PIPELINE_ACTIVE, PIPELINE_BUSY, QUEUE_DEPTH } from "./metric-names";
 import { readAggregate } from "./metrics-client";
 import { renderPrometheus, seriesKey } from "./prometheus";
 
@@ -20,11 +20,19 @@ const PIPELINE_TIMEOUT_MS = 1000;
  * const text = await scrapeMetrics(env, ["default"]);
  */
 export async function scrapeMetrics(env: Env, workspaces: string[]): Promise<string> {
-  const [{ samples, active }, pipelines] = await Promise.all([
-    readAggregate(env),
+  const [aggregate, pipelines, d1] = await Promise.all([
+    readAggregate(env).catch(() => null),
     pipelineStates(env, workspaces.slice(0, MAX_PIPELINE_WORKSPACES)),
+    runChecks(
+      [{ name: "d1", critical: true, run: () => env.DB.prepare("SELECT 1").first() }],
+      PIPELINE_TIMEOUT_MS,
+    ),
   ]);
-  samples.set(ACTIVE_REQUESTS, active);
+  // A scrape still answers when the aggregator is down, so the outage itself is visible.
+  const samples = aggregate?.samples ?? new Map<string, number>();
+  samples.set(ACTIVE_REQUESTS, aggregate?.active ?? 0);
+  samples.set(seriesKey(DEPENDENCY_UP, { dependency: "d1" }), d1[0]?.status === "pass" ? 1 : 0);
+  samples.set(seriesKey(DEPENDENCY_UP, { dependency: "metrics" }), aggregate ? 1 : 0);
   for (const [queue, depth] of queueDepths(samples)) samples.set(seriesKey(QUEUE_DEPTH, { queue }), depth);
   for (const { workspace, busy, active: running } of pipelines) {
     samples.set(seriesKey(PIPELINE_BUSY, { workspace }), busy ? 1 : 0);

@@ -1,5 +1,6 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { auditSystem } from "../../src/audit";
 import type { Env } from "../../src/env";
 import { exportedMetricNames } from "../../src/observability/metric-names";
 import { countMetricWithEnv } from "../../src/observability/metrics";
@@ -63,6 +64,19 @@ describe("/metrics", () => {
     expect(text).not.toContain("not_a_label");
   });
 
+  it("counts audit events by type and outcome", async () => {
+    const series = 'lightrag_audit_events_total{event_type="system",outcome="failure"}';
+    const before = seriesValue(await scrape(), series);
+    const ctx = createExecutionContext();
+    auditSystem(workerEnv, (p) => ctx.waitUntil(p), {
+      event_type: "system",
+      event_action: "config_refused",
+      outcome: "failure",
+    });
+    await waitOnExecutionContext(ctx);
+    expect(seriesValue(await scrape(), series)).toBe(before + 1);
+  });
+
   it("sums shards and the in-flight requests of isolates that reported recently", async () => {
     const id = crypto.randomUUID();
     await env.METRICS.get(env.METRICS.idFromName("metrics-3")).add({
@@ -90,5 +104,7 @@ describe("/metrics", () => {
       if (!line.startsWith("#")) expect(line).toMatch(sample);
     }
     expect(text).toContain('lightrag_pipeline_busy{workspace="default"} 0');
+    expect(text).toContain('lightrag_dependency_up{dependency="d1"} 1');
+    expect(text).toContain('lightrag_dependency_up{dependency="metrics"} 1');
   });
 });
