@@ -11,7 +11,7 @@ import type { Logger } from "../observability/logger";
 import { countMetricWithEnv } from "../observability/metrics";
 import { prepareDocument } from "../rag/ingest";
 import { createLimiter, mapLimit } from "../rag/pool";
-import { RagError } from "../rag/types";
+import { type RagDeps, RagError } from "../rag/types";
 import { coordinatorFor, engineDeps } from "./engine";
 import { DELETE_MESSAGE, documentBatch, INGEST_MESSAGE } from "./ingest-messages";
 import { MergeQueue } from "./merge-queue";
@@ -22,6 +22,76 @@ const CANCEL_CHECK_MS = 500;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What `processDocuments` needs from the coordinator (a stub of it, or a test double). */
+export interface PipelineCoordinator {
+  merge(workspace: string, docIds: string[]): Promise<unknown>;
+  unmerge(workspace: string, docIds: string[], error: string): Promise<unknown>;
+  beginJob(name: string, docs: number): Promise<void>;
+  finishJob(message: string): Promise<void>;
+  cancelRequested(): Promise<boolean>;
+}
+
+export interface BatchOutcome {
+  processed: number;
+  failures: { docId: string; error: unknown }[];
+}
+
+/**
+ * Prepares `docIds` with one shared LLM budget and merges finished documents in batches;
+ * a failed document is taken out of the graph and marked failed with its error.
+ */
+export async function processDocuments(
+  deps: RagDeps,
+  coordinator: PipelineCoordinator,
+  workspace: string,
+  docIds: string[],
+  options: { parallel: number; log: Logger; onOutcome?: (status: "processed" | "failed") => void },
+): Promise<BatchOutcome> {
+  const llmSlots = createLimiter(deps.settings.llmConcurrency);
+  let checkedAt = 0;
+  let cancelled = false;
+  const isCancelled = async () => {
+    if (!cancelled && Date.now() - checkedAt > CANCEL_CHECK_MS) {
+      checkedAt = Date.now();
+      cancelled = await coordinator.cancelRequested();
+    }
+    return cancelled;
+  };
+  const merges = new MergeQueue({ merge: (ids) => coordinator.merge(workspace, ids) });
+  const failures: BatchOutcome["failures"] = [];
+  let processed = 0;
+  const fail = async (docId: string, error: unknown) => {
+    failures.push({ docId, error });
+    options.log.warn("document failed", { workspace, doc_id: docId, error: messageOf(error) });
+    await coordinator.unmerge(workspace, [docId], messageOf(error));
+    options.onOutcome?.("failed");
+  };
+  await coordinator.beginJob(`Processing ${docIds.length} document(s)`, docIds.length);
+  const pendingMerges: Promise<void>[] = [];
+  await mapLimit(docIds, options.parallel, async (docId) => {
+    try {
+      const outcome = await prepareDocument(deps, workspace, docId, { llmSlots, isCancelled });
+      if (outcome.kind === "skipped") return;
+      pendingMerges.push(
+        merges.add(docId).then(
+          () => {
+            processed++;
+            options.onOutcome?.("processed");
+          },
+          (error) => fail(docId, error),
+        ),
+      );
+    } catch (error) {
+      await fail(docId, error);
+    }
+  });
+  await Promise.all(pendingMerges);
+  await coordinator.finishJob(
+    `Processed ${processed} of ${docIds.length} document(s)${failures.length ? `, ${failures.length} failed` : ""}`,
+  );
+  return { processed, failures };
 }
 
 /** Processes one `rag.ingest` batch; throws when some document should be retried. */
@@ -35,56 +105,15 @@ export async function ingestBatch(
   const { config } = loadConfig(env);
   if (!config) throw new Error("configuration is invalid");
   const deps = engineDeps(env, config);
-  const coordinator = coordinatorFor(env, workspace);
   const waitUntil = ctx.waitUntil.bind(ctx);
-  const llmSlots = createLimiter(deps.settings.llmConcurrency);
-  let checkedAt = 0;
-  let cancelled = false;
-  const isCancelled = async () => {
-    if (!cancelled && Date.now() - checkedAt > CANCEL_CHECK_MS) {
-      checkedAt = Date.now();
-      cancelled = await coordinator.cancelRequested();
-    }
-    return cancelled;
-  };
-  const merges = new MergeQueue({ merge: (ids) => coordinator.merge(workspace, ids) });
-  const failures: { docId: string; error: unknown }[] = [];
-  let processed = 0;
-  const fail = async (docId: string, error: unknown) => {
-    failures.push({ docId, error });
-    log.warn("document failed", { workspace, doc_id: docId, error: messageOf(error) });
-    await coordinator.unmerge(workspace, [docId], messageOf(error));
-    countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", { status: "failed", workspace });
-  };
-
-  await coordinator.beginJob(`Processing ${docIds.length} document(s)`, docIds.length);
-  const pendingMerges: Promise<void>[] = [];
   // More documents than LLM slots in flight, so short documents keep every slot busy.
   const parallel = Math.max(config.MAX_PARALLEL_INSERT, 2 * deps.settings.llmConcurrency);
-  await mapLimit(docIds, parallel, async (docId) => {
-    try {
-      const outcome = await prepareDocument(deps, workspace, docId, { llmSlots, isCancelled });
-      if (outcome.kind === "skipped") return;
-      pendingMerges.push(
-        merges.add(docId).then(
-          () => {
-            processed++;
-            countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", {
-              status: "processed",
-              workspace,
-            });
-          },
-          (error) => fail(docId, error),
-        ),
-      );
-    } catch (error) {
-      await fail(docId, error);
-    }
+  const { failures } = await processDocuments(deps, coordinatorFor(env, workspace), workspace, docIds, {
+    parallel,
+    log,
+    onOutcome: (status) =>
+      countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", { status, workspace }),
   });
-  await Promise.all(pendingMerges);
-  await coordinator.finishJob(
-    `Processed ${processed} of ${docIds.length} document(s)${failures.length ? `, ${failures.length} failed` : ""}`,
-  );
   const retriable = failures.filter(
     ({ error }) => !(error instanceof RagError && error.kind === "cancelled"),
   );

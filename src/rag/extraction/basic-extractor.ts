@@ -25,11 +25,13 @@ const STARTERS = new Set(
 );
 
 const ORG_CUES =
-  /\b(inc|corp|corporation|company|ltd|llc|university|institute|foundation|association|agency|council|committee|bank|group|team|club|party|ministry|department|lab|laboratory)\b/i;
+  /\b(inc|corp|corporation|company|ltd|llc|university|institute|foundation|association|agency|council|committee|bank|group|team|club|party|ministry|department|lab|laboratory|society|academy|school|college|press|agency|board|league|union)\b/i;
 const LOCATION_CUES =
   /\b(city|river|mountain|lake|island|county|state|province|country|street|valley|ocean|sea|bay|kingdom|republic)\b/i;
 const EVENT_CUES =
   /\b(war|battle|festival|conference|election|olympics|championship|revolution|summit|tournament|award)\b/i;
+const ARTIFACT_CUES =
+  /\b(engine|machine|device|computer|system|library|language|model|algorithm|protocol|tool|compiler|api|framework|software|ship|car|book|album|film|game)\b/i;
 const PERSON_TITLES = /\b(mr|mrs|ms|dr|prof|sir|lord|lady|king|queen|president|senator)\.?\s+$/i;
 
 /** Sentences of `text`, bounded in length. */
@@ -80,6 +82,7 @@ export function guessType(mention: Mention): string {
   if (LOCATION_CUES.test(mention.name) || /\b(in|at|near|from)\s+(the\s+)?$/i.test(mention.before))
     return "location";
   if (EVENT_CUES.test(mention.name)) return "event";
+  if (ARTIFACT_CUES.test(mention.name)) return "artifact";
   if (PERSON_TITLES.test(mention.before)) return "person";
   if (mention.kind === "acronym") return "organization";
   const words = mention.name.split(" ");

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import {
+  deps,
+  dumpGraph,
+  ingest,
+  inProcessCoordinator,
+  orphans,
+  ScriptedLlm,
+  sharedCorpus,
+} from "./engine-helpers";
+
+describe("merge", () => {
+  it("documents sent at once give exactly the graph sequential ingestion gives", async () => {
+    const corpus = sharedCorpus(16);
+    const d = deps();
+    for (const doc of corpus) await ingest(d, "seq_ws", [doc]);
+    // Concurrent: every document in its own batch, all batches at once, merges racing in the coordinator.
+    await Promise.all([...corpus].reverse().map((doc) => ingest(d, "conc_ws", [doc])));
+    // And one big batch, as /documents/texts sends it.
+    await ingest(d, "batch_ws", corpus);
+    const sequential = await dumpGraph("seq_ws");
+    expect(sequential.entities.length).toBeGreaterThan(10);
+    expect(sequential.relations.length).toBeGreaterThan(10);
+    const ada = sequential.entities.find((e) => e.name === "Ada Lovelace");
+    expect(String(ada?.source_id).split("<SEP>")).toHaveLength(16);
+    expect(await dumpGraph("conc_ws")).toEqual(sequential);
+    expect(await dumpGraph("batch_ws")).toEqual(sequential);
+    expect(await orphans("conc_ws")).toEqual([]);
+  }, 120_000);
+
+  it("follows LightRAG's merge rules: frequent type, deduplicated descriptions, summed weights, keyword union, summaries", async () => {
+    const records = (type: string, description: string, keywords: string) =>
+      [
+        `entity<|#|>Widget<|#|>${type}<|#|>${description}`,
+        `entity<|#|>Gadget<|#|>artifact<|#|>A gadget.`,
+        `relation<|#|>Widget<|#|>Gadget<|#|>${keywords}<|#|>Widget drives Gadget.`,
+        "<|COMPLETE|>",
+      ].join("\n");
+    let n = 0;
+    const llm = new ScriptedLlm((request) => {
+      if (request.role === "summary") return "SUMMARY of widget";
+      if (request.messages.some((m) => m.role === "assistant")) return "<|COMPLETE|>";
+      n++;
+      return records(
+        n % 3 === 0 ? "concept" : "artifact",
+        n <= 9 ? `Widget fact ${n}.` : "Widget fact 1.",
+        `kw${n % 2},shared`,
+      );
+    });
+    const d = deps({ llm, settings: { enhanced: true, maxGleaning: 1, forceSummaryOnMerge: 100 } });
+    await ingest(
+      d,
+      "rules_ws",
+      Array.from({ length: 4 }, (_, i) => ({ text: `Document ${i} about widgets.`, source: `w${i}.txt` })),
+      1,
+      inProcessCoordinator(d),
+    );
+    const graph = await dumpGraph("rules_ws");
+    const widget = graph.entities.find((e) => e.name === "Widget");
+    expect(widget?.entity_type).toBe("artifact");
+    expect(String(widget?.description).split("<SEP>")).toHaveLength(4);
+    const edge = graph.relations[0];
+    expect(edge).toMatchObject({ src: "Gadget", tgt: "Widget", keywords: "kw0,kw1,shared", weight: 4 });
+    expect(edge?.description).toBe("Widget drives Gadget.");
+    expect(llm.count("extract")).toBe(8);
+    // Past FORCE_LLM_SUMMARY_ON_MERGE the LLM summarises.
+    const summarising = deps({ llm, settings: { enhanced: true, maxGleaning: 0, forceSummaryOnMerge: 3 } });
+    await ingest(
+      summarising,
+      "summary_ws",
+      Array.from({ length: 4 }, (_, i) => ({ text: `Summary document ${i}.`, source: `s${i}.txt` })),
+      1,
+      inProcessCoordinator(summarising),
+    );
+    expect((await dumpGraph("summary_ws")).entities.find((e) => e.name === "Widget")?.description).toBe(
+      "SUMMARY of widget",
+    );
+  }, 60_000);
+});
