@@ -15,7 +15,7 @@ import { recordConsoleLog } from "./test/node/log-secrets";
 const AUTH_TEST_VARS = {
   AUTH_ENABLED: "true",
   JWT_SECRET_KEY: "test-secret-key-of-at-least-32-characters!",
-  PASSWORD_HASH_COST: "10",
+  PASSWORD_HASH_COST: "6",
   ADMIN_BOOTSTRAP_TOKEN: "test-bootstrap-token-0123456789abcdef",
   ALLOW_REGISTRATION: "true",
 };
