@@ -123,6 +123,25 @@ export function extractionOutput(prompt) {
   return lines.join("\n");
 }
 
+/** The same extraction in LightRAG's JSON mode (`ENTITY_EXTRACTION_USE_JSON=true`). */
+export function jsonExtractionOutput(prompt) {
+  const entities = [];
+  const relationships = [];
+  for (const line of extractionOutput(prompt).split("\n")) {
+    const fields = line.split(TUPLE);
+    if (fields[0] === "entity") entities.push({ name: fields[1], type: fields[2], description: fields[3] });
+    if (fields[0] === "relation") {
+      relationships.push({
+        source: fields[1],
+        target: fields[2],
+        keywords: fields[3],
+        description: fields[4],
+      });
+    }
+  }
+  return JSON.stringify({ entities, relationships });
+}
+
 /** LightRAG keyword JSON for the query in the prompt ("User Query: …" or the last line). */
 export function keywordOutput(prompt) {
   const query = (
@@ -208,9 +227,11 @@ export function respond({ system = "", messages = [], json = false }) {
   const user = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
   const all = `${system}\n${messages.map((m) => m.content).join("\n")}`;
   const hasHistory = messages.some((m) => m.role === "assistant");
-  if (all.includes(TUPLE) || /---Input Text---/i.test(all))
+  if (all.includes(TUPLE) || /---Input Text---/i.test(all)) {
+    if (json) return hasHistory ? '{"entities":[],"relationships":[]}' : jsonExtractionOutput(user || all);
     return hasHistory ? COMPLETE : extractionOutput(user || all);
-  if (json || /high_level_keywords/.test(all)) return keywordOutput(all);
+  }
+  if (json || /high_level_keywords|single valid JSON object/i.test(all)) return keywordOutput(all);
   if (/summar/i.test(system || user) && /description/i.test(all)) return summaryOutput(user || all);
   return answerOutput(system, user);
 }
