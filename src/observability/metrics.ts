@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
+import { writeDocumentPoint, writeQueryPoint } from "./analytics";
 import {
   allowedLabels,
   COUNTERS,
@@ -22,6 +23,33 @@ export type MetricName = CounterName;
 
 /** Samples summed per request, keyed by the request's context; the middleware flushes them. */
 const requestBatches = new WeakMap<object, Map<string, number>>();
+
+/** When each request started, for the duration of its Analytics Engine query point. */
+const requestStarts = new WeakMap<object, number>();
+
+/**
+ * Answered queries and settled documents also become Analytics Engine data points, so every
+ * caller of the counters feeds the dashboards without a second call.
+ */
+function analyticsFor(
+  env: Env,
+  name: MetricName,
+  labels: Record<string, string> = {},
+  startedAt?: number,
+): void {
+  const workspace = labels.workspace ?? "default";
+  if (name === "lightrag_queries_executed_total") {
+    const duration_ms = startedAt === undefined ? 0 : Date.now() - startedAt;
+    writeQueryPoint(env, { workspace, mode: labels.mode ?? "unknown", ok: true, duration_ms });
+  } else if (name === "lightrag_documents_processed_total") {
+    writeDocumentPoint(env, {
+      workspace,
+      source: "pipeline",
+      ok: labels.status !== "failed",
+      duration_ms: 0,
+    });
+  }
+}
 
 /** Samples of background work, coalesced per `waitUntil` until the next macrotask. */
 const backgroundBatches = new WeakMap<(p: Promise<unknown>) => void, Map<string, number>>();
@@ -61,6 +89,7 @@ export function countMetricWithEnv(
   labels?: Record<string, string>,
   by = 1,
 ): void {
+  analyticsFor(env, name, labels);
   const pending = backgroundBatches.get(waitUntil);
   if (pending) {
     addSample(pending, name, labels, by);
@@ -78,9 +107,10 @@ export function countMetricWithEnv(
 }
 
 /** Starts summing the samples of request `c` (metrics middleware only). */
-export function openRequestBatch(c: object): Map<string, number> {
+export function openRequestBatch(c: object, startedAt = Date.now()): Map<string, number> {
   const batch = new Map<string, number>();
   requestBatches.set(c, batch);
+  requestStarts.set(c, startedAt);
   return batch;
 }
 

@@ -17,7 +17,7 @@ let active = 0;
 export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   active++;
-  openRequestBatch(c);
+  openRequestBatch(c, started);
   try {
     await next();
   } finally {
