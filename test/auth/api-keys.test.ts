@@ -1,0 +1,68 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { call, json, session } from "./helpers";
+
+describe("API keys", () => {
+  it("are created by administrators, shown once, stored hashed, scoped, and revocable", async () => {
+    const { headers: admin } = await session("admin");
+    const created = await call(
+      "/admin/api-keys",
+      json({ name: "ingest bot", role: "viewer", workspace: "default" }, admin),
+    );
+    expect(created.status).toBe(201);
+    expect(created.headers.get("Cache-Control")).toBe("no-store");
+    const body = (await created.json()) as { id: string; api_key: string; prefix: string; role: string };
+    expect(body.api_key).toMatch(/^lrk_/);
+    expect(body.api_key.startsWith(body.prefix)).toBe(true);
+
+    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+      .bind(body.id)
+      .first<Record<string, unknown>>();
+    expect(JSON.stringify(row)).not.toContain(body.api_key);
+    expect(row?.key_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const listed = await call("/admin/api-keys", { headers: admin });
+    expect(JSON.stringify(await listed.json())).not.toContain(body.api_key);
+
+    const key = { "X-API-Key": body.api_key };
+    expect((await call("/documents/paginated", json({}, key))).status).toBe(200);
+    // A viewer key cannot write or administer.
+    expect((await call("/documents/text", json({ text: "from a viewer key" }, key))).status).toBe(403);
+    expect((await call("/admin/users", { headers: key })).status).toBe(403);
+    expect((await call("/auth/me", { headers: key })).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const used = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
+      .bind(body.id)
+      .first<{ last_used_at: number | null }>();
+    expect(used?.last_used_at).toBeGreaterThan(0);
+
+    expect((await call(`/admin/api-keys/${body.id}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    expect((await call("/documents/paginated", json({}, key))).status).toBe(401);
+    expect((await call("/admin/api-keys/no-such-key", { method: "DELETE", headers: admin })).status).toBe(
+      404,
+    );
+  });
+
+  it("only administrators manage keys", async () => {
+    const { headers } = await session("user");
+    const res = await call(
+      "/admin/api-keys",
+      json({ name: "mine", role: "admin", workspace: "default" }, headers),
+    );
+    expect(res.status).toBe(403);
+  });
+
+  it("expired keys stop working", async () => {
+    const { headers: admin } = await session("admin");
+    const created = await call(
+      "/admin/api-keys",
+      json({ name: "short", role: "user", workspace: "default", expires_in_days: 1 }, admin),
+    );
+    const { id, api_key: key } = (await created.json()) as { id: string; api_key: string };
+    await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1000, id)
+      .run();
+    expect((await call("/documents/paginated", json({}, { "X-API-Key": key }))).status).toBe(401);
+  });
+});
