@@ -6,6 +6,7 @@
  */
 import type { Env } from "../env";
 import type { Logger } from "../observability/logger";
+import { countQueueSent } from "../observability/queue-metrics";
 import type { AuditRecord } from "./record";
 import { insertAuditEvent } from "./store";
 
@@ -39,6 +40,7 @@ export async function auditTableSink(
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
   try {
     await env.INGEST_QUEUE.send({ type: AUDIT_WRITE_MESSAGE, id, record });
+    await countQueueSent(env, AUDIT_WRITE_MESSAGE);
     log.warn("audit row deferred to the queue", { audit_id: id, error: reason });
   } catch (queueError) {
     log.error("audit row not stored in the table; the SECURITY line is the record", {

@@ -64,8 +64,8 @@ export const COUNTERS: Record<CounterName, MetricSpec> = {
   },
   lightrag_queue_messages_total: {
     type: "counter",
-    help: "Queue messages by event (sent, acked, retried, dropped)",
-    labels: ["queue", "event"],
+    help: "Queue messages by message type and event (sent, acked, retried, dropped, dead_lettered)",
+    labels: ["queue", "type", "event"],
   },
   lightrag_backup_runs_total: {
     type: "counter",

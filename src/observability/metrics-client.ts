@@ -2,7 +2,7 @@
  * Talks to the metrics Durable Object shards: each isolate sticks to one shard for its
  * batches, and a scrape reads every shard and sums them.
  */
-import type { Env } from "../env";
+import type { Bindings } from "../env";
 import { createLogger } from "./logger";
 import type { MetricBatchMessage, MetricSnapshot } from "./metrics-aggregator";
 
@@ -15,7 +15,7 @@ export type MetricBatch = MetricBatchMessage;
 export const ISOLATE_ID = crypto.randomUUID();
 const ISOLATE_SHARD = Math.floor(Math.random() * METRIC_SHARDS);
 
-function shard(env: Env, index: number) {
+function shard(env: Pick<Bindings, "METRICS">, index: number) {
   return env.METRICS.get(env.METRICS.idFromName(`metrics-${index}`));
 }
 
@@ -25,7 +25,7 @@ function shard(env: Env, index: number) {
  * @example
  * ctx.waitUntil(sendMetricBatch(env, { samples: [["lightrag_requests_total", 1]] }));
  */
-export async function sendMetricBatch(env: Env, batch: MetricBatch): Promise<void> {
+export async function sendMetricBatch(env: Pick<Bindings, "METRICS">, batch: MetricBatch): Promise<void> {
   if (batch.samples.length === 0 && !batch.isolate) return;
   try {
     await shard(env, ISOLATE_SHARD).add(batch);
@@ -38,7 +38,9 @@ export async function sendMetricBatch(env: Env, batch: MetricBatch): Promise<voi
 }
 
 /** Sums every shard: series totals and the active requests of live isolates. */
-export async function readAggregate(env: Env): Promise<{ samples: Map<string, number>; active: number }> {
+export async function readAggregate(
+  env: Pick<Bindings, "METRICS">,
+): Promise<{ samples: Map<string, number>; active: number }> {
   const snapshots: MetricSnapshot[] = await Promise.all(
     Array.from({ length: METRIC_SHARDS }, (_, index) => shard(env, index).snapshot()),
   );

@@ -41,19 +41,24 @@ export async function scrapeMetrics(env: Env, workspaces: string[]): Promise<str
   return renderPrometheus(samples);
 }
 
-const QUEUE_SAMPLE = /^lightrag_queue_messages_total\{event="(\w+)",queue="((?:[^"\\]|\\.)*)"\}$/;
+const QUEUE_SAMPLE =
+  /^lightrag_queue_messages_total\{event="(\w+)",queue="((?:[^"\\]|\\.)*)",type="((?:[^"\\]|\\.)*)"\}$/;
+const DEPTH_SIGN: Record<string, number> = { sent: 1, acked: -1, dropped: -1, dead_lettered: -1 };
 
-/** Sent minus acknowledged minus dropped, per queue (never below zero). */
+/** Sent minus settled, per queue: summed over message types, each never below zero. */
 export function queueDepths(samples: Map<string, number>): Map<string, number> {
-  const depths = new Map<string, number>();
+  const byType = new Map<string, { queue: string; depth: number }>();
   for (const [key, value] of samples) {
     const match = QUEUE_SAMPLE.exec(key);
     if (!match) continue;
-    const [, event, queue = ""] = match;
-    const sign = event === "sent" ? 1 : event === "acked" || event === "dropped" ? -1 : 0;
-    depths.set(queue, (depths.get(queue) ?? 0) + sign * value);
+    const [, event = "", queue = "", type = ""] = match;
+    const entry = byType.get(`${queue}\u0000${type}`) ?? { queue, depth: 0 };
+    entry.depth += (DEPTH_SIGN[event] ?? 0) * value;
+    byType.set(`${queue}\u0000${type}`, entry);
   }
-  for (const [queue, depth] of depths) depths.set(queue, Math.max(0, depth));
+  const depths = new Map<string, number>();
+  for (const { queue, depth } of byType.values())
+    depths.set(queue, (depths.get(queue) ?? 0) + Math.max(0, depth));
   return depths;
 }
 

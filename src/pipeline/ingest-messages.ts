@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { WORKSPACE_PATTERN } from "../config/server";
 import type { Bindings } from "../env";
+import { countQueueSent } from "../observability/queue-metrics";
 
 export const INGEST_MESSAGE = "rag.ingest";
 export const DELETE_MESSAGE = "rag.delete";
@@ -31,10 +32,13 @@ export async function enqueueIngest(env: Bindings, workspace: string, docIds: st
   const messages = batches(docIds, DOCS_PER_MESSAGE).map((doc_ids) => ({
     body: { type: INGEST_MESSAGE, workspace, doc_ids } satisfies DocumentBatch,
   }));
-  if (messages.length > 0) await env.INGEST_QUEUE.sendBatch(messages);
+  if (messages.length === 0) return;
+  await env.INGEST_QUEUE.sendBatch(messages);
+  await countQueueSent(env, INGEST_MESSAGE, messages.length);
 }
 
 /** Sends one deletion message: a batch delete is one rebuild. */
 export async function enqueueDelete(env: Bindings, workspace: string, docIds: string[]): Promise<void> {
   await env.INGEST_QUEUE.send({ type: DELETE_MESSAGE, workspace, doc_ids: docIds } satisfies DocumentBatch);
+  await countQueueSent(env, DELETE_MESSAGE);
 }

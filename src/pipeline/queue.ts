@@ -7,6 +7,7 @@ import { z } from "zod";
 import { loadConfig } from "../config";
 import type { Env } from "../env";
 import { createLogger, type Logger } from "../observability/logger";
+import { countQueueEvent } from "../observability/queue-metrics";
 
 const envelope = z.object({ type: z.string().min(1) }).passthrough();
 
@@ -35,11 +36,15 @@ export async function handleQueue(
 ): Promise<void> {
   const log = createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO", { queue: batch.queue });
   const deadLetters = DEAD_LETTER_QUEUE.test(batch.queue);
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   for (const message of batch.messages) {
     const parsed = envelope.safeParse(message.body);
     const handler = parsed.success
       ? queueHandlers.get(deadLetters ? `dlq:${parsed.data.type}` : parsed.data.type)
       : undefined;
+    const type = parsed.success ? parsed.data.type : "unknown";
+    // A dead letter leaves the main queue's backlog when it arrives here.
+    if (deadLetters) countQueueEvent(env, waitUntil, type, "dead_lettered");
     if (!parsed.success || !handler) {
       log.error("unprocessable queue message dropped", {
         message_id: message.id,
@@ -47,11 +52,13 @@ export async function handleQueue(
         dead_letter: deadLetters,
       });
       message.ack();
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "dropped");
       continue;
     }
     try {
       await handler(parsed.data, env, log, ctx);
       message.ack();
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "acked");
     } catch (error) {
       log.warn("queue message failed, will retry", {
         message_id: message.id,
@@ -59,6 +66,7 @@ export async function handleQueue(
         error: error instanceof Error ? error.message : String(error),
       });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "retried");
     }
   }
 }
