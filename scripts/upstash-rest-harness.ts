@@ -5,7 +5,7 @@
  * array of commands, `Authorization: Bearer <token>`, and base64 string replies when the
  * client asks with `Upstash-Encoding: base64`.
  *
- * Run alone: `npx tsx scripts/upstash-rest-harness.ts [port] [redis-url]`.
+ * Run alone: `npx tsx scripts/upstash-rest-harness.ts [port] [redis-url]` (default port 8079, token `harness-token`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
