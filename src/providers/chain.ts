@@ -4,13 +4,12 @@
  * full-jitter retries — and finally token accounting and the cache write.
  */
 import type { Logger } from "../observability/logger";
-import type { LlmCacheEntry } from "../storage/d1/llm-cache";
-import type { UsageEvent } from "../storage/d1/llm-usage";
 import type { CircuitBreaker } from "./breaker";
 import { type LlmIdentity, llmCacheKey } from "./cache-key";
 import { LlmUnavailableError, type ProviderAttempt, ProviderError } from "./errors";
 import { type PriorityLimiter, ROLE_PRIORITY } from "./limiter";
 import { estimateTokens } from "./local/text";
+import type { CachePort, UsagePort } from "./ports";
 import { type RetryPolicy, withRetry } from "./retry";
 import { startDeadline, withDeadline } from "./timed";
 import type { ChatTransport, StreamEvent, TransportRequest } from "./transport";
@@ -21,17 +20,6 @@ export interface ChainLink {
   transport: ChatTransport;
   breaker: CircuitBreaker;
   timeoutMs: number;
-}
-
-/** Where cached answers live (`D1LlmCache` in production). */
-export interface CachePort {
-  get(workspace: string, id: string): Promise<string | undefined>;
-  put(workspace: string, entry: LlmCacheEntry): Promise<void>;
-}
-
-/** Where token counts go (`D1UsageStore` in production). */
-export interface UsagePort {
-  record(event: UsageEvent): Promise<void>;
 }
 
 export interface ResilientLlmOptions {

@@ -6,9 +6,9 @@
  */
 import type { Logger } from "../observability/logger";
 import type { CircuitBreaker } from "./breaker";
-import type { UsagePort } from "./chain";
 import { LlmUnavailableError, ProviderError } from "./errors";
 import { estimateTokens } from "./local/text";
+import type { UsagePort } from "./ports";
 import { type RetryPolicy, withRetry } from "./retry";
 import { withDeadline } from "./timed";
 import type { EmbeddingTransport } from "./transport";

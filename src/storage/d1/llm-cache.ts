@@ -1,19 +1,10 @@
 /** D1 store of the LLM response cache (`llm_cache`); every statement is scoped by workspace. */
 import { and, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { LlmCacheEntry } from "../../providers/ports";
 import { llmCache } from "./schema-llm";
 
-export interface LlmCacheEntry {
-  id: string;
-  cacheType: string;
-  mode: string;
-  returnValue: string;
-  originalPrompt: string;
-  chunkId?: string;
-  queryParam?: unknown;
-  provider: string;
-  model: string;
-}
+export type { LlmCacheEntry };
 
 /** Reads and writes cached LLM answers; the key format is LightRAG's (see `cache-key.ts`). */
 export class D1LlmCache {

@@ -1,18 +1,10 @@
 /** D1 store of token accounting (`llm_usage`): one counter row per workspace, day, role, provider, model. */
 import { and, asc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { UsageEvent } from "../../providers/ports";
 import { llmUsage } from "./schema-llm";
 
-/** One thing to count: a provider answer, a cache hit, or a provider failure. */
-export interface UsageEvent {
-  workspace: string;
-  role: string;
-  provider: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  outcome: "call" | "cached" | "error";
-}
+export type { UsageEvent };
 
 export interface UsageRow {
   workspace: string;
