@@ -330,3 +330,25 @@ describe("audit table", () => {
     expect(results.map((row) => row.id)).toEqual(["ret-new"]);
   });
 });
+
+describe("system events", () => {
+  it("audits a refused configuration once per env, not once per request", async () => {
+    const badEnv = { ...workerEnv, LOG_LEVEL: "LOUD" };
+    const app = auditApp({ event_type: "system", event_action: "unused", outcome: "success" });
+    const ctx = createExecutionContext();
+    const lines = await auditLines(async () => {
+      for (let i = 0; i < 3; i++) {
+        expect((await app.request("/t", { method: "POST" }, badEnv, ctx)).status).toBe(503);
+      }
+      await waitOnExecutionContext(ctx);
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: "SECURITY",
+      event_type: "system",
+      event_action: "config_refused",
+      outcome: "failure",
+      additional_data: { problems: [expect.stringContaining("LOG_LEVEL")] },
+    });
+  });
+});
