@@ -63,6 +63,23 @@ describe("rate limits (Durable Object backend)", () => {
     });
   });
 
+  it("exposes the RateLimit headers and Retry-After to browsers", async () => {
+    const testEnv = limitedEnv();
+    const res = await send(testEnv, "/health", {
+      headers: { "CF-Connecting-IP": uniqueIp(), Origin: "https://app.example.com" },
+    });
+    const exposed = (res.headers.get("Access-Control-Expose-Headers") ?? "").split(",");
+    for (const name of [
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+    ]) {
+      expect(exposed).toContain(name);
+    }
+  });
+
   it("gives the full quota back once a window has passed", async () => {
     const testEnv = limitedEnv({ RATE_LIMIT_DEFAULT_LIMIT: "3", RATE_LIMIT_DEFAULT_WINDOW_SECONDS: "1" });
     const headers = { "CF-Connecting-IP": uniqueIp() };

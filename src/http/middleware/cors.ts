@@ -15,6 +15,7 @@ const EXPOSED_HEADERS = [
   "RateLimit-Limit",
   "RateLimit-Remaining",
   "RateLimit-Reset",
+  "RateLimit-Policy",
 ];
 const PREFLIGHT_CACHE_SECONDS = 600;
 
