@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { validateEnvironment } from "../../scripts/ops/validate-config";
+
+const toml = readFileSync("wrangler.toml", "utf8");
+
+describe("npm run validate (config check per environment)", () => {
+  it("passes the local environment", () => {
+    expect(validateEnvironment(toml, "local", null)).toEqual([]);
+  });
+
+  it("passes production's vars and bindings, and names only the placeholder ids to replace", () => {
+    const problems = validateEnvironment(toml, "production", ["JWT_SECRET_KEY"]);
+    expect(problems.every((p) => p.includes("REPLACE_ME"))).toBe(true);
+    const filled = toml.replaceAll(/REPLACE_ME_[A-Z_]+/g, "0123456789abcdef");
+    expect(validateEnvironment(filled, "production", ["JWT_SECRET_KEY"])).toEqual([]);
+    expect(validateEnvironment(filled, "staging", ["JWT_SECRET_KEY"])).toEqual([]);
+  });
+
+  it("reports a missing secret, an insecure var, a missing binding and a class outside the migrations", () => {
+    const filled = toml.replaceAll(/REPLACE_ME_[A-Z_]+/g, "0123456789abcdef");
+    expect(validateEnvironment(filled, "production", [])).toContain(
+      "secret JWT_SECRET_KEY is not set (wrangler secret put JWT_SECRET_KEY --env production)",
+    );
+    const insecure = filled.replace(
+      /(\[env\.production\.vars\][^[]*?)AUTH_ENABLED = "true"/,
+      '$1AUTH_ENABLED = "false"',
+    );
+    expect(validateEnvironment(insecure, "production", ["JWT_SECRET_KEY"])).toContain(
+      "config: AUTH_ENABLED: must be true in production",
+    );
+    const noFlags = filled.replace(
+      /\[\[env\.production\.durable_objects\.bindings\]\]\nname = "FLAGS"\nclass_name = "RuntimeFlags"\n/,
+      "",
+    );
+    expect(validateEnvironment(noFlags, "production", ["JWT_SECRET_KEY"])).toContain(
+      "binding durable_object:FLAGS=RuntimeFlags is missing in [env.production]",
+    );
+    const unmigrated = filled.replace(', "RuntimeFlags"', "");
+    expect(validateEnvironment(unmigrated, "local", null)).toContain(
+      "Durable Object class RuntimeFlags is in no [[migrations]] new_sqlite_classes",
+    );
+  });
+});
