@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import { hashEmbedding } from "../../src/providers/local-embedding";
+import { loadTokenizer } from "../../src/rag/tokenizer";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { EntityRecord, RelationRecord } from "../../src/storage/graph";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
@@ -155,9 +156,10 @@ export const RELATIONS: RelationRecord[] = [
 /** Writes the corpus into `workspace` (LightRAG's vector texts: name + description, keywords + endpoints + description). */
 export async function seedCorpus(workspace: string): Promise<void> {
   const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+  const tokenizer = await loadTokenizer();
   await stores.chunks.upsert(
     workspace,
-    CHUNKS.map((chunk) => ({ ...chunk, tokens: Math.ceil(chunk.content.length / 4) })),
+    CHUNKS.map((chunk) => ({ ...chunk, tokens: tokenizer.count(chunk.content) })),
   );
   await stores.graph.write(workspace, {
     upsertEntities: ENTITIES,

@@ -35,13 +35,21 @@ export interface ChunkBudgetInput {
  * Tokens left for chunks: the total budget minus the system prompt, the KG part of the
  * context, the query and a buffer.
  */
-export function chunkBudget(input: ChunkBudgetInput, tokenizer: Tokenizer): number {
+export function chunkBudget(input: ChunkBudgetInput, tokenizer: Pick<Tokenizer, "count">): number {
   const system = input.naive
     ? naiveResponsePrompt("", input.responseType, input.userPrompt)
     : ragResponsePrompt("", input.responseType, input.userPrompt);
-  const kg = input.naive ? naiveContext([], []) : kgContext(input.entityLines, input.relationLines, [], []);
+  const frame = input.naive ? naiveContext([], []) : kgContext([], [], [], []);
+  // The KG part is the empty frame plus each line and its newline: the lines' counts are
+  // memoised, so the context is never encoded as a whole (one token per newline at most).
+  let lines = 0;
+  for (const line of [...input.entityLines, ...input.relationLines]) lines += tokenizer.count(line) + 1;
   const used =
-    tokenizer.count(system) + tokenizer.count(kg) + tokenizer.count(input.query) + CONTEXT_BUFFER_TOKENS;
+    tokenizer.count(system) +
+    tokenizer.count(frame) +
+    lines +
+    tokenizer.count(input.query) +
+    CONTEXT_BUFFER_TOKENS;
   return Math.max(0, input.maxTotalTokens - used);
 }
 

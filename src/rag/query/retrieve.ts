@@ -11,7 +11,7 @@ import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
 import { relatedChunks, splitSources } from "./related-chunks";
 import type { Tokenizer } from "./tokens";
-import { truncateByTokens } from "./tokens";
+import { memoCounter, truncateByTokens } from "./tokens";
 import type { ProgressStep, QueryDeps, RetrievalResult, RetrievedChunk } from "./types";
 
 export interface RetrieveInput {
@@ -61,8 +61,17 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
 
   const allEntities = roundRobin([local.entities, global.entities], (e) => e.name);
   const allRelations = roundRobin([local.relations, global.relations], (r) => `${r.src}\u0000${r.tgt}`);
-  const entities = truncateByTokens(allEntities, entityLine, params.maxEntityTokens, input.tokenizer);
-  const relations = truncateByTokens(allRelations, relationLine, params.maxRelationTokens, input.tokenizer);
+  const tokenizer = memoCounter(input.tokenizer);
+  const entities = truncateByTokens(
+    allEntities,
+    (e) => tokenizer.count(entityLine(e)),
+    params.maxEntityTokens,
+  );
+  const relations = truncateByTokens(
+    allRelations,
+    (r) => tokenizer.count(relationLine(r)),
+    params.maxRelationTokens,
+  );
 
   input.onProgress?.("retrieving_chunks");
   const { entityChunks, relationChunks } = await relatedChunks(
@@ -84,7 +93,8 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const kept: RetrievedChunk[] = [];
   for (const id of mergedIds.slice(0, params.chunkTopK)) {
     const chunk = byId.get(id);
-    if (chunk) kept.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath });
+    if (chunk)
+      kept.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath, tokens: chunk.tokens });
   }
   const entityLines = entities.map(entityLine);
   const relationLines = relations.map(relationLine);
@@ -99,9 +109,9 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       entityLines,
       relationLines,
     },
-    input.tokenizer,
+    tokenizer,
   );
-  const chunks = truncateByTokens(kept, (chunk) => chunk.content, budget, input.tokenizer);
+  const chunks = truncateChunks(kept, budget, input.tokenizer);
   const { references, ids } = numberReferences(chunks.map((chunk) => chunk.filePath));
   const chunkLines = chunks.map((chunk, i) => chunkLine(chunk, ids[i] ?? ""));
   const referenceLines = references.map((ref) => `[${ref.reference_id}] ${ref.file_path}`);
@@ -124,4 +134,13 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       final_chunks_count: chunks.length,
     },
   };
+}
+
+/** Chunks in order while their stored token counts fit `budget` (counted afresh when unknown). */
+function truncateChunks(
+  chunks: RetrievedChunk[],
+  budget: number,
+  tokenizer: Pick<Tokenizer, "count">,
+): RetrievedChunk[] {
+  return truncateByTokens(chunks, (c) => (c.tokens > 0 ? c.tokens : tokenizer.count(c.content)), budget);
 }

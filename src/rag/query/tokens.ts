@@ -1,49 +1,54 @@
 /**
- * Token counting for context budgets with js-tiktoken (`o200k_base`, the encoding of LightRAG's
- * default `gpt-4o-mini` tokenizer). The encoder is built on first use: about 0.5 s of CPU once
- * per isolate, never at startup.
+ * Token budgets of the query side, counted with the engine's shared o200k_base tokenizer
+ * (`src/rag/tokenizer.ts`, LightRAG's default `gpt-4o-mini` encoding, built lazily once).
  */
-import { Tiktoken } from "js-tiktoken/lite";
+import type { Tokenizer } from "../tokenizer";
 
-export interface Tokenizer {
-  count(text: string): number;
-}
-
-let loading: Promise<Tokenizer> | undefined;
+export type { Tokenizer } from "../tokenizer";
+export { loadTokenizer } from "../tokenizer";
 
 /**
- * The shared tokenizer, built once per isolate.
- *
- * @example
- * const tokenizer = await loadTokenizer();
- * tokenizer.count("hello world"); // 2
- */
-export function loadTokenizer(): Promise<Tokenizer> {
-  loading ??= import("js-tiktoken/ranks/o200k_base").then((ranks) => {
-    const encoder = new Tiktoken(ranks.default);
-    return { count: (text: string) => (text.length === 0 ? 0 : encoder.encode(text).length) };
-  });
-  return loading;
-}
-
-/**
- * Keeps the longest prefix of `items` whose texts fit in `budget` tokens together
+ * Keeps the longest prefix of `items` whose token counts fit in `budget` together
  * (LightRAG's `truncate_list_by_token_size`).
  *
  * @example
- * truncateByTokens(entities, (e) => JSON.stringify(e), 6000, tokenizer);
+ * truncateByTokens(entities, (e) => counter.count(JSON.stringify(e)), 6000);
  */
-export function truncateByTokens<T>(
-  items: T[],
-  text: (item: T) => string,
-  budget: number,
-  tokenizer: Tokenizer,
-): T[] {
+export function truncateByTokens<T>(items: T[], tokens: (item: T) => number, budget: number): T[] {
   if (budget <= 0) return [];
   let total = 0;
   for (let i = 0; i < items.length; i++) {
-    total += tokenizer.count(text(items[i] as T));
+    total += tokens(items[i] as T);
     if (total > budget) return items.slice(0, i);
   }
   return items;
+}
+
+/** Texts longer than this are counted without the memo (chunk texts carry their own count). */
+const MEMO_MAX_CHARS = 4096;
+/** Memo entries before it starts over, bounding memory. */
+const MEMO_MAX_ENTRIES = 50_000;
+let memo = new Map<string, number>();
+
+/**
+ * Token counts memoised per isolate: the same entity and relation lines and prompt templates
+ * come back query after query, and encoding them again is most of a query's CPU time.
+ *
+ * @example
+ * const counter = memoCounter(await loadTokenizer());
+ * counter.count('{"entity":"Acme"}');
+ */
+export function memoCounter(tokenizer: Pick<Tokenizer, "count">): Pick<Tokenizer, "count"> {
+  return {
+    count(text: string): number {
+      if (text.length > MEMO_MAX_CHARS) return tokenizer.count(text);
+      let n = memo.get(text);
+      if (n === undefined) {
+        n = tokenizer.count(text);
+        if (memo.size >= MEMO_MAX_ENTRIES) memo = new Map();
+        memo.set(text, n);
+      }
+      return n;
+    },
+  };
 }

@@ -26,6 +26,8 @@ export interface RetrievedChunk {
   id: string;
   content: string;
   filePath: string;
+  /** Token count stored at ingestion (same tokenizer), so budgets need not encode chunk texts again. */
+  tokens: number;
 }
 
 export interface Reference {

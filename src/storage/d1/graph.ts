@@ -31,9 +31,11 @@ export class D1GraphStore implements GraphStore {
     const keys = new Map(
       pairs.map((pair) => edgeKey(pair.src, pair.tgt)).map((key) => [`${key.src}\u0000${key.tgt}`, key]),
     );
+    // CROSS JOIN keeps json_each as the outer loop; with a plain JOIN SQLite scanned every
+    // relation of the workspace once per requested pair (seconds on a large graph).
     const rows = await selectIn<RelationRow>(
       this.db,
-      `SELECT r.* FROM json_each(?2) AS j JOIN relations AS r
+      `SELECT r.* FROM json_each(?2) AS j CROSS JOIN relations AS r
          ON r.workspace = ?1 AND r.src = json_extract(j.value, '$.src') AND r.tgt = json_extract(j.value, '$.tgt')`,
       workspace,
       [...keys.values()],
