@@ -1,6 +1,7 @@
 /** Worker entry: HTTP, queue and cron handlers, and the Durable Object classes. */
 import { createApp } from "./app";
 import "./audit/jobs";
+import "./auth/jobs";
 import type { Env } from "./env";
 import { handleQueue } from "./pipeline/queue";
 import { handleScheduled } from "./pipeline/scheduled";

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { sweepAuthTables } from "../../src/auth/jobs";
 import { bearer, call, json, login, makeUser, PASSWORD, session, TEST_SECRET } from "./helpers";
 
 async function refresh(token: string): Promise<Response> {
@@ -130,5 +131,21 @@ describe("refresh tokens and sessions", () => {
     // Logging out ends renewed tokens too: they share the session.
     await call("/auth/logout", { method: "POST", headers: bearer(renewed ?? "") });
     expect((await call("/auth/me", { headers: bearer(aging) })).status).toBe(401);
+  });
+});
+
+describe("housekeeping", () => {
+  it("sweeps expired revocations and refresh tokens, keeps live ones", async () => {
+    const user = await makeUser("viewer");
+    const tokens = await login(user);
+    await call("/auth/logout", { method: "POST", headers: bearer(tokens.access_token) });
+    const count = async (table: string) =>
+      (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
+    expect(await sweepAuthTables(env.DB)).toEqual({ revocations: 0, refreshTokens: 0 });
+    const far = Date.now() + 40 * 24 * 60 * 60 * 1000;
+    const before = { revocations: await count("token_revocations"), refresh: await count("refresh_tokens") };
+    const swept = await sweepAuthTables(env.DB, far);
+    expect(swept.revocations).toBe(before.revocations);
+    expect(swept.refreshTokens).toBe(before.refresh);
   });
 });
