@@ -22,6 +22,7 @@ import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminBackupRoutes } from "./http/routes/admin-backups";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
+import { adminWorkspaceDeleteRoutes } from "./http/routes/admin-workspace-delete";
 import { adminLlmRoutes } from "./http/routes/admin-llm";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
@@ -44,6 +45,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);
   routes.route("/", adminBackupRoutes);
+  routes.route("/", adminWorkspaceDeleteRoutes);
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   routes.route("/", adminLlmRoutes);

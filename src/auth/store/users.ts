@@ -3,7 +3,7 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { AppError } from "../../http/errors";
 import { workspaces } from "../../storage/d1/schema";
-import { memberships, users } from "../../storage/d1/schema-auth";
+import { apiKeys, memberships, users } from "../../storage/d1/schema-auth";
 import type { Role } from "../principal";
 
 export type UserRow = typeof users.$inferSelect;
@@ -122,7 +122,9 @@ export async function updateUser(
 export async function deleteUser(db: D1Database, id: string): Promise<void> {
   const orm = drizzle(db);
   // D1 enforces foreign keys, but be explicit so no membership outlives its user.
+  // The user's API keys go with the account: a key must not outlive the person who made it.
   await orm.batch([
+    orm.delete(apiKeys).where(eq(apiKeys.createdBy, id)),
     orm.delete(memberships).where(eq(memberships.userId, id)),
     orm.delete(users).where(eq(users.id, id)),
   ]);

@@ -1,0 +1,42 @@
+/**
+ * Deleting a workspace: every row of it in every workspace-scoped table (documents, chunks,
+ * graph, LLM cache, memberships, API keys, the workspace itself) and its vectors. Uses the
+ * backup's table list, so a table added to backups is also purged. Backups in R2 keep their
+ * copy until retention prunes them (docs/security.md).
+ */
+import type { VectorStore } from "../../storage/vectors";
+import { VECTOR_NAMESPACES } from "../../storage/vectors";
+import { existingTables } from "./schema-info";
+import { WORKSPACE_TABLES } from "./tables";
+
+/**
+ * Deletes workspace `ws` everywhere; returns the rows deleted per table (`vectors:<ns>` too).
+ *
+ * @example
+ * const deleted = await purgeWorkspace(env.DB, vectors, "acme"); // { documents: 12, chunks: 80, … }
+ */
+export async function purgeWorkspace(
+  db: D1Database,
+  vectors: VectorStore | null,
+  ws: string,
+): Promise<Record<string, number>> {
+  const deleted: Record<string, number> = {};
+  if (vectors) {
+    for (const ns of VECTOR_NAMESPACES) {
+      deleted[`vectors:${ns}`] = await vectors.count(ws, ns);
+      await vectors.clear(ws, ns);
+    }
+  }
+  const tables = await existingTables(db);
+  // Children first, the workspace row last, all in one transaction.
+  const present = [...WORKSPACE_TABLES].reverse().filter((table) => tables.has(table.name));
+  const results = await db.batch(
+    present.map((table) =>
+      db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(ws),
+    ),
+  );
+  present.forEach((table, i) => {
+    deleted[table.name] = results[i]?.meta.changes ?? 0;
+  });
+  return deleted;
+}
