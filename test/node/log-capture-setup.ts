@@ -1,6 +1,6 @@
 /**
  * Global setup of the workers project: starts the run with an empty console capture and, when
- * every test is done, fails the run if any captured line (of either project) carries a secret.
+ * every test is done, fails the run if any captured line (of any project) carries a secret.
  */
 import { CAPTURE_FILE, capturedLines, resetCapture, scanCapturedLogs } from "./log-secrets";
 
@@ -15,5 +15,7 @@ export default function setup(): () => void {
         `Secrets reached the logs in ${leaks.length} of ${capturedLines().length} captured lines (${CAPTURE_FILE}):\n${leaks.slice(0, 20).join("\n")}`,
       );
     }
+    // A clean run leaves nothing behind; a leaking one keeps the file for inspection.
+    resetCapture();
   };
 }

@@ -77,7 +77,7 @@ function unredactedKeys(value: unknown, depth = 0): string[] {
   if (typeof value !== "object" || value === null || depth > 8) return [];
   const found: string[] = [];
   for (const [key, item] of Object.entries(value)) {
-    if (SENSITIVE_KEY.test(key) && typeof item === "string" && item !== "" && item !== REDACTED) {
+    if (SENSITIVE_KEY.test(key) && typeof item === "string" && item !== "" && !item.includes(REDACTED)) {
       found.push(`unredacted "${key}" in a log line`);
     } else {
       found.push(...unredactedKeys(item, depth + 1));
