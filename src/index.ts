@@ -22,4 +22,5 @@ export { RuntimeFlags } from "./flags/flags-object";
 export { MetricsAggregator } from "./observability/metrics-aggregator";
 export { LoginGuard } from "./auth/login-guard";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
+export { RateLimiter } from "./ratelimit/limiter-object";
 export { VectorIndex } from "./storage/local-vector/vector-index";
