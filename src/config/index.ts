@@ -9,6 +9,8 @@ import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
 import { observabilityFields } from "./observability";
+import { opsFields } from "./ops";
+import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { serverFields } from "./server";
@@ -27,6 +29,8 @@ const schema = z.object({
   ...ragFields,
   ...authFields,
   ...observabilityFields,
+  ...queryFields,
+  ...opsFields,
 });
 
 /** The validated configuration every module reads. */
