@@ -1,5 +1,8 @@
 /** JSON shapes of token answers shared by /auth/login, /auth/refresh, /auth/password and /login. */
-import { publicUser, type UserRow } from "./store/users";
+import type { Context } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { publicUser, type UserRow, userWorkspaces } from "./store/users";
+import { issueAccessToken } from "./tokens";
 
 export interface TokenPair {
   accessToken: string;
@@ -20,4 +23,38 @@ export function tokenAnswer(pair: TokenPair, user: UserRow, workspaces: string[]
     workspace: pair.workspace,
     user: publicUser(user, workspaces),
   };
+}
+
+/** A session's identity and its newest refresh token, as refresh and password change hold them. */
+export interface SessionTokens {
+  sessionId: string;
+  authTime: number;
+  workspace: string;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+/**
+ * Signs an access token for `user` in `session` (with the user's current role) and shapes the answer.
+ *
+ * @example
+ * return c.json(await sessionAnswer(c, user, { sessionId, authTime, workspace, refreshToken, refreshExpiresIn }));
+ */
+export async function sessionAnswer(c: Context<AppEnv>, user: UserRow, session: SessionTokens) {
+  const access = await issueAccessToken(c.get("config"), {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    workspace: session.workspace,
+    sessionId: session.sessionId,
+    authTime: session.authTime,
+  });
+  const pair = {
+    accessToken: access.token,
+    expiresIn: access.expiresIn,
+    refreshToken: session.refreshToken,
+    refreshExpiresIn: session.refreshExpiresIn,
+    workspace: session.workspace,
+  };
+  return tokenAnswer(pair, user, await userWorkspaces(c.env.DB, user.id));
 }

@@ -12,11 +12,10 @@ import { passwordLogin } from "../login";
 import { hashPassword, paramsFromConfig, verifyPassword } from "../password";
 import { acceptablePassword, normalizePassword } from "../password-policy";
 import { register } from "../register";
-import { tokenAnswer } from "../responses";
+import { sessionAnswer, tokenAnswer } from "../responses";
 import { loginBody, passwordChangeBody, refreshBody, registerBody } from "../schemas";
 import { revokeSession, revokeUserSessions, rotateRefreshToken, startSession } from "../sessions";
 import { findUserById, isMember, publicUser, setPasswordHash, userWorkspaces } from "../store/users";
-import { issueAccessToken } from "../tokens";
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -55,23 +54,16 @@ authRoutes.post("/auth/refresh", async (c) => {
     authFailure(c, "token_refresh", user?.disabled ? "disabled" : "refresh_invalid", session.userId);
     throw new AppError(401, "unauthorized", "This session is no longer valid; please login");
   }
-  const access = await issueAccessToken(config, {
-    userId: user.id,
-    username: user.username,
-    role: user.role,
-    workspace: session.workspace,
-    sessionId: session.familyId,
-    authTime: session.authTime,
-  });
   authSuccess(c, "token_refresh", user.id, { session_id: session.familyId });
-  const pair = {
-    accessToken: access.token,
-    expiresIn: access.expiresIn,
-    refreshToken: rotated.refreshToken,
-    refreshExpiresIn: rotated.expiresIn,
-    workspace: session.workspace,
-  };
-  return c.json(tokenAnswer(pair, user, await userWorkspaces(c.env.DB, user.id)));
+  return c.json(
+    await sessionAnswer(c, user, {
+      sessionId: session.familyId,
+      authTime: session.authTime,
+      workspace: session.workspace,
+      refreshToken: rotated.refreshToken,
+      refreshExpiresIn: rotated.expiresIn,
+    }),
+  );
 });
 
 authRoutes.post("/auth/logout", async (c) => {
@@ -118,23 +110,16 @@ authRoutes.post("/auth/password", async (c) => {
   // Every other session may belong to whoever knew the old password.
   await revokeUserSessions(c.env.DB, config, user.id);
   const session = await startSession(c.env.DB, config, user.id, principal.workspace);
-  const access = await issueAccessToken(config, {
-    userId: user.id,
-    username: user.username,
-    role: user.role,
-    workspace: principal.workspace,
-    sessionId: session.sessionId,
-    authTime: session.authTime,
-  });
   authSuccess(c, "password_changed", user.id, { session_id: session.sessionId });
-  const pair = {
-    accessToken: access.token,
-    expiresIn: access.expiresIn,
-    refreshToken: session.refreshToken,
-    refreshExpiresIn: session.expiresIn,
-    workspace: principal.workspace,
-  };
-  return c.json(tokenAnswer(pair, user, await userWorkspaces(c.env.DB, user.id)));
+  return c.json(
+    await sessionAnswer(c, user, {
+      sessionId: session.sessionId,
+      authTime: session.authTime,
+      workspace: principal.workspace,
+      refreshToken: session.refreshToken,
+      refreshExpiresIn: session.expiresIn,
+    }),
+  );
 });
 
 function jwtPrincipal(c: Context<AppEnv>) {
