@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { type Config, loadConfig } from "../../config";
+import { currentFlagsView, type Flags } from "../../flags";
 import { type CheckResult, isHealthy, runChecks } from "../../observability/health";
 import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
@@ -57,7 +58,10 @@ healthRoutes.get("/health", async (c) => {
     dependencies: checks.map(withoutDetail),
     // Details of the deployment are for open (auth-disabled) mode; the auth issue adds authenticated callers.
     ...(config && !config.AUTH_ENABLED
-      ? { flags: flagsOf(config), configuration: configurationOf(config) }
+      ? {
+          flags: flagsOf(config, (await currentFlagsView(c.env, config)).flags),
+          configuration: configurationOf(config),
+        }
       : {}),
   };
   return c.json(body, healthy ? 200 : 503);
@@ -81,17 +85,18 @@ async function webuiAvailable(assets: Fetcher | undefined): Promise<boolean> {
   }
 }
 
-function flagsOf(config: Config) {
+/** Runtime flags as in effect (env defaults with administrators' overrides). */
+function flagsOf(config: Config, flags: Flags) {
   return {
     auth_enabled: config.AUTH_ENABLED,
     rate_limit_enabled: config.RATE_LIMIT_ENABLED,
-    audit_logging_enabled: config.AUDIT_LOGGING_ENABLED,
-    read_only_mode: config.READ_ONLY_MODE,
-    disable_document_upload: config.DISABLE_DOCUMENT_UPLOAD,
-    enable_queries: config.ENABLE_QUERIES,
-    enable_document_processing: config.ENABLE_DOCUMENT_PROCESSING,
-    enhanced_processing: config.ENHANCED_PROCESSING,
-    mcp_server_enabled: config.MCP_SERVER_ENABLED,
+    audit_logging_enabled: flags.AUDIT_LOGGING_ENABLED,
+    read_only_mode: flags.READ_ONLY_MODE,
+    disable_document_upload: flags.DISABLE_DOCUMENT_UPLOAD,
+    enable_queries: flags.ENABLE_QUERIES,
+    enable_document_processing: flags.ENABLE_DOCUMENT_PROCESSING,
+    enhanced_processing: flags.ENHANCED_PROCESSING,
+    mcp_server_enabled: flags.MCP_SERVER_ENABLED,
   };
 }
 
