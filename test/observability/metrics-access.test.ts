@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../../src/app";
 import type { Principal } from "../../src/auth/principal";
 import type { Env } from "../../src/env";
 import type { AppEnv } from "../../src/http/app-env";
@@ -77,5 +78,20 @@ describe("/metrics access with authentication on", () => {
   it("refuses to start with a METRICS_TOKEN too short to guard a public URL", async () => {
     const res = await securedApp().request("/metrics", {}, { ...securedEnv, METRICS_TOKEN: "short" });
     expect(res.status).toBe(503);
+  });
+});
+
+describe("/metrics through the whole app with authentication on", () => {
+  const appEnv = {
+    ...securedEnv,
+    JWT_SECRET_KEY: "observability-test-secret-of-32-chars!!",
+  };
+
+  it("serves a scraper presenting METRICS_TOKEN and refuses an anonymous caller", async () => {
+    const app = createApp();
+    const ok = await app.request("/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } }, appEnv);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("# TYPE lightrag_request_duration_seconds histogram");
+    expect((await app.request("/metrics", {}, appEnv)).status).toBe(401);
   });
 });
