@@ -4,7 +4,9 @@
  * and the local redis-server), requests interleaved so drift hits all three alike.
  * Prints p50/p95 per variant and the difference to "off". Everything stays on 127.0.0.1.
  *
- *   npx tsx bench/ratelimit.ts [--requests 500] [--path /auth-status]
+ *   npx tsx bench/ratelimit.ts [--requests 500] [--path /auth-status] [--base-port 9861]
+ *
+ * Ports: base, base+1, base+2 for the three instances, +100 for their inspectors.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,11 +20,13 @@ const { values } = parseArgs({
     requests: { type: "string", default: "500" },
     warmup: { type: "string", default: "50" },
     path: { type: "string", default: "/auth-status" },
+    "base-port": { type: "string", default: "9861" },
   },
 });
 const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
 const ROUTE = values.path ?? "/auth-status";
+const BASE_PORT = Number(values["base-port"]);
 const ROOT = path.resolve(import.meta.dirname, "..");
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 /** High enough that the bench never sees a 429: it measures the check, not the refusal. */
@@ -100,16 +104,16 @@ function shuffle<T>(items: T[]): T[] {
 async function main(): Promise<void> {
   const harness = await startUpstashHarness();
   const variants: Variant[] = [
-    { name: "off", port: 9751, vars: { RATE_LIMIT_ENABLED: "false" }, samples: [] },
+    { name: "off", port: BASE_PORT, vars: { RATE_LIMIT_ENABLED: "false" }, samples: [] },
     {
       name: "durable_object",
-      port: 9752,
+      port: BASE_PORT + 1,
       vars: { RATE_LIMIT_ENABLED: "true", RATE_LIMIT_DEFAULT_LIMIT: NEVER_HIT },
       samples: [],
     },
     {
       name: "upstash",
-      port: 9753,
+      port: BASE_PORT + 2,
       vars: {
         RATE_LIMIT_ENABLED: "true",
         RATE_LIMIT_DEFAULT_LIMIT: NEVER_HIT,
