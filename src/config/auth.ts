@@ -51,10 +51,14 @@ interface AuthSettings {
   NODE_ENV: string;
   AUTH_ENABLED: boolean;
   JWT_ALGORITHM: "HS256" | "EdDSA";
+  JWT_SECRET_KEY?: string | undefined;
   JWT_PRIVATE_JWK?: string | undefined;
   PASSWORD_HASH_COST: number;
   ADMIN_BOOTSTRAP_TOKEN?: string | undefined;
 }
+
+/** Same bound as MIN_JWT_SECRET_LENGTH in config/index.ts (kept here to avoid an import cycle). */
+const MIN_HMAC_SECRET_LENGTH = 32;
 
 /** Minimum length of the bootstrap token; it grants an administrator account. */
 export const MIN_BOOTSTRAP_TOKEN_LENGTH = 32;
@@ -64,6 +68,12 @@ export function insecureAuthSettings(config: AuthSettings): string[] {
   const problems: string[] = [];
   if (config.JWT_ALGORITHM === "EdDSA" && !config.JWT_PRIVATE_JWK) {
     problems.push("JWT_PRIVATE_JWK: is required when JWT_ALGORITHM is EdDSA");
+  }
+  // A short HMAC key can be brute-forced offline from one token; production's own check says so there.
+  const secret = config.JWT_SECRET_KEY;
+  const hmac = config.AUTH_ENABLED && config.JWT_ALGORITHM === "HS256" && config.NODE_ENV !== "production";
+  if (hmac && secret && secret.length < MIN_HMAC_SECRET_LENGTH) {
+    problems.push(`JWT_SECRET_KEY: must be at least ${MIN_HMAC_SECRET_LENGTH} characters`);
   }
   if (config.NODE_ENV !== "production") return problems;
   if (config.PASSWORD_HASH_COST < MIN_PRODUCTION_PASSWORD_HASH_COST) {

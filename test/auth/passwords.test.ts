@@ -95,5 +95,9 @@ describe("auth configuration", () => {
     );
     expect(parseConfig({ ...strong, JWT_ALGORITHM: "EdDSA" }).problems[0]).toMatch(/^JWT_PRIVATE_JWK/);
     expect(parseConfig({ PASSWORD_HASH_COST: "10" }).problems).toEqual([]);
+    expect(parseConfig({ JWT_SECRET_KEY: "too-short" }).problems).toEqual([
+      "JWT_SECRET_KEY: must be at least 32 characters",
+    ]);
+    expect(parseConfig({ JWT_SECRET_KEY: "too-short", AUTH_ENABLED: "false" }).problems).toEqual([]);
   });
 });
