@@ -77,31 +77,34 @@ export class ResilientLlmClient implements LlmClient {
     const hit = key ? await this.readCache(request, key) : undefined;
     if (hit) return hit;
     const release = await this.options.limiter.acquire(ROLE_PRIORITY[request.role], request.signal);
+    let answered: { link: ChainLink; value: { text: string; usage?: TokenUsage } };
     try {
-      const { link, value: result } = await this.failover(request, (link) =>
+      answered = await this.failover(request, (link) =>
         withDeadline(link.transport.binding, link.timeoutMs, request.signal, (signal) =>
           link.transport.complete(this.toTransport(request), signal),
         ),
       );
-      link.breaker.success();
-      const { transport } = link;
-      const usage = result.usage ?? {
-        promptTokens: estimateTokens(promptText(request)),
-        completionTokens: estimateTokens(result.text),
-      };
-      await this.account(request, transport, usage, "call");
-      if (key) await this.writeCache(request, key, result.text, transport);
-      return {
-        text: result.text,
-        usage,
-        provider: transport.binding,
-        model: transport.model,
-        cached: false,
-        cacheKey: key,
-      };
     } finally {
+      // The slot is for the provider call; bookkeeping below must not hold up the queue.
       release();
     }
+    const { link, value: result } = answered;
+    link.breaker.success();
+    const { transport } = link;
+    const usage = result.usage ?? {
+      promptTokens: estimateTokens(promptText(request)),
+      completionTokens: estimateTokens(result.text),
+    };
+    await this.account(request, transport, usage, "call");
+    if (key) await this.writeCache(request, key, result.text, transport);
+    return {
+      text: result.text,
+      usage,
+      provider: transport.binding,
+      model: transport.model,
+      cached: false,
+      cacheKey: key,
+    };
   }
 
   async *stream(request: LlmRequest): AsyncIterable<string> {
