@@ -12,6 +12,8 @@ import type { RateLimitRule } from "./types";
 const EXEMPT_PATHS = new Set(["/health/live", "/health/ready"]);
 const QUERY_PATHS = new Set(["/api/query", "/api/chat", "/api/generate"]);
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** LightRAG lists documents with a POST; it reads, so it counts as an ordinary request. */
+const DOCUMENT_READS_BY_POST = new Set(["/documents/paginated"]);
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
@@ -26,7 +28,9 @@ export function routeClass(method: string, path: string): RateLimitClass | null 
   if (EXEMPT_PATHS.has(path)) return null;
   if (path === "/login" || isUnder(path, "/auth")) return "auth";
   if (isUnder(path, "/query") || QUERY_PATHS.has(path)) return "query";
-  if (isUnder(path, "/documents") && !READ_METHODS.has(method)) return "ingest";
+  if (isUnder(path, "/documents") && !READ_METHODS.has(method) && !DOCUMENT_READS_BY_POST.has(path)) {
+    return "ingest";
+  }
   if (isUnder(path, "/admin")) return "admin";
   return "default";
 }

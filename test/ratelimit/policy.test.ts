@@ -27,6 +27,8 @@ describe("routeClass", () => {
     ["POST", "/documents/upload", "ingest"],
     ["DELETE", "/documents/doc-1", "ingest"],
     ["GET", "/documents", "default"],
+    ["POST", "/documents/paginated", "default"],
+    ["POST", "/documents/clear_cache", "ingest"],
     ["GET", "/admin/audit", "admin"],
     ["GET", "/health", "default"],
     ["GET", "/auth-status", "default"],
