@@ -73,12 +73,12 @@ describe("password policy", () => {
 describe("auth configuration", () => {
   const strong = { NODE_ENV: "production", AUTH_ENABLED: "true", JWT_SECRET_KEY: "s".repeat(40) };
 
-  it("defaults to OWASP-equivalent scrypt (N=2^15, r=8, p=3) and 15-minute access tokens", () => {
+  it("defaults to OWASP-equivalent scrypt (N=2^14, r=8, p=5) and 15-minute access tokens", () => {
     const { config, problems } = parseConfig(strong);
     expect(problems).toEqual([]);
     expect(config).toMatchObject({
-      PASSWORD_HASH_COST: 15,
-      PASSWORD_HASH_PARALLELISM: 3,
+      PASSWORD_HASH_COST: 14,
+      PASSWORD_HASH_PARALLELISM: 5,
       ACCESS_TOKEN_TTL_SECONDS: 900,
       LOGIN_MAX_FAILED_ATTEMPTS: 5,
       LOGIN_LOCKOUT_WINDOW_SECONDS: 300,
