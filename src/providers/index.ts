@@ -41,6 +41,7 @@ export interface Providers {
 }
 
 const memo = new WeakMap<object, Providers>();
+const WORKERS_AI_MAX_BATCH = 100;
 
 function retryPolicy(config: Config): RetryPolicy {
   return {
@@ -184,7 +185,11 @@ export function buildProviders(env: Bindings, config: Config): Providers {
     ? new ResilientEmbeddingClient({
         transport,
         dimension: config.EMBEDDING_DIM,
-        batchSize: config.EMBEDDING_BATCH_NUM,
+        // Workers AI takes at most 100 texts per embedding call.
+        batchSize:
+          config.EMBEDDING_BINDING === "workers-ai"
+            ? Math.min(WORKERS_AI_MAX_BATCH, config.EMBEDDING_BATCH_NUM)
+            : config.EMBEDDING_BATCH_NUM,
         maxAsync: config.EMBEDDING_FUNC_MAX_ASYNC,
         timeoutMs: config.EMBEDDING_TIMEOUT * 1000,
         retry: retryPolicy(config),

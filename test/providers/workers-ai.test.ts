@@ -131,6 +131,22 @@ describe("workers-ai", () => {
     expect(run).toHaveBeenCalledTimes(2);
   });
 
+  it("caps Workers AI embedding batches at 100 texts", async () => {
+    const sizes: number[] = [];
+    spyRun(async (_model, inputs) => {
+      const texts = inputs.text as string[];
+      sizes.push(texts.length);
+      return { data: texts.map(() => Array.from({ length: 768 }, () => 0.5)) };
+    });
+    const { embeddings } = providersWith({
+      EMBEDDING_BINDING: "workers-ai",
+      EMBEDDING_DIM: "768",
+      EMBEDDING_BATCH_NUM: "500",
+    });
+    await embeddings.embed({ texts: Array.from({ length: 250 }, (_, i) => `t${i}`), workspace: "w" });
+    expect(sizes).toEqual([100, 100, 50]);
+  });
+
   it("refuses vectors whose dimension differs from EMBEDDING_DIM", async () => {
     spyRun(async (_model, inputs) => ({ data: (inputs.text as string[]).map(() => [0.1, 0.2]) }));
     const { embeddings } = providersWith({ EMBEDDING_BINDING: "workers-ai", EMBEDDING_DIM: "768" });
