@@ -4,6 +4,7 @@ import { loadConfig } from "../../src/config";
 import { flagsState, forgetCachedFlags } from "../../src/flags";
 import { type BackupManifest, readManifest } from "../../src/pipeline/backup/manifest";
 import {
+  newRestoreState,
   type RestoreState,
   readRestoreState,
   runRestore,
@@ -31,22 +32,7 @@ async function backupNow(): Promise<BackupManifest> {
 }
 
 function newState(manifest: BackupManifest, source: string, target: string): RestoreState {
-  const now = new Date().toISOString();
-  return {
-    restore_id: crypto.randomUUID(),
-    backup_id: manifest.id,
-    source_workspace: source,
-    target_workspace: target,
-    status: "running",
-    phase: "clear",
-    done_files: [],
-    rows_restored: 0,
-    started_at: now,
-    updated_at: now,
-    finished_at: null,
-    requested_by: "tester",
-    error: null,
-  };
+  return newRestoreState(manifest.id, source, target, "tester");
 }
 
 async function pollRestore(id: string, target: string): Promise<RestoreState> {

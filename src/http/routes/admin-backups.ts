@@ -20,7 +20,7 @@ import {
   readManifest,
   readVerification,
 } from "../../pipeline/backup/manifest";
-import { type RestoreState, readRestoreState, saveRestoreState } from "../../pipeline/backup/restore";
+import { newRestoreState, readRestoreState, saveRestoreState } from "../../pipeline/backup/restore";
 import { listBackupIds } from "../../pipeline/backup/retention";
 import { lockWorkspace, runVerification } from "../../pipeline/backup/service";
 import { requireAdministrator } from "../admin-access";
@@ -157,22 +157,7 @@ adminBackupRoutes.post("/admin/backups/:id/restore", async (c) => {
     return c.json(current, 202);
   }
   const by = c.get("principal")?.userId ?? "guest";
-  const now = new Date().toISOString();
-  const state: RestoreState = {
-    restore_id: crypto.randomUUID(),
-    backup_id: id,
-    source_workspace: source,
-    target_workspace: target,
-    status: "running",
-    phase: "clear",
-    done_files: [],
-    rows_restored: 0,
-    started_at: now,
-    updated_at: now,
-    finished_at: null,
-    requested_by: by,
-    error: null,
-  };
+  const state = newRestoreState(id, source, target, by);
   await lockWorkspace(c.env, c.get("config"), target, by, `restore of backup ${id} in progress`);
   const saved = await saveRestoreState(c.env.BACKUPS, state);
   await c.env.INGEST_QUEUE.send({ type: BACKUP_RESTORE_MESSAGE, target });

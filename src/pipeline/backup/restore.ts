@@ -40,6 +40,26 @@ export interface RestoreDeps {
 
 export const restoreKey = (target: string) => `restores/${target}.json`;
 
+/** The state of a restore that has not started yet. */
+export function newRestoreState(backupId: string, source: string, target: string, by: string): RestoreState {
+  const now = new Date().toISOString();
+  return {
+    restore_id: crypto.randomUUID(),
+    backup_id: backupId,
+    source_workspace: source,
+    target_workspace: target,
+    status: "running",
+    phase: "clear",
+    done_files: [],
+    rows_restored: 0,
+    started_at: now,
+    updated_at: now,
+    finished_at: null,
+    requested_by: by,
+    error: null,
+  };
+}
+
 export async function readRestoreState(bucket: R2Bucket, target: string): Promise<RestoreState | null> {
   const object = await bucket.get(restoreKey(target));
   if (!object) return null;
