@@ -16,6 +16,7 @@ const AUTH_TEST_VARS = {
   AUTH_ENABLED: "true",
   JWT_SECRET_KEY: "test-secret-key-of-at-least-32-characters!",
   PASSWORD_HASH_COST: "6",
+  PASSWORD_HASH_PARALLELISM: "1",
   ADMIN_BOOTSTRAP_TOKEN: "test-bootstrap-token-0123456789abcdef",
   ALLOW_REGISTRATION: "true",
 };

@@ -9,8 +9,8 @@ export const PASSWORD = "a-Long-and-unusual-passphrase-42";
 /** Matches vitest.config.ts AUTH_TEST_VARS. */
 export const TEST_SECRET = "test-secret-key-of-at-least-32-characters!";
 export const BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789abcdef";
-/** The test project's cost: log2 N = 6, r = 8, p = 3 (vitest.config.ts). */
-export const TEST_PARAMS = { ln: 6, r: 8, p: 3 };
+/** The test project's cost: log2 N = 6, r = 8, p = 1 (vitest.config.ts). */
+export const TEST_PARAMS = { ln: 6, r: 8, p: 1 };
 
 let counter = 0;
 /** A username no other test uses (Durable Objects and D1 persist across tests of a file). */

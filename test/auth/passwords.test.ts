@@ -51,7 +51,7 @@ describe("password hashing", () => {
     const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
       .bind(user.id)
       .first<{ password_hash: string }>();
-    expect(row?.password_hash).toMatch(/^\$scrypt\$ln=6,r=8,p=3\$/);
+    expect(row?.password_hash).toMatch(/^\$scrypt\$ln=6,r=8,p=1\$/);
     expect(await login({ username, password: PASSWORD })).toBeTruthy();
   });
 });
