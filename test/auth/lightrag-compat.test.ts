@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearer, call, makeUser, PASSWORD } from "./helpers";
+import { bearer, call, makeUser, PASSWORD, session } from "./helpers";
 
 function form(fields: Record<string, string>): RequestInit {
   return {
@@ -62,5 +62,17 @@ describe("LightRAG compatibility (auth on)", () => {
     const res = await call("/.well-known/jwks.json");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ keys: [] });
+  });
+});
+
+describe("GET /health with accounts on", () => {
+  it("shows configuration and flags to authenticated callers only", async () => {
+    const anonymous = (await (await call("/health")).json()) as Record<string, unknown>;
+    expect(anonymous.auth_mode).toBe("enabled");
+    expect(anonymous.configuration).toBeUndefined();
+    const { headers } = await session("viewer");
+    const known = (await (await call("/health", { headers })).json()) as Record<string, unknown>;
+    expect(known.configuration).toBeDefined();
+    expect(known.flags).toBeDefined();
   });
 });

@@ -56,8 +56,8 @@ healthRoutes.get("/health", async (c) => {
     environment: config?.NODE_ENV ?? "unknown",
     workspace,
     dependencies: checks.map(withoutDetail),
-    // Details of the deployment are for open (auth-disabled) mode; the auth issue adds authenticated callers.
-    ...(config && !config.AUTH_ENABLED
+    // Details of the deployment, as in LightRAG: for authenticated callers, or everyone in open mode.
+    ...(config && (!config.AUTH_ENABLED || c.get("principal"))
       ? {
           flags: flagsOf(config, (await currentFlagsView(c.env, config)).flags),
           configuration: configurationOf(config),
