@@ -1,16 +1,11 @@
 import { env, SELF } from "cloudflare:test";
-import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../src/audit/record";
 import { insertAuditEvent } from "../../src/audit/store";
 import type { Principal } from "../../src/auth/principal";
 import type { Env } from "../../src/env";
-import type { AppEnv } from "../../src/http/app-env";
-import { onError } from "../../src/http/error-handler";
-import { accessLog } from "../../src/http/middleware/access-log";
-import { configGuard } from "../../src/http/middleware/config-guard";
 import { adminAuditRoutes } from "../../src/http/routes/admin-audit";
+import { appWithPrincipal } from "../observability/helpers";
 
 const WS = "admin_audit_ws";
 const T0 = Date.UTC(2031, 5, 1);
@@ -145,20 +140,7 @@ describe("GET /admin/audit", () => {
 });
 
 describe("GET /admin/audit with authentication on", () => {
-  /** The route behind the app's own first middleware, with the principal the auth layer would set. */
-  function securedApp(principal?: Principal) {
-    const app = new Hono<AppEnv>();
-    app.use(requestId({ headerName: "X-Request-ID" }));
-    app.use(accessLog);
-    app.use(configGuard);
-    app.use(async (c, next) => {
-      if (principal) c.set("principal", principal);
-      await next();
-    });
-    app.route("/", adminAuditRoutes);
-    app.onError(onError);
-    return app;
-  }
+  const securedApp = (principal?: Principal) => appWithPrincipal(adminAuditRoutes, principal);
   const securedEnv = { ...(env as unknown as Env), AUTH_ENABLED: "true" };
 
   it("refuses anonymous callers with 401 and non-administrators with 403", async () => {

@@ -1,5 +1,12 @@
-/** Shared helpers of the observability tests: scraping /metrics and reading one series. */
+/** Shared helpers of the observability and audit tests: scraping /metrics, reading a series, test apps. */
 import { SELF } from "cloudflare:test";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { Principal } from "../../src/auth/principal";
+import type { AppEnv } from "../../src/http/app-env";
+import { onError } from "../../src/http/error-handler";
+import { accessLog } from "../../src/http/middleware/access-log";
+import { configGuard } from "../../src/http/middleware/config-guard";
 
 /** GET /metrics through the real Worker; `headers` for token tests. */
 export async function scrape(headers: Record<string, string> = {}): Promise<string> {
@@ -28,4 +35,22 @@ export async function waitForSeries(series: string, expected: number, timeoutMs 
     value = seriesValue(await scrape(), series);
   }
   return value;
+}
+
+/**
+ * `routes` behind the app's own first middleware (request id, access log, config guard) and the
+ * principal the auth layer would set, so access rules are tested without the auth stack.
+ */
+export function appWithPrincipal(routes: Hono<AppEnv>, principal?: Principal): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-ID" }));
+  app.use(accessLog);
+  app.use(configGuard);
+  app.use(async (c, next) => {
+    if (principal) c.set("principal", principal);
+    await next();
+  });
+  app.route("/", routes);
+  app.onError(onError);
+  return app;
 }

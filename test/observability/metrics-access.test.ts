@@ -1,33 +1,15 @@
 import { env } from "cloudflare:test";
-import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Principal } from "../../src/auth/principal";
 import type { Env } from "../../src/env";
-import type { AppEnv } from "../../src/http/app-env";
-import { onError } from "../../src/http/error-handler";
-import { accessLog } from "../../src/http/middleware/access-log";
-import { configGuard } from "../../src/http/middleware/config-guard";
 import { metricsRoutes } from "../../src/http/routes/metrics";
+import { appWithPrincipal } from "./helpers";
 
 const TOKEN = "metrics-token-for-tests-0123456789";
 const securedEnv = { ...(env as unknown as Env), AUTH_ENABLED: "true", METRICS_TOKEN: TOKEN };
 
-/** /metrics behind the app's first middleware, with the principal the auth layer would set. */
-function securedApp(principal?: Principal) {
-  const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: "X-Request-ID" }));
-  app.use(accessLog);
-  app.use(configGuard);
-  app.use(async (c, next) => {
-    if (principal) c.set("principal", principal);
-    await next();
-  });
-  app.route("/", metricsRoutes);
-  app.onError(onError);
-  return app;
-}
+const securedApp = (principal?: Principal) => appWithPrincipal(metricsRoutes, principal);
 
 afterEach(() => vi.restoreAllMocks());
 
