@@ -11,9 +11,16 @@ export const METRIC_SHARDS = 4;
 
 export type MetricBatch = MetricBatchMessage;
 
-/** This isolate's identity for the active-requests gauge, and its shard. */
-export const ISOLATE_ID = crypto.randomUUID();
-const ISOLATE_SHARD = Math.floor(Math.random() * METRIC_SHARDS);
+let isolate: { id: string; shard: number } | undefined;
+
+/**
+ * This isolate's identity for the active-requests gauge, and its shard. Drawn on first use:
+ * workerd refuses random values at module load, so `wrangler dev` would not start.
+ */
+export function isolateIdentity(): { id: string; shard: number } {
+  isolate ??= { id: crypto.randomUUID(), shard: Math.floor(Math.random() * METRIC_SHARDS) };
+  return isolate;
+}
 
 function shard(env: Pick<Bindings, "METRICS">, index: number) {
   return env.METRICS.get(env.METRICS.idFromName(`metrics-${index}`));
@@ -28,7 +35,7 @@ function shard(env: Pick<Bindings, "METRICS">, index: number) {
 export async function sendMetricBatch(env: Pick<Bindings, "METRICS">, batch: MetricBatch): Promise<void> {
   if (batch.samples.length === 0 && !batch.isolate) return;
   try {
-    await shard(env, ISOLATE_SHARD).add(batch);
+    await shard(env, isolateIdentity().shard).add(batch);
   } catch (error) {
     createLogger("INFO").warn("metrics batch lost", {
       samples: batch.samples.length,

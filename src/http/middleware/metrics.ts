@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from "hono";
 import { writeRequestPoint } from "../../observability/analytics";
 import { addSample, closeRequestBatch, observeDuration, openRequestBatch } from "../../observability/metrics";
-import { ISOLATE_ID, sendMetricBatch } from "../../observability/metrics-client";
+import { isolateIdentity, sendMetricBatch } from "../../observability/metrics-client";
 import { recordWorkspace, requestWaitUntil, routeTemplate } from "../../observability/request-context";
 import type { AppEnv } from "../app-env";
 
@@ -30,7 +30,9 @@ export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (status >= 500)
       addSample(batch, "lightrag_errors_total", { route: labels.route, kind: "http_5xx" }, 1);
     observeDuration(batch, labels, duration_ms / 1000);
-    requestWaitUntil(c)(sendMetricBatch(c.env, { samples: [...batch], isolate: { id: ISOLATE_ID, active } }));
+    requestWaitUntil(c)(
+      sendMetricBatch(c.env, { samples: [...batch], isolate: { id: isolateIdentity().id, active } }),
+    );
     writeRequestPoint(c.env, { workspace: recordWorkspace(c), ...labels, status, duration_ms });
   }
 };
