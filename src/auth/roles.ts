@@ -34,8 +34,3 @@ export const roleSchema = z
 export function hasRole(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
-
-/** The lesser of two roles (an API key never exceeds its creator's scope). */
-export function lesserRole(a: Role, b: Role): Role {
-  return RANK[a] <= RANK[b] ? a : b;
-}
