@@ -13,7 +13,7 @@
  *   npx tsx bench/ingest.ts --corpus hotpotqa --llm local
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     "per-request": { type: "string", default: "200" },
     port: { type: "string", default: "9781" },
+    limit: { type: "string", default: "0" },
+    "log-file": { type: "string", default: "" },
   },
 });
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -47,8 +49,14 @@ interface Doc {
 
 function loadCorpus(name: string): Doc[] {
   if (name === "hotpotqa") {
-    const corpus = JSON.parse(readFileSync(path.join(DATA, "hotpotqa", "corpus.json"), "utf8")) as Record<string, string[]>;
-    return Object.entries(corpus).map(([title, sentences]) => ({ text: sentences.join(""), source: `${title}.txt` }));
+    const corpus = JSON.parse(readFileSync(path.join(DATA, "hotpotqa", "corpus.json"), "utf8")) as Record<
+      string,
+      string[]
+    >;
+    return Object.entries(corpus).map(([title, sentences]) => ({
+      text: sentences.join(""),
+      source: `${title}.txt`,
+    }));
   }
   const dir = path.join(DATA, "docs-1mb");
   return readdirSync(dir)
@@ -59,16 +67,36 @@ function loadCorpus(name: string): Doc[] {
 
 function startWrangler(vars: Record<string, string>): { child: ChildProcess; persist: string } {
   const persist = mkdtempSync(path.join(tmpdir(), "bench-ingest-"));
-  const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
-    cwd: ROOT,
-    env: { ...process.env, CI: "true" },
-    encoding: "utf8",
-  });
+  const migrate = spawnSync(
+    WRANGLER,
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true" },
+      encoding: "utf8",
+    },
+  );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(PORT + 100)];
-  args.push("--persist-to", persist, "--log-level", "error", "--show-interactive-dev-session=false");
+  const args = [
+    "dev",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(PORT),
+    "--inspector-port",
+    String(PORT + 100),
+  ];
+  args.push("--persist-to", persist, "--log-level", values["log-file"] ? "log" : "error");
+  args.push("--show-interactive-dev-session=false");
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: "ignore", env: process.env });
+  const logFile = values["log-file"] ? openSync(values["log-file"], "w") : "ignore";
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", logFile, logFile],
+    env: process.env,
+  });
   return { child, persist };
 }
 
@@ -122,8 +150,18 @@ async function post(workspace: string, pathName: string, body: unknown) {
 }
 
 async function counts(workspace: string): Promise<Record<string, number>> {
-  const res = await fetch(`${BASE}/documents/status_counts`, { headers: { "LIGHTRAG-WORKSPACE": workspace } });
-  return ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+  // The isolate answering HTTP also runs the CPU-bound consumer; a slow answer is retried.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(`${BASE}/documents/status_counts`, {
+        headers: { "LIGHTRAG-WORKSPACE": workspace },
+        signal: AbortSignal.timeout(60_000),
+      });
+      return ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
 }
 
 async function chunkTotal(workspace: string): Promise<number> {
@@ -157,7 +195,10 @@ async function ingestRound(docs: Doc[], workspace: string, pid: number, stubUrl?
   const started = performance.now();
   for (let i = 0; i < docs.length; i += PER_REQUEST) {
     const slice = docs.slice(i, i + PER_REQUEST);
-    await post(workspace, "/documents/texts", { texts: slice.map((d) => d.text), file_sources: slice.map((d) => d.source) });
+    await post(workspace, "/documents/texts", {
+      texts: slice.map((d) => d.text),
+      file_sources: slice.map((d) => d.source),
+    });
   }
   let done: Record<string, number> = {};
   while (true) {
@@ -168,26 +209,59 @@ async function ingestRound(docs: Doc[], workspace: string, pid: number, stubUrl?
   }
   const seconds = (performance.now() - started) / 1000;
   const calls = stubUrl ? (await stubCalls(stubUrl)) - callsBefore : 0;
-  return { seconds, docs: docs.length, chunks: await chunkTotal(workspace), calls, failed: done.failed ?? 0, peakMiB: peak };
+  return {
+    seconds,
+    docs: docs.length,
+    chunks: await chunkTotal(workspace),
+    calls,
+    failed: done.failed ?? 0,
+    peakMiB: peak,
+  };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
-  const docs = loadCorpus(values.corpus ?? "docs-1mb");
-  const stub = values.llm === "stub" ? await startStubServer({ port: 0, latencyMs: LATENCY, requireKey: false }) : undefined;
-  const vars: Record<string, string> = { LLM_MAX_ASYNC: String(CONCURRENCY), LOG_LEVEL: "ERROR", AUDIT_LOGGING_ENABLED: "false" };
+  const all = loadCorpus(values.corpus ?? "docs-1mb");
+  const docs = Number(values.limit) > 0 ? all.slice(0, Number(values.limit)) : all;
+  const stub =
+    values.llm === "stub"
+      ? await startStubServer({ port: 0, latencyMs: LATENCY, requireKey: false })
+      : undefined;
+  const vars: Record<string, string> = {
+    LLM_MAX_ASYNC: String(CONCURRENCY),
+    LOG_LEVEL: values["log-file"] ? "DEBUG" : "ERROR",
+    AUDIT_LOGGING_ENABLED: "false",
+  };
   if (stub) {
-    Object.assign(vars, { LLM_BINDING: "openai", LLM_MODEL: "stub", LLM_BINDING_HOST: `${stub.url}/s/${STUB_SCOPE}/v1`, LLM_BINDING_API_KEY: "bench", ENABLE_LLM_CACHE: "false", ENABLE_LLM_CACHE_FOR_EXTRACT: "false" });
+    Object.assign(vars, {
+      LLM_BINDING: "openai",
+      LLM_MODEL: "stub",
+      LLM_BINDING_HOST: `${stub.url}/s/${STUB_SCOPE}/v1`,
+      LLM_BINDING_API_KEY: "bench",
+      ENABLE_LLM_CACHE: "false",
+      ENABLE_LLM_CACHE_FOR_EXTRACT: "false",
+    });
   }
   const { child, persist } = startWrangler(vars);
   try {
     await waitReady();
-    const warm = await ingestRound([{ text: "Warm-up: Ada Lovelace met Charles Babbage in London.", source: "warmup.txt" }], "bench_warmup", child.pid as number, stub?.url);
+    const warm = await ingestRound(
+      [{ text: "Warm-up: Ada Lovelace met Charles Babbage in London.", source: "warmup.txt" }],
+      "bench_warmup",
+      child.pid as number,
+      stub?.url,
+    );
     console.log(`warm-up (tokenizer build, first isolate): ${warm.seconds.toFixed(2)} s`);
     const rounds: Round[] = [];
     for (let round = 0; round < Number(values.rounds); round++) {
-      const result = await ingestRound(docs, `bench_r${round}_${Date.now() % 100000}`, child.pid as number, stub?.url);
+      const result = await ingestRound(
+        docs,
+        `bench_r${round}_${Date.now() % 100000}`,
+        child.pid as number,
+        stub?.url,
+      );
       rounds.push(result);
       const efficiency = stub ? (result.calls * (LATENCY / 1000)) / CONCURRENCY / result.seconds : Number.NaN;
       console.log(
@@ -198,7 +272,10 @@ async function main(): Promise<void> {
     }
     const wall = median(rounds.map((r) => r.seconds));
     const sample = rounds[0] as Round;
-    console.log(`\ncorpus ${values.corpus} (${sample.docs} documents, ${sample.chunks} chunks), LLM ${values.llm}` + (stub ? ` @ ${LATENCY} ms, LLM_MAX_ASYNC=${CONCURRENCY}` : ""));
+    console.log(
+      `\ncorpus ${values.corpus} (${sample.docs} documents, ${sample.chunks} chunks), LLM ${values.llm}` +
+        (stub ? ` @ ${LATENCY} ms, LLM_MAX_ASYNC=${CONCURRENCY}` : ""),
+    );
     console.log(`median wall time     ${wall.toFixed(2)} s over ${rounds.length} round(s)`);
     console.log(`documents/s          ${(sample.docs / wall).toFixed(1)}`);
     console.log(`chunks/s             ${(sample.chunks / wall).toFixed(1)}`);
@@ -206,7 +283,9 @@ async function main(): Promise<void> {
     console.log(`peak RSS (workerd)   ${median(rounds.map((r) => r.peakMiB)).toFixed(0)} MiB`);
     if (stub) {
       const efficiency = median(rounds.map((r) => (r.calls * (LATENCY / 1000)) / CONCURRENCY / r.seconds));
-      console.log(`LLM efficiency       ${efficiency.toFixed(3)}  ((calls × ${LATENCY} ms / ${CONCURRENCY}) ÷ wall)`);
+      console.log(
+        `LLM efficiency       ${efficiency.toFixed(3)}  ((calls × ${LATENCY} ms / ${CONCURRENCY}) ÷ wall)`,
+      );
     }
   } finally {
     if (child.pid) process.kill(-child.pid, "SIGTERM");

@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../config";
 import type { Env } from "../env";
+import { createLogger } from "../observability/logger";
 import { type RebuildMode, type RebuildReport, rebuild } from "../rag/knowledge";
 import type { RagDeps } from "../rag/types";
 import { engineDeps } from "./engine";
@@ -94,6 +95,10 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     return this.status;
   }
 
+  private log() {
+    return createLogger(loadConfig(this.env).config?.LOG_LEVEL ?? "INFO", { component: "coordinator" });
+  }
+
   private deps(): RagDeps {
     const { config } = loadConfig(this.env);
     if (!config) throw new Error("configuration is invalid");
@@ -112,7 +117,18 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     mode: RebuildMode,
     error?: string,
   ): Promise<RebuildReport> {
-    return this.serial(() => rebuild(this.deps(), workspace, docIds, mode, error));
+    return this.serial(async () => {
+      const started = Date.now();
+      const report = await rebuild(this.deps(), workspace, docIds, mode, error);
+      this.log().debug("rebuild done", {
+        workspace,
+        mode,
+        docs: docIds.length,
+        duration_ms: Date.now() - started,
+        ...report,
+      });
+      return report;
+    });
   }
 
   /** Runs `task` after every earlier task has settled. */

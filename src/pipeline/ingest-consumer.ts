@@ -68,26 +68,46 @@ export async function processDocuments(
     await coordinator.unmerge(workspace, [docId], messageOf(error));
     options.onOutcome?.("failed");
   };
+  const started = Date.now();
   await coordinator.beginJob(`Processing ${docIds.length} document(s)`, docIds.length);
   const pendingMerges: Promise<void>[] = [];
+  const merge = (docId: string) =>
+    pendingMerges.push(
+      merges.add(docId).then(
+        () => {
+          processed++;
+          options.onOutcome?.("processed");
+        },
+        (error) => fail(docId, error),
+      ),
+    );
+  // With an LLM, extraction is slow: merge each document as soon as it is ready. Without one,
+  // extraction is fast and one merge for the whole batch saves recomputing shared nodes.
+  const deferred: string[] = [];
+  const records = new Map((await deps.stores.documents.get(workspace, docIds)).map((doc) => [doc.id, doc]));
   await mapLimit(docIds, options.parallel, async (docId) => {
     try {
-      const outcome = await prepareDocument(deps, workspace, docId, { llmSlots, isCancelled });
+      const record = records.get(docId);
+      if (!record) return;
+      const outcome = await prepareDocument(deps, workspace, docId, { llmSlots, isCancelled, record });
       if (outcome.kind === "skipped") return;
-      pendingMerges.push(
-        merges.add(docId).then(
-          () => {
-            processed++;
-            options.onOutcome?.("processed");
-          },
-          (error) => fail(docId, error),
-        ),
-      );
+      if (deps.settings.enhanced) merge(docId);
+      else deferred.push(docId);
     } catch (error) {
       await fail(docId, error);
     }
   });
+  for (const docId of deferred) merge(docId);
+  const extractedAt = Date.now();
   await Promise.all(pendingMerges);
+  options.log.info("ingestion batch done", {
+    workspace,
+    docs: docIds.length,
+    processed,
+    failed: failures.length,
+    prepare_ms: extractedAt - started,
+    merge_tail_ms: Date.now() - extractedAt,
+  });
   await coordinator.finishJob(
     `Processed ${processed} of ${docIds.length} document(s)${failures.length ? `, ${failures.length} failed` : ""}`,
   );

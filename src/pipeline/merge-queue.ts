@@ -24,12 +24,15 @@ export class MergeQueue {
   add(docId: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ docId, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        // Start on the next microtask, so documents added in the same tick form one batch.
+        this.running = true;
+        queueMicrotask(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting;

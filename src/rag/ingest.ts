@@ -4,6 +4,7 @@
  * no LLM call for chunks already done) and store the results. Safe to replay.
  */
 import type { ChunkRecord } from "../storage/chunks";
+import type { DocumentRecord } from "../storage/documents";
 import type { ChunkExtraction } from "../storage/extractions";
 import { chunkByTokens } from "./chunking";
 import { embedAll } from "./embeddings";
@@ -20,6 +21,8 @@ export interface ProcessOptions {
   /** Checked before each chunk; true stops the document with a `cancelled` error. */
   isCancelled?: () => boolean | Promise<boolean>;
   signal?: AbortSignal;
+  /** The document's record when the caller already loaded it (saves a round trip). */
+  record?: DocumentRecord;
 }
 
 export type ProcessOutcome =
@@ -39,7 +42,7 @@ export async function prepareDocument(
   options: ProcessOptions,
 ): Promise<ProcessOutcome> {
   const { stores, settings } = deps;
-  const [doc] = await stores.documents.get(workspace, [docId]);
+  const doc = options.record ?? (await stores.documents.get(workspace, [docId]))[0];
   if (!doc) return { kind: "skipped", reason: "missing" };
   if (doc.status === "processed") return { kind: "skipped", reason: "processed" };
   const [content, tokenizer] = await Promise.all([

@@ -12,6 +12,7 @@ import { type EdgeKey, type EntityRecord, edgeKey, type RelationRecord } from ".
 import { entityVectorId, relationVectorId } from "../storage/vector-ids";
 import { embedAll, entityContent, relationContent } from "./embeddings";
 import { foldEntity, foldRelation } from "./merge/fold";
+import { mapLimit } from "./pool";
 import { loadTokenizer } from "./tokenizer";
 import type { RagDeps } from "./types";
 
@@ -100,30 +101,22 @@ export async function rebuild(
   const context = { llm: deps.llm, tokenizer, settings, workspace };
   const now = Math.floor(Date.now() / 1000);
   let llmCalls = 0;
-  const upsertEntities: EntityRecord[] = [];
-  const deleteEntities: string[] = [];
-  for (const name of names) {
-    const sources = entitySources.get(name);
-    if (!sources) {
-      deleteEntities.push(name);
-      continue;
-    }
-    const folded = await foldEntity(context, name, sources, now);
-    upsertEntities.push(folded.entity);
-    llmCalls += folded.llmCalls;
-  }
-  const upsertRelations: RelationRecord[] = [];
-  const deleteRelations: EdgeKey[] = [];
-  for (const pair of pairs) {
-    const sources = relationSources.get(pairKey(pair));
-    if (!sources) {
-      deleteRelations.push(pair);
-      continue;
-    }
-    const folded = await foldRelation(context, pair.src, pair.tgt, sources, now);
-    upsertRelations.push(folded.relation);
-    llmCalls += folded.llmCalls;
-  }
+  const deleteEntities = names.filter((name) => !entitySources.has(name));
+  const deleteRelations = pairs.filter((pair) => !relationSources.has(pairKey(pair)));
+  // Folds run side by side: with an LLM, summaries then share LLM_MAX_ASYNC slots.
+  const foldedEntities = await mapLimit(
+    names.filter((name) => entitySources.has(name)),
+    settings.llmConcurrency,
+    (name) => foldEntity(context, name, entitySources.get(name) ?? [], now),
+  );
+  const foldedRelations = await mapLimit(
+    pairs.filter((pair) => relationSources.has(pairKey(pair))),
+    settings.llmConcurrency,
+    (pair) => foldRelation(context, pair.src, pair.tgt, relationSources.get(pairKey(pair)) ?? [], now),
+  );
+  const upsertEntities: EntityRecord[] = foldedEntities.map((folded) => folded.entity);
+  const upsertRelations: RelationRecord[] = foldedRelations.map((folded) => folded.relation);
+  for (const folded of [...foldedEntities, ...foldedRelations]) llmCalls += folded.llmCalls;
 
   await writeVectors(deps, workspace, upsertEntities, upsertRelations, deleteEntities, deleteRelations);
   if (mode === "delete") await deleteChunkVectors(deps, workspace, docIds);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, json, settled } from "./helpers";
 
-describe("ingestion end to end", () => {
+describe("ingestion end to end", { timeout: 60_000 }, () => {
   it("a text becomes chunks, a graph and vectors", async () => {
     const ws = "smoke_ws";
     const res = await api(ws, "POST", "/documents/text", {

@@ -6,6 +6,7 @@ import { coordinatorFor } from "../../pipeline/engine";
 import { enqueueDelete, enqueueIngest } from "../../pipeline/ingest-messages";
 import { trackId } from "../../rag/ids";
 import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
 import { requestDeps, requireProcessing } from "./documents-wire";
@@ -28,9 +29,7 @@ documentAdminRoutes.delete("/documents/delete_document", async (c) => {
   const found = await requestDeps(c).stores.documents.get(workspace, body.doc_ids);
   const ids = found.map((doc) => doc.id);
   const docList = body.doc_ids.join(", ");
-  if (ids.length === 0) {
-    return c.json({ status: "not_found", message: `No document found: ${docList}`, doc_id: docList }, 404);
-  }
+  if (ids.length === 0) throw new AppError(404, "not_found", `No document found: ${docList}`);
   await enqueueDelete(c.env, workspace, ids);
   audit(c, {
     event_type: "data_access",

@@ -2,6 +2,7 @@
  * Description merging (LightRAG §3.3): one fragment is kept as is; fewer than
  * FORCE_LLM_SUMMARY_ON_MERGE fragments under SUMMARY_MAX_TOKENS are joined with <SEP>;
  * otherwise the LLM summarises, map-reduce style when the input exceeds SUMMARY_CONTEXT_SIZE.
+ * Basic mode has no LLM: it keeps the distinct sentences that fit SUMMARY_MAX_TOKENS.
  */
 import type { LlmClient } from "../../providers/types";
 import { GRAPH_FIELD_SEP } from "../../storage/graph";
@@ -29,6 +30,8 @@ export async function mergeDescriptions(
   if (fragments.length < settings.forceSummaryOnMerge && tokens < settings.summaryMaxTokens) {
     return { description: fragments.join(GRAPH_FIELD_SEP), llmCalls: 0 };
   }
+  if (!settings.enhanced)
+    return { description: extractiveSummary(fragments, settings.summaryMaxTokens * 4), llmCalls: 0 };
   let current = fragments;
   let calls = 0;
   // Map-reduce: summarise groups that fit the context until one group remains.
@@ -53,6 +56,27 @@ export async function mergeDescriptions(
     }
     current = next;
   }
+}
+
+/**
+ * The LLM-free summary of basic mode: sentences of the fragments in order, repeats dropped,
+ * cut at a sentence boundary before `maxChars`.
+ */
+export function extractiveSummary(fragments: string[], maxChars: number): string {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  let length = 0;
+  for (const fragment of fragments) {
+    for (const sentence of fragment.split(/(?<=[.!?])\s+/)) {
+      const key = sentence.trim().toLowerCase();
+      if (key === "" || seen.has(key)) continue;
+      seen.add(key);
+      if (length + sentence.length + 1 > maxChars && kept.length > 0) return kept.join(" ");
+      kept.push(sentence.trim().slice(0, maxChars));
+      length += sentence.length + 1;
+    }
+  }
+  return kept.join(" ");
 }
 
 /** Groups of at least two fragments (when possible) whose tokens fit `limit`. */
