@@ -19,6 +19,7 @@ const AUTH_TEST_VARS = {
   PASSWORD_HASH_PARALLELISM: "1",
   ADMIN_BOOTSTRAP_TOKEN: "test-bootstrap-token-0123456789abcdef",
   ALLOW_REGISTRATION: "true",
+  LIGHTRAG_API_KEY: "test-lightrag-api-key-0123456789abcdef",
 };
 
 export default defineConfig(async () => {

@@ -52,6 +52,8 @@ export const authFields = {
     .default(DEFAULT_PASSWORD_HASH_PARALLELISM),
   /** Open self-registration; unset means on in development, off in staging and production. */
   ALLOW_REGISTRATION: boolOrUnset,
+  /** LightRAG's single API key (secret): `X-API-Key` with it acts as an editor in WORKSPACE. */
+  LIGHTRAG_API_KEY: optionalText,
   /** One-time secret that lets `POST /auth/register` create the first administrator. */
   ADMIN_BOOTSTRAP_TOKEN: optionalText,
 };
@@ -64,6 +66,7 @@ interface AuthSettings {
   JWT_PRIVATE_JWK?: string | undefined;
   PASSWORD_HASH_COST: number;
   ADMIN_BOOTSTRAP_TOKEN?: string | undefined;
+  LIGHTRAG_API_KEY?: string | undefined;
 }
 
 /** Same bound as MIN_JWT_SECRET_LENGTH in config/index.ts (kept here to avoid an import cycle). */
@@ -87,6 +90,11 @@ export function insecureAuthSettings(config: AuthSettings): string[] {
   if (config.NODE_ENV !== "production") return problems;
   if (config.PASSWORD_HASH_COST < MIN_PRODUCTION_PASSWORD_HASH_COST) {
     problems.push(`PASSWORD_HASH_COST: must be at least ${MIN_PRODUCTION_PASSWORD_HASH_COST} in production`);
+  }
+  if (config.LIGHTRAG_API_KEY && config.LIGHTRAG_API_KEY.length < MIN_BOOTSTRAP_TOKEN_LENGTH) {
+    problems.push(
+      `LIGHTRAG_API_KEY: must be at least ${MIN_BOOTSTRAP_TOKEN_LENGTH} characters in production`,
+    );
   }
   if (config.ADMIN_BOOTSTRAP_TOKEN && config.ADMIN_BOOTSTRAP_TOKEN.length < MIN_BOOTSTRAP_TOKEN_LENGTH) {
     problems.push(`ADMIN_BOOTSTRAP_TOKEN: must be at least ${MIN_BOOTSTRAP_TOKEN_LENGTH} characters`);

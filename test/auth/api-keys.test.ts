@@ -66,3 +66,23 @@ describe("API keys", () => {
     expect((await call("/documents/paginated", json({}, { "X-API-Key": key }))).status).toBe(401);
   });
 });
+
+describe("LightRAG's LIGHTRAG_API_KEY", () => {
+  const key = { "X-API-Key": "test-lightrag-api-key-0123456789abcdef" };
+
+  it("acts as an editor in the configured workspace, and nowhere else", async () => {
+    expect((await call("/documents/paginated", json({}, key))).status).toBe(200);
+    const me = (await (await call("/auth/me", { headers: key })).json()) as {
+      principal: Record<string, unknown>;
+    };
+    expect(me.principal).toMatchObject({ role: "user", workspace: "default", via: "api_key" });
+    expect((await call("/admin/users", { headers: key })).status).toBe(403);
+    expect((await call("/documents", { headers: { ...key, "LIGHTRAG-WORKSPACE": "other_ws" } })).status).toBe(
+      403,
+    );
+    expect(
+      (await call("/documents", { headers: { "X-API-Key": "test-lightrag-api-key-0123456789abcdeX" } }))
+        .status,
+    ).toBe(401);
+  });
+});

@@ -10,6 +10,7 @@ import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
 import { findApiKey, recordApiKeyUse } from "../api-keys";
+import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
 import { isPublicPath } from "../permissions";
 import type { Principal } from "../principal";
@@ -103,25 +104,49 @@ async function fromApiKey(
   key: string,
   requested: string | undefined,
 ): Promise<Principal> {
-  const row = await findApiKey(c.env.DB, key.trim());
-  if (!row) {
+  const scope = (await lightragKey(c, key.trim())) ?? (await storedKey(c, key.trim()));
+  if (!scope) {
     authFailure(c, "api_key_rejected", "invalid_api_key");
     throw new AppError(401, "unauthorized", "Invalid API Key");
   }
   const principal: Principal = {
-    userId: `api_key:${row.id}`,
-    role: row.role,
-    workspace: row.workspace,
+    userId: `api_key:${scope.id}`,
+    role: scope.role,
+    workspace: scope.workspace,
     via: "api_key",
-    sessionId: row.id,
+    sessionId: scope.id,
   };
-  inBackground(c, recordApiKeyUse(c.env.DB, row));
-  if (requested !== undefined && requested !== row.workspace) {
+  if (requested !== undefined && requested !== scope.workspace) {
     c.set("principal", principal);
     accessDenied(c, { reason: "api_key_workspace", workspace: requested });
-    throw new AppError(403, "forbidden", `This API key is scoped to workspace ${row.workspace}`);
+    throw new AppError(403, "forbidden", `This API key is scoped to workspace ${scope.workspace}`);
   }
   return principal;
+}
+
+interface KeyScope {
+  id: string;
+  role: Principal["role"];
+  workspace: string;
+}
+
+async function storedKey(c: Context<AppEnv>, key: string): Promise<KeyScope | null> {
+  const row = await findApiKey(c.env.DB, key);
+  if (row) inBackground(c, recordApiKeyUse(c.env.DB, row));
+  return row;
+}
+
+/**
+ * LightRAG's single `LIGHTRAG_API_KEY` (secret), for its clients: an editor in the configured
+ * workspace. Compared as SHA-256 digests in constant time.
+ */
+async function lightragKey(c: Context<AppEnv>, key: string): Promise<KeyScope | null> {
+  const config = c.get("config");
+  if (!config.LIGHTRAG_API_KEY) return null;
+  const [given, expected] = await Promise.all([sha256Hex(key), sha256Hex(config.LIGHTRAG_API_KEY)]);
+  const encoder = new TextEncoder();
+  if (!constantTimeEqual(encoder.encode(given), encoder.encode(expected))) return null;
+  return { id: "lightrag_api_key", role: "user", workspace: config.WORKSPACE };
 }
 
 function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
