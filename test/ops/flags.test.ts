@@ -242,7 +242,9 @@ describe("flag guard", () => {
 describe("GET /health in open mode", () => {
   it("reports the flags in effect, overrides included", async () => {
     await putFlags({ READ_ONLY_MODE: true });
-    const body = (await (await SELF.fetch("http://localhost/health")).json()) as { flags: Record<string, boolean> };
+    const body = (await (await SELF.fetch("http://localhost/health")).json()) as {
+      flags: Record<string, boolean>;
+    };
     expect(body.flags).toMatchObject({ read_only_mode: true, enable_queries: true });
   });
 });
