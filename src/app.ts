@@ -13,8 +13,8 @@ import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
 import { clientIp } from "./http/middleware/client-ip";
 import { configGuard } from "./http/middleware/config-guard";
-import { flagGuard } from "./http/middleware/flag-guard";
 import { corsPolicy } from "./http/middleware/cors";
+import { flagGuard } from "./http/middleware/flag-guard";
 import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
 import { securityHeaders } from "./http/middleware/security-headers";
@@ -27,11 +27,11 @@ import { adminLlmRoutes } from "./http/routes/admin-llm";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
-import { rateLimit } from "./ratelimit/middleware";
 import { metricsRoutes } from "./http/routes/metrics";
 import { queryRoutes } from "./http/routes/query";
 import { queryDataRoutes } from "./http/routes/query-data";
 import { queryStreamRoutes } from "./http/routes/query-stream";
+import { rateLimit } from "./ratelimit/middleware";
 
 /** Every route module, mounted at the root: LightRAG's paths have no common prefix. */
 function buildRoutes(): Hono<AppEnv> {

@@ -18,9 +18,9 @@ export default {
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;
 
+export { LoginGuard } from "./auth/login-guard";
 export { RuntimeFlags } from "./flags/flags-object";
 export { MetricsAggregator } from "./observability/metrics-aggregator";
-export { LoginGuard } from "./auth/login-guard";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
 export { RateLimiter } from "./ratelimit/limiter-object";
 export { VectorIndex } from "./storage/local-vector/vector-index";
