@@ -57,7 +57,12 @@ function startWrangler(): { child: ChildProcess; persist: string } {
   );
   args.push("--var", `FLAGS_CACHE_SECONDS:${values["flags-cache-seconds"]}`);
   const log = openSync(path.join(persist, "wrangler.log"), "w");
-  const child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: ["ignore", log, log], env: process.env });
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: process.env,
+  });
   return { child, persist };
 }
 
