@@ -1,7 +1,14 @@
-import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  SELF,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config";
 import { flagsState, forgetCachedFlags } from "../../src/flags";
+import worker from "../../src/index";
 import { type BackupManifest, readManifest } from "../../src/pipeline/backup/manifest";
 import {
   newRestoreState,
@@ -177,5 +184,42 @@ describe("restore", () => {
     expect((await post(manifest.id, { workspace: "bad name!" })).status).toBe(422);
     expect((await post(manifest.id, { workspace: "acme", extra: 1 })).status).toBe(422);
     expect((await readManifest(workerEnv.BACKUPS, manifest.id))?.id).toBe(manifest.id);
+  });
+
+  it("marks a restore failed when its step lands in the dead-letter queue, keeping the half-restored target locked", async () => {
+    await seedWorkspace("acme", 1);
+    const manifest = await backupNow();
+    await saveRestoreState(workerEnv.BACKUPS, { ...newState(manifest, "acme", "acme"), phase: "load" });
+    const lines: Record<string, unknown>[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => lines.push(JSON.parse(line)));
+    const message = (id: string, body: unknown) => ({ id, timestamp: new Date(), attempts: 6, body });
+    const batch = createMessageBatch("lightrag-edge-ingest-dlq-dev", [
+      message("d1", { type: "backup.restore", target: "acme" }),
+      message("d2", { type: "backup.restore" }),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, workerEnv, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["d1", "d2"]);
+    expect(await readRestoreState(workerEnv.BACKUPS, "acme")).toMatchObject({
+      status: "failed",
+      error: "a restore step kept failing; see the logs",
+    });
+    expect(lines.find((l) => l.message === "audit" && l.event_action === "restore_failed")).toBeTruthy();
+  });
+
+  it("drops malformed backup messages instead of retrying them", async () => {
+    const message = (id: string, body: unknown) => ({ id, timestamp: new Date(), attempts: 1, body });
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const batch = createMessageBatch("lightrag-edge-ingest-dev", [
+      message("m1", { type: "backup.create", id: "not-an-id" }),
+      message("m2", { type: "backup.restore", target: 42 }),
+      message("m3", { type: "backup.restore", target: "nobody_restores_this" }),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, workerEnv, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m1", "m2", "m3"]);
+    expect(result.retryMessages).toEqual([]);
   });
 });
