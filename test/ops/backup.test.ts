@@ -200,3 +200,29 @@ describe("POST /admin/backups", () => {
     expect((await readManifest(env.BACKUPS as R2Bucket, id))?.trigger).toBe("manual");
   }, 20_000);
 });
+
+describe("re-verification", () => {
+  it("each daily run re-reads the oldest kept backup and flags it when it rotted", async () => {
+    await seedWorkspace("acme", 1);
+    await runCron(AT - 24 * 60 * 60 * 1000);
+    const old = "20261124T010000Z-scheduled";
+    const manifest = (await readManifest(workerEnv.BACKUPS, old)) as BackupManifest;
+    const file = manifest.files.find((f) => f.name === "documents");
+    await workerEnv.BACKUPS.put(file?.key ?? "", "rotten");
+    const lines = captureLines();
+    await runCron();
+    const verification = (await (await workerEnv.BACKUPS.get(backupKeys.verification(old)))?.json()) as {
+      ok: boolean;
+    };
+    expect(verification.ok).toBe(false);
+    expect(
+      lines.find((l) => l.message === "audit" && l.event_action === "backup_verification_failed"),
+    ).toBeTruthy();
+    const fresh = (await (
+      await workerEnv.BACKUPS.get(backupKeys.verification("20261125T010000Z-scheduled"))
+    )?.json()) as {
+      ok: boolean;
+    };
+    expect(fresh.ok).toBe(true);
+  });
+});

@@ -13,7 +13,7 @@ import type { VectorStore } from "../../storage/vectors";
 import { type BackupDeps, createBackup } from "./export";
 import type { BackupManifest } from "./manifest";
 import { type RestoreState, runRestore, saveRestoreState } from "./restore";
-import { pruneBackups } from "./retention";
+import { listBackupIds, pruneBackups } from "./retention";
 import { verifyBackup } from "./verify";
 
 export type WaitUntil = (p: Promise<unknown>) => void;
@@ -91,6 +91,9 @@ export async function runBackup(
     { daily: config.BACKUP_RETENTION_DAILY, weekly: config.BACKUP_RETENTION_WEEKLY },
     at,
   );
+  // Bit rot check: each run also re-reads the oldest kept backup, so every backup is re-verified over time.
+  const oldest = (await listBackupIds(env.BACKUPS)).filter((b) => b.complete && b.id !== manifest.id).at(-1);
+  const recheck = oldest ? await runVerification(env, waitUntil, oldest.id) : null;
   auditSystem(env, waitUntil, {
     event_type: "system",
     event_action: verdict.ok ? "backup_completed" : "backup_verification_failed",
@@ -104,6 +107,7 @@ export async function runBackup(
       duration_ms: Date.now() - started,
       problems: verdict.problems.slice(0, 10),
       pruned,
+      rechecked: recheck ? { backup_id: recheck.backup_id, ok: recheck.ok } : null,
     },
   });
   return { manifest, verified: verdict.ok, problems: verdict.problems, pruned };
