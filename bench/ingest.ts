@@ -155,11 +155,11 @@ async function counts(workspace: string): Promise<Record<string, number>> {
     try {
       const res = await fetch(`${BASE}/documents/status_counts`, {
         headers: { "LIGHTRAG-WORKSPACE": workspace },
-        signal: AbortSignal.timeout(60_000),
+        signal: AbortSignal.timeout(3_000),
       });
       return ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
     } catch (error) {
-      if (attempt >= 5) throw error;
+      if (attempt >= 40) throw error;
     }
   }
 }

@@ -10,8 +10,8 @@ import { countQueueSent } from "../observability/queue-metrics";
 export const INGEST_MESSAGE = "rag.ingest";
 export const DELETE_MESSAGE = "rag.delete";
 
-/** Documents per message: small enough for 128 KB, large enough to merge in batches. */
-export const DOCS_PER_MESSAGE = 50;
+/** Documents per message: ~5 KB of ids (Queues allow 128 KB), and one merge for many documents. */
+export const DOCS_PER_MESSAGE = 200;
 
 export const documentBatch = z.object({
   type: z.enum([INGEST_MESSAGE, DELETE_MESSAGE]),
