@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { registrationOpen } from "../../src/config/auth";
 import { BOOTSTRAP_TOKEN, bearer, call, json, PASSWORD, session, uniqueName } from "./helpers";
 
 async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -76,5 +78,30 @@ describe("registration and privilege escalation", () => {
     const login = await call("/auth/login", json({ username: user.username, password: PASSWORD }));
     const { access_token: token } = (await login.json()) as { access_token: string };
     expect((await call("/admin/users", { headers: bearer(token) })).status).toBe(200);
+  });
+});
+
+describe("ALLOW_REGISTRATION", () => {
+  it("defaults to open in development only", () => {
+    expect(registrationOpen({ NODE_ENV: "development" })).toBe(true);
+    expect(registrationOpen({ NODE_ENV: "staging" })).toBe(false);
+    expect(registrationOpen({ NODE_ENV: "production" })).toBe(false);
+    expect(registrationOpen({ NODE_ENV: "production", ALLOW_REGISTRATION: true })).toBe(true);
+  });
+
+  it("when closed, refuses self-registration but lets administrators create accounts", async () => {
+    const app = createApp();
+    const closed = { ...env, ALLOW_REGISTRATION: "false" };
+    const body = () => JSON.stringify({ username: uniqueName("closed"), password: PASSWORD });
+    const headers = { "Content-Type": "application/json" };
+    const self = await app.request("/auth/register", { method: "POST", headers, body: body() }, closed);
+    expect(self.status).toBe(403);
+    const { headers: admin } = await session("admin");
+    const byAdmin = await app.request(
+      "/auth/register",
+      { method: "POST", headers: { ...headers, ...admin }, body: body() },
+      closed,
+    );
+    expect(byAdmin.status).toBe(201);
   });
 });
