@@ -1,6 +1,6 @@
 import { base64url, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { bearer, call, session, TEST_SECRET } from "./helpers";
+import { bearer, call, json, makeUser, PASSWORD, session, TEST_SECRET } from "./helpers";
 
 const secret = new TextEncoder().encode(TEST_SECRET);
 
@@ -120,5 +120,19 @@ describe("access token attacks", () => {
     const headers = { Authorization: "Bearer garbage" };
     expect((await call("/health/live", { headers })).status).toBe(200);
     expect((await call("/auth-status", { headers })).status).toBe(200);
+  });
+
+  it("runs a public route once when a stale token comes along (failures are not counted twice)", async () => {
+    const user = await makeUser("viewer");
+    const headers = { Authorization: "Bearer stale.token.here", "CF-Connecting-IP": "192.0.2.77" };
+    for (let i = 0; i < 4; i++) {
+      const res = await call(
+        "/auth/login",
+        json({ username: user.username, password: "wrong-password-guess" }, headers),
+      );
+      expect(res.status).toBe(401);
+    }
+    const good = await call("/auth/login", json({ username: user.username, password: PASSWORD }, headers));
+    expect(good.status).toBe(200);
   });
 });

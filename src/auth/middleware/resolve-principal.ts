@@ -38,21 +38,22 @@ export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
   const authorization = c.req.header("Authorization");
   const apiKey = c.req.header("X-API-Key");
   if (authorization === undefined && apiKey === undefined) return next();
-  const isPublic = isPublicPath(c.req.path);
+  let claims: AccessClaims | undefined;
   try {
     if (authorization !== undefined) {
-      const claims = await fromBearer(c, authorization);
+      claims = await fromBearer(c, authorization);
       c.set("principal", await withWorkspace(c, claims, requested));
-      await next();
-      await renewIfNeeded(c, claims);
-      return;
+    } else {
+      c.set("principal", await fromApiKey(c, apiKey ?? "", requested));
     }
-    c.set("principal", await fromApiKey(c, apiKey ?? "", requested));
   } catch (error) {
     // A stale token must not lock anyone out of /login or /health.
-    if (!(isPublic && error instanceof AppError && error.status === 401)) throw error;
+    if (!(isPublicPath(c.req.path) && error instanceof AppError && error.status === 401)) throw error;
+    claims = undefined;
   }
+  // Outside the try: an error of the route itself must never be swallowed or run it twice.
   await next();
+  if (claims && c.get("principal")) await renewIfNeeded(c, claims);
 };
 
 async function fromBearer(c: Context<AppEnv>, header: string): Promise<AccessClaims> {
