@@ -16,8 +16,8 @@ export interface ScryptParams {
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
-/** Enough for N=2^20, r=8 (the config's maximum) plus noble's bookkeeping. */
-const MAX_MEMORY_BYTES = 1024 * 1024 * 1024 + 1024 * 1024;
+/** Enough for N=2^16, r=8 (the config's maximum, 64 MiB) plus noble's bookkeeping. */
+const MAX_MEMORY_BYTES = 64 * 1024 * 1024 + 1024 * 1024;
 
 /** The hashing parameters a config asks for. */
 export function paramsFromConfig(config: { PASSWORD_HASH_COST: number; PASSWORD_HASH_PARALLELISM: number }) {
@@ -53,13 +53,11 @@ export function parsePasswordHash(
   const match = PHC.exec(stored);
   if (!match) return null;
   const [, ln, r, p, salt, key] = match;
-  return {
-    ln: Number(ln),
-    r: Number(r),
-    p: Number(p),
-    salt: fromBase64(salt ?? ""),
-    key: fromBase64(key ?? ""),
-  };
+  const params = { ln: Number(ln), r: Number(r), p: Number(p) };
+  // Parameters this Worker could not afford are refused rather than attempted.
+  const affordable = [params.ln, params.r, params.p].every((value) => value >= 1 && value <= 16);
+  if (!affordable) return null;
+  return { ...params, salt: fromBase64(salt ?? ""), key: fromBase64(key ?? "") };
 }
 
 /** Checks `password` against a stored PHC string in constant time; false for a malformed string. */

@@ -41,8 +41,11 @@ export const authFields = {
   LOGIN_LOCKOUT_DURATION_SECONDS: positiveInt(900),
   /** Failures from all addresses together that lock the account itself (distributed guessing). */
   LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS: positiveInt(20),
-  /** log2 of scrypt's N; r = 8 always. Tests lower it; production refuses less than 14. */
-  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(20).default(DEFAULT_PASSWORD_HASH_COST),
+  /**
+   * log2 of scrypt's N; r = 8 always, so memory is 2^cost KiB: 16 (64 MiB) is the most a
+   * 128 MB Worker can afford. Tests lower it; production refuses less than 14.
+   */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(16).default(DEFAULT_PASSWORD_HASH_COST),
   /** scrypt's p: N=2^14,p=5 and N=2^15,p=3 are OWASP's equivalent settings. */
   PASSWORD_HASH_PARALLELISM: z.coerce
     .number()

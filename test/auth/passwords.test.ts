@@ -23,6 +23,7 @@ describe("password hashing", () => {
     expect(await verifyPassword("correct horse battery staple", a)).toBe(true);
     expect(await verifyPassword("correct horse battery stapl", a)).toBe(false);
     expect(await verifyPassword("anything", "$2b$12$notourformat")).toBe(false);
+    expect(await verifyPassword("anything", a.replace("ln=6", "ln=30"))).toBe(false);
     expect(parsePasswordHash(a)).toMatchObject({ ln: 6, r: 8, p: 3 });
   });
 
@@ -87,6 +88,7 @@ describe("auth configuration", () => {
   });
 
   it("refuses a cheap hash cost, a short bootstrap token and EdDSA without a key in production", () => {
+    expect(parseConfig({ PASSWORD_HASH_COST: "17" }).config).toBeNull();
     expect(parseConfig({ ...strong, PASSWORD_HASH_COST: "10" }).problems).toEqual([
       "PASSWORD_HASH_COST: must be at least 14 in production",
     ]);
