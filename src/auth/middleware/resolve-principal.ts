@@ -105,7 +105,8 @@ async function fromApiKey(
   key: string,
   requested: string | undefined,
 ): Promise<Principal> {
-  const scope = (await lightragKey(c, key.trim())) ?? (await storedKey(c, key.trim()));
+  // Stored keys first: an administrator key kept in an operator's LIGHTRAG_API_KEY stays an administrator.
+  const scope = (await storedKey(c, key.trim())) ?? (await lightragKey(c, key.trim()));
   if (!scope) {
     authFailure(c, "api_key_rejected", "invalid_api_key");
     throw new AppError(401, "unauthorized", "Invalid API Key");
