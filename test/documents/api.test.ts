@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { orphans } from "../rag/engine-helpers";
 import { api, json, settled, waitFor } from "./helpers";
 
-function upload(workspace: string, name: string, content: string | Uint8Array, type = "application/octet-stream") {
+function upload(
+  workspace: string,
+  name: string,
+  content: string | Uint8Array,
+  type = "application/octet-stream",
+) {
   const form = new FormData();
   form.append("file", new File([content], name, { type }));
   return SELF.fetch("http://x/documents/upload", {
