@@ -1,8 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { adminInsertSql } from "../../src/auth/bootstrap-sql";
+import { hashPassword } from "../../src/auth/password";
 import { registrationOpen } from "../../src/config/auth";
-import { BOOTSTRAP_TOKEN, bearer, call, json, PASSWORD, session, uniqueName } from "./helpers";
+import { BOOTSTRAP_TOKEN, bearer, call, json, PASSWORD, session, TEST_PARAMS, uniqueName } from "./helpers";
 
 async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return call("/auth/register", json({ username: uniqueName("reg"), password: PASSWORD, ...body }, headers));
@@ -103,5 +105,34 @@ describe("ALLOW_REGISTRATION", () => {
       closed,
     );
     expect(byAdmin.status).toBe(201);
+  });
+});
+
+describe("scripts/create-admin.ts SQL", () => {
+  it("creates an administrator who can log in and administer", async () => {
+    const username = uniqueName("cli_admin");
+    const sql = adminInsertSql({
+      id: crypto.randomUUID(),
+      username,
+      email: "cli@example.com",
+      passwordHash: await hashPassword(PASSWORD, TEST_PARAMS),
+      workspace: "cli_ws",
+      now: Date.now(),
+    });
+    for (const statement of sql.split(";\n")) await env.DB.prepare(statement).run();
+    const res = await call("/auth/login", json({ username, password: PASSWORD }));
+    expect(res.status).toBe(200);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    expect((await call("/admin/users", { headers: bearer(token) })).status).toBe(200);
+    expect(() =>
+      adminInsertSql({
+        id: "x",
+        username: "a'; DROP TABLE users; --",
+        email: null,
+        passwordHash: "h",
+        workspace: "w",
+        now: 1,
+      }),
+    ).toThrow();
   });
 });

@@ -5,6 +5,7 @@ import { AppError } from "../../http/errors";
 import { workspaces } from "../../storage/d1/schema";
 import { apiKeys, memberships, users } from "../../storage/d1/schema-auth";
 import type { Role } from "../principal";
+import { normalizeUsername } from "../username";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -33,10 +34,7 @@ export function publicUser(user: UserRow, workspaceIds: string[]): PublicUser {
   };
 }
 
-/** The one spelling of a username that is stored and looked up. */
-export function normalizeUsername(username: string): string {
-  return username.normalize("NFKC").trim().toLowerCase();
-}
+export { normalizeUsername };
 
 export async function findUserByUsername(db: D1Database, username: string): Promise<UserRow | null> {
   const rows = await drizzle(db)
