@@ -8,11 +8,12 @@
  *
  *   npx tsx bench/auth/run.ts [--logins 15] [--requests 400] [--cost 14] [--parallelism 5]
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { type DevServer, ROOT, startDevServer } from "../../scripts/lib/dev-server";
 import { hashPassword, verifyPassword } from "../../src/auth/password";
 import { issueAccessToken, verifyAccessToken } from "../../src/auth/tokens";
 import { parseConfig } from "../../src/config";
@@ -30,7 +31,6 @@ const { values } = parseArgs({
 const LOGINS = Number(values.logins);
 const REQUESTS = Number(values.requests);
 const PORT = Number(values.port);
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECRET = "bench-secret-of-at-least-thirty-two-characters";
@@ -44,7 +44,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
-function startWrangler(): { child: ChildProcess; persist: string } {
+async function startWrangler(): Promise<{ server: DevServer; persist: string }> {
   const persist = mkdtempSync(path.join(tmpdir(), "bench-auth-"));
   const migrate = spawnSync(
     WRANGLER,
@@ -80,26 +80,12 @@ function startWrangler(): { child: ChildProcess; persist: string } {
   ];
   args.push("--persist-to", persist, "--log-level", "error", "--show-interactive-dev-session=false");
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const child = spawn(WRANGLER, args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: process.env,
+  const server = await startDevServer({
+    command: [WRANGLER, ...args],
+    port: PORT,
+    readyPath: "/health/live",
   });
-  return { child, persist };
-}
-
-async function waitReady(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${BASE}/health/live`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not become ready");
+  return { server, persist };
 }
 
 async function timed(request: () => Promise<Response>, expected: number): Promise<number> {
@@ -119,9 +105,8 @@ const post = (route: string, body: unknown) =>
   });
 
 async function inWorkerd(): Promise<void> {
-  const { child, persist } = startWrangler();
+  const { server, persist } = await startWrangler();
   try {
-    await waitReady();
     const username = `bench_${Date.now()}`;
     const created = await post("/auth/register", { username, password: PASSWORD });
     if (created.status !== 201) throw new Error(`register failed: ${created.status} ${await created.text()}`);
@@ -169,11 +154,7 @@ async function inWorkerd(): Promise<void> {
       `  added by token verification: p50 ${ms(median(a) - median(b))} (p95 ${ms(pct(a, 0.95) - pct(b, 0.95))})`,
     );
   } finally {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
+    server.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     rmSync(persist, { recursive: true, force: true });
   }
