@@ -127,7 +127,7 @@ export async function ingestBatch(
   const deps = engineDeps(env, config);
   const waitUntil = ctx.waitUntil.bind(ctx);
   // More documents than LLM slots in flight, so short documents keep every slot busy.
-  const parallel = Math.max(config.MAX_PARALLEL_INSERT, 2 * deps.settings.llmConcurrency);
+  const parallel = Math.max(config.MAX_PARALLEL_INSERT, 4 * deps.settings.llmConcurrency);
   const { failures } = await processDocuments(deps, coordinatorFor(env, workspace), workspace, docIds, {
     parallel,
     log,
