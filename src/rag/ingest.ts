@@ -87,7 +87,10 @@ export async function prepareDocument(
       chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i] as Float32Array })),
     );
   };
-  const [, llmCalls] = await Promise.all([embedChunks(), extractChunks(deps, workspace, chunks, options)]);
+  const [, llmCalls] = await Promise.all([
+    embedChunks(),
+    extractChunks(deps, workspace, chunks, { ...options, firstRun: doc.attempts === 0 }),
+  ]);
   return { kind: "extracted", chunks: chunks.length, llmCalls };
 }
 
@@ -96,17 +99,13 @@ async function extractChunks(
   deps: RagDeps,
   workspace: string,
   chunks: ChunkRecord[],
-  options: ProcessOptions,
+  options: ProcessOptions & { firstRun: boolean },
 ) {
   const { stores, settings } = deps;
-  const done = new Set(
-    (
-      await stores.extractions.results(
-        workspace,
-        chunks.map((c) => c.id),
-      )
-    ).map((r) => r.chunkId),
-  );
+  // Results are stored only after a run has counted its attempt: a first run has none to reuse.
+  const ids = chunks.map((chunk) => chunk.id);
+  const stored = options.firstRun ? [] : await stores.extractions.results(workspace, ids);
+  const done = new Set(stored.map((result) => result.chunkId));
   const todo = chunks.filter((chunk) => !done.has(chunk.id));
   const fresh: ChunkExtraction[] = [];
   let llmCalls = 0;
