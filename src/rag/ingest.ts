@@ -65,13 +65,15 @@ export async function prepareDocument(
     filePath: doc.filePath,
   }));
   const chunkIds = chunks.map((chunk) => chunk.id);
-  await stores.chunks.upsert(workspace, chunks);
-  await stores.documents.setStatus(workspace, [docId], {
-    status: "processing",
-    chunksCount: chunks.length,
-    chunksList: chunkIds,
-    countAttempt: true,
-  });
+  await Promise.all([
+    stores.chunks.upsert(workspace, chunks),
+    stores.documents.setStatus(workspace, [docId], {
+      status: "processing",
+      chunksCount: chunks.length,
+      chunksList: chunkIds,
+      countAttempt: true,
+    }),
+  ]);
 
   const embedChunks = async () => {
     const vectors = await embedAll(
