@@ -1,0 +1,110 @@
+/**
+ * Query latency per mode with `only_need_context`, over HTTP against `wrangler dev --local`
+ * (local LLM and embedder, D1 and the local vector index). Prints p50/p95 of the server time
+ * (`response_time` of `/query`) and of the client round trip, per mode, and the ratio to
+ * LightRAG's published p95.
+ *
+ *   npx tsx bench/query.ts --copies 1 --queries 100      # docs-1mb (~300 chunks)
+ *   npx tsx bench/query.ts --copies 10 --queries 100     # the same ten times over (10x)
+ */
+import { parseArgs } from "node:util";
+import { BenchServer, docsCorpus, median, percentile } from "./query-server";
+
+const { values } = parseArgs({
+  options: {
+    copies: { type: "string", default: "1" },
+    queries: { type: "string", default: "100" },
+    port: { type: "string", default: "9791" },
+  },
+});
+
+/** LightRAG's p95 in ms for the same kind of query (from the brief). */
+const LIGHTRAG_P95: Record<string, number> = { naive: 25, local: 70, global: 86, hybrid: 114, mix: 95 };
+const MODES = ["naive", "local", "global", "hybrid", "mix"];
+
+/** Questions built from the corpus' own section titles, so every mode has something to find. */
+function questions(texts: string[], count: number): string[] {
+  const titles: string[] = [];
+  for (const text of texts) {
+    const lines = text.split("\n");
+    for (let i = 1; i < lines.length; i++) {
+      const underline = lines[i]?.trim() ?? "";
+      const title = lines[i - 1]?.trim() ?? "";
+      if (/^[=\-~^]{3,}$/.test(underline) && title.length > 3 && !/^[=\-~^]+$/.test(title))
+        titles.push(title);
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; out.length < count && titles.length > 0; i++) {
+    out.push(`How does ${titles[(i * 7) % titles.length]} work?`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const copies = Number(values.copies);
+  const docs = docsCorpus(copies);
+  const server = new BenchServer(Number(values.port));
+  await server.start();
+  try {
+    const workspace = `bench_q${copies}`;
+    const ingest = await server.ingest(workspace, docs);
+    const counts = await server.post<{ data: unknown }>(workspace, "/query/data", {
+      query: "warm up the tokenizer",
+      mode: "naive",
+    });
+    void counts;
+    const chunks = await chunkCount(server, workspace);
+    console.log(
+      `corpus: docs-1mb x${copies}: ${docs.length} documents, ${chunks} chunks, ingested in ${ingest.seconds.toFixed(1)} s (${ingest.failed} failed)`,
+    );
+    const asked = questions(
+      docs.slice(0, 107).map((d) => d.text),
+      Number(values.queries),
+    );
+    console.log(
+      "mode     server p50  server p95  client p50  client p95  LightRAG p95  p95 ratio (ours/LightRAG)",
+    );
+    for (const mode of MODES) {
+      for (const query of asked.slice(0, 10)) await ask(server, workspace, query, mode); // warm-up
+      const server_ms: number[] = [];
+      const client_ms: number[] = [];
+      for (const query of asked) {
+        const started = performance.now();
+        const body = await ask(server, workspace, query, mode);
+        client_ms.push(performance.now() - started);
+        server_ms.push(body.response_time * 1000);
+      }
+      const p95 = percentile(server_ms, 0.95);
+      console.log(
+        `${mode.padEnd(8)} ${fmt(median(server_ms))}  ${fmt(p95)}  ${fmt(median(client_ms))}  ${fmt(percentile(client_ms, 0.95))}  ${fmt(LIGHTRAG_P95[mode] ?? Number.NaN)}    ${(p95 / (LIGHTRAG_P95[mode] ?? 1)).toFixed(3)}`,
+      );
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+const fmt = (ms: number) => `${ms.toFixed(2).padStart(7)} ms`;
+
+async function ask(server: BenchServer, workspace: string, query: string, mode: string) {
+  return server.post<{ response: string; response_time: number }>(workspace, "/query", {
+    query,
+    mode,
+    only_need_context: true,
+  });
+}
+
+async function chunkCount(server: BenchServer, workspace: string): Promise<number> {
+  let total = 0;
+  for (let page = 1; ; page++) {
+    const body = await server.post<{
+      documents: { chunks_count: number | null }[];
+      pagination: { has_next: boolean };
+    }>(workspace, "/documents/paginated", { page, page_size: 200 });
+    total += body.documents.reduce((sum, doc) => sum + (doc.chunks_count ?? 0), 0);
+    if (!body.pagination.has_next) return total;
+  }
+}
+
+await main();
