@@ -10,6 +10,7 @@ import { runQuery } from "../../src/rag/query/engine";
 import { QUERY_DEFAULTS, type QueryParams } from "../../src/rag/query/params";
 import { loadTokenizer } from "../../src/rag/query/tokens";
 import type { QueryDeps } from "../../src/rag/query/types";
+import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { providersWith, StubScope } from "../providers/helpers";
@@ -48,7 +49,7 @@ beforeAll(async () => {
   });
   const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
   deps = {
-    graph: stores.graph,
+    graphSearch: new D1GraphSearchStore(env.DB),
     chunks: stores.chunks,
     vectors: stores.vectors,
     llm,

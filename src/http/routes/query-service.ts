@@ -8,6 +8,7 @@ import { countMetric } from "../../observability/metrics";
 import { createProviders } from "../../providers";
 import type { QueryMode } from "../../rag/query/params";
 import type { QueryDeps } from "../../rag/query/types";
+import { D1GraphSearchStore } from "../../storage/d1/graph-search";
 import { createD1Stores } from "../../storage/d1/stores";
 import { LocalVectorStore } from "../../storage/local-vector/store";
 import type { AppEnv } from "../app-env";
@@ -18,7 +19,7 @@ export function queryDeps(c: Context<AppEnv>): QueryDeps {
   const stores = createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX));
   const { llm, embeddings } = createProviders(c.env, config);
   return {
-    graph: stores.graph,
+    graphSearch: new D1GraphSearchStore(c.env.DB),
     chunks: stores.chunks,
     vectors: stores.vectors,
     llm,

@@ -3,7 +3,7 @@
  * `global` finds relations by vector and takes their endpoints (LightRAG's `_get_node_data`
  * and `_get_edge_data`).
  */
-import { type EdgeKey, edgeKey, type RelationRecord } from "../../storage/graph";
+import type { EdgeKey, RelationRecord } from "../../storage/graph";
 import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
 
 export interface GraphHits {
@@ -36,25 +36,12 @@ export async function localSearch(
     topK: options.topK,
     threshold: options.threshold,
   });
-  const names = await deps.graph.entityNames(
+  const found = await deps.graphSearch.entitiesWithEdges(
     workspace,
     matches.map((match) => match.id),
   );
-  if (names.length === 0) return { entities: [], relations: [] };
-  const [records, edges] = await Promise.all([
-    deps.graph.getEntities(workspace, names),
-    deps.graph.relationsOf(workspace, names),
-  ]);
-  const endpoints = new Set(names);
-  for (const edge of edges) endpoints.add(edge.src).add(edge.tgt);
-  const degrees = await deps.graph.degrees(workspace, [...endpoints]);
-  const byName = new Map(records.map((record) => [record.name, record]));
-  const entities: RankedEntity[] = [];
-  for (const name of names) {
-    const record = byName.get(name);
-    if (record) entities.push({ ...record, rank: degrees.get(name) ?? 0 });
-  }
-  const relations = rankEdges(edges, degrees).sort(byRankThenWeight);
+  const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
+  const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
   return { entities, relations };
 }
 
@@ -72,27 +59,16 @@ export async function globalSearch(
     topK: options.topK,
     threshold: options.threshold,
   });
-  const pairs = (
-    await deps.graph.relationPairs(
-      workspace,
-      matches.map((match) => match.id),
-    )
-  ).map((pair) => edgeKey(pair.src, pair.tgt));
-  if (pairs.length === 0) return { entities: [], relations: [] };
-  const names = [...new Set(pairs.flatMap((pair) => [pair.src, pair.tgt]))];
-  const [edges, records, degrees] = await Promise.all([
-    deps.graph.getRelations(workspace, pairs),
-    deps.graph.getEntities(workspace, names),
-    deps.graph.degrees(workspace, names),
-  ]);
-  const byPair = new Map(edges.map((edge) => [pairKey(edge), edge]));
-  const ordered = pairs.map((pair) => byPair.get(pairKey(pair))).filter((edge) => edge !== undefined);
-  const relations = rankEdges(ordered, degrees);
-  const byName = new Map(records.map((record) => [record.name, record]));
+  const found = await deps.graphSearch.relationsWithEndpoints(
+    workspace,
+    matches.map((match) => match.id),
+  );
+  const relations = rankEdges(found.relations, found.degrees);
+  const byName = new Map(found.entities.map((record) => [record.name, record]));
   const entities: RankedEntity[] = [];
-  for (const name of names) {
+  for (const name of new Set(relations.flatMap((edge) => [edge.src, edge.tgt]))) {
     const record = byName.get(name);
-    if (record) entities.push({ ...record, rank: degrees.get(name) ?? 0 });
+    if (record) entities.push({ ...record, rank: found.degrees.get(name) ?? 0 });
   }
   return { entities, relations };
 }

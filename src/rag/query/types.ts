@@ -1,11 +1,12 @@
 /** What the query engine needs (ports only) and what retrieval returns. */
 import type { EmbeddingClient, LlmClient } from "../../providers/types";
 import type { ChunkStore } from "../../storage/chunks";
-import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
+import type { EntityRecord, RelationRecord } from "../../storage/graph";
+import type { GraphSearchStore } from "../../storage/graph-search";
 import type { VectorStore } from "../../storage/vectors";
 
 export interface QueryDeps {
-  graph: GraphStore;
+  graphSearch: GraphSearchStore;
   chunks: ChunkStore;
   vectors: VectorStore;
   llm: LlmClient;
