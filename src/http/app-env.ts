@@ -3,12 +3,18 @@ import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { Env } from "../env";
 import type { Logger } from "../observability/logger";
+import type { AppError } from "./errors";
 
 export interface AppVariables {
   requestId: string;
   logger: Logger;
   /** Set by `configGuard`; routes behind the guard can rely on it being valid. */
   config: Config;
+  /**
+   * Why the presented credentials were refused; raised by `requireAuth` after the rate limiter
+   * has counted the request, so guessing tokens or keys is rate limited like anything else.
+   */
+  authError?: AppError;
   /** Set by the auth middleware when the caller is identified (always, in open mode). */
   principal?: Principal;
   /** Client address as trusted by the deployment (CF-Connecting-IP, or X-Forwarded-For behind TRUSTED_PROXY). */

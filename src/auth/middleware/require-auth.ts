@@ -29,6 +29,8 @@ function demand(c: Context<AppEnv>, needed: Role): void {
 }
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const refused = c.get("authError");
+  if (refused) throw refused;
   const needed = requiredRole(c.req.method, c.req.path);
   if (needed !== null) demand(c, needed);
   await next();

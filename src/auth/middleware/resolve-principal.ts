@@ -3,7 +3,9 @@
  * I/O; revocation from the isolate's cached list) or an `X-API-Key`. It sets `principal` and
  * enforces the workspace rule: `LIGHTRAG-WORKSPACE` may name another workspace only if the user
  * is a member (administrators: any). With AUTH_ENABLED=false every caller is a guest admin.
- * Bad credentials answer 401 on protected paths; on public paths they are ignored.
+ * Bad credentials on protected paths are kept as `authError` for `requireAuth` to raise after
+ * the rate limiter has counted the request; on public paths they are ignored and not audited
+ * (/metrics, for one, takes its own bearer token).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env";
@@ -38,29 +40,33 @@ export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
   const authorization = c.req.header("Authorization");
   const apiKey = c.req.header("X-API-Key");
   if (authorization === undefined && apiKey === undefined) return next();
+  const publicPath = isPublicPath(c.req.path);
   let claims: AccessClaims | undefined;
   try {
     if (authorization !== undefined) {
-      claims = await fromBearer(c, authorization);
+      claims = await fromBearer(c, authorization, !publicPath);
       c.set("principal", await withWorkspace(c, claims, requested));
     } else {
-      c.set("principal", await fromApiKey(c, apiKey ?? "", requested));
+      c.set("principal", await fromApiKey(c, apiKey ?? "", requested, !publicPath));
     }
   } catch (error) {
-    // A stale token must not lock anyone out of /login or /health.
-    if (!(isPublicPath(c.req.path) && error instanceof AppError && error.status === 401)) throw error;
+    if (!(error instanceof AppError)) throw error;
     claims = undefined;
+    // A stale token must not lock anyone out of /login or /health.
+    if (!(publicPath && error.status === 401)) c.set("authError", error);
   }
   // Outside the try: an error of the route itself must never be swallowed or run it twice.
   await next();
   if (claims && c.get("principal")) await renewIfNeeded(c, claims);
 };
 
-async function fromBearer(c: Context<AppEnv>, header: string): Promise<AccessClaims> {
+async function fromBearer(c: Context<AppEnv>, header: string, report: boolean): Promise<AccessClaims> {
   const config = c.get("config");
   const token = BEARER.exec(header)?.[1];
   if (!token) {
-    authFailure(c, "token_rejected", "invalid_token", null, { detail: "malformed Authorization header" });
+    if (report) {
+      authFailure(c, "token_rejected", "invalid_token", null, { detail: "malformed Authorization header" });
+    }
     throw new TokenError("invalid");
   }
   let claims: AccessClaims;
@@ -69,11 +75,11 @@ async function fromBearer(c: Context<AppEnv>, header: string): Promise<AccessCla
   } catch (error) {
     const reason =
       error instanceof TokenError && error.reason === "expired" ? "expired_token" : "invalid_token";
-    authFailure(c, "token_rejected", reason);
+    if (report) authFailure(c, "token_rejected", reason);
     throw error;
   }
   if (await isRevoked(c.env.DB, config.REVOCATION_CACHE_SECONDS * 1000, claims.sid)) {
-    authFailure(c, "token_rejected", "revoked_token", claims.sub, { session_id: claims.sid });
+    if (report) authFailure(c, "token_rejected", "revoked_token", claims.sub, { session_id: claims.sid });
     throw new TokenError("invalid");
   }
   return claims;
@@ -104,11 +110,12 @@ async function fromApiKey(
   c: Context<AppEnv>,
   key: string,
   requested: string | undefined,
+  report: boolean,
 ): Promise<Principal> {
   // Stored keys first: an administrator key kept in an operator's LIGHTRAG_API_KEY stays an administrator.
   const scope = (await storedKey(c, key.trim())) ?? (await lightragKey(c, key.trim()));
   if (!scope) {
-    authFailure(c, "api_key_rejected", "invalid_api_key");
+    if (report) authFailure(c, "api_key_rejected", "invalid_api_key");
     throw new AppError(401, "unauthorized", "Invalid API Key");
   }
   const principal: Principal = {
