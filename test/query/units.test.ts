@@ -85,7 +85,12 @@ describe("budgets", () => {
 
   it("memoises counts of repeated texts", () => {
     let calls = 0;
-    const counter = memoCounter({ count: (text) => (calls++, text.length) });
+    const counter = memoCounter({
+      count: (text) => {
+        calls++;
+        return text.length;
+      },
+    });
     expect(counter.count("memo-test-line")).toBe(14);
     expect(counter.count("memo-test-line")).toBe(14);
     expect(calls).toBe(1);
