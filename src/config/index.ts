@@ -94,9 +94,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Settings that are fine on a laptop and dangerous on the internet. */
 function insecureProductionSettings(config: Config): string[] {
-  if (config.NODE_ENV !== "production") return [];
+  // Open mode (LightRAG's guest admin) is for a developer's machine only: staging is reachable too.
+  if (config.NODE_ENV === "development") return [];
+  if (config.NODE_ENV === "staging") {
+    return config.AUTH_ENABLED ? [] : ["AUTH_ENABLED: must be true outside development"];
+  }
   const problems: string[] = [];
-  if (!config.AUTH_ENABLED) problems.push("AUTH_ENABLED: must be true in production");
+  if (!config.AUTH_ENABLED) problems.push("AUTH_ENABLED: must be true outside development");
   if (!config.JWT_SECRET_KEY) {
     problems.push("JWT_SECRET_KEY: is required in production (wrangler secret put JWT_SECRET_KEY)");
   } else if (config.JWT_SECRET_KEY.length < MIN_JWT_SECRET_LENGTH) {

@@ -74,7 +74,7 @@ describe("config", () => {
     });
     expect(config).not.toBeNull();
     expect(problems).toEqual([
-      "AUTH_ENABLED: must be true in production",
+      "AUTH_ENABLED: must be true outside development",
       "JWT_SECRET_KEY: is required in production (wrangler secret put JWT_SECRET_KEY)",
       "DEBUG: must be false in production",
     ]);
@@ -93,8 +93,11 @@ describe("config", () => {
     expect(parseConfig({ NODE_ENV: "production", JWT_SECRET_KEY: strongSecret }).problems).toEqual([]);
   });
 
-  it("allows auth off outside production", () => {
-    expect(parseConfig({ NODE_ENV: "staging", AUTH_ENABLED: "false" }).problems).toEqual([]);
+  it("allows open mode (auth off) in development only", () => {
+    expect(parseConfig({ NODE_ENV: "development", AUTH_ENABLED: "false" }).problems).toEqual([]);
+    expect(parseConfig({ NODE_ENV: "staging", AUTH_ENABLED: "false" }).problems).toEqual([
+      "AUTH_ENABLED: must be true outside development",
+    ]);
   });
 
   it("validates an env object once", () => {

@@ -80,7 +80,7 @@ describe("GET /health/ready", () => {
     const body = await res.json<{ checks: { name: string; status: string; message?: string }[] }>();
     const config = body.checks.find((check) => check.name === "config");
     expect(config?.status).toBe("fail");
-    expect(config?.message).toContain("AUTH_ENABLED: must be true in production");
+    expect(config?.message).toContain("AUTH_ENABLED: must be true outside development");
     expect(config?.message).toContain("JWT_SECRET_KEY: is required in production");
   });
 

@@ -27,7 +27,7 @@ describe("npm run validate (config check per environment)", () => {
       '$1AUTH_ENABLED = "false"',
     );
     expect(validateEnvironment(insecure, "production", ["JWT_SECRET_KEY"])).toContain(
-      "config: AUTH_ENABLED: must be true in production",
+      "config: AUTH_ENABLED: must be true outside development",
     );
     const noFlags = filled.replace(
       /\[\[env\.production\.durable_objects\.bindings\]\]\nname = "FLAGS"\nclass_name = "RuntimeFlags"\n/,
