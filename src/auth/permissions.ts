@@ -3,6 +3,7 @@
  * and the least role each other route needs. Default deny: a route nobody listed needs a
  * login, and any method that can change state needs `user` unless it is a known read.
  */
+import { isReadRequest } from "../http/route-classes";
 import type { Role } from "./principal";
 
 /** Exact public paths: health, login flows, LightRAG's auth status, key discovery, API docs. */
@@ -25,22 +26,8 @@ const PUBLIC_PATHS = new Set([
 /** Public prefixes: health probes and the static web UI. */
 const PUBLIC_PREFIXES = ["/health/", "/webui/", "/static/", "/assets/"];
 
-/** POST routes that only read: queries, LightRAG's Ollama chat, paginated listings, graph look-ups. */
-const READ_POSTS = new Set([
-  "/documents/paginated",
-  "/query",
-  "/query/stream",
-  "/query/data",
-  "/api/query",
-  "/api/chat",
-  "/api/generate",
-  "/graph/entity/exists",
-]);
-
 /** Routes any authenticated caller may use on their own session. */
 const SELF_SERVICE = new Set(["/auth/logout", "/auth/me", "/auth/password"]);
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** True for paths anyone may call without credentials. */
 export function isPublicPath(path: string): boolean {
@@ -59,6 +46,6 @@ export function requiredRole(method: string, path: string): Role | null {
   if (isPublicPath(path)) return null;
   if (path === "/admin" || path.startsWith("/admin/")) return "admin";
   if (SELF_SERVICE.has(path)) return "viewer";
-  if (SAFE_METHODS.has(method) || READ_POSTS.has(path)) return "viewer";
+  if (isReadRequest(method, path)) return "viewer";
   return "user";
 }

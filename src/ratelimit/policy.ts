@@ -5,15 +5,12 @@
 import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { RateLimitClass } from "../config/ratelimit";
+import { isReadRequest, QUERY_PATHS } from "../http/route-classes";
 import { ipKey } from "./ip-key";
 import type { RateLimitRule } from "./types";
 
 /** Probes that load balancers and uptime checks hit on a timer; limiting them only causes false alarms. */
 const EXEMPT_PATHS = new Set(["/health/live", "/health/ready"]);
-const QUERY_PATHS = new Set(["/api/query", "/api/chat", "/api/generate"]);
-const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** LightRAG lists documents with a POST; it reads, so it counts as an ordinary request. */
-const DOCUMENT_READS_BY_POST = new Set(["/documents/paginated"]);
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
@@ -28,7 +25,8 @@ export function routeClass(method: string, path: string): RateLimitClass | null 
   if (EXEMPT_PATHS.has(path)) return null;
   if (path === "/login" || isUnder(path, "/auth")) return "auth";
   if (isUnder(path, "/query") || QUERY_PATHS.has(path)) return "query";
-  if (isUnder(path, "/documents") && !READ_METHODS.has(method) && !DOCUMENT_READS_BY_POST.has(path)) {
+  // LightRAG lists documents with a POST; reads count as ordinary requests.
+  if (isUnder(path, "/documents") && !isReadRequest(method, path)) {
     return "ingest";
   }
   if (isUnder(path, "/admin")) return "admin";

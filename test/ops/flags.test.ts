@@ -37,7 +37,14 @@ function guardedApp(principal?: Principal) {
   });
   app.use(flagGuard);
   const ok = (c: { json: (body: unknown) => Response }) => c.json({ ok: true });
-  for (const path of ["/query", "/query/data", "/api/chat", "/api/generate", "/graph/entity/exists"])
+  for (const path of [
+    "/query",
+    "/query/data",
+    "/api/chat",
+    "/api/generate",
+    "/graph/entity/exists",
+    "/documents/paginated",
+  ])
     app.post(path, ok);
   for (const path of ["/documents/text", "/documents/upload", "/login", "/auth/refresh", "/admin/flags"])
     app.post(path, ok);
@@ -164,6 +171,7 @@ describe("flag guard", () => {
       "/api/chat",
       "/api/generate",
       "/graph/entity/exists",
+      "/documents/paginated",
       "/login",
       "/auth/refresh",
       "/admin/flags",

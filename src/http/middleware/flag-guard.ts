@@ -7,22 +7,10 @@ import type { MiddlewareHandler } from "hono";
 import { currentFlagsView } from "../../flags";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
+import { isReadRequest, QUERY_PATHS, UPLOAD_PATHS } from "../route-classes";
 import { requestWorkspace } from "../workspace";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/** POST routes that only read (LightRAG queries, Ollama emulation, graph look-ups). */
-export const QUERY_PATHS = new Set([
-  "/query",
-  "/query/stream",
-  "/query/data",
-  "/api/query",
-  "/api/chat",
-  "/api/generate",
-]);
-const READ_POSTS = new Set([...QUERY_PATHS, "/graph/entity/exists"]);
-
-export const UPLOAD_PATHS = new Set(["/documents/upload", "/documents/text", "/documents/texts"]);
 
 /** Routes that must keep working in read-only mode: sign-in and the operator's way out. */
 function isOperatorOrAuth(path: string): boolean {
@@ -55,7 +43,7 @@ export const flagGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (isMcp(path) && !flags.MCP_SERVER_ENABLED) {
     throw disabled("The MCP server is disabled (MCP_SERVER_ENABLED=false)");
   }
-  if (!WRITE_METHODS.has(c.req.method) || READ_POSTS.has(path)) return next();
+  if (isReadRequest(c.req.method, path)) return next();
   if (flags.READ_ONLY_MODE) {
     throw new AppError(503, "read_only", "The service is in read-only mode; queries still work", {
       headers: { "Retry-After": "300" },
