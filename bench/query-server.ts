@@ -105,8 +105,16 @@ export class BenchServer {
     return (await res.json()) as T;
   }
 
-  /** Ingests `docs` into `workspace`; returns seconds taken and the failure count. */
-  async ingest(workspace: string, docs: Doc[]): Promise<{ seconds: number; failed: number }> {
+  /**
+   * Ingests `docs` into `workspace`; returns seconds taken, failures and how many were
+   * processed. Gives up waiting once nothing has moved for `stallSeconds`, so a stuck
+   * pipeline shows in the figures instead of hanging the benchmark.
+   */
+  async ingest(
+    workspace: string,
+    docs: Doc[],
+    stallSeconds = 120,
+  ): Promise<{ seconds: number; failed: number; processed: number }> {
     const started = performance.now();
     for (let i = 0; i < docs.length; i += 200) {
       const slice = docs.slice(i, i + 200);
@@ -115,14 +123,22 @@ export class BenchServer {
         file_sources: slice.map((d) => d.source),
       });
     }
+    let last = -1;
+    let lastMove = performance.now();
     while (true) {
       const res = await fetch(`${this.base}/documents/status_counts`, {
         headers: { "LIGHTRAG-WORKSPACE": workspace },
       });
       const counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
       const done = (counts.processed ?? 0) + (counts.failed ?? 0);
-      if (done >= docs.length)
-        return { seconds: (performance.now() - started) / 1000, failed: counts.failed ?? 0 };
+      if (done !== last) {
+        last = done;
+        lastMove = performance.now();
+      }
+      if (done >= docs.length || performance.now() - lastMove > stallSeconds * 1000) {
+        const seconds = (performance.now() - started) / 1000;
+        return { seconds, failed: counts.failed ?? 0, processed: counts.processed ?? 0 };
+      }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

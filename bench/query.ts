@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     void counts;
     const chunks = await chunkCount(server, workspace);
     console.log(
-      `corpus: docs-1mb x${copies}: ${docs.length} documents, ${chunks} chunks, ingested in ${ingest.seconds.toFixed(1)} s (${ingest.failed} failed)`,
+      `corpus: docs-1mb x${copies}: ${docs.length} documents, ${chunks} chunks, ingested in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed)`,
     );
     const asked = questions(
       docs.slice(0, 107).map((d) => d.text),

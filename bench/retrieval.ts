@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const docs = corpus();
     const ingest = await server.ingest(workspace, docs);
     console.log(
-      `hotpotqa: ${docs.length} passages ingested in ${ingest.seconds.toFixed(1)} s (${ingest.failed} failed); ${qa.length} questions`,
+      `hotpotqa: ${docs.length} passages ingested in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed); ${qa.length} questions`,
     );
     console.log(`top_k ${values["top-k"]}, chunk_top_k ${values["chunk-top-k"]}`);
     console.log("mode     passages retrieved  questions complete  chunks/question");
