@@ -5,8 +5,9 @@
  * graph) and ask the queue to retry them with backoff. `rag.delete`: one rebuild per batch.
  * Their dead-letter twins mark what is left as failed.
  */
-import { loadConfig } from "../config";
+import { type Config, loadConfig } from "../config";
 import type { Env } from "../env";
+import { currentFlagsView, type Flags } from "../flags";
 import type { Logger } from "../observability/logger";
 import { countMetricWithEnv } from "../observability/metrics";
 import { prepareDocument } from "../rag/ingest";
@@ -114,6 +115,26 @@ export async function processDocuments(
   return { processed, failures };
 }
 
+/**
+ * Why writes to `workspace` must wait, if they must: read-only mode, a workspace lock (a restore
+ * in progress) or, for ingestion, ENABLE_DOCUMENT_PROCESSING=false. Runtime flags, not env.
+ */
+async function pauseReason(
+  env: Env,
+  config: Config,
+  workspace: string,
+  kind: "ingest" | "delete",
+): Promise<{ reason: string | null; flags: Flags }> {
+  const { flags, workspaceLocks } = await currentFlagsView(env, config);
+  if (flags.READ_ONLY_MODE) return { reason: "the service is read-only", flags };
+  if (Object.hasOwn(workspaceLocks, workspace))
+    return { reason: "the workspace is read-only (locked)", flags };
+  if (kind === "ingest" && !flags.ENABLE_DOCUMENT_PROCESSING) {
+    return { reason: "ENABLE_DOCUMENT_PROCESSING is off", flags };
+  }
+  return { reason: null, flags };
+}
+
 /** Processes one `rag.ingest` batch; throws when some document should be retried. */
 export async function ingestBatch(
   body: unknown,
@@ -124,7 +145,14 @@ export async function ingestBatch(
   const { workspace, doc_ids: docIds } = documentBatch.parse(body);
   const { config } = loadConfig(env);
   if (!config) throw new Error("configuration is invalid");
-  const deps = engineDeps(env, config);
+  const { reason, flags } = await pauseReason(env, config, workspace, "ingest");
+  if (reason) {
+    // Acknowledged, not retried: retries would run out and fail the documents. They stay
+    // `pending` and the stalled-document cron enqueues them again once processing may resume.
+    log.info("ingestion paused; documents stay pending", { workspace, docs: docIds.length, reason });
+    return;
+  }
+  const deps = engineDeps(env, { ...config, ENHANCED_PROCESSING: flags.ENHANCED_PROCESSING });
   const waitUntil = ctx.waitUntil.bind(ctx);
   // More documents than LLM slots in flight, so short documents keep every slot busy.
   const parallel = Math.max(config.MAX_PARALLEL_INSERT, 4 * deps.settings.llmConcurrency);
@@ -164,6 +192,11 @@ export async function ingestDeadLetter(body: unknown, env: Env, log: Logger): Pr
 
 export async function deleteBatch(body: unknown, env: Env): Promise<void> {
   const { workspace, doc_ids: docIds } = documentBatch.parse(body);
+  const { config } = loadConfig(env);
+  if (!config) throw new Error("configuration is invalid");
+  // A deletion accepted before read-only mode (or a restore) began waits for the queue's retry.
+  const { reason } = await pauseReason(env, config, workspace, "delete");
+  if (reason) throw new Error(`deletion deferred: ${reason}`);
   await coordinatorFor(env, workspace).deleteDocuments(workspace, docIds);
 }
 

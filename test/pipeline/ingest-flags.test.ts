@@ -1,0 +1,70 @@
+/**
+ * The runtime switches reach the queue consumer: with ENABLE_DOCUMENT_PROCESSING off, or while
+ * the workspace is read-only (global mode or a restore's lock), queued documents stay `pending`
+ * (the stalled-document cron brings them back later) and queued deletions wait for a retry.
+ */
+import { createExecutionContext, env } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
+import type { Env } from "../../src/env";
+import { changeFlags, forgetCachedFlags } from "../../src/flags";
+import { deleteBatch, ingestBatch } from "../../src/pipeline/ingest-consumer";
+import { deps, log } from "../rag/engine-helpers";
+import { docRecord } from "../storage/contract/knowledge-stores";
+
+const testEnv = env as unknown as Env;
+const config = () => {
+  const value = loadConfig(testEnv).config;
+  if (!value) throw new Error("test config invalid");
+  return value;
+};
+
+async function pendingDoc(workspace: string, id: string) {
+  await deps().stores.documents.insert(workspace, [
+    {
+      record: docRecord(workspace, id, { status: "pending", filePath: `${id}.txt` }),
+      content: "Grace Hopper worked on the Harvard Mark I with Howard Aiken.",
+    },
+  ]);
+}
+
+async function statusOf(workspace: string, id: string) {
+  return (await deps().stores.documents.get(workspace, [id]))[0]?.status;
+}
+
+afterEach(async () => {
+  await changeFlags(testEnv, config(), {
+    flags: { ENABLE_DOCUMENT_PROCESSING: null, READ_ONLY_MODE: null },
+    locks: { flags_ws_locked: null },
+    by: "test",
+  });
+  forgetCachedFlags();
+});
+
+describe("ingestion consumer and runtime flags", { timeout: 60_000 }, () => {
+  it("leaves documents pending while processing is switched off, and processes them after", async () => {
+    await pendingDoc("flags_ws_off", "doc-off");
+    await changeFlags(testEnv, config(), { flags: { ENABLE_DOCUMENT_PROCESSING: false }, by: "test" });
+    const body = { type: "rag.ingest", workspace: "flags_ws_off", doc_ids: ["doc-off"] };
+    await ingestBatch(body, testEnv, log, createExecutionContext());
+    expect(await statusOf("flags_ws_off", "doc-off")).toBe("pending");
+
+    await changeFlags(testEnv, config(), { flags: { ENABLE_DOCUMENT_PROCESSING: null }, by: "test" });
+    await ingestBatch(body, testEnv, log, createExecutionContext());
+    expect(await statusOf("flags_ws_off", "doc-off")).toBe("processed");
+  });
+
+  it("does not write into a workspace locked for a restore", async () => {
+    await pendingDoc("flags_ws_locked", "doc-locked");
+    await changeFlags(testEnv, config(), {
+      locks: { flags_ws_locked: { reason: "restore", since: new Date().toISOString(), by: "test" } },
+      by: "test",
+    });
+    const body = { type: "rag.ingest", workspace: "flags_ws_locked", doc_ids: ["doc-locked"] };
+    await ingestBatch(body, testEnv, log, createExecutionContext());
+    expect(await statusOf("flags_ws_locked", "doc-locked")).toBe("pending");
+    const removal = { type: "rag.delete", workspace: "flags_ws_locked", doc_ids: ["doc-locked"] };
+    await expect(deleteBatch(removal, testEnv)).rejects.toThrow(/read-only/);
+    expect(await statusOf("flags_ws_locked", "doc-locked")).toBe("pending");
+  });
+});
