@@ -7,11 +7,11 @@
  *
  *   npx tsx bench/backup.ts --corpus docs-1mb --rounds 3
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ROOT, startLocalWorker } from "../scripts/lib/dev-server";
 
 const { values } = parseArgs({
   options: {
@@ -21,50 +21,9 @@ const { values } = parseArgs({
     "flags-cache-seconds": { type: "string", default: "5" },
   },
 });
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA = path.resolve(ROOT, "..", "shared", "bench-data", values.corpus ?? "docs-1mb");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 const BASE = `http://127.0.0.1:${values.port}`;
 const WS = "bench_backup";
-
-function startWrangler(): { child: ChildProcess; persist: string } {
-  const persist = mkdtempSync(path.join(tmpdir(), "bench-backup-"));
-  const migrate = spawnSync(
-    WRANGLER,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(values.port)];
-  args.push(
-    "--inspector-port",
-    String(Number(values.port) + 100),
-    "--persist-to",
-    persist,
-    "--log-level",
-    "error",
-  );
-  args.push(
-    "--show-interactive-dev-session=false",
-    "--var",
-    "LOG_LEVEL:ERROR",
-    "--var",
-    "AUDIT_LOGGING_ENABLED:false",
-  );
-  args.push("--var", `FLAGS_CACHE_SECONDS:${values["flags-cache-seconds"]}`);
-  const log = openSync(path.join(persist, "wrangler.log"), "w");
-  const child = spawn(WRANGLER, args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", log, log],
-    env: process.env,
-  });
-  return { child, persist };
-}
 
 async function api(method: string, pathName: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${BASE}${pathName}`, {
@@ -103,9 +62,18 @@ async function main(): Promise<void> {
     .sort();
   const texts = files.map((f) => readFileSync(path.join(DATA, f), "utf8"));
   const bytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
-  const { child, persist } = startWrangler();
+  const logFile = path.join(tmpdir(), `bench-backup-${process.pid}.log`);
+  const worker = await startLocalWorker({
+    port: Number(values.port),
+    label: "bench-backup",
+    logFile,
+    vars: {
+      LOG_LEVEL: "ERROR",
+      AUDIT_LOGGING_ENABLED: "false",
+      FLAGS_CACHE_SECONDS: String(values["flags-cache-seconds"]),
+    },
+  });
   try {
-    await until(async () => ((await fetch(`${BASE}/health/live`)).ok ? true : undefined), 90_000, 250);
     const ingestStart = performance.now();
     for (let i = 0; i < texts.length; i += 200) {
       await api("POST", "/documents/texts", {
@@ -159,15 +127,11 @@ async function main(): Promise<void> {
       `restore (incl. ${values["flags-cache-seconds"]} s lock settle, verification, count check): median ${median(restoreS).toFixed(2)} s  (rounds: ${restoreS.map((s) => s.toFixed(2)).join(", ")})`,
     );
   } catch (error) {
-    console.error(readFileSync(path.join(persist, "wrangler.log"), "utf8").slice(-3000));
+    console.error(readFileSync(logFile, "utf8").slice(-3000));
     throw error;
   } finally {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // wrangler already exited
-    }
-    rmSync(persist, { recursive: true, force: true });
+    worker.stop();
+    rmSync(logFile, { force: true });
   }
 }
 

@@ -12,11 +12,10 @@
  *   npx tsx bench/ingest.ts --corpus docs-1mb --llm stub --latency-ms 200 --rounds 1
  *   npx tsx bench/ingest.ts --corpus hotpotqa --llm local
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ROOT, startLocalWorker } from "../scripts/lib/dev-server";
 import { startStubServer } from "../tools/stub-llm/server.mjs";
 
 const { values } = parseArgs({
@@ -32,9 +31,7 @@ const { values } = parseArgs({
     "log-file": { type: "string", default: "" },
   },
 });
-const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA = path.resolve(ROOT, "..", "shared", "bench-data");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 const PORT = Number(values.port);
 const BASE = `http://127.0.0.1:${PORT}`;
 const LATENCY = Number(values["latency-ms"]);
@@ -63,54 +60,6 @@ function loadCorpus(name: string): Doc[] {
     .filter((file) => file !== "SOURCE.md" && file !== "MANIFEST.tsv")
     .sort()
     .map((file) => ({ text: readFileSync(path.join(dir, file), "utf8"), source: file }));
-}
-
-function startWrangler(vars: Record<string, string>): { child: ChildProcess; persist: string } {
-  const persist = mkdtempSync(path.join(tmpdir(), "bench-ingest-"));
-  const migrate = spawnSync(
-    WRANGLER,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const args = [
-    "dev",
-    "--local",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(PORT),
-    "--inspector-port",
-    String(PORT + 100),
-  ];
-  args.push("--persist-to", persist, "--log-level", values["log-file"] ? "log" : "error");
-  args.push("--show-interactive-dev-session=false");
-  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const logFile = values["log-file"] ? openSync(values["log-file"], "w") : "ignore";
-  const child = spawn(WRANGLER, args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", logFile, logFile],
-    env: process.env,
-  });
-  return { child, persist };
-}
-
-async function waitReady(): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${BASE}/health/live`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not start");
 }
 
 /** Resident memory (MiB) of `pid` and all its descendants, from /proc. */
@@ -244,24 +193,24 @@ async function main(): Promise<void> {
       ENABLE_LLM_CACHE_FOR_EXTRACT: "false",
     });
   }
-  const { child, persist } = startWrangler(vars);
+  const worker = await startLocalWorker({
+    port: PORT,
+    vars,
+    label: "bench-ingest",
+    logLevel: values["log-file"] ? "log" : "error",
+    logFile: values["log-file"] || undefined,
+  });
   try {
-    await waitReady();
     const warm = await ingestRound(
       [{ text: "Warm-up: Ada Lovelace met Charles Babbage in London.", source: "warmup.txt" }],
       "bench_warmup",
-      child.pid as number,
+      worker.pid,
       stub?.url,
     );
     console.log(`warm-up (tokenizer build, first isolate): ${warm.seconds.toFixed(2)} s`);
     const rounds: Round[] = [];
     for (let round = 0; round < Number(values.rounds); round++) {
-      const result = await ingestRound(
-        docs,
-        `bench_r${round}_${Date.now() % 100000}`,
-        child.pid as number,
-        stub?.url,
-      );
+      const result = await ingestRound(docs, `bench_r${round}_${Date.now() % 100000}`, worker.pid, stub?.url);
       rounds.push(result);
       const efficiency = stub ? (result.calls * (LATENCY / 1000)) / CONCURRENCY / result.seconds : Number.NaN;
       console.log(
@@ -288,9 +237,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    if (child.pid) process.kill(-child.pid, "SIGTERM");
+    worker.stop();
     await stub?.close();
-    rmSync(persist, { recursive: true, force: true });
   }
 }
 

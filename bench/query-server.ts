@@ -3,14 +3,11 @@
  * state directory, ingests a corpus through `POST /documents/texts` and waits until every
  * document is processed. Targets 127.0.0.1 only.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { type LocalWorker, ROOT, startLocalWorker } from "../scripts/lib/dev-server";
 
-export const ROOT = path.resolve(import.meta.dirname, "..");
 export const DATA = path.resolve(ROOT, "..", "shared", "bench-data");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 
 export interface Doc {
   text: string;
@@ -47,52 +44,19 @@ export function percentile(values: number[], p: number): number {
 
 export class BenchServer {
   readonly base: string;
-  private child: ChildProcess | null = null;
-  private persist = "";
+  private worker: LocalWorker | null = null;
 
   constructor(private readonly port: number) {
     this.base = `http://127.0.0.1:${port}`;
   }
 
   async start(vars: Record<string, string> = {}): Promise<void> {
-    this.persist = mkdtempSync(path.join(tmpdir(), "bench-query-"));
-    const migrate = spawnSync(
-      WRANGLER,
-      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.persist],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: "true" },
-        encoding: "utf8",
-      },
-    );
-    if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-    const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(this.port)];
-    args.push("--inspector-port", String(this.port + 100), "--persist-to", this.persist);
-    args.push("--log-level", "error", "--show-interactive-dev-session=false");
     const all = { LOG_LEVEL: "ERROR", AUDIT_LOGGING_ENABLED: "false", RATE_LIMIT_ENABLED: "false", ...vars };
-    for (const [key, value] of Object.entries(all)) args.push("--var", `${key}:${value}`);
-    this.child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: "ignore", env: process.env });
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      try {
-        if ((await fetch(`${this.base}/health/live`)).ok) return;
-      } catch {
-        // not up yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error("wrangler dev did not start");
+    this.worker = await startLocalWorker({ port: this.port, vars: all, label: "bench-query" });
   }
 
   stop(): void {
-    if (this.child?.pid) {
-      try {
-        process.kill(-this.child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    if (this.persist) rmSync(this.persist, { recursive: true, force: true });
+    this.worker?.stop();
   }
 
   async post<T>(workspace: string, pathName: string, body: unknown): Promise<T> {

@@ -8,11 +8,8 @@
  *
  * Ports: base, base+1, base+2 for the three instances, +100 for their inspectors.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
+import { type LocalWorker, startLocalWorker } from "../scripts/lib/dev-server";
 import { startUpstashHarness } from "../scripts/upstash-rest-harness";
 
 const { values } = parseArgs({
@@ -27,8 +24,6 @@ const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
 const ROUTE = values.path ?? "/auth-status";
 const BASE_PORT = Number(values["base-port"]);
-const ROOT = path.resolve(import.meta.dirname, "..");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 /** High enough that the bench never sees a 429: it measures the check, not the refusal. */
 const NEVER_HIT = "1000000000";
 
@@ -36,43 +31,16 @@ interface Variant {
   name: string;
   port: number;
   vars: Record<string, string>;
-  child?: ChildProcess;
-  persist?: string;
+  worker?: LocalWorker;
   samples: number[];
 }
 
-function startWrangler(variant: Variant): void {
-  const persist = mkdtempSync(path.join(tmpdir(), `bench-rl-${variant.name}-`));
-  variant.persist = persist;
-  const migrate = spawnSync(
-    WRANGLER,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed for ${variant.name}: ${migrate.stderr}`);
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(variant.port)];
-  args.push("--inspector-port", String(variant.port + 100), "--persist-to", persist, "--log-level", "error");
-  args.push("--show-interactive-dev-session=false");
-  for (const [key, value] of Object.entries(variant.vars)) args.push("--var", `${key}:${value}`);
-  variant.child = spawn(WRANGLER, args, { cwd: ROOT, detached: true, stdio: "ignore", env: process.env });
-}
-
-async function waitReady(variant: Variant): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${variant.port}/health/live`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`wrangler dev for ${variant.name} did not start on port ${variant.port}`);
+async function start(variant: Variant): Promise<void> {
+  variant.worker = await startLocalWorker({
+    port: variant.port,
+    vars: variant.vars,
+    label: `bench-rl-${variant.name}`,
+  });
 }
 
 async function timed(variant: Variant): Promise<number> {
@@ -125,8 +93,7 @@ async function main(): Promise<void> {
     },
   ];
   try {
-    for (const variant of variants) startWrangler(variant);
-    await Promise.all(variants.map(waitReady));
+    await Promise.all(variants.map(start));
     for (let i = 0; i < WARMUP; i++) for (const variant of variants) await timed(variant);
     for (let i = 0; i < REQUESTS; i++) {
       for (const variant of shuffle(variants)) variant.samples.push(await timed(variant));
@@ -149,16 +116,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const variant of variants) {
-      if (variant.child?.pid) {
-        try {
-          process.kill(-variant.child.pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
-      if (variant.persist) rmSync(variant.persist, { recursive: true, force: true });
-    }
+    for (const variant of variants) variant.worker?.stop();
     await harness.close();
   }
 }

@@ -8,12 +8,8 @@
  *
  *   npx tsx bench/auth/run.ts [--logins 15] [--requests 400] [--cost 14] [--parallelism 5]
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { type DevServer, ROOT, startDevServer } from "../../scripts/lib/dev-server";
+import { type LocalWorker, startLocalWorker } from "../../scripts/lib/dev-server";
 import { hashPassword, verifyPassword } from "../../src/auth/password";
 import { issueAccessToken, verifyAccessToken } from "../../src/auth/tokens";
 import { parseConfig } from "../../src/config";
@@ -31,7 +27,6 @@ const { values } = parseArgs({
 const LOGINS = Number(values.logins);
 const REQUESTS = Number(values.requests);
 const PORT = Number(values.port);
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECRET = "bench-secret-of-at-least-thirty-two-characters";
 const PASSWORD = "bench-Long-and-unusual-passphrase-9";
@@ -44,18 +39,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
-async function startWrangler(): Promise<{ server: DevServer; persist: string }> {
-  const persist = mkdtempSync(path.join(tmpdir(), "bench-auth-"));
-  const migrate = spawnSync(
-    WRANGLER,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true" },
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+function startWorker(): Promise<LocalWorker> {
   const vars = {
     AUTH_ENABLED: "true",
     JWT_SECRET_KEY: SECRET,
@@ -68,24 +52,7 @@ async function startWrangler(): Promise<{ server: DevServer; persist: string }> 
     LOGIN_MAX_FAILED_ATTEMPTS: "100000",
     LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS: "100000",
   };
-  const args = [
-    "dev",
-    "--local",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(PORT),
-    "--inspector-port",
-    String(PORT + 100),
-  ];
-  args.push("--persist-to", persist, "--log-level", "error", "--show-interactive-dev-session=false");
-  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const server = await startDevServer({
-    command: [WRANGLER, ...args],
-    port: PORT,
-    readyPath: "/health/live",
-  });
-  return { server, persist };
+  return startLocalWorker({ port: PORT, vars, label: "bench-auth" });
 }
 
 async function timed(request: () => Promise<Response>, expected: number): Promise<number> {
@@ -105,7 +72,7 @@ const post = (route: string, body: unknown) =>
   });
 
 async function inWorkerd(): Promise<void> {
-  const { server, persist } = await startWrangler();
+  const server = await startWorker();
   try {
     const username = `bench_${Date.now()}`;
     const created = await post("/auth/register", { username, password: PASSWORD });
@@ -155,8 +122,6 @@ async function inWorkerd(): Promise<void> {
     );
   } finally {
     server.stop();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    rmSync(persist, { recursive: true, force: true });
   }
 }
 
