@@ -3,29 +3,15 @@
  * at full speed), and a route with its own bearer secret (/metrics) must not be reported as a
  * failed login on every scrape.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
-
-const app = createApp();
-
-async function send(testEnv: Env, path: string, init: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://x${path}`, init), testEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-function uniqueIp(): string {
-  const n = crypto.getRandomValues(new Uint8Array(3));
-  return `203.${n[0]}.${n[1]}.${n[2]}`;
-}
+import { limitedEnv, send, uniqueIp } from "../ratelimit/helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("credential floods", () => {
-  const limited = { ...env, RATE_LIMIT_ENABLED: "true", RATE_LIMIT_QUERY_LIMIT: "2" } as Env;
+  const limited = limitedEnv({ RATE_LIMIT_QUERY_LIMIT: "2" });
   const query = (ip: string, headers: Record<string, string>) => ({
     method: "POST",
     headers: { "CF-Connecting-IP": ip, "Content-Type": "application/json", ...headers },
