@@ -60,13 +60,22 @@ export class BenchServer {
   }
 
   async post<T>(workspace: string, pathName: string, body: unknown): Promise<T> {
+    return (await this.postWithTiming<T>(workspace, pathName, body)).body;
+  }
+
+  /** Like `post`, with the answer's `Server-Timing` phases (ms by name). */
+  async postWithTiming<T>(
+    workspace: string,
+    pathName: string,
+    body: unknown,
+  ): Promise<{ body: T; phases: Map<string, number> }> {
     const res = await fetch(`${this.base}${pathName}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
       body: JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${pathName} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
+    return { body: (await res.json()) as T, phases: parseServerTiming(res.headers.get("server-timing")) };
   }
 
   /**
@@ -106,4 +115,16 @@ export class BenchServer {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** `a;dur=1.5, b;dur=2` → {a: 1.5, b: 2}; a phase named twice adds up. */
+export function parseServerTiming(header: string | null): Map<string, number> {
+  const phases = new Map<string, number>();
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const dur = params.find((p) => p.trim().startsWith("dur="));
+    if (!name || !dur) continue;
+    phases.set(name, (phases.get(name) ?? 0) + Number(dur.trim().slice(4)));
+  }
+  return phases;
 }

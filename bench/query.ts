@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/query.ts --copies 1 --queries 100      # docs-1mb (~300 chunks)
  *   npx tsx bench/query.ts --copies 10 --queries 100     # the same ten times over (10x)
+ *   npx tsx bench/query.ts --phases                      # also the median of each Server-Timing phase
  */
 import { parseArgs } from "node:util";
 import { BenchServer, docsCorpus, median, percentile } from "./query-server";
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     copies: { type: "string", default: "1" },
     queries: { type: "string", default: "100" },
     port: { type: "string", default: "9791" },
+    phases: { type: "boolean", default: false },
   },
 });
 
@@ -62,6 +64,15 @@ async function main(): Promise<void> {
       docs.slice(0, 107).map((d) => d.text),
       Number(values.queries),
     );
+    const floor: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const started = performance.now();
+      await (await fetch(`${server.base}/health/live`)).text();
+      floor.push(performance.now() - started);
+    }
+    console.log(
+      `round trip of GET /health/live (no I/O, the floor of any client time): p50 ${fmt(median(floor))}, p95 ${fmt(percentile(floor, 0.95))}`,
+    );
     console.log(
       "mode     server p50  server p95  client p50  client p95  LightRAG p95  p95 ratio (ours/LightRAG)",
     );
@@ -69,26 +80,36 @@ async function main(): Promise<void> {
       for (const query of asked.slice(0, 10)) await ask(server, workspace, query, mode); // warm-up
       const server_ms: number[] = [];
       const client_ms: number[] = [];
+      const phases = new Map<string, number[]>();
       for (const query of asked) {
         const started = performance.now();
-        const body = await ask(server, workspace, query, mode);
+        const answer = await ask(server, workspace, query, mode);
         client_ms.push(performance.now() - started);
-        server_ms.push(body.response_time * 1000);
+        server_ms.push(answer.body.response_time * 1000);
+        for (const [name, ms] of answer.phases) phases.set(name, [...(phases.get(name) ?? []), ms]);
       }
       const p95 = percentile(server_ms, 0.95);
       console.log(
         `${mode.padEnd(8)} ${fmt(median(server_ms))}  ${fmt(p95)}  ${fmt(median(client_ms))}  ${fmt(percentile(client_ms, 0.95))}  ${fmt(LIGHTRAG_P95[mode] ?? Number.NaN)}    ${(p95 / (LIGHTRAG_P95[mode] ?? 1)).toFixed(3)}`,
       );
+      if (values.phases) {
+        const parts = [...phases].map(
+          ([name, ms]) => `${name} ${mean(ms).toFixed(1)}/${percentile(ms, 0.95).toFixed(0)}`,
+        );
+        console.log(`         phases mean/p95 ms: ${parts.join(", ")}`);
+      }
     }
   } finally {
     server.stop();
   }
 }
 
+/** Phases are whole milliseconds (workerd's clock); their mean over many queries still resolves fractions. */
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
 const fmt = (ms: number) => `${ms.toFixed(2).padStart(7)} ms`;
 
 async function ask(server: BenchServer, workspace: string, query: string, mode: string) {
-  return server.post<{ response: string; response_time: number }>(workspace, "/query", {
+  return server.postWithTiming<{ response: string; response_time: number }>(workspace, "/query", {
     query,
     mode,
     only_need_context: true,

@@ -35,7 +35,17 @@ export interface VectorStore {
     vector: Float32Array,
     query: VectorQuery,
   ): Promise<VectorMatch[]>;
-  /** Stored vectors by id (missing ids skipped), for re-ranking a known candidate set. */
+  /**
+   * Cosine similarity of `vector` to the stored vectors of `ids` (missing ids skipped, no
+   * order), for re-ranking a known candidate set without shipping its vectors.
+   */
+  score(
+    workspace: string,
+    namespace: VectorNamespace,
+    ids: string[],
+    vector: Float32Array,
+  ): Promise<VectorMatch[]>;
+  /** Stored vectors by id (missing ids skipped), for backups. */
   get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]>;
   count(workspace: string, namespace: VectorNamespace): Promise<number>;
   /** Every id in the namespace (maintenance and invariant checks). */

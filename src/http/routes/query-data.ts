@@ -5,12 +5,13 @@
 import { Hono } from "hono";
 import { formatTime } from "../../rag/query/context";
 import { retrieveForQuery } from "../../rag/query/engine";
+import { PhaseTimer } from "../../rag/query/timings";
 import type { RetrievalResult } from "../../rag/query/types";
 import type { AppEnv } from "../app-env";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
 import { queryRequestSchema, toQueryParams } from "./query-request";
-import { queryDeps, recordQuery } from "./query-service";
+import { queryDeps, recordQuery, setServerTiming } from "./query-service";
 
 function wireData(result: RetrievalResult) {
   return {
@@ -45,11 +46,16 @@ function wireData(result: RetrievalResult) {
 export const queryDataRoutes = new Hono<AppEnv>();
 
 queryDataRoutes.post("/query/data", async (c) => {
+  const started = performance.now();
   const body = await readJsonBody(c, queryRequestSchema);
   const workspace = requestWorkspace(c);
   const params = toQueryParams(body, c.get("config"), false);
-  const { keywords, retrieval } = await retrieveForQuery(queryDeps(c), workspace, body.query, params);
+  const timer = new PhaseTimer();
+  const { keywords, retrieval } = await retrieveForQuery(queryDeps(c), workspace, body.query, params, {
+    timer,
+  });
   recordQuery(c, workspace, params.mode, false);
+  setServerTiming(c, timer, started);
   const metadata = {
     query_mode: params.mode,
     keywords: { high_level: keywords.high, low_level: keywords.low },

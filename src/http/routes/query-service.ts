@@ -7,6 +7,7 @@ import { audit } from "../../audit";
 import { countMetric } from "../../observability/metrics";
 import { createProviders } from "../../providers";
 import type { QueryMode } from "../../rag/query/params";
+import type { PhaseTimer } from "../../rag/query/timings";
 import type { QueryDeps } from "../../rag/query/types";
 import { D1GraphSearchStore } from "../../storage/d1/graph-search";
 import { createD1Stores } from "../../storage/d1/stores";
@@ -37,4 +38,11 @@ export function recordQuery(c: Context<AppEnv>, workspace: string, mode: QueryMo
     outcome: "success",
     additional_data: { mode },
   });
+}
+
+/** Sets `Server-Timing`: the engine's phases, then `total` since `started` (a `performance.now()`). */
+export function setServerTiming(c: Context<AppEnv>, timer: PhaseTimer, started: number): void {
+  const total = `total;dur=${(performance.now() - started).toFixed(1)}`;
+  const phases = timer.header();
+  c.header("Server-Timing", phases ? `${phases}, ${total}` : total);
 }

@@ -6,12 +6,13 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { runQuery } from "../../rag/query/engine";
+import { PhaseTimer } from "../../rag/query/timings";
 import type { AppEnv } from "../app-env";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
 import { collect, wireReferences } from "./query-answer";
 import { queryRequestSchema, toQueryParams } from "./query-request";
-import { queryDeps, recordQuery } from "./query-service";
+import { queryDeps, recordQuery, setServerTiming } from "./query-service";
 
 async function answer(c: Context<AppEnv>) {
   const started = performance.now();
@@ -19,9 +20,11 @@ async function answer(c: Context<AppEnv>) {
   const workspace = requestWorkspace(c);
   // `/query` always answers in one piece, whatever `stream` says (as LightRAG).
   const params = toQueryParams(body, c.get("config"), false);
-  const run = await runQuery(queryDeps(c), workspace, body.query, params);
+  const timer = new PhaseTimer();
+  const run = await runQuery(queryDeps(c), workspace, body.query, params, { timer });
   const response = await collect(run.response);
   recordQuery(c, workspace, params.mode, run.cacheHit);
+  setServerTiming(c, timer, started);
   return c.json({
     response,
     references: params.includeReferences ? wireReferences(run, params.includeChunkContent) : null,

@@ -14,6 +14,7 @@ import {
   USER_QUERY_MARKER,
 } from "./prompts";
 import { retrieve } from "./retrieve";
+import { type PhaseTimer, timed } from "./timings";
 import { loadTokenizer } from "./tokens";
 import type { ProgressStep, QueryDeps, Reference, RetrievalResult } from "./types";
 
@@ -32,6 +33,8 @@ export interface QueryRun extends RetrievalRun {
 
 export interface RunOptions {
   onProgress?: (step: ProgressStep) => void;
+  /** Records phase timings (the routes' `Server-Timing` header). */
+  timer?: PhaseTimer;
 }
 
 /**
@@ -52,7 +55,9 @@ export async function retrieveForQuery(
   let keywords: QueryKeywords | null = given;
   if (params.mode !== "naive") {
     options.onProgress?.("extracting_keywords");
-    keywords = await resolveKeywords(deps.llm, workspace, query, given, params.mode);
+    keywords = await timed(options.timer, "keywords", () =>
+      resolveKeywords(deps.llm, workspace, query, given, params.mode),
+    );
     if (!keywords) return { keywords: given, retrieval: null };
   }
   const tokenizer = await loadTokenizer();
@@ -63,6 +68,7 @@ export async function retrieveForQuery(
     keywords,
     tokenizer,
     onProgress: options.onProgress,
+    timer: options.timer,
   });
   return { keywords, retrieval };
 }

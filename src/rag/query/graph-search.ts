@@ -4,6 +4,7 @@
  * and `_get_edge_data`).
  */
 import type { EdgeKey, RelationRecord } from "../../storage/graph";
+import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
 
 export interface GraphHits {
@@ -14,6 +15,7 @@ export interface GraphHits {
 export interface SearchOptions {
   topK: number;
   threshold: number;
+  timer?: PhaseTimer;
 }
 
 const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
@@ -32,13 +34,14 @@ export async function localSearch(
   vector: Float32Array,
   options: SearchOptions,
 ): Promise<GraphHits> {
-  const matches = await deps.vectors.query(workspace, "entities", vector, {
-    topK: options.topK,
-    threshold: options.threshold,
-  });
-  const found = await deps.graphSearch.entitiesWithEdges(
-    workspace,
-    matches.map((match) => match.id),
+  const matches = await timed(options.timer, "local_vectors", () =>
+    deps.vectors.query(workspace, "entities", vector, { topK: options.topK, threshold: options.threshold }),
+  );
+  const found = await timed(options.timer, "local_graph", () =>
+    deps.graphSearch.entitiesWithEdges(
+      workspace,
+      matches.map((match) => match.id),
+    ),
   );
   const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
   const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
@@ -55,13 +58,14 @@ export async function globalSearch(
   vector: Float32Array,
   options: SearchOptions,
 ): Promise<GraphHits> {
-  const matches = await deps.vectors.query(workspace, "relations", vector, {
-    topK: options.topK,
-    threshold: options.threshold,
-  });
-  const found = await deps.graphSearch.relationsWithEndpoints(
-    workspace,
-    matches.map((match) => match.id),
+  const matches = await timed(options.timer, "global_vectors", () =>
+    deps.vectors.query(workspace, "relations", vector, { topK: options.topK, threshold: options.threshold }),
+  );
+  const found = await timed(options.timer, "global_graph", () =>
+    deps.graphSearch.relationsWithEndpoints(
+      workspace,
+      matches.map((match) => match.id),
+    ),
   );
   const relations = rankEdges(found.relations, found.degrees);
   const byName = new Map(found.entities.map((record) => [record.name, record]));

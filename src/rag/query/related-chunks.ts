@@ -34,17 +34,6 @@ export function candidateChunks(sources: string[][], perItem: number, exclude: S
   return out;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
-
-function norm(a: Float32Array): number {
-  return Math.sqrt(dot(a, a)) || 1;
-}
-
 /** Orders `candidates` by similarity (unscored ones keep their order after the scored) and keeps `count`. */
 function pick(candidates: string[], scores: Map<string, number>, count: number): string[] {
   if (count <= 0) return [];
@@ -57,8 +46,8 @@ function pick(candidates: string[], scores: Map<string, number>, count: number):
 
 /**
  * Chunks of the entities, then of the relations (minus those already picked), each list
- * `related_chunk_number x items / 2` long, best match to the query first. One vector look-up
- * serves both.
+ * `related_chunk_number x items / 2` long, best match to the query first. One call to the
+ * vector index scores every candidate of both.
  *
  * @example
  * const { entityChunks, relationChunks } = await relatedChunks(deps, ws, queryVector, entitySources, relationSources, 5);
@@ -74,11 +63,8 @@ export async function relatedChunks(
   const entityCandidates = candidateChunks(entitySources, perItem, new Set());
   const everyId = [...new Set([...entityCandidates, ...relationSources.flat()])];
   if (everyId.length === 0) return { entityChunks: [], relationChunks: [] };
-  const stored = await deps.vectors.get(workspace, "chunks", everyId);
-  const queryNorm = norm(query);
-  const scores = new Map(
-    stored.map((item) => [item.id, dot(query, item.vector) / (queryNorm * norm(item.vector))]),
-  );
+  const scored = await deps.vectors.score(workspace, "chunks", everyId, query);
+  const scores = new Map(scored.map((match) => [match.id, match.score]));
   const entityChunks = pick(entityCandidates, scores, Math.floor((perItem * entitySources.length) / 2));
   const relationCandidates = candidateChunks(relationSources, perItem, new Set(entityChunks));
   const relationChunks = pick(relationCandidates, scores, Math.floor((perItem * relationSources.length) / 2));

@@ -10,6 +10,7 @@ import type { QueryParams } from "./params";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
 import { relatedChunks, splitSources } from "./related-chunks";
+import { type PhaseTimer, timed } from "./timings";
 import type { Tokenizer } from "./tokens";
 import { memoCounter, truncateByTokens } from "./tokens";
 import type { ProgressStep, QueryDeps, RetrievalResult, RetrievedChunk } from "./types";
@@ -21,6 +22,7 @@ export interface RetrieveInput {
   keywords: QueryKeywords;
   tokenizer: Tokenizer;
   onProgress?: (step: ProgressStep) => void;
+  timer?: PhaseTimer;
 }
 
 const EMPTY: GraphHits = { entities: [], relations: [] };
@@ -32,7 +34,7 @@ const EMPTY: GraphHits = { entities: [], relations: [] };
  * const result = await retrieve(deps, { workspace, query, params, keywords, tokenizer });
  */
 export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<RetrievalResult | null> {
-  const { params, keywords, workspace } = input;
+  const { params, keywords, workspace, timer } = input;
   const mode = params.mode;
   const useLocal = (mode === "local" || mode === "hybrid" || mode === "mix") && keywords.low.length > 0;
   const useGlobal = (mode === "global" || mode === "hybrid" || mode === "mix") && keywords.high.length > 0;
@@ -40,21 +42,21 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
 
   // One embedding call for the query and both keyword strings, as LightRAG batches them.
   const texts = [input.query, keywords.low.join(", "), keywords.high.join(", ")];
-  const [queryVector, lowVector, highVector] = (await deps.embeddings.embed({ texts, workspace })) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  const search = { topK: params.topK, threshold: params.cosineThreshold };
+  const [queryVector, lowVector, highVector] = (await timed(timer, "embed", () =>
+    deps.embeddings.embed({ texts, workspace }),
+  )) as [Float32Array, Float32Array, Float32Array];
+  const search = { topK: params.topK, threshold: params.cosineThreshold, timer };
   input.onProgress?.("retrieving_entities");
   const [local, global, vectorIds] = await Promise.all([
     useLocal ? localSearch(deps, workspace, lowVector, search) : EMPTY,
     useGlobal ? globalSearch(deps, workspace, highVector, search) : EMPTY,
     useVector
-      ? deps.vectors.query(workspace, "chunks", queryVector, {
-          topK: params.chunkTopK,
-          threshold: params.cosineThreshold,
-        })
+      ? timed(timer, "vector", () =>
+          deps.vectors.query(workspace, "chunks", queryVector, {
+            topK: params.chunkTopK,
+            threshold: params.cosineThreshold,
+          }),
+        )
       : [],
   ]);
   input.onProgress?.("retrieving_relations");
@@ -74,13 +76,15 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   );
 
   input.onProgress?.("retrieving_chunks");
-  const { entityChunks, relationChunks } = await relatedChunks(
-    deps,
-    workspace,
-    queryVector,
-    entities.map((e) => splitSources(e.sourceId)),
-    relations.map((r) => splitSources(r.sourceId)),
-    params.relatedChunkNumber,
+  const { entityChunks, relationChunks } = await timed(timer, "related", () =>
+    relatedChunks(
+      deps,
+      workspace,
+      queryVector,
+      entities.map((e) => splitSources(e.sourceId)),
+      relations.map((r) => splitSources(r.sourceId)),
+      params.relatedChunkNumber,
+    ),
   );
   const mergedIds = roundRobin(
     [vectorIds.map((match) => match.id), entityChunks, relationChunks],
@@ -88,7 +92,9 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   );
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
-  const records = await deps.chunks.get(workspace, mergedIds.slice(0, params.chunkTopK));
+  const records = await timed(timer, "chunks", () =>
+    deps.chunks.get(workspace, mergedIds.slice(0, params.chunkTopK)),
+  );
   const byId = new Map(records.map((chunk) => [chunk.id, chunk]));
   const kept: RetrievedChunk[] = [];
   for (const id of mergedIds.slice(0, params.chunkTopK)) {

@@ -1,4 +1,4 @@
-/** Vector arithmetic for the local index: unit normalisation and exact top-k by dot product. */
+/** Vector arithmetic for the local index: unit normalisation and exact top-k of scanned scores. */
 
 /** Returns `vector / |vector|` (a zero vector stays zero). */
 export function normalize(vector: ArrayLike<number>): Float32Array {
@@ -23,22 +23,24 @@ export interface Scored {
 }
 
 /**
- * Exact top-k over unit vectors: every vector is scored, the k best kept in a small sorted
- * list (k is at most a few hundred), ties broken by id for stable answers.
+ * Exact top-k of the scores `scan` reports: the k best kept in a small sorted list (k is at
+ * most a few hundred), ties broken by id for stable answers.
+ *
+ * @example
+ * topK((visit) => matrix.scan(query, visit), 10, 0.2);
  */
 export function topK(
-  query: Float32Array,
-  vectors: Map<string, Float32Array>,
+  scan: (visit: (id: string, score: number) => void) => void,
   k: number,
   threshold: number,
 ): Scored[] {
   const best: Scored[] = [];
-  for (const [id, vector] of vectors) {
-    const score = dot(query, vector);
-    if (score < threshold) continue;
+  if (k <= 0) return best;
+  scan((id, score) => {
+    if (score < threshold) return;
     if (best.length === k) {
       const worst = best[k - 1] as Scored;
-      if (score < worst.score || (score === worst.score && id > worst.id)) continue;
+      if (score < worst.score || (score === worst.score && id > worst.id)) return;
       best.pop();
     }
     let at = best.length;
@@ -48,6 +50,6 @@ export function topK(
       at--;
     }
     best.splice(at, 0, { id, score });
-  }
+  });
   return best;
 }

@@ -34,6 +34,16 @@ export class LocalVectorStore implements VectorStore {
     );
   }
 
+  async score(
+    workspace: string,
+    namespace: VectorNamespace,
+    ids: string[],
+    vector: Float32Array,
+  ): Promise<VectorMatch[]> {
+    if (ids.length === 0) return [];
+    return this.index(workspace, namespace).score(ids, vector);
+  }
+
   async get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]> {
     if (ids.length === 0) return [];
     return this.index(workspace, namespace).get(ids);

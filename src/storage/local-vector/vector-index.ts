@@ -1,10 +1,12 @@
 /**
  * The local vector index: one Durable Object per workspace and namespace, vectors in its
- * SQLite storage, all of them in memory after the first call, exact cosine top-k by scan.
- * It stands in for Vectorize where Vectorize cannot run (wrangler dev, tests).
+ * SQLite storage and, after the first call, as rows of a WebAssembly matrix in memory; exact
+ * cosine top-k by a SIMD scan. It stands in for Vectorize where Vectorize cannot run
+ * (wrangler dev, tests).
  */
 import { DurableObject } from "cloudflare:workers";
 import { normalize, type Scored, topK } from "./math";
+import { VectorMatrix } from "./matrix";
 
 export interface IndexedVector {
   id: string;
@@ -12,19 +14,16 @@ export interface IndexedVector {
 }
 
 export class VectorIndex extends DurableObject {
-  private vectors: Map<string, Float32Array> | null = null;
-  private dimension = 0;
+  private vectors: VectorMatrix | null = null;
 
-  /** Loads every stored vector once; later calls reuse the in-memory map. */
-  private load(): Map<string, Float32Array> {
+  /** Loads every stored vector once; later calls reuse the in-memory matrix. */
+  private load(): VectorMatrix {
     if (this.vectors) return this.vectors;
     const sql = this.ctx.storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, v BLOB NOT NULL)");
-    const vectors = new Map<string, Float32Array>();
+    const vectors = new VectorMatrix();
     for (const row of sql.exec<{ id: string; v: ArrayBuffer }>("SELECT id, v FROM vectors")) {
-      const vector = new Float32Array(row.v.slice(0));
-      vectors.set(row.id, vector);
-      this.dimension = vector.length;
+      vectors.set(row.id, new Float32Array(row.v.slice(0)));
     }
     this.vectors = vectors;
     return vectors;
@@ -35,7 +34,7 @@ export class VectorIndex extends DurableObject {
     const vectors = this.load();
     const prepared = items.map((item) => ({ id: item.id, vector: normalize(item.vector) }));
     for (const { id, vector } of prepared) {
-      const dimension = this.dimension || vector.length;
+      const dimension = vectors.dimension || (prepared[0]?.vector.length ?? 0);
       if (vector.length !== dimension) {
         throw new Error(`vector ${id} has dimension ${vector.length}, index has ${dimension}`);
       }
@@ -45,10 +44,7 @@ export class VectorIndex extends DurableObject {
         this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vectors (id, v) VALUES (?, ?)", id, vector.buffer);
       }
     });
-    for (const { id, vector } of prepared) {
-      vectors.set(id, vector);
-      this.dimension = vector.length;
-    }
+    for (const { id, vector } of prepared) vectors.set(id, vector);
     return vectors.size;
   }
 
@@ -64,10 +60,17 @@ export class VectorIndex extends DurableObject {
   async query(vector: Float32Array, k: number, threshold: number): Promise<Scored[]> {
     const vectors = this.load();
     if (vectors.size === 0) return [];
-    if (vector.length !== this.dimension) {
-      throw new Error(`query has dimension ${vector.length}, index has ${this.dimension}`);
-    }
-    return topK(normalize(vector), vectors, k, threshold);
+    this.checkDimension(vectors, vector);
+    const unit = normalize(vector);
+    return topK((visit) => vectors.scan(unit, visit), k, threshold);
+  }
+
+  /** Cosine similarity of `vector` to the stored vectors of `ids` (unknown ids skipped). */
+  async score(ids: string[], vector: Float32Array): Promise<Scored[]> {
+    const vectors = this.load();
+    if (vectors.size === 0) return [];
+    this.checkDimension(vectors, vector);
+    return vectors.scoreOf(normalize(vector), ids);
   }
 
   async get(ids: string[]): Promise<IndexedVector[]> {
@@ -81,7 +84,7 @@ export class VectorIndex extends DurableObject {
   }
 
   async ids(): Promise<string[]> {
-    return [...this.load().keys()].sort();
+    return this.load().keys().sort();
   }
 
   async count(): Promise<number> {
@@ -89,9 +92,13 @@ export class VectorIndex extends DurableObject {
   }
 
   async clear(): Promise<void> {
-    this.load();
+    this.load().clear();
     this.ctx.storage.sql.exec("DELETE FROM vectors");
-    this.vectors = new Map();
-    this.dimension = 0;
+  }
+
+  private checkDimension(vectors: VectorMatrix, vector: Float32Array): void {
+    if (vector.length !== vectors.dimension) {
+      throw new Error(`query has dimension ${vector.length}, index has ${vectors.dimension}`);
+    }
   }
 }

@@ -70,5 +70,79 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       );
       expect(await store.count(ws, "entities")).toBe(1);
     });
+
+    it("scores a candidate set by cosine similarity without returning vectors", async () => {
+      const store = makeStore();
+      const ws = freshWorkspace();
+      await store.upsert(ws, "chunks", [
+        { id: "a", vector: vec(3, 0, 0) },
+        { id: "b", vector: vec(1, 1, 0) },
+        { id: "c", vector: vec(0, 0, 5) },
+      ]);
+      const scores = await store.score(ws, "chunks", ["b", "missing", "c", "a"], vec(2, 0, 0));
+      const byId = new Map(scores.map((match) => [match.id, match.score]));
+      expect([...byId.keys()].sort()).toEqual(["a", "b", "c"]);
+      expect(byId.get("a")).toBeCloseTo(1, 5);
+      expect(byId.get("b")).toBeCloseTo(Math.SQRT1_2, 5);
+      expect(byId.get("c")).toBeCloseTo(0, 5);
+      expect(await store.score(ws, "chunks", [], vec(2, 0, 0))).toEqual([]);
+      expect(await store.score(freshWorkspace(), "chunks", ["a"], vec(2, 0, 0))).toEqual([]);
+    });
+
+    it("matches a brute-force cosine ranking over many vectors, through deletes and re-inserts", async () => {
+      const store = makeStore();
+      const ws = freshWorkspace();
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed / 2_147_483_648 - 0.5;
+      };
+      // 600 rows outgrow the index's first allocation; 37 dimensions are not a multiple of 4 lanes.
+      const items = Array.from({ length: 600 }, (_, i) => ({
+        id: `v${i}`,
+        vector: Float32Array.from({ length: 37 }, random),
+      }));
+      await store.upsert(ws, "entities", items);
+      const removed = new Set(items.filter((_, i) => i % 3 === 0).map((item) => item.id));
+      await store.delete(ws, "entities", [...removed]);
+      await store.upsert(ws, "entities", [{ id: "v1", vector: items[2]?.vector as Float32Array }]);
+      const expected = new Map(
+        items.filter((item) => !removed.has(item.id)).map((item) => [item.id, item.vector]),
+      );
+      expected.set("v1", items[2]?.vector as Float32Array<ArrayBuffer>);
+      const query = Float32Array.from({ length: 37 }, random);
+      const cosine = (a: Float32Array, b: Float32Array) => {
+        let dotAB = 0;
+        let aa = 0;
+        let bb = 0;
+        for (let i = 0; i < a.length; i++) {
+          dotAB += (a[i] as number) * (b[i] as number);
+          aa += (a[i] as number) ** 2;
+          bb += (b[i] as number) ** 2;
+        }
+        return dotAB / Math.sqrt(aa * bb);
+      };
+      const ranked = [...expected]
+        .map(([id, vector]) => ({ id, score: cosine(query, vector) }))
+        .sort((x, y) => y.score - x.score);
+      const top = await store.query(ws, "entities", query, { topK: 25 });
+      expect(top.map((m) => m.id)).toEqual(ranked.slice(0, 25).map((m) => m.id));
+      for (const [i, match] of top.entries()) expect(match.score).toBeCloseTo(ranked[i]?.score as number, 4);
+      expect(await store.count(ws, "entities")).toBe(expected.size);
+      const [v1] = await store.get(ws, "entities", ["v1"]);
+      expect(cosine(v1?.vector as Float32Array, items[2]?.vector as Float32Array)).toBeCloseTo(1, 5);
+    });
+
+    it("takes another dimension after a clear", async () => {
+      const store = makeStore();
+      const ws = freshWorkspace();
+      await store.upsert(ws, "chunks", [{ id: "a", vector: vec(1, 2, 3, 4, 5) }]);
+      await store.clear(ws, "chunks");
+      await store.upsert(ws, "chunks", [
+        { id: "b", vector: vec(0, 1) },
+        { id: "c", vector: vec(1, 0) },
+      ]);
+      expect((await store.query(ws, "chunks", vec(0, 2), { topK: 1 }))[0]).toMatchObject({ id: "b" });
+    });
   });
 }
