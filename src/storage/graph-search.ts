@@ -1,6 +1,7 @@
 /**
  * Port for the query side's graph look-ups: from vector matches to the records, the edges
- * and the degrees a query ranks by, each in one round trip (D1: one batch).
+ * and the degrees a query ranks by. Both halves of a hybrid or mix query share one round
+ * trip (D1: one batch).
  */
 import type { EntityRecord, RelationRecord } from "./graph";
 
@@ -22,9 +23,26 @@ export interface RelationEndpoints {
   degrees: Map<string, number>;
 }
 
+export interface GraphLookup {
+  /** `local` retrieval: entities by `entities` vector id (`ent-…`), to be found with their edges. */
+  entityVectorIds?: string[];
+  /** `global` retrieval: relations by `relations` vector id (`rel-…`), to be found with their endpoints. */
+  relationVectorIds?: string[];
+}
+
+export interface GraphLookupResult {
+  /** Present when `entityVectorIds` was given. */
+  local?: EntityNeighbourhood;
+  /** Present when `relationVectorIds` was given. */
+  global?: RelationEndpoints;
+}
+
 export interface GraphSearchStore {
-  /** `local` retrieval: entities by `entities` vector id (`ent-…`) with their edges. */
-  entitiesWithEdges(workspace: string, vectorIds: string[]): Promise<EntityNeighbourhood>;
-  /** `global` retrieval: relations by `relations` vector id (`rel-…`) with their endpoints. */
-  relationsWithEndpoints(workspace: string, vectorIds: string[]): Promise<RelationEndpoints>;
+  /**
+   * Both look-ups in one round trip.
+   *
+   * @example
+   * const { local, global } = await store.lookup(ws, { entityVectorIds: ["ent-1"], relationVectorIds: ["rel-2"] });
+   */
+  lookup(workspace: string, request: GraphLookup): Promise<GraphLookupResult>;
 }

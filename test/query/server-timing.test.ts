@@ -22,10 +22,12 @@ describe("Server-Timing", () => {
     expect(response.status).toBe(200);
     const names = phases(response.headers.get("server-timing"));
     expect(names.at(-1)).toBe("total");
-    for (const phase of ["keywords", "embed", "local_vectors", "local_graph", "global_vectors"]) {
+    for (const phase of ["keywords", "embed", "entities_vectors", "relations_vectors", "chunks_vectors"]) {
       expect(names).toContain(phase);
     }
-    for (const phase of ["global_graph", "vector", "related", "chunks"]) expect(names).toContain(phase);
+    // One graph look-up serves both the local and the global half.
+    expect(names.filter((name) => name === "graph")).toHaveLength(1);
+    for (const phase of ["related", "chunks"]) expect(names).toContain(phase);
   }, 60_000);
 
   it("has no graph phases in naive mode, and is on /query/data too", async () => {
@@ -33,7 +35,7 @@ describe("Server-Timing", () => {
     const response = await post("/query/data", { query: "Who founded Acme Corporation?", mode: "naive" }, WS);
     expect(response.status).toBe(200);
     const names = phases(response.headers.get("server-timing"));
-    expect(names).toEqual(["embed", "vector", "related", "chunks", "total"]);
+    expect(names).toEqual(["embed", "chunks_vectors", "related", "chunks", "total"]);
   }, 60_000);
 
   it("records a phase that throws, and formats durations to 0.1 ms", async () => {

@@ -1,9 +1,10 @@
 /**
  * The graph half of retrieval: `local` finds entities by vector and ranks all their edges,
  * `global` finds relations by vector and takes their endpoints (LightRAG's `_get_node_data`
- * and `_get_edge_data`).
+ * and `_get_edge_data`). Both vector queries run at once, then one graph look-up serves both.
  */
 import type { EdgeKey, RelationRecord } from "../../storage/graph";
+import type { EntityNeighbourhood, RelationEndpoints } from "../../storage/graph-search";
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
 
@@ -18,6 +19,16 @@ export interface SearchOptions {
   timer?: PhaseTimer;
 }
 
+/** The keyword vectors to search with; a missing one skips its half. */
+export interface GraphQuery {
+  /** Low-level keywords: entities (`local`). */
+  low?: Float32Array;
+  /** High-level keywords: relations (`global`). */
+  high?: Float32Array;
+}
+
+const EMPTY: GraphHits = { entities: [], relations: [] };
+
 const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
 
 function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
@@ -25,48 +36,53 @@ function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
 }
 
 /**
- * Entities nearest to the low-level keywords, then every edge touching them ranked by
- * (edge degree, weight).
+ * `local` and `global` hits of a query, in two round trips whatever the mode: the vector
+ * queries in parallel, then one graph look-up.
+ *
+ * @example
+ * const { local, global } = await graphSearch(deps, ws, { low, high }, { topK: 40, threshold: 0.2 });
  */
-export async function localSearch(
+export async function graphSearch(
   deps: QueryDeps,
   workspace: string,
-  vector: Float32Array,
+  query: GraphQuery,
   options: SearchOptions,
-): Promise<GraphHits> {
-  const matches = await timed(options.timer, "local_vectors", () =>
-    deps.vectors.query(workspace, "entities", vector, { topK: options.topK, threshold: options.threshold }),
+): Promise<{ local: GraphHits; global: GraphHits }> {
+  const search = (namespace: "entities" | "relations", vector: Float32Array | undefined) =>
+    vector
+      ? timed(options.timer, `${namespace}_vectors`, () =>
+          deps.vectors.query(workspace, namespace, vector, {
+            topK: options.topK,
+            threshold: options.threshold,
+          }),
+        )
+      : undefined;
+  const [entityMatches, relationMatches] = await Promise.all([
+    search("entities", query.low),
+    search("relations", query.high),
+  ]);
+  if (!entityMatches && !relationMatches) return { local: EMPTY, global: EMPTY };
+  const found = await timed(options.timer, "graph", () =>
+    deps.graphSearch.lookup(workspace, {
+      entityVectorIds: entityMatches?.map((match) => match.id),
+      relationVectorIds: relationMatches?.map((match) => match.id),
+    }),
   );
-  const found = await timed(options.timer, "local_graph", () =>
-    deps.graphSearch.entitiesWithEdges(
-      workspace,
-      matches.map((match) => match.id),
-    ),
-  );
+  return {
+    local: found.local ? localHits(found.local) : EMPTY,
+    global: found.global ? globalHits(found.global) : EMPTY,
+  };
+}
+
+/** Entities in vector order, then every edge touching them ranked by (edge degree, weight). */
+function localHits(found: EntityNeighbourhood): GraphHits {
   const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
   const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
   return { entities, relations };
 }
 
-/**
- * Relations nearest to the high-level keywords (vector order), then their endpoints in order
- * of first appearance.
- */
-export async function globalSearch(
-  deps: QueryDeps,
-  workspace: string,
-  vector: Float32Array,
-  options: SearchOptions,
-): Promise<GraphHits> {
-  const matches = await timed(options.timer, "global_vectors", () =>
-    deps.vectors.query(workspace, "relations", vector, { topK: options.topK, threshold: options.threshold }),
-  );
-  const found = await timed(options.timer, "global_graph", () =>
-    deps.graphSearch.relationsWithEndpoints(
-      workspace,
-      matches.map((match) => match.id),
-    ),
-  );
+/** Relations in vector order, then their endpoints in order of first appearance. */
+function globalHits(found: RelationEndpoints): GraphHits {
   const relations = rankEdges(found.relations, found.degrees);
   const byName = new Map(found.entities.map((record) => [record.name, record]));
   const entities: RankedEntity[] = [];

@@ -3,7 +3,7 @@
  * round-robin merges, token budgets, references and the context string.
  */
 import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
-import { type GraphHits, globalSearch, localSearch } from "./graph-search";
+import { graphSearch } from "./graph-search";
 import type { QueryKeywords } from "./keywords";
 import { roundRobin } from "./merge";
 import type { QueryParams } from "./params";
@@ -25,8 +25,6 @@ export interface RetrieveInput {
   timer?: PhaseTimer;
 }
 
-const EMPTY: GraphHits = { entities: [], relations: [] };
-
 /**
  * Runs retrieval; `null` when nothing at all was found (LightRAG then answers the fail response).
  *
@@ -47,11 +45,15 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   )) as [Float32Array, Float32Array, Float32Array];
   const search = { topK: params.topK, threshold: params.cosineThreshold, timer };
   input.onProgress?.("retrieving_entities");
-  const [local, global, vectorIds] = await Promise.all([
-    useLocal ? localSearch(deps, workspace, lowVector, search) : EMPTY,
-    useGlobal ? globalSearch(deps, workspace, highVector, search) : EMPTY,
+  const [{ local, global }, vectorIds] = await Promise.all([
+    graphSearch(
+      deps,
+      workspace,
+      { low: useLocal ? lowVector : undefined, high: useGlobal ? highVector : undefined },
+      search,
+    ),
     useVector
-      ? timed(timer, "vector", () =>
+      ? timed(timer, "chunks_vectors", () =>
           deps.vectors.query(workspace, "chunks", queryVector, {
             topK: params.chunkTopK,
             threshold: params.cosineThreshold,
