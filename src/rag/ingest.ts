@@ -6,6 +6,7 @@
 import type { ChunkRecord } from "../storage/chunks";
 import type { DocumentRecord } from "../storage/documents";
 import type { ChunkExtraction } from "../storage/extractions";
+import { encodeChunkPayload } from "./chunk-payload";
 import { chunkByTokens } from "./chunking";
 import { embedAll } from "./embeddings";
 import { basicExtract } from "./extraction/basic-extractor";
@@ -86,7 +87,11 @@ export async function prepareDocument(
     await stores.vectors.upsert(
       workspace,
       "chunks",
-      chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i] as Float32Array })),
+      chunks.map((chunk, i) => ({
+        id: chunk.id,
+        vector: vectors[i] as Float32Array,
+        payload: encodeChunkPayload(chunk),
+      })),
     );
   };
   const [, llmCalls] = await Promise.all([

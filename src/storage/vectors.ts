@@ -10,6 +10,16 @@ export type VectorNamespace = (typeof VECTOR_NAMESPACES)[number];
 export interface VectorItem {
   id: string;
   vector: Float32Array;
+  /**
+   * Opaque text kept beside the vector (Vectorize's metadata, LightRAG's vector-store
+   * payload), so a query can skip a read of the relational store; replaced with the vector.
+   */
+  payload?: string;
+}
+
+export interface VectorPayload {
+  id: string;
+  payload: string;
 }
 
 export interface VectorMatch {
@@ -45,7 +55,14 @@ export interface VectorStore {
     ids: string[],
     vector: Float32Array,
   ): Promise<VectorMatch[]>;
-  /** Stored vectors by id (missing ids skipped), for backups. */
+  /**
+   * Stored payloads by id; ids missing or stored without one are skipped.
+   *
+   * @example
+   * const found = await store.payloads(ws, "chunks", ["doc-1-chunk-000"]); // [{ id, payload }]
+   */
+  payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]>;
+  /** Stored vectors (with their payloads) by id, missing ids skipped, for backups. */
   get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]>;
   count(workspace: string, namespace: VectorNamespace): Promise<number>;
   /** Every id in the namespace (maintenance and invariant checks). */

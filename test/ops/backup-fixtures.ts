@@ -106,7 +106,12 @@ export async function seedWorkspace(ws: string, docs = 3): Promise<void> {
   await store.upsert(
     ws,
     "chunks",
-    Array.from({ length: docs * 2 }, (_, i) => ({ id: `chunk-${i}`, vector: vector(i) })),
+    // Chunk vectors carry payloads (the chunk texts retrieval reads), which backups must keep.
+    Array.from({ length: docs * 2 }, (_, i) => ({
+      id: `chunk-${i}`,
+      vector: vector(i),
+      payload: `payload ${i}`,
+    })),
   );
   await store.upsert(
     ws,
@@ -140,7 +145,9 @@ export async function dumpWorkspace(ws: string): Promise<Record<string, unknown[
   for (const ns of VECTOR_NAMESPACES) {
     const ids = (await store.ids(ws, ns)).sort();
     const items = await store.get(ws, ns, ids);
-    out[`vectors:${ns}`] = items.map((item) => `${item.id}:${Array.from(item.vector).join(",")}`).sort();
+    out[`vectors:${ns}`] = items
+      .map((item) => `${item.id}:${Array.from(item.vector).join(",")}:${item.payload ?? "-"}`)
+      .sort();
   }
   return out;
 }

@@ -1,10 +1,12 @@
 /** Engine-level test helpers: real D1 + vector index stores, real coordinator, swappable LLM. */
+
 import { env } from "cloudflare:test";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/observability/logger";
 import { coordinatorFor, engineDeps } from "../../src/pipeline/engine";
 import { type PipelineCoordinator, processDocuments } from "../../src/pipeline/ingest-consumer";
 import type { LlmClient, LlmRequest } from "../../src/providers/types";
+import { decodeChunkPayload } from "../../src/rag/chunk-payload";
 import { type IncomingDocument, registerDocuments } from "../../src/rag/documents";
 import { rebuild } from "../../src/rag/knowledge";
 import type { RagDeps, RagSettings } from "../../src/rag/types";
@@ -145,6 +147,17 @@ export async function orphans(workspace: string): Promise<string[]> {
   for (const id of entityNames)
     if (!(await d.stores.vectors.get(workspace, "entities", [id])).length)
       problems.push(`entity without vector ${id}`);
+  // Retrieval reads chunk texts from the chunk index's payloads: they must match the chunk table.
+  const stored = await d.stores.chunks.get(workspace, [...chunkIds]);
+  const payloads = new Map(
+    (await d.stores.vectors.payloads(workspace, "chunks", [...chunkIds])).map((p) => [p.id, p.payload]),
+  );
+  for (const chunk of stored) {
+    const payload = payloads.get(chunk.id);
+    const decoded = payload === undefined ? null : decodeChunkPayload(chunk.id, payload);
+    if (payload !== undefined && JSON.stringify(decoded) !== JSON.stringify(chunk))
+      problems.push(`chunk payload differs from its row ${chunk.id}`);
+  }
   return problems;
 }
 

@@ -28,6 +28,21 @@ describe("merge", () => {
     expect(await orphans("conc_ws")).toEqual([]);
   }, 120_000);
 
+  it("stores every chunk's text beside its vector, as retrieval reads it", async () => {
+    const d = deps();
+    const [docId] = await ingest(d, "payload_ws", sharedCorpus(1));
+    const chunks = await d.stores.chunks.byDocument("payload_ws", docId as string);
+    expect(chunks.length).toBeGreaterThan(0);
+    const payloads = await d.stores.vectors.payloads(
+      "payload_ws",
+      "chunks",
+      chunks.map((chunk) => chunk.id),
+    );
+    expect(payloads).toHaveLength(chunks.length);
+    // orphans() compares every payload with its chunk row.
+    expect(await orphans("payload_ws")).toEqual([]);
+  }, 60_000);
+
   it("follows LightRAG's merge rules: frequent type, deduplicated descriptions, summed weights, keyword union, summaries", async () => {
     const records = (type: string, description: string, keywords: string) =>
       [

@@ -22,3 +22,28 @@ describe("local vector index", () => {
     expect(match?.score).toBeCloseTo(1, 5);
   });
 });
+
+describe("local vector index upgrades", () => {
+  it("adds the payload column to an index stored before payloads existed", async () => {
+    const stub = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName("legacy_ws:chunks"));
+    await runInDurableObject(stub, async (_instance: VectorIndex, state) => {
+      state.storage.sql.exec("CREATE TABLE vectors (id TEXT PRIMARY KEY, v BLOB NOT NULL)");
+      state.storage.sql.exec(
+        "INSERT INTO vectors (id, v) VALUES (?, ?)",
+        "old",
+        Float32Array.from([1, 0]).buffer,
+      );
+    });
+    const store = new LocalVectorStore(env.VECTOR_INDEX);
+    expect((await store.query("legacy_ws", "chunks", Float32Array.from([1, 0]), { topK: 1 }))[0]?.id).toBe(
+      "old",
+    );
+    expect(await store.payloads("legacy_ws", "chunks", ["old"])).toEqual([]);
+    await store.upsert("legacy_ws", "chunks", [
+      { id: "new", vector: Float32Array.from([0, 1]), payload: "p" },
+    ]);
+    expect(await store.payloads("legacy_ws", "chunks", ["old", "new"])).toEqual([
+      { id: "new", payload: "p" },
+    ]);
+  });
+});

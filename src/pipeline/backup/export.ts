@@ -144,7 +144,7 @@ async function exportVectors(
     for (let i = 0; i < ids.length; i += VECTOR_PAGE) {
       const items = await vectors.get(workspace, namespace, ids.slice(i, i + VECTOR_PAGE));
       for (const item of items)
-        await writer.add(JSON.stringify({ id: item.id, v: vectorToBase64(item.vector) }));
+        await writer.add(JSON.stringify({ id: item.id, v: vectorToBase64(item.vector), p: item.payload }));
     }
     await writer.flush(true);
     files.push(...writer.files);

@@ -131,7 +131,11 @@ async function loadTableFile(deps: RestoreDeps, file: BackupFile, target: string
 async function loadVectorFile(deps: RestoreDeps, file: BackupFile, target: string): Promise<number> {
   if (!deps.vectors) return 0;
   const rows = await readFileRows(deps.bucket, file);
-  const items = rows.map((row) => ({ id: String(row.id), vector: base64ToVector(String(row.v)) }));
+  const items = rows.map((row) => ({
+    id: String(row.id),
+    vector: base64ToVector(String(row.v)),
+    ...(typeof row.p === "string" && { payload: row.p }),
+  }));
   await deps.vectors.upsert(target, file.name as VectorNamespace, items);
   return items.length;
 }

@@ -2,6 +2,7 @@
  * Retrieval for every mode but `bypass`: graph search and chunk search in parallel,
  * round-robin merges, token budgets, references and the context string.
  */
+import { chunkRows } from "./chunk-rows";
 import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
 import { graphSearch } from "./graph-search";
 import type { QueryKeywords } from "./keywords";
@@ -95,7 +96,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
   const records = await timed(timer, "chunks", () =>
-    deps.chunks.get(workspace, mergedIds.slice(0, params.chunkTopK)),
+    chunkRows(deps, workspace, mergedIds.slice(0, params.chunkTopK)),
   );
   const byId = new Map(records.map((chunk) => [chunk.id, chunk]));
   const kept: RetrievedChunk[] = [];

@@ -1,5 +1,12 @@
 /** VectorStore adapter over the local VectorIndex Durable Objects (one per workspace and namespace). */
-import type { VectorItem, VectorMatch, VectorNamespace, VectorQuery, VectorStore } from "../vectors";
+import type {
+  VectorItem,
+  VectorMatch,
+  VectorNamespace,
+  VectorPayload,
+  VectorQuery,
+  VectorStore,
+} from "../vectors";
 import type { VectorIndex } from "./vector-index";
 
 /** Items per RPC call, to keep each call's payload small. */
@@ -42,6 +49,11 @@ export class LocalVectorStore implements VectorStore {
   ): Promise<VectorMatch[]> {
     if (ids.length === 0) return [];
     return this.index(workspace, namespace).score(ids, vector);
+  }
+
+  async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {
+    if (ids.length === 0) return [];
+    return this.index(workspace, namespace).payloads(ids);
   }
 
   async get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]> {

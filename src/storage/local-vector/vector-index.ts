@@ -11,6 +11,7 @@ import { VectorMatrix } from "./matrix";
 export interface IndexedVector {
   id: string;
   vector: Float32Array;
+  payload?: string;
 }
 
 export class VectorIndex extends DurableObject {
@@ -20,7 +21,12 @@ export class VectorIndex extends DurableObject {
   private load(): VectorMatrix {
     if (this.vectors) return this.vectors;
     const sql = this.ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, v BLOB NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, v BLOB NOT NULL, payload TEXT)");
+    // Indexes created before payloads existed get the column once.
+    const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('vectors')").toArray();
+    if (!columns.some((column) => column.name === "payload")) {
+      sql.exec("ALTER TABLE vectors ADD COLUMN payload TEXT");
+    }
     const vectors = new VectorMatrix();
     for (const row of sql.exec<{ id: string; v: ArrayBuffer }>("SELECT id, v FROM vectors")) {
       vectors.set(row.id, new Float32Array(row.v.slice(0)));
@@ -32,7 +38,11 @@ export class VectorIndex extends DurableObject {
   /** Stores unit vectors; every vector of one index has the same dimension. */
   async upsert(items: IndexedVector[]): Promise<number> {
     const vectors = this.load();
-    const prepared = items.map((item) => ({ id: item.id, vector: normalize(item.vector) }));
+    const prepared = items.map((item) => ({
+      id: item.id,
+      vector: normalize(item.vector),
+      payload: item.payload ?? null,
+    }));
     for (const { id, vector } of prepared) {
       const dimension = vectors.dimension || (prepared[0]?.vector.length ?? 0);
       if (vector.length !== dimension) {
@@ -40,8 +50,13 @@ export class VectorIndex extends DurableObject {
       }
     }
     this.ctx.storage.transactionSync(() => {
-      for (const { id, vector } of prepared) {
-        this.ctx.storage.sql.exec("INSERT OR REPLACE INTO vectors (id, v) VALUES (?, ?)", id, vector.buffer);
+      for (const { id, vector, payload } of prepared) {
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO vectors (id, v, payload) VALUES (?, ?, ?)",
+          id,
+          vector.buffer,
+          payload,
+        );
       }
     });
     for (const { id, vector } of prepared) vectors.set(id, vector);
@@ -73,12 +88,25 @@ export class VectorIndex extends DurableObject {
     return vectors.scoreOf(normalize(vector), ids);
   }
 
+  /** Payloads stay in SQLite (not in memory): read by id, a few at a time. */
+  async payloads(ids: string[]): Promise<{ id: string; payload: string }[]> {
+    this.load();
+    return this.ctx.storage.sql
+      .exec<{ id: string; payload: string }>(
+        "SELECT id, payload FROM vectors WHERE id IN (SELECT value FROM json_each(?)) AND payload IS NOT NULL",
+        JSON.stringify(ids),
+      )
+      .toArray();
+  }
+
   async get(ids: string[]): Promise<IndexedVector[]> {
     const vectors = this.load();
+    const payloads = new Map((await this.payloads(ids)).map((row) => [row.id, row.payload]));
     const found: IndexedVector[] = [];
     for (const id of ids) {
       const vector = vectors.get(id);
-      if (vector) found.push({ id, vector });
+      const payload = payloads.get(id);
+      if (vector) found.push(payload === undefined ? { id, vector } : { id, vector, payload });
     }
     return found;
   }

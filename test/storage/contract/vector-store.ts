@@ -144,5 +144,28 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       ]);
       expect((await store.query(ws, "chunks", vec(0, 2), { topK: 1 }))[0]).toMatchObject({ id: "b" });
     });
+
+    it("keeps a payload beside each vector, replaced with it and gone with it", async () => {
+      const store = makeStore();
+      const ws = freshWorkspace();
+      await store.upsert(ws, "chunks", [
+        { id: "a", vector: vec(1, 0), payload: '{"content":"alpha"}' },
+        { id: "b", vector: vec(0, 1) },
+        { id: "c", vector: vec(1, 1), payload: "gamma" },
+      ]);
+      const payloads = await store.payloads(ws, "chunks", ["a", "b", "c", "missing"]);
+      expect(payloads.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+        { id: "a", payload: '{"content":"alpha"}' },
+        { id: "c", payload: "gamma" },
+      ]);
+      const got = await store.get(ws, "chunks", ["a", "b"]);
+      expect(got.map((item) => item.payload)).toEqual(['{"content":"alpha"}', undefined]);
+      // A vector written again without a payload must not keep a stale one.
+      await store.upsert(ws, "chunks", [{ id: "c", vector: vec(1, 2) }]);
+      await store.delete(ws, "chunks", ["a"]);
+      expect(await store.payloads(ws, "chunks", ["a", "c"])).toEqual([]);
+      expect(await store.payloads(ws, "chunks", [])).toEqual([]);
+      expect(await store.payloads(freshWorkspace(), "chunks", ["a"])).toEqual([]);
+    });
   });
 }

@@ -1,0 +1,71 @@
+/** Retrieval reads chunk texts from the chunk index's payloads and falls back to the chunk table. */
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { decodeChunkPayload, encodeChunkPayload } from "../../src/rag/chunk-payload";
+import { chunkRows } from "../../src/rag/query/chunk-rows";
+import type { QueryDeps } from "../../src/rag/query/types";
+import type { ChunkRecord } from "../../src/storage/chunks";
+import { createD1Stores } from "../../src/storage/d1/stores";
+import { LocalVectorStore } from "../../src/storage/local-vector/store";
+
+const chunk = (id: string, content: string): ChunkRecord => ({
+  id,
+  docId: "doc-x",
+  order: Number(id.slice(-1)),
+  tokens: 3,
+  content,
+  filePath: "x.md",
+});
+
+async function depsWith(workspace: string): Promise<QueryDeps> {
+  const vectors = new LocalVectorStore(env.VECTOR_INDEX);
+  const stores = createD1Stores(env.DB, vectors);
+  const one = chunk("doc-x-chunk-1", "one from the index");
+  const two = chunk("doc-x-chunk-2", "two from the table");
+  const three = chunk("doc-x-chunk-3", "three, payload unreadable");
+  await stores.chunks.upsert(workspace, [one, two, three]);
+  await vectors.upsert(workspace, "chunks", [
+    { id: one.id, vector: Float32Array.from([1, 0]), payload: encodeChunkPayload(one) },
+    { id: two.id, vector: Float32Array.from([0, 1]) },
+    { id: three.id, vector: Float32Array.from([1, 1]), payload: '{"content": 3}' },
+  ]);
+  return { vectors, chunks: stores.chunks } as unknown as QueryDeps;
+}
+
+describe("chunk payloads", () => {
+  it("round-trip a chunk record, and refuse what is not one", () => {
+    const record = chunk("doc-x-chunk-1", 'text with "quotes" and\nlines');
+    expect(decodeChunkPayload(record.id, encodeChunkPayload(record))).toEqual(record);
+    expect(decodeChunkPayload("id", "not json")).toBeNull();
+    expect(decodeChunkPayload("id", '{"content":"no other fields"}')).toBeNull();
+  });
+});
+
+describe("chunkRows", () => {
+  it("takes payloads from the index and reads only the rest from the chunk table", async () => {
+    const deps = await depsWith("rows_mixed");
+    const read = vi.spyOn(deps.chunks, "get");
+    const rows = await chunkRows(deps, "rows_mixed", [
+      "doc-x-chunk-1",
+      "doc-x-chunk-2",
+      "doc-x-chunk-3",
+      "gone",
+    ]);
+    expect(rows.map((row) => row.content).sort()).toEqual([
+      "one from the index",
+      "three, payload unreadable",
+      "two from the table",
+    ]);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(read.mock.calls[0]?.[1]).toEqual(["doc-x-chunk-2", "doc-x-chunk-3", "gone"]);
+  });
+
+  it("does not touch the chunk table when every chunk has a payload", async () => {
+    const deps = await depsWith("rows_indexed");
+    const read = vi.spyOn(deps.chunks, "get");
+    const [row] = await chunkRows(deps, "rows_indexed", ["doc-x-chunk-1"]);
+    expect(row).toEqual(chunk("doc-x-chunk-1", "one from the index"));
+    expect(read).not.toHaveBeenCalled();
+    expect(await chunkRows(deps, "rows_indexed", [])).toEqual([]);
+  });
+});
