@@ -48,33 +48,37 @@ describe("D1GraphSearchStore.lookup", () => {
     expect(global?.degrees.get("Acme Corporation")).toBe(3);
   });
 
-  it("answers both halves with a single D1 batch", async () => {
+  it("answers both halves with a single D1 statement", async () => {
+    const prepare = vi.spyOn(env.DB, "prepare");
     const batch = vi.spyOn(env.DB, "batch");
     try {
       const { local, global } = await new D1GraphSearchStore(env.DB).lookup(WS, {
         entityVectorIds: [entityVectorId("London")],
         relationVectorIds: [relationVectorId("Acme Corporation", "Ada Lovelace")],
       });
-      expect(batch).toHaveBeenCalledTimes(1);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      expect(batch).not.toHaveBeenCalled();
       expect(local?.edges.map((r) => r.src)).toEqual(["Acme Corporation"]);
       expect(global?.entities.map((e) => e.name).sort()).toEqual(["Acme Corporation", "Ada Lovelace"]);
+      expect(global?.relations[0]).toMatchObject({ weight: 2, keywords: "founding, leadership" });
     } finally {
+      prepare.mockRestore();
       batch.mockRestore();
     }
   });
 
   it("reads nothing for empty id lists, and keeps workspaces apart", async () => {
-    const batch = vi.spyOn(env.DB, "batch");
+    const prepare = vi.spyOn(env.DB, "prepare");
     try {
       const empty = await new D1GraphSearchStore(env.DB).lookup(WS, {
         entityVectorIds: [],
         relationVectorIds: [],
       });
-      expect(batch).not.toHaveBeenCalled();
+      expect(prepare).not.toHaveBeenCalled();
       expect(empty.local?.entities).toEqual([]);
       expect(empty.global?.relations).toEqual([]);
     } finally {
-      batch.mockRestore();
+      prepare.mockRestore();
     }
     const other = await new D1GraphSearchStore(env.DB).lookup("graph_lookup_other", {
       entityVectorIds: [entityVectorId("London")],
