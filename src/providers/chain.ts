@@ -270,6 +270,7 @@ export class ResilientLlmClient implements LlmClient {
       this.options.logger?.warn("llm cache read failed", { error: String(error) });
     }
     if (text === undefined) return undefined;
+    request.cache?.onHit?.();
     await this.account(
       request,
       { binding: identity.binding, model: identity.model },

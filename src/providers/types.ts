@@ -40,6 +40,8 @@ export interface LlmCacheOptions {
   queryParam?: Record<string, unknown>;
   /** Neither read nor write the cache (conversation history, truncated answers). */
   skip?: boolean;
+  /** Called when the answer comes from the cache: how a streamed answer tells it was a hit. */
+  onHit?: () => void;
 }
 
 export interface TokenUsage {

@@ -131,6 +131,8 @@ describe("answer cache", () => {
     expect(whole.cacheHit).toBe(false);
     const callsBefore = await calls();
     const fromCache = await runQuery(deps, WS, question, { ...PARAMS, stream: true });
+    expect(fromCache.cacheHit).toBe(true);
+    expect(streamed.cacheHit).toBe(false);
     expect(await text(fromCache.response)).toBe(await text(whole.response));
     expect(await calls()).toBe(callsBefore);
   });

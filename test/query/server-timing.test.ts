@@ -22,7 +22,14 @@ describe("Server-Timing", () => {
     expect(response.status).toBe(200);
     const names = phases(response.headers.get("server-timing"));
     expect(names.at(-1)).toBe("total");
-    for (const phase of ["keywords", "embed", "entities_vectors", "relations_vectors", "chunks_vectors"]) {
+    for (const phase of [
+      "body",
+      "keywords",
+      "embed",
+      "entities_vectors",
+      "relations_vectors",
+      "chunks_vectors",
+    ]) {
       expect(names).toContain(phase);
     }
     // One graph look-up serves both the local and the global half.
@@ -35,7 +42,7 @@ describe("Server-Timing", () => {
     const response = await post("/query/data", { query: "Who founded Acme Corporation?", mode: "naive" }, WS);
     expect(response.status).toBe(200);
     const names = phases(response.headers.get("server-timing"));
-    expect(names).toEqual(["embed", "chunks_vectors", "related", "chunks", "total"]);
+    expect(names).toEqual(["body", "embed", "chunks_vectors", "related", "chunks", "total"]);
   }, 60_000);
 
   it("records a phase that throws, and formats durations to 0.1 ms", async () => {

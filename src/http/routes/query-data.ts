@@ -47,10 +47,10 @@ export const queryDataRoutes = new Hono<AppEnv>();
 
 queryDataRoutes.post("/query/data", async (c) => {
   const started = performance.now();
-  const body = await readJsonBody(c, queryRequestSchema);
+  const timer = new PhaseTimer();
+  const body = await timer.time("body", () => readJsonBody(c, queryRequestSchema));
   const workspace = requestWorkspace(c);
   const params = toQueryParams(body, c.get("config"), false);
-  const timer = new PhaseTimer();
   const { keywords, retrieval } = await retrieveForQuery(queryDeps(c), workspace, body.query, params, {
     timer,
   });

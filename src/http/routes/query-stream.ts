@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { countMetric } from "../../observability/metrics";
 import { type QueryRun, runQuery } from "../../rag/query/engine";
 import type { QueryParams } from "../../rag/query/params";
 import type { AppEnv } from "../app-env";
@@ -64,6 +65,8 @@ async function stream(c: Context<AppEnv>) {
         (await runQuery(deps, workspace, body.query, params, {
           onProgress: (step) => void write({ progress: step }),
         }));
+      // Counted before this run knew: a streamed answer served from the cache is a hit too.
+      if (!early && run.cacheHit) countMetric(c, "lightrag_cache_hits_total", { cache: "query" });
       await writeAnswer(run, params, write);
       if (body.include_progress) {
         await write({ response_time: Number(((performance.now() - started) / 1000).toFixed(3)) });

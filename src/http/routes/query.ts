@@ -16,11 +16,11 @@ import { queryDeps, recordQuery, setServerTiming } from "./query-service";
 
 async function answer(c: Context<AppEnv>) {
   const started = performance.now();
-  const body = await readJsonBody(c, queryRequestSchema);
+  const timer = new PhaseTimer();
+  const body = await timer.time("body", () => readJsonBody(c, queryRequestSchema));
   const workspace = requestWorkspace(c);
   // `/query` always answers in one piece, whatever `stream` says (as LightRAG).
   const params = toQueryParams(body, c.get("config"), false);
-  const timer = new PhaseTimer();
   const run = await runQuery(queryDeps(c), workspace, body.query, params, { timer });
   const response = await collect(run.response);
   recordQuery(c, workspace, params.mode, run.cacheHit);

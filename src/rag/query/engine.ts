@@ -6,6 +6,7 @@ import type { ChatMessage, LlmRequest } from "../../providers/types";
 import { answerCacheOptions } from "./cache-args";
 import { type QueryKeywords, resolveKeywords } from "./keywords";
 import type { QueryParams } from "./params";
+import { primed } from "./primed";
 import {
   EMPTY_RESPONSE,
   FAIL_RESPONSE,
@@ -116,11 +117,16 @@ export async function runQuery(
   }
   options.onProgress?.("generating_response");
   // The LLM client owns the answer cache (llm_cache): it reads on both paths, writes only whole answers.
+  let cacheHit = false;
   const request = {
     ...llmRequest(workspace, system, query, params),
-    cache: answerCacheOptions(query, params, run.keywords),
+    cache: { ...answerCacheOptions(query, params, run.keywords), onHit: () => (cacheHit = true) },
   };
-  if (params.stream) return { ...run, response: deps.llm.stream(request), references, cacheHit: false };
+  if (params.stream) {
+    // Waiting for the first piece settles the cache read, so a streamed hit is known (and counted) too.
+    const response = await primed(deps.llm.stream(request));
+    return { ...run, response, references, cacheHit };
+  }
   const answer = await deps.llm.complete(request);
   const text = answer.text.trim() === "" ? EMPTY_RESPONSE : answer.text;
   return { ...run, response: text, references, cacheHit: answer.cached };
