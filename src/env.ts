@@ -4,6 +4,7 @@ import type { RuntimeFlags } from "./flags/flags-object";
 import type { MetricsAggregator } from "./observability/metrics-aggregator";
 import type { WorkspaceCoordinator } from "./pipeline/coordinator";
 import type { RateLimiter } from "./ratelimit/limiter-object";
+import type { GraphIndex } from "./storage/graph-index/graph-index";
 import type { VectorIndex } from "./storage/local-vector/vector-index";
 
 export interface Bindings {
@@ -13,6 +14,7 @@ export interface Bindings {
   METRICS: DurableObjectNamespace<MetricsAggregator>;
   LOGIN_GUARD: DurableObjectNamespace<LoginGuard>;
   VECTOR_INDEX: DurableObjectNamespace<VectorIndex>;
+  GRAPH_INDEX: DurableObjectNamespace<GraphIndex>;
   FLAGS: DurableObjectNamespace<RuntimeFlags>;
   INGEST_QUEUE: Queue<unknown>;
   CACHE: KVNamespace;

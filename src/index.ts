@@ -23,4 +23,5 @@ export { RuntimeFlags } from "./flags/flags-object";
 export { MetricsAggregator } from "./observability/metrics-aggregator";
 export { WorkspaceCoordinator } from "./pipeline/coordinator";
 export { RateLimiter } from "./ratelimit/limiter-object";
+export { GraphIndex } from "./storage/graph-index/graph-index";
 export { VectorIndex } from "./storage/local-vector/vector-index";

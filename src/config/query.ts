@@ -1,6 +1,6 @@
 /** Query defaults with LightRAG's variable names (`constants.py`, `env.example`). */
 import { z } from "zod";
-import { positiveInt } from "./fields";
+import { bool, positiveInt } from "./fields";
 
 export const queryFields = {
   TOP_K: positiveInt(40),
@@ -12,6 +12,11 @@ export const queryFields = {
   COSINE_THRESHOLD: z.coerce.number().finite().min(-1).max(1).default(0.2),
   /** Chunks per entity or relation considered for the related-chunk pick. */
   RELATED_CHUNK_NUMBER: positiveInt(5),
+  /**
+   * Serve queries' graph look-ups from the per-workspace graph index Durable Object (a copy of
+   * D1's graph rebuilt after writes); false reads D1 every time.
+   */
+  GRAPH_INDEX_ENABLED: bool(true),
   /** Upper bound of `max_nodes` on `GET /graphs`. */
   MAX_GRAPH_NODES: positiveInt(1000),
 };

@@ -1,9 +1,11 @@
 /** Wires the engine to this deployment: D1 stores, the configured vector index, the providers. */
+
 import type { Config } from "../config";
 import type { Bindings } from "../env";
 import { createProviders } from "../providers/index";
 import type { RagDeps, RagSettings } from "../rag/types";
 import { createD1Stores } from "../storage/d1/stores";
+import { invalidateGraphIndex } from "../storage/graph-index/store";
 import type { Stores } from "../storage/index";
 import { LocalVectorStore } from "../storage/local-vector/store";
 
@@ -34,7 +36,9 @@ export function ragSettings(config: Config): RagSettings {
 
 /** Stores for this env (D1 + the local vector index; other backends plug in here). */
 export function engineStores(env: Bindings): Stores {
-  return createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+  return createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (workspace) =>
+    invalidateGraphIndex(env.GRAPH_INDEX, workspace),
+  );
 }
 
 /** Everything the engine needs, for a request, the queue consumer or the coordinator. */

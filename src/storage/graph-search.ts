@@ -35,6 +35,8 @@ export interface GraphLookupResult {
   local?: EntityNeighbourhood;
   /** Present when `relationVectorIds` was given. */
   global?: RelationEndpoints;
+  /** Which store answered, where an adapter has more than one (`index`, `d1`). */
+  servedBy?: string;
 }
 
 export interface GraphSearchStore {

@@ -1,5 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { graphIndexOf } from "../../src/storage/graph-index/store";
 import { dumpWorkspace, resetStorage, seedWorkspace, workerEnv } from "./backup-fixtures";
 
 const json = { "Content-Type": "application/json" };
@@ -19,6 +20,9 @@ describe("deleting a workspace", () => {
   it("removes its documents, chunks, graph, vectors, memberships and keys, audited; others stay", async () => {
     await seedWorkspace("acme", 2);
     await seedWorkspace("globex", 1);
+    const index = graphIndexOf(workerEnv.GRAPH_INDEX, "acme");
+    await index.rebuild("acme");
+    expect((await index.status()).entities).toBe(2);
     const globex = await dumpWorkspace("globex");
     const lines = captureLines();
     const res = await SELF.fetch("http://localhost/admin/workspaces/acme", {
@@ -45,6 +49,10 @@ describe("deleting a workspace", () => {
     ).first();
     expect(keys).toEqual({ n: 0 });
     expect(await dumpWorkspace("globex")).toEqual(globex);
+    // The graph index copy is invalidated, and empty once rebuilt.
+    expect((await index.status()).fresh).toBe(false);
+    await runDurableObjectAlarm(index);
+    expect(await index.status()).toMatchObject({ fresh: true, entities: 0, relations: 0 });
     expect(lines.find((l) => l.message === "audit" && l.event_action === "workspace_deleted")).toMatchObject({
       event_type: "administrative",
       outcome: "success",

@@ -2,6 +2,7 @@ import {
   createExecutionContext,
   createMessageBatch,
   getQueueResult,
+  runDurableObjectAlarm,
   SELF,
   waitOnExecutionContext,
 } from "cloudflare:test";
@@ -18,6 +19,7 @@ import {
   saveRestoreState,
 } from "../../src/pipeline/backup/restore";
 import { backupDeps, runBackup, stepRestore } from "../../src/pipeline/backup/service";
+import { graphIndexOf } from "../../src/storage/graph-index/store";
 import { dumpWorkspace, resetStorage, seedWorkspace, wipeWorkspace, workerEnv } from "./backup-fixtures";
 
 const json = { "Content-Type": "application/json" };
@@ -67,6 +69,10 @@ describe("restore", () => {
     const manifest = await backupNow();
     await wipeWorkspace("acme");
     expect((await dumpWorkspace("acme")).documents).toEqual([]);
+    // The graph index holds the wiped (empty) graph; the restore must make it rebuild.
+    const index = graphIndexOf(workerEnv.GRAPH_INDEX, "acme");
+    await index.rebuild("acme");
+    expect(await index.status()).toMatchObject({ fresh: true, entities: 0 });
 
     const res = await SELF.fetch(`http://localhost/admin/backups/${manifest.id}/restore`, {
       method: "POST",
@@ -86,6 +92,8 @@ describe("restore", () => {
     expect(await dumpWorkspace("other")).toEqual(otherBefore);
     forgetCachedFlags();
     expect(await locks()).toEqual({});
+    await runDurableObjectAlarm(index);
+    expect(await index.status()).toMatchObject({ fresh: true, entities: before.entities?.length });
   }, 30_000);
 
   it("restores into a new workspace without touching the source", async () => {

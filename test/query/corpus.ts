@@ -7,6 +7,7 @@ import { hashEmbedding } from "../../src/providers/local-embedding";
 import { loadTokenizer } from "../../src/rag/tokenizer";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { EntityRecord, RelationRecord } from "../../src/storage/graph";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 
@@ -155,7 +156,9 @@ export const RELATIONS: RelationRecord[] = [
 
 /** Writes the corpus into `workspace` (LightRAG's vector texts: name + description, keywords + endpoints + description). */
 export async function seedCorpus(workspace: string): Promise<void> {
-  const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+  const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) =>
+    invalidateGraphIndex(env.GRAPH_INDEX, ws),
+  );
   const tokenizer = await loadTokenizer();
   await stores.chunks.upsert(
     workspace,

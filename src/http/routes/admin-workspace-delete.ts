@@ -3,6 +3,7 @@
  * of its data (documents, chunks, graph, vectors, cache, memberships, API keys). The workspace
  * is locked read-only while it is purged; the deletion is audited with the row counts.
  */
+
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../audit";
@@ -10,6 +11,7 @@ import { WORKSPACE_PATTERN } from "../../config/server";
 import { changeFlags } from "../../flags";
 import { purgeWorkspace } from "../../pipeline/backup/purge";
 import { backupVectorStore, lockWorkspace } from "../../pipeline/backup/service";
+import { invalidateGraphIndex } from "../../storage/graph-index/store";
 import { requireAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -35,6 +37,7 @@ adminWorkspaceDeleteRoutes.delete("/admin/workspaces/:id", async (c) => {
   let deleted: Record<string, number>;
   try {
     deleted = await purgeWorkspace(c.env.DB, backupVectorStore(c.env, config), ws);
+    await invalidateGraphIndex(c.env.GRAPH_INDEX, ws);
   } finally {
     await changeFlags(c.env, config, { locks: { [ws]: null }, by });
   }

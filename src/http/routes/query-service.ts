@@ -11,6 +11,7 @@ import type { PhaseTimer } from "../../rag/query/timings";
 import type { QueryDeps } from "../../rag/query/types";
 import { D1GraphSearchStore } from "../../storage/d1/graph-search";
 import { createD1Stores } from "../../storage/d1/stores";
+import { IndexedGraphSearchStore } from "../../storage/graph-index/store";
 import { LocalVectorStore } from "../../storage/local-vector/store";
 import type { AppEnv } from "../app-env";
 
@@ -20,7 +21,9 @@ export function queryDeps(c: Context<AppEnv>): QueryDeps {
   const stores = createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX));
   const { llm, embeddings } = createProviders(c.env, config);
   return {
-    graphSearch: new D1GraphSearchStore(c.env.DB),
+    graphSearch: config.GRAPH_INDEX_ENABLED
+      ? new IndexedGraphSearchStore(c.env.GRAPH_INDEX, c.env.DB, c.get("logger"))
+      : new D1GraphSearchStore(c.env.DB),
     chunks: stores.chunks,
     vectors: stores.vectors,
     llm,

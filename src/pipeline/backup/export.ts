@@ -22,6 +22,8 @@ export interface BackupDeps {
   bucket: R2Bucket;
   /** Null when the vector backend cannot list its vectors; a restore then re-embeds. */
   vectors: VectorStore | null;
+  /** Told after a restore step or a purge changed a workspace's tables (the graph index rebuilds). */
+  onGraphChange?: (workspace: string) => Promise<void>;
 }
 
 /** Rows per D1 page and uncompressed characters per file part. */

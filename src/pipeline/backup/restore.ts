@@ -36,6 +36,8 @@ export interface RestoreDeps {
   db: D1Database;
   bucket: R2Bucket;
   vectors: VectorStore | null;
+  /** Told after every step that changed the target's tables (the graph index rebuilds). */
+  onGraphChange?: (workspace: string) => Promise<void>;
 }
 
 export const restoreKey = (target: string) => `restores/${target}.json`;
@@ -96,6 +98,7 @@ async function clearTarget(deps: RestoreDeps, target: string): Promise<void> {
       deps.db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(target),
     );
   if (statements.length > 0) await deps.db.batch(statements);
+  await deps.onGraphChange?.(target);
   if (deps.vectors) for (const ns of VECTOR_NAMESPACES) await deps.vectors.clear(target, ns);
 }
 
@@ -189,6 +192,7 @@ export async function runRestore(
         file.kind === "vectors"
           ? await loadVectorFile(deps, file, state.target_workspace)
           : await loadTableFile(deps, file, state.target_workspace);
+      if (file.kind === "table") await deps.onGraphChange?.(state.target_workspace);
       done.add(file.key);
       state = await saveRestoreState(deps.bucket, {
         ...state,

@@ -3,11 +3,13 @@
  * run is audited and counted (`lightrag_backup_runs_total{job,status}`), and a failure also
  * counts in `lightrag_errors_total{kind="backup"}` so the error-rate alert fires.
  */
+
 import { auditSystem } from "../../audit";
 import { type Config, loadConfig } from "../../config";
 import type { Env } from "../../env";
 import { changeFlags } from "../../flags";
 import { countMetricWithEnv } from "../../observability/metrics";
+import { invalidateGraphIndex } from "../../storage/graph-index/store";
 import { LocalVectorStore } from "../../storage/local-vector/store";
 import type { VectorStore } from "../../storage/vectors";
 import { type BackupDeps, createBackup } from "./export";
@@ -25,7 +27,12 @@ export function backupVectorStore(env: Env, config: Config): VectorStore | null 
 
 export function backupDeps(env: Env): BackupDeps {
   const config = requireConfig(env);
-  return { db: env.DB, bucket: env.BACKUPS, vectors: backupVectorStore(env, config) };
+  return {
+    db: env.DB,
+    bucket: env.BACKUPS,
+    vectors: backupVectorStore(env, config),
+    onGraphChange: (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace),
+  };
 }
 
 function requireConfig(env: Env): Config {

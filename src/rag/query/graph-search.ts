@@ -68,6 +68,8 @@ export async function graphSearch(
       relationVectorIds: relationMatches?.map((match) => match.id),
     }),
   );
+  // A look-up the graph index could not serve (stale after a write) was read from D1.
+  if (found.servedBy === "d1") options.timer?.mark("graph_from_d1");
   return {
     local: found.local ? localHits(found.local) : EMPTY,
     global: found.global ? globalHits(found.global) : EMPTY,

@@ -30,6 +30,11 @@ export class PhaseTimer {
     }
   }
 
+  /** Records an event without a duration (`name;dur=0.0`), e.g. which store answered. */
+  mark(name: string): void {
+    this.phases.push({ name, ms: 0 });
+  }
+
   /** Phases in the order they ended. */
   list(): Phase[] {
     return [...this.phases];

@@ -1,92 +1,18 @@
-/**
- * D1 adapter of the query-side graph port. Everything a query needs from the graph (the
- * entities of the `local` vector ids with every edge touching them, the relations of the
- * `global` vector ids with their endpoints, and the degree of every node involved) comes back
- * from one statement as one row of JSON columns: on D1 each extra statement or row object costs
- * more than the SQL itself. `CROSS JOIN` keeps `json_each` as the outer loop (index look-ups).
- */
-import type { EntityRecord, RelationRecord } from "../graph";
+/** D1 adapter of the query-side graph port: one statement per look-up (see graph-lookup.ts). */
 import type { GraphLookup, GraphLookupResult, GraphSearchStore } from "../graph-search";
-import { type EntityRow, type RelationRow, toEntity, toRelation } from "./graph-statements";
-
-const ENTITY_JSON = `json_object('vector_id', e.vector_id, 'name', e.name, 'entity_type', e.entity_type,
-  'description', e.description, 'source_id', e.source_id, 'file_path', e.file_path, 'created_at', e.created_at)`;
-const RELATION_JSON = `json_object('vector_id', r.vector_id, 'src', r.src, 'tgt', r.tgt, 'keywords', r.keywords,
-  'description', r.description, 'weight', r.weight, 'source_id', r.source_id, 'file_path', r.file_path,
-  'created_at', r.created_at)`;
-const DEGREE = `(SELECT count(*) FROM relations AS d WHERE d.workspace = ?1 AND d.src = ends.name)
-  + (SELECT count(*) FROM relations AS d WHERE d.workspace = ?1 AND d.tgt = ends.name)`;
-
-/** ?1 workspace, ?2 entity vector ids (JSON array), ?3 relation vector ids (JSON array). */
-const LOOKUP = `WITH
-  found AS MATERIALIZED (SELECT e.* FROM json_each(?2) AS j
-    CROSS JOIN entities AS e ON e.workspace = ?1 AND e.vector_id = j.value),
-  edges AS MATERIALIZED (
-    SELECT r.* FROM relations AS r WHERE r.workspace = ?1 AND r.src IN (SELECT name FROM found)
-    UNION SELECT r.* FROM relations AS r WHERE r.workspace = ?1 AND r.tgt IN (SELECT name FROM found)),
-  rels AS MATERIALIZED (SELECT r.* FROM json_each(?3) AS j
-    CROSS JOIN relations AS r ON r.workspace = ?1 AND r.vector_id = j.value),
-  rel_ends AS (SELECT src AS name FROM rels UNION SELECT tgt FROM rels),
-  ends AS (SELECT name FROM found UNION SELECT src FROM edges UNION SELECT tgt FROM edges
-    UNION SELECT name FROM rel_ends)
-SELECT
-  (SELECT json_group_array(${ENTITY_JSON}) FROM found AS e) AS entities,
-  (SELECT json_group_array(${RELATION_JSON}) FROM edges AS r) AS edges,
-  (SELECT json_group_array(${RELATION_JSON}) FROM rels AS r) AS relations,
-  (SELECT json_group_array(${ENTITY_JSON}) FROM rel_ends
-    CROSS JOIN entities AS e ON e.workspace = ?1 AND e.name = rel_ends.name) AS endpoints,
-  (SELECT json_group_object(ends.name, ${DEGREE}) FROM ends) AS degrees`;
-
-interface LookupRow {
-  entities: string;
-  edges: string;
-  relations: string;
-  endpoints: string;
-  degrees: string;
-}
-
-type WithVectorId<T> = T & { vector_id: string };
-
-/** Rows in the order of `ids` (a vector search's ranking); unknown ids skipped. */
-function ordered<R, T>(ids: string[], rows: WithVectorId<R>[], map: (row: R) => T): T[] {
-  const byId = new Map(rows.map((row) => [row.vector_id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    return row ? [map(row)] : [];
-  });
-}
-
-const parse = <T>(json: string | undefined, empty: T): T => (json ? (JSON.parse(json) as T) : empty);
+import { GRAPH_LOOKUP_SQL, type GraphLookupRow, graphLookupArgs, graphLookupResult } from "./graph-lookup";
 
 export class D1GraphSearchStore implements GraphSearchStore {
   constructor(private readonly db: D1Database) {}
 
   async lookup(workspace: string, request: GraphLookup): Promise<GraphLookupResult> {
-    const entityIds = request.entityVectorIds;
-    const relationIds = request.relationVectorIds;
-    const asked = (entityIds?.length ?? 0) + (relationIds?.length ?? 0) > 0;
-    const row = asked
+    const args = graphLookupArgs(request);
+    const row = args
       ? await this.db
-          .prepare(LOOKUP)
-          .bind(workspace, JSON.stringify([...new Set(entityIds)]), JSON.stringify([...new Set(relationIds)]))
-          .first<LookupRow>()
+          .prepare(GRAPH_LOOKUP_SQL)
+          .bind(workspace, ...args)
+          .first<GraphLookupRow>()
       : null;
-    const degrees = new Map(Object.entries(parse<Record<string, number>>(row?.degrees, {})));
-    return {
-      ...(entityIds && {
-        local: {
-          entities: ordered<EntityRow, EntityRecord>(entityIds, parse(row?.entities, []), toEntity),
-          edges: parse<RelationRow[]>(row?.edges, []).map(toRelation),
-          degrees,
-        },
-      }),
-      ...(relationIds && {
-        global: {
-          relations: ordered<RelationRow, RelationRecord>(relationIds, parse(row?.relations, []), toRelation),
-          entities: parse<EntityRow[]>(row?.endpoints, []).map(toEntity),
-          degrees,
-        },
-      }),
-    };
+    return graphLookupResult(request, row);
   }
 }

@@ -23,6 +23,30 @@ export interface RelationRow {
   created_at: number;
 }
 
+/** Columns of `entities` after `workspace`. */
+export const ENTITY_COLUMNS = [
+  "name",
+  "entity_type",
+  "description",
+  "source_id",
+  "file_path",
+  "created_at",
+  "vector_id",
+] as const;
+
+/** Columns of `relations` after `workspace`. */
+export const RELATION_COLUMNS = [
+  "src",
+  "tgt",
+  "keywords",
+  "description",
+  "weight",
+  "source_id",
+  "file_path",
+  "created_at",
+  "vector_id",
+] as const;
+
 export const toEntity = (row: EntityRow): EntityRecord => ({
   name: row.name,
   entityType: row.entity_type,
@@ -69,26 +93,6 @@ export function graphWriteStatements(
     created_at: relation.createdAt,
     vector_id: relationVectorId(relation.src, relation.tgt),
   }));
-  const entityColumns = [
-    "name",
-    "entity_type",
-    "description",
-    "source_id",
-    "file_path",
-    "created_at",
-    "vector_id",
-  ];
-  const relationColumns = [
-    "src",
-    "tgt",
-    "keywords",
-    "description",
-    "weight",
-    "source_id",
-    "file_path",
-    "created_at",
-    "vector_id",
-  ];
   return [
     ...deleteEdges(db, workspace, change.deleteRelations),
     ...jsonBatches(change.deleteEntities).map((json) =>
@@ -96,8 +100,16 @@ export function graphWriteStatements(
         .prepare("DELETE FROM entities WHERE workspace = ?1 AND name IN (SELECT value FROM json_each(?2))")
         .bind(workspace, json),
     ),
-    ...bulkMerge(db, "entities", entityColumns, ["name"], ["created_at"], workspace, entityRows),
-    ...bulkMerge(db, "relations", relationColumns, ["src", "tgt"], ["created_at"], workspace, relationRows),
+    ...bulkMerge(db, "entities", [...ENTITY_COLUMNS], ["name"], ["created_at"], workspace, entityRows),
+    ...bulkMerge(
+      db,
+      "relations",
+      [...RELATION_COLUMNS],
+      ["src", "tgt"],
+      ["created_at"],
+      workspace,
+      relationRows,
+    ),
   ];
 }
 

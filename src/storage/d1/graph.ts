@@ -15,7 +15,10 @@ const DEGREE = `((SELECT count(*) FROM relations r WHERE r.workspace = ?1 AND r.
 const degreeOf = (column: string) => DEGREE.replaceAll("NAME", column);
 
 export class D1GraphStore implements GraphStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(
+    private readonly db: D1Database,
+    private readonly onGraphChange?: (workspace: string) => Promise<void>,
+  ) {}
 
   async getEntities(workspace: string, names: string[]): Promise<EntityRecord[]> {
     const rows = await selectIn<EntityRow>(
@@ -187,6 +190,8 @@ export class D1GraphStore implements GraphStore {
 
   async write(workspace: string, change: GraphWrite): Promise<void> {
     const statements = graphWriteStatements(this.db, workspace, change);
-    if (statements.length > 0) await this.db.batch(statements);
+    if (statements.length === 0) return;
+    await this.db.batch(statements);
+    await this.onGraphChange?.(workspace);
   }
 }

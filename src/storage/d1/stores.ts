@@ -7,17 +7,24 @@ import { D1ExtractionStore } from "./extractions";
 import { D1GraphStore } from "./graph";
 import { D1KnowledgeWriter } from "./writer";
 
+/** Called after every committed graph change of a workspace (the graph index's invalidation). */
+export type GraphChangeListener = (workspace: string) => Promise<void>;
+
 /**
  * @example
- * const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+ * const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) => invalidateGraphIndex(env.GRAPH_INDEX, ws));
  */
-export function createD1Stores(db: D1Database, vectors: VectorStore): Stores {
+export function createD1Stores(
+  db: D1Database,
+  vectors: VectorStore,
+  onGraphChange?: GraphChangeListener,
+): Stores {
   return {
     documents: new D1DocumentStore(db),
     chunks: new D1ChunkStore(db),
-    graph: new D1GraphStore(db),
+    graph: new D1GraphStore(db, onGraphChange),
     extractions: new D1ExtractionStore(db),
-    writer: new D1KnowledgeWriter(db),
+    writer: new D1KnowledgeWriter(db, onGraphChange),
     vectors,
   };
 }

@@ -25,7 +25,10 @@ const ENGINE_TABLES = [
 ] as const;
 
 export class D1KnowledgeWriter implements KnowledgeWriter {
-  constructor(private readonly db: D1Database) {}
+  constructor(
+    private readonly db: D1Database,
+    private readonly onGraphChange?: (workspace: string) => Promise<void>,
+  ) {}
 
   async commit(workspace: string, change: KnowledgeCommit): Promise<void> {
     const db = this.db;
@@ -57,7 +60,17 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
         ...deleteDocumentStatements(db, workspace, change.docIds),
       );
     }
-    if (statements.length > 0) await db.batch(statements);
+    if (statements.length === 0) return;
+    await db.batch(statements);
+    const { graph } = change;
+    const graphChanged =
+      graph.upsertEntities.length +
+        graph.deleteEntities.length +
+        graph.upsertRelations.length +
+        graph.deleteRelations.length >
+      0;
+    // A failure here fails the commit's caller, whose retry commits (idempotently) and notifies again.
+    if (graphChanged) await this.onGraphChange?.(workspace);
   }
 
   async clearWorkspace(workspace: string): Promise<void> {
@@ -66,5 +79,6 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
         this.db.prepare(`DELETE FROM ${table} WHERE workspace = ?1`).bind(workspace),
       ),
     );
+    await this.onGraphChange?.(workspace);
   }
 }

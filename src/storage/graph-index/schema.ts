@@ -1,0 +1,30 @@
+/**
+ * The graph index's own SQLite tables: the columns of D1's `entities` and `relations` (so the
+ * shared look-up statement runs unchanged) and the indexes it needs, plus its bookkeeping.
+ */
+import {
+  ENTITY_COLUMNS as ENTITY_ROW_COLUMNS,
+  RELATION_COLUMNS as RELATION_ROW_COLUMNS,
+} from "../d1/graph-statements";
+
+export const GRAPH_INDEX_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS entities (workspace TEXT NOT NULL, name TEXT NOT NULL,
+    entity_type TEXT NOT NULL, description TEXT NOT NULL, source_id TEXT NOT NULL,
+    file_path TEXT NOT NULL, created_at INTEGER NOT NULL, vector_id TEXT NOT NULL,
+    PRIMARY KEY (workspace, name))`,
+  "CREATE INDEX IF NOT EXISTS entities_vector_idx ON entities (workspace, vector_id)",
+  `CREATE TABLE IF NOT EXISTS relations (workspace TEXT NOT NULL, src TEXT NOT NULL, tgt TEXT NOT NULL,
+    keywords TEXT NOT NULL, description TEXT NOT NULL, weight REAL NOT NULL, source_id TEXT NOT NULL,
+    file_path TEXT NOT NULL, created_at INTEGER NOT NULL, vector_id TEXT NOT NULL,
+    PRIMARY KEY (workspace, src, tgt))`,
+  "CREATE INDEX IF NOT EXISTS relations_tgt_idx ON relations (workspace, tgt)",
+  "CREATE INDEX IF NOT EXISTS relations_vector_idx ON relations (workspace, vector_id)",
+  "CREATE TABLE IF NOT EXISTS index_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+];
+
+/** Every column the copy keeps, in D1's order. */
+export const ENTITY_COLUMNS = ["workspace", ...ENTITY_ROW_COLUMNS] as const;
+export const RELATION_COLUMNS = ["workspace", ...RELATION_ROW_COLUMNS] as const;
+
+/** Rows copied per D1 read while rebuilding. */
+export const REBUILD_PAGE = 2000;

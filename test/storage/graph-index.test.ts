@@ -1,0 +1,173 @@
+/**
+ * The graph index Durable Object: a copy of a workspace's graph that answers look-ups exactly
+ * as D1 does, stops answering after a write until rebuilt, and never trusts an overtaken rebuild.
+ */
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
+import { createD1Stores } from "../../src/storage/d1/stores";
+import type { GraphIndex } from "../../src/storage/graph-index/graph-index";
+import {
+  graphIndexOf,
+  IndexedGraphSearchStore,
+  invalidateGraphIndex,
+} from "../../src/storage/graph-index/store";
+import type { GraphLookup } from "../../src/storage/graph-search";
+import { LocalVectorStore } from "../../src/storage/local-vector/store";
+import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
+import { ENTITIES, seedCorpus } from "../query/corpus";
+import { deps, ingest, sharedCorpus } from "../rag/engine-helpers";
+
+const REQUEST: GraphLookup = {
+  entityVectorIds: ENTITIES.map((e) => entityVectorId(e.name)).reverse(),
+  relationVectorIds: [
+    relationVectorId("Babbage Labs", "Charles Babbage"),
+    relationVectorId("Acme Corporation", "London"),
+  ],
+};
+
+async function built(workspace: string): Promise<void> {
+  await seedCorpus(workspace);
+  expect(await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, workspace))).toBe(true);
+}
+
+describe("graph index", () => {
+  it("answers nothing until built, then exactly what D1 answers", async () => {
+    const ws = "gi_equal";
+    await seedCorpus(ws);
+    const indexed = new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB);
+    const fromD1 = await new D1GraphSearchStore(env.DB).lookup(ws, REQUEST);
+    const stale = await indexed.lookup(ws, REQUEST);
+    expect(stale.servedBy).toBe("d1");
+    expect(stale.local).toEqual(fromD1.local);
+    expect(await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, ws))).toBe(true);
+    const served = await indexed.lookup(ws, REQUEST);
+    expect(served.servedBy).toBe("index");
+    expect(served.local).toEqual(fromD1.local);
+    expect(served.global).toEqual(fromD1.global);
+    expect(served.local?.entities.length).toBe(ENTITIES.length);
+    const status = await graphIndexOf(env.GRAPH_INDEX, ws).status();
+    expect(status).toMatchObject({ fresh: true, entities: ENTITIES.length, relations: 4 });
+  });
+
+  it("stops answering after a graph write and serves the new graph once rebuilt", async () => {
+    const ws = "gi_write";
+    await built(ws);
+    const indexed = new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB);
+    const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (w) =>
+      invalidateGraphIndex(env.GRAPH_INDEX, w),
+    );
+    await stores.graph.write(ws, {
+      upsertEntities: [],
+      deleteEntities: ["London"],
+      upsertRelations: [],
+      deleteRelations: [{ src: "Acme Corporation", tgt: "London" }],
+    });
+    const request = { entityVectorIds: [entityVectorId("Acme Corporation")] };
+    const afterWrite = await indexed.lookup(ws, request);
+    expect(afterWrite.servedBy).toBe("d1");
+    expect(afterWrite.local?.edges.map((r) => r.tgt)).not.toContain("London");
+    await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, ws));
+    const rebuilt = await indexed.lookup(ws, request);
+    expect(rebuilt.servedBy).toBe("index");
+    expect(rebuilt.local).toEqual(afterWrite.local);
+  });
+
+  it("does not trust a rebuild that a write overtook, and schedules another", async () => {
+    const ws = "gi_race";
+    await seedCorpus(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    const trusted = await runInDurableObject(stub, async (object) => {
+      const instance = object as unknown as GraphIndex;
+      const target = instance as unknown as { readAll: (...args: unknown[]) => Promise<unknown[]> };
+      const readAll = target.readAll.bind(instance);
+      // A write lands (and invalidates) while the rebuild is reading D1.
+      target.readAll = async (...args: unknown[]) => {
+        const rows = await readAll(...args);
+        await instance.invalidate(ws);
+        return rows;
+      };
+      try {
+        return await instance.rebuild(ws);
+      } finally {
+        target.readAll = readAll;
+      }
+    });
+    expect(trusted).toBe(false);
+    expect((await stub.status()).fresh).toBe(false);
+    expect(await new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB).lookup(ws, REQUEST)).toMatchObject({
+      servedBy: "d1",
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.status()).fresh).toBe(true);
+  });
+
+  it("keeps workspaces apart and reads D1 when the index cannot be reached", async () => {
+    await built("gi_one");
+    await built("gi_two");
+    const one = await new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB).lookup("gi_one", REQUEST);
+    expect(one.servedBy).toBe("index");
+    expect((await graphIndexOf(env.GRAPH_INDEX, "gi_empty").status()).entities).toBe(0);
+    const broken = {
+      idFromName: (name: string) => env.GRAPH_INDEX.idFromName(name),
+      get: () => ({
+        lookup: () => Promise.reject(new Error("object unreachable")),
+      }),
+    } as unknown as DurableObjectNamespace<GraphIndex>;
+    const fallback = await new IndexedGraphSearchStore(broken, env.DB).lookup("gi_two", REQUEST);
+    expect(fallback.servedBy).toBe("d1");
+    expect(fallback.local).toEqual(one.local);
+  });
+
+  it("copies graphs larger than one rebuild page", async () => {
+    const ws = "gi_pages";
+    const names = Array.from({ length: 2100 }, (_, i) => `Node ${String(i).padStart(4, "0")}`);
+    const entity = (name: string) => ({
+      name,
+      entityType: "concept",
+      description: `About ${name}.`,
+      sourceId: "c1",
+      filePath: "f.md",
+      createdAt: 1,
+    });
+    const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (w) =>
+      invalidateGraphIndex(env.GRAPH_INDEX, w),
+    );
+    for (let i = 0; i < names.length; i += 500) {
+      const slice = names.slice(i, i + 500);
+      await stores.graph.write(ws, {
+        upsertEntities: slice.map(entity),
+        deleteEntities: [],
+        upsertRelations: slice.slice(1).map((name, j) => ({
+          src: slice[j] as string,
+          tgt: name,
+          keywords: "next",
+          description: "follows",
+          weight: 1,
+          sourceId: "c1",
+          filePath: "f.md",
+          createdAt: 1,
+        })),
+        deleteRelations: [],
+      });
+    }
+    await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, ws));
+    expect(await graphIndexOf(env.GRAPH_INDEX, ws).status()).toMatchObject({
+      fresh: true,
+      entities: 2100,
+      relations: 2100 - 5,
+    });
+  }, 60_000);
+
+  it("is invalidated by ingestion, and then serves the ingested graph", async () => {
+    const ws = "gi_ingest";
+    const d = deps();
+    await ingest(d, ws, sharedCorpus(2));
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    expect((await stub.status()).fresh).toBe(false);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const counts = await d.stores.graph.counts(ws);
+    expect(counts.entities).toBeGreaterThan(3);
+    expect(await stub.status()).toMatchObject({ fresh: true, ...counts });
+  }, 60_000);
+});
