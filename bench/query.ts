@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       );
       if (values.phases) {
         const parts = [...phases].map(
-          ([name, ms]) => `${name} ${mean(ms).toFixed(1)}/${percentile(ms, 0.95).toFixed(0)}`,
+          ([name, ms]) =>
+            `${name} ${mean(ms).toFixed(1)}/${percentile(ms, 0.95).toFixed(0)}${ms.length < asked.length ? ` (${ms.length} of ${asked.length} queries)` : ""}`,
         );
         console.log(`         phases mean/p95 ms: ${parts.join(", ")}`);
       }
