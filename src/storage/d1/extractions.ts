@@ -92,6 +92,13 @@ export function deleteResultStatements(
   return bulkDelete(db, "chunk_extractions", "doc_id", workspace, docIds);
 }
 
+/**
+ * Sources of the (src, tgt) pairs in ?2. `CROSS JOIN` keeps `json_each` as the outer loop, so
+ * each pair is a primary-key look-up; a plain JOIN let SQLite scan the workspace's sources.
+ */
+export const RELATION_SOURCES_OF_PAIRS = `SELECT s.* FROM json_each(?2) AS j CROSS JOIN relation_sources AS s
+  ON s.workspace = ?1 AND s.src = json_extract(j.value, '$.src') AND s.tgt = json_extract(j.value, '$.tgt')`;
+
 export class D1ExtractionStore implements ExtractionStore {
   constructor(private readonly db: D1Database) {}
 
@@ -157,8 +164,7 @@ export class D1ExtractionStore implements ExtractionStore {
   async relationSources(workspace: string, pairs: EdgeKey[]): Promise<RelationSource[]> {
     const rows = await selectIn<RelationSourceRow>(
       this.db,
-      `SELECT s.* FROM json_each(?2) AS j JOIN relation_sources AS s
-         ON s.workspace = ?1 AND s.src = json_extract(j.value, '$.src') AND s.tgt = json_extract(j.value, '$.tgt')`,
+      RELATION_SOURCES_OF_PAIRS,
       workspace,
       pairs.map(({ src, tgt }) => ({ src, tgt })),
     );
