@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { graphIndexOf } from "../../src/storage/graph-index/store";
 import { dumpWorkspace, resetStorage, seedWorkspace, workerEnv } from "./backup-fixtures";
@@ -51,7 +51,7 @@ describe("deleting a workspace", () => {
     expect(await dumpWorkspace("globex")).toEqual(globex);
     // The graph index copy is invalidated, and empty once rebuilt.
     expect((await index.status()).fresh).toBe(false);
-    await runDurableObjectAlarm(index);
+    expect(await index.rebuild("acme")).toBe(true);
     expect(await index.status()).toMatchObject({ fresh: true, entities: 0, relations: 0 });
     expect(lines.find((l) => l.message === "audit" && l.event_action === "workspace_deleted")).toMatchObject({
       event_type: "administrative",

@@ -28,7 +28,7 @@ const REQUEST: GraphLookup = {
 
 async function built(workspace: string): Promise<void> {
   await seedCorpus(workspace);
-  expect(await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, workspace))).toBe(true);
+  expect(await graphIndexOf(env.GRAPH_INDEX, workspace).rebuild(workspace)).toBe(true);
 }
 
 describe("graph index", () => {
@@ -79,18 +79,17 @@ describe("graph index", () => {
     const stub = graphIndexOf(env.GRAPH_INDEX, ws);
     const trusted = await runInDurableObject(stub, async (object) => {
       const instance = object as unknown as GraphIndex;
-      const target = instance as unknown as { readAll: (...args: unknown[]) => Promise<unknown[]> };
-      const readAll = target.readAll.bind(instance);
-      // A write lands (and invalidates) while the rebuild is reading D1.
-      target.readAll = async (...args: unknown[]) => {
-        const rows = await readAll(...args);
+      const target = instance as unknown as { copy: (...args: unknown[]) => Promise<void> };
+      const copy = target.copy.bind(instance);
+      // A write lands (and invalidates) while the rebuild is copying from D1.
+      target.copy = async (...args: unknown[]) => {
+        await copy(...args);
         await instance.invalidate(ws);
-        return rows;
       };
       try {
         return await instance.rebuild(ws);
       } finally {
-        target.readAll = readAll;
+        target.copy = copy;
       }
     });
     expect(trusted).toBe(false);
@@ -151,7 +150,7 @@ describe("graph index", () => {
         deleteRelations: [],
       });
     }
-    await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, ws));
+    expect(await graphIndexOf(env.GRAPH_INDEX, ws).rebuild(ws)).toBe(true);
     expect(await graphIndexOf(env.GRAPH_INDEX, ws).status()).toMatchObject({
       fresh: true,
       entities: 2100,
@@ -165,9 +164,28 @@ describe("graph index", () => {
     await ingest(d, ws, sharedCorpus(2));
     const stub = graphIndexOf(env.GRAPH_INDEX, ws);
     expect((await stub.status()).fresh).toBe(false);
+    // Writes alone schedule nothing; the first look-up that finds the copy stale does.
+    expect(await runDurableObjectAlarm(stub)).toBe(false);
+    const lookup = await new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB).lookup(ws, REQUEST);
+    expect(lookup.servedBy).toBe("d1");
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const counts = await d.stores.graph.counts(ws);
     expect(counts.entities).toBeGreaterThan(3);
     expect(await stub.status()).toMatchObject({ fresh: true, ...counts });
   }, 60_000);
+
+  it("waits longer before rebuilding when rebuilds take long", async () => {
+    const ws = "gi_backoff";
+    await built(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    await runInDurableObject(stub, async (_object, state) => {
+      state.storage.sql.exec("INSERT OR REPLACE INTO index_state (key, value) VALUES ('rebuild_ms', 3000)");
+    });
+    await stub.invalidate(ws);
+    const asked = Date.now();
+    await new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB).lookup(ws, REQUEST);
+    const alarm = await runInDurableObject(stub, (_object, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect((alarm as number) - asked).toBeGreaterThanOrEqual(4 * 3000 - 50);
+  });
 });

@@ -47,3 +47,27 @@ describe("local vector index upgrades", () => {
     ]);
   });
 });
+
+describe("local vector index reload", () => {
+  it("reloads a stored index of many vectors in one allocation, with the same answers", async () => {
+    const store = new LocalVectorStore(env.VECTOR_INDEX);
+    const items = Array.from({ length: 700 }, (_, i) => ({
+      id: `r${i}`,
+      vector: Float32Array.from({ length: 6 }, (_, j) => Math.sin(i * 7 + j)),
+    }));
+    await store.upsert("reload_ws", "entities", items);
+    const query = Float32Array.from([0.3, -0.2, 0.9, 0.1, 0, -0.5]);
+    const before = await store.query("reload_ws", "entities", query, { topK: 15 });
+    const stub = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName("reload_ws:entities"));
+    await runInDurableObject(stub, async (instance: VectorIndex) => {
+      (instance as unknown as { vectors: unknown }).vectors = null;
+    });
+    expect(await store.query("reload_ws", "entities", query, { topK: 15 })).toEqual(before);
+    expect(await store.count("reload_ws", "entities")).toBe(700);
+    const capacity = await runInDurableObject(stub, async (instance: VectorIndex) => {
+      const matrix = (instance as unknown as { vectors: { capacity: number } }).vectors;
+      return matrix.capacity;
+    });
+    expect(capacity).toBe(700);
+  });
+});

@@ -4,18 +4,20 @@
  * call (well under a millisecond of SQL beside it) instead of a D1 round trip.
  *
  * D1 stays the source of truth. Every graph write calls `invalidate()` after it commits: the
- * generation moves on, the copy stops answering (`lookup` returns null and the caller reads
- * D1), and an alarm rebuilds the copy from D1 shortly after. A rebuild that an invalidation
- * overtook is not trusted and runs again, so a copy is only served when no write happened
- * since it was read.
+ * generation moves on and the copy stops answering (`lookup` returns null, the caller reads
+ * D1). The first look-up that finds the copy stale schedules a rebuild, so writes alone (a long
+ * ingestion nobody queries) cost nothing here. A rebuild copies D1 page by page into staging
+ * tables and swaps them in only if no invalidation overtook it; otherwise it runs again.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { GRAPH_LOOKUP_SQL, type GraphLookupRow } from "../d1/graph-lookup";
 import { ENTITY_COLUMNS, GRAPH_INDEX_SCHEMA, REBUILD_PAGE, RELATION_COLUMNS } from "./schema";
 
-/** Wait after the first invalidation before rebuilding, so a burst of writes costs one rebuild. */
+/** Least wait before a rebuild, so a burst of writes costs one rebuild. */
 export const REBUILD_DELAY_MS = 1000;
+/** The wait is also this many times the last rebuild's duration: rebuilds take ≤ 20 % of the time. */
+const REBUILD_BACKOFF = 4;
 
 export interface GraphIndexStatus {
   generation: number;
@@ -26,6 +28,7 @@ export interface GraphIndexStatus {
 }
 
 type Row = Record<string, SqlStorageValue>;
+type StateKey = "generation" | "built_from" | "rebuild_ms";
 
 export class GraphIndex extends DurableObject<Env> {
   private ready = false;
@@ -39,14 +42,14 @@ export class GraphIndex extends DurableObject<Env> {
     return sql;
   }
 
-  private state(key: "generation" | "built_from"): number {
+  private state(key: StateKey): number {
     const row = this.sql
       .exec<{ value: number }>("SELECT value FROM index_state WHERE key = ?", key)
       .toArray()[0];
     return row?.value ?? (key === "generation" ? 1 : 0);
   }
 
-  private setState(key: "generation" | "built_from", value: number): void {
+  private setState(key: StateKey, value: number): void {
     this.sql.exec("INSERT OR REPLACE INTO index_state (key, value) VALUES (?, ?)", key, value);
   }
 
@@ -56,7 +59,7 @@ export class GraphIndex extends DurableObject<Env> {
    */
   async lookup(workspace: string, entityIds: string, relationIds: string): Promise<GraphLookupRow | null> {
     if (this.state("built_from") !== this.state("generation")) {
-      await this.scheduleRebuild();
+      await this.scheduleRebuild(workspace);
       return null;
     }
     const [row] = this.sql.exec(GRAPH_LOOKUP_SQL, workspace, entityIds, relationIds).toArray();
@@ -64,10 +67,8 @@ export class GraphIndex extends DurableObject<Env> {
   }
 
   /** The graph of `workspace` changed in D1: stop answering until rebuilt. */
-  async invalidate(workspace: string): Promise<void> {
-    await this.ctx.storage.put("workspace", workspace);
+  async invalidate(_workspace: string): Promise<void> {
     this.setState("generation", this.state("generation") + 1);
-    await this.scheduleRebuild();
   }
 
   async status(): Promise<GraphIndexStatus> {
@@ -86,67 +87,78 @@ export class GraphIndex extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const workspace = await this.ctx.storage.get<string>("workspace");
-    if (workspace === undefined) return;
-    await this.rebuild(workspace);
+    if (workspace !== undefined && this.state("built_from") !== this.state("generation")) {
+      await this.rebuild(workspace);
+    }
   }
 
   /** Copies the workspace's graph from D1; trusted only if no invalidation came meanwhile. */
   async rebuild(workspace: string): Promise<boolean> {
+    const started = Date.now();
     const generation = this.state("generation");
-    const entities = await this.readAll(
+    this.sql.exec("DELETE FROM next_entities");
+    this.sql.exec("DELETE FROM next_relations");
+    await this.copy(
       workspace,
+      "next_entities",
+      ENTITY_COLUMNS,
       [""],
       `SELECT ${ENTITY_COLUMNS.join(", ")} FROM entities WHERE workspace = ?1 AND name > ?2 ORDER BY name LIMIT ${REBUILD_PAGE}`,
       (row) => [String(row.name)],
     );
-    const relations = await this.readAll(
+    await this.copy(
       workspace,
+      "next_relations",
+      RELATION_COLUMNS,
       ["", ""],
       `SELECT ${RELATION_COLUMNS.join(", ")} FROM relations WHERE workspace = ?1 AND (src, tgt) > (?2, ?3)
        ORDER BY src, tgt LIMIT ${REBUILD_PAGE}`,
       (row) => [String(row.src), String(row.tgt)],
     );
-    const overtaken = this.state("generation") !== generation;
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM entities");
-      this.sql.exec("DELETE FROM relations");
-      insertAll(this.sql, "entities", ENTITY_COLUMNS, entities);
-      insertAll(this.sql, "relations", RELATION_COLUMNS, relations);
-      if (!overtaken) this.setState("built_from", generation);
-    });
-    await this.ctx.storage.put("workspace", workspace);
-    if (overtaken) await this.scheduleRebuild();
-    return !overtaken;
+    const trusted = this.state("generation") === generation;
+    if (trusted) {
+      this.ctx.storage.transactionSync(() => {
+        for (const table of ["entities", "relations"]) {
+          this.sql.exec(`DELETE FROM ${table}`);
+          this.sql.exec(`INSERT INTO ${table} SELECT * FROM next_${table}`);
+          this.sql.exec(`DELETE FROM next_${table}`);
+        }
+        this.setState("built_from", generation);
+      });
+    }
+    this.setState("rebuild_ms", Date.now() - started);
+    if (!trusted) await this.scheduleRebuild(workspace);
+    return trusted;
   }
 
-  /** Every row of a keyset-paged D1 query: `first` binds after ?1, then `cursor` of each page's last row. */
-  private async readAll(
+  /** Copies a keyset-paged D1 query into `table`: `first` binds after ?1, then each page's last row. */
+  private async copy(
     workspace: string,
+    table: string,
+    columns: readonly string[],
     first: string[],
-    sql: string,
+    select: string,
     cursor: (row: Row) => string[],
-  ): Promise<Row[]> {
-    const rows: Row[] = [];
+  ): Promise<void> {
+    const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     let after = first;
     for (;;) {
-      const { results } = await this.env.DB.prepare(sql)
+      const { results } = await this.env.DB.prepare(select)
         .bind(workspace, ...after)
         .all<Row>();
-      rows.push(...results);
+      this.ctx.storage.transactionSync(() => {
+        for (const row of results) this.sql.exec(insert, ...columns.map((column) => row[column] ?? null));
+      });
       const last = results.at(-1);
-      if (!last || results.length < REBUILD_PAGE) return rows;
+      if (!last || results.length < REBUILD_PAGE) return;
       after = cursor(last);
     }
   }
 
-  private async scheduleRebuild(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + REBUILD_DELAY_MS);
-    }
+  private async scheduleRebuild(workspace: string): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return;
+    await this.ctx.storage.put("workspace", workspace);
+    const wait = Math.max(REBUILD_DELAY_MS, REBUILD_BACKOFF * this.state("rebuild_ms"));
+    await this.ctx.storage.setAlarm(Date.now() + wait);
   }
-}
-
-function insertAll(sql: SqlStorage, table: string, columns: readonly string[], rows: Row[]): void {
-  const statement = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
-  for (const row of rows) sql.exec(statement, ...columns.map((column) => row[column] ?? null));
 }

@@ -20,6 +20,9 @@ export const GRAPH_INDEX_SCHEMA = [
   "CREATE INDEX IF NOT EXISTS relations_tgt_idx ON relations (workspace, tgt)",
   "CREATE INDEX IF NOT EXISTS relations_vector_idx ON relations (workspace, vector_id)",
   "CREATE TABLE IF NOT EXISTS index_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  // A rebuild fills these page by page (memory stays one page), then swaps them in at once.
+  "CREATE TABLE IF NOT EXISTS next_entities AS SELECT * FROM entities WHERE 0",
+  "CREATE TABLE IF NOT EXISTS next_relations AS SELECT * FROM relations WHERE 0",
 ];
 
 /** Every column the copy keeps, in D1's order. */

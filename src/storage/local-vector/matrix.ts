@@ -15,6 +15,11 @@ interface DotExports {
 
 const PAGE_BYTES = 65_536;
 const FIRST_CAPACITY = 256;
+/**
+ * Growth per reallocation: a quarter, not double, because an object's memory (128 MB) is the
+ * limit on how many vectors one index holds and wasm memory never shrinks.
+ */
+const GROWTH = 1.25;
 
 export class VectorMatrix {
   private readonly wasm = new WebAssembly.Instance(dotModule, {}).exports as unknown as DotExports;
@@ -51,7 +56,9 @@ export class VectorMatrix {
     }
     let row = this.rowOf.get(id);
     if (row === undefined) {
-      if (this.ids.length === this.capacity) this.grow(Math.max(FIRST_CAPACITY, this.capacity * 2));
+      if (this.ids.length === this.capacity) {
+        this.grow(Math.max(FIRST_CAPACITY, Math.ceil(this.capacity * GROWTH)));
+      }
       row = this.ids.length;
       this.ids.push(id);
       this.rowOf.set(id, row);
@@ -112,6 +119,18 @@ export class VectorMatrix {
       out.push({ id, score });
     }
     return out;
+  }
+
+  /**
+   * Room for `rows` rows of `dimension` at once (loading a stored index), so its memory is
+   * allocated once and exactly; ignored once the dimension is fixed otherwise.
+   *
+   * @example
+   * matrix.reserve(count, 384);
+   */
+  reserve(rows: number, dimension: number): void {
+    if (this.dimension === 0) this.reset(dimension);
+    if (dimension === this.dimension && rows > this.capacity) this.grow(rows);
   }
 
   /** Forgets every row; the next vector may have another dimension. */

@@ -28,6 +28,10 @@ export class VectorIndex extends DurableObject {
       sql.exec("ALTER TABLE vectors ADD COLUMN payload TEXT");
     }
     const vectors = new VectorMatrix();
+    const stored = sql
+      .exec<{ n: number; bytes: number | null }>("SELECT count(*) AS n, max(length(v)) AS bytes FROM vectors")
+      .one();
+    if (stored.n > 0 && stored.bytes) vectors.reserve(stored.n, stored.bytes / 4);
     for (const row of sql.exec<{ id: string; v: ArrayBuffer }>("SELECT id, v FROM vectors")) {
       vectors.set(row.id, new Float32Array(row.v.slice(0)));
     }
