@@ -54,7 +54,8 @@ export function sourcesOf(result: ChunkExtraction): {
 /**
  * Rebuilds what `docIds` touch. `merge` adds their stored extraction results as live sources
  * and marks them processed; `unmerge` removes their sources and marks them failed with
- * `error`; `delete` removes sources, chunks, vectors and the documents themselves.
+ * `error`; `delete` removes sources, chunks, vectors and the documents themselves. Documents
+ * that no longer exist when a merge or unmerge comes are deleted instead.
  *
  * @example
  * await rebuild(deps, "default", ["doc-1", "doc-2"], "delete");
@@ -66,9 +67,53 @@ export async function rebuild(
   mode: RebuildMode,
   error?: string,
 ): Promise<RebuildReport> {
+  if (docIds.length === 0) return EMPTY_REPORT;
+  if (mode !== "delete") {
+    // A document deleted while it was being processed: its chunks, vectors and extraction
+    // results written after the deletion must go too, not reach the graph.
+    const present = new Set((await deps.stores.documents.get(workspace, docIds)).map((doc) => doc.id));
+    const vanished = docIds.filter((id) => !present.has(id));
+    if (vanished.length > 0) {
+      const cleanup = await rebuild(deps, workspace, vanished, "delete");
+      const rest = await rebuild(
+        deps,
+        workspace,
+        docIds.filter((id) => present.has(id)),
+        mode,
+        error,
+      );
+      return addReports(cleanup, rest);
+    }
+  }
+  return rebuildPresent(deps, workspace, docIds, mode, error);
+}
+
+const EMPTY_REPORT: RebuildReport = {
+  entities: 0,
+  relations: 0,
+  deletedEntities: 0,
+  deletedRelations: 0,
+  llmCalls: 0,
+};
+
+function addReports(a: RebuildReport, b: RebuildReport): RebuildReport {
+  return {
+    entities: a.entities + b.entities,
+    relations: a.relations + b.relations,
+    deletedEntities: a.deletedEntities + b.deletedEntities,
+    deletedRelations: a.deletedRelations + b.deletedRelations,
+    llmCalls: a.llmCalls + b.llmCalls,
+  };
+}
+
+async function rebuildPresent(
+  deps: RagDeps,
+  workspace: string,
+  docIds: string[],
+  mode: RebuildMode,
+  error?: string,
+): Promise<RebuildReport> {
   const { stores, settings } = deps;
-  if (docIds.length === 0)
-    return { entities: 0, relations: 0, deletedEntities: 0, deletedRelations: 0, llmCalls: 0 };
   const [results, touched, tokenizer] = await Promise.all([
     stores.extractions.resultsByDocuments(workspace, docIds),
     stores.extractions.touchedBy(workspace, docIds),

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { processDocuments } from "../../src/pipeline/ingest-consumer";
+import type { LlmRequest } from "../../src/providers/types";
+import { registerDocuments } from "../../src/rag/documents";
 import { rebuild } from "../../src/rag/knowledge";
 import {
   deps,
   dumpGraph,
   ingest,
   inProcessCoordinator,
+  log,
   orphans,
   ScriptedLlm,
   sharedCorpus,
@@ -77,5 +81,52 @@ describe("deletion", () => {
     const hub = String(graph.entities.find((e) => e.name === "Shared Hub")?.description);
     expect(hub.split("<SEP>").sort()).toEqual(["Hub seen in doc 1.", "Hub seen in doc 5."]);
     expect(await orphans("rebuild_ws")).toEqual([]);
+  }, 60_000);
+
+  it("a document deleted while it is being processed leaves nothing behind when its merge comes", async () => {
+    let entered!: () => void;
+    const extracting = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const records = [
+      "entity<|#|>Widget<|#|>artifact<|#|>A widget.",
+      "entity<|#|>Gadget<|#|>artifact<|#|>A gadget.",
+      "relation<|#|>Widget<|#|>Gadget<|#|>drives<|#|>Widget drives Gadget.",
+      "<|COMPLETE|>",
+    ].join("\n");
+    const scripted = new ScriptedLlm(() => records);
+    // Extraction waits at the gate: the document's chunks are stored, its results not yet.
+    const llm = {
+      complete: async (request: LlmRequest) => {
+        entered();
+        await gate;
+        return scripted.complete(request);
+      },
+      stream: (request: LlmRequest) => scripted.stream(request),
+    };
+    const d = deps({ llm, settings: { enhanced: true } });
+    const ws = "del_race_ws";
+    const { accepted } = await registerDocuments(
+      d.stores,
+      ws,
+      [{ text: "Widget drives Gadget.", source: "w.txt" }],
+      "insert",
+    );
+    const id = accepted[0]?.id as string;
+    const processing = processDocuments(d, inProcessCoordinator(d), ws, [id], { parallel: 1, log });
+    await extracting;
+    await rebuild(d, ws, [id], "delete");
+    release();
+    await processing;
+    expect(await d.stores.documents.get(ws, [id])).toEqual([]);
+    expect(await orphans(ws)).toEqual([]);
+    expect(await dumpGraph(ws)).toEqual({
+      entities: [],
+      relations: [],
+      entityVectors: [],
+      relationVectors: [],
+    });
+    expect(await d.stores.vectors.ids(ws, "chunks")).toEqual([]);
+    expect(await d.stores.vectors.ids(ws, "entities")).toEqual([]);
   }, 60_000);
 });

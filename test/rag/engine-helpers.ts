@@ -108,6 +108,13 @@ export async function orphans(workspace: string): Promise<string[]> {
   )) {
     problems.push(`chunk without document: ${row.id}`);
   }
+  for (const table of ["chunk_extractions", "entity_sources", "relation_sources"]) {
+    for (const row of await q(
+      `SELECT DISTINCT doc_id FROM ${table} t WHERE workspace = ?1 AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.workspace = t.workspace AND d.id = t.doc_id)`,
+    )) {
+      problems.push(`${table} row without document: ${row.doc_id}`);
+    }
+  }
   for (const row of await q(
     "SELECT name FROM entities e WHERE workspace = ?1 AND NOT EXISTS (SELECT 1 FROM entity_sources s JOIN documents d ON d.workspace = s.workspace AND d.id = s.doc_id AND d.status = 'processed' WHERE s.workspace = e.workspace AND s.name = e.name)",
   )) {
