@@ -14,7 +14,13 @@ import { prepareDocument } from "../rag/ingest";
 import { createLimiter, mapLimit } from "../rag/pool";
 import { type RagDeps, RagError } from "../rag/types";
 import { coordinatorFor, engineDeps } from "./engine";
-import { DELETE_MESSAGE, documentBatch, INGEST_MESSAGE } from "./ingest-messages";
+import {
+  DELETE_MESSAGE,
+  DELETE_RETRY_DELAY_SECONDS,
+  documentBatch,
+  enqueueDelete,
+  INGEST_MESSAGE,
+} from "./ingest-messages";
 import { MergeQueue } from "./merge-queue";
 import { queueHandlers } from "./queue";
 
@@ -200,8 +206,23 @@ export async function deleteBatch(body: unknown, env: Env): Promise<void> {
   await coordinatorFor(env, workspace).deleteDocuments(workspace, docIds);
 }
 
-export async function deleteDeadLetter(body: unknown, _env: Env, log: Logger): Promise<void> {
-  log.error("document deletion retries exhausted", { body });
+/**
+ * A deletion out of queue retries (a long read-only spell, a restore, an outage) goes back on
+ * the queue after DELETE_RETRY_DELAY_SECONDS: a user's deletion is never silently dropped.
+ */
+export async function deleteDeadLetter(body: unknown, env: Env, log: Logger): Promise<void> {
+  const parsed = documentBatch.safeParse(body);
+  if (!parsed.success || parsed.data.type !== DELETE_MESSAGE) {
+    log.error("malformed deletion dropped from the dead-letter queue", { body });
+    return;
+  }
+  const { workspace, doc_ids: docIds } = parsed.data;
+  await enqueueDelete(env, workspace, docIds, DELETE_RETRY_DELAY_SECONDS);
+  log.error("document deletion retries exhausted; sent again", {
+    workspace,
+    doc_ids: docIds,
+    delay_seconds: DELETE_RETRY_DELAY_SECONDS,
+  });
 }
 
 queueHandlers.set(INGEST_MESSAGE, ingestBatch);

@@ -37,8 +37,24 @@ export async function enqueueIngest(env: Bindings, workspace: string, docIds: st
   await countQueueSent(env, INGEST_MESSAGE, messages.length);
 }
 
-/** Sends one deletion message: a batch delete is one rebuild. */
-export async function enqueueDelete(env: Bindings, workspace: string, docIds: string[]): Promise<void> {
-  await env.INGEST_QUEUE.send({ type: DELETE_MESSAGE, workspace, doc_ids: docIds } satisfies DocumentBatch);
+/** Wait before a deletion that ran out of queue retries is tried again (it is never dropped). */
+export const DELETE_RETRY_DELAY_SECONDS = 600;
+
+/**
+ * Sends one deletion message (a batch delete is one rebuild), after `delaySeconds` if given.
+ *
+ * @example
+ * await enqueueDelete(env, "default", ["doc-1", "doc-2"]);
+ */
+export async function enqueueDelete(
+  env: Bindings,
+  workspace: string,
+  docIds: string[],
+  delaySeconds?: number,
+): Promise<void> {
+  const body = { type: DELETE_MESSAGE, workspace, doc_ids: docIds } satisfies DocumentBatch;
+  await (delaySeconds === undefined
+    ? env.INGEST_QUEUE.send(body)
+    : env.INGEST_QUEUE.send(body, { delaySeconds }));
   await countQueueSent(env, DELETE_MESSAGE);
 }

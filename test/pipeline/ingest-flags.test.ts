@@ -4,11 +4,12 @@
  * (the stalled-document cron brings them back later) and queued deletions wait for a retry.
  */
 import { createExecutionContext, env } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config";
 import type { Env } from "../../src/env";
 import { changeFlags, forgetCachedFlags } from "../../src/flags";
-import { deleteBatch, ingestBatch } from "../../src/pipeline/ingest-consumer";
+import { deleteBatch, deleteDeadLetter, ingestBatch } from "../../src/pipeline/ingest-consumer";
+import { DELETE_RETRY_DELAY_SECONDS } from "../../src/pipeline/ingest-messages";
 import { deps, log } from "../rag/engine-helpers";
 import { docRecord } from "../storage/contract/knowledge-stores";
 
@@ -66,5 +67,22 @@ describe("ingestion consumer and runtime flags", { timeout: 60_000 }, () => {
     const removal = { type: "rag.delete", workspace: "flags_ws_locked", doc_ids: ["doc-locked"] };
     await expect(deleteBatch(removal, testEnv)).rejects.toThrow(/read-only/);
     expect(await statusOf("flags_ws_locked", "doc-locked")).toBe("pending");
+  });
+
+  it("never drops a deletion: after the queue's retries it is sent again, later", async () => {
+    const send = vi.spyOn(testEnv.INGEST_QUEUE, "send").mockResolvedValue(undefined as never);
+    try {
+      const removal = { type: "rag.delete", workspace: "flags_ws_locked", doc_ids: ["doc-a", "doc-b"] };
+      await deleteDeadLetter(removal, testEnv, log);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0]?.[0]).toEqual(removal);
+      expect(send.mock.calls[0]?.[1]).toEqual({ delaySeconds: DELETE_RETRY_DELAY_SECONDS });
+      expect(DELETE_RETRY_DELAY_SECONDS).toBeGreaterThanOrEqual(300);
+      // A message that is not a deletion cannot be retried; it is logged and dropped.
+      await deleteDeadLetter({ type: "rag.delete", workspace: "../x" }, testEnv, log);
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
   });
 });
