@@ -18,6 +18,11 @@ export type { AuditEventInput, AuditEventType, AuditOutcome, AuditRecord } from 
 /** Message of every audit line, so `jq 'select(.message == "audit")'` finds them all. */
 export const AUDIT_MESSAGE = "audit";
 
+export interface AuditOptions {
+  /** false: the log line only, no audit-table row (high-volume events sampled by the caller). */
+  table?: boolean;
+}
+
 /**
  * Records an event for an HTTP request: fills timestamp, ip, user agent, session, request id and
  * workspace; never blocks or throws (the table write runs in `waitUntil`).
@@ -26,7 +31,7 @@ export const AUDIT_MESSAGE = "audit";
  * audit(c, { event_type: "authentication", event_action: "login_failure", outcome: "failure", user_id: null,
  *   additional_data: { login_method: "password" } });
  */
-export function audit(c: Context<AppEnv>, event: AuditEventInput): void {
+export function audit(c: Context<AppEnv>, event: AuditEventInput, options: AuditOptions = {}): void {
   try {
     const principal = c.get("principal");
     const context: AuditContext = {
@@ -37,7 +42,7 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput): void {
       request_id: c.get("requestId") ?? null,
       workspace: recordWorkspace(c),
     };
-    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), c.get("logger"));
+    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), c.get("logger"), options);
     countMetric(c, "lightrag_audit_events_total", { event_type: event.event_type, outcome: event.outcome });
   } catch (error) {
     reportFailure(c.env, error);
@@ -80,10 +85,11 @@ function emit(
   waitUntil: (p: Promise<unknown>) => void,
   record: AuditRecord,
   logger?: Logger,
+  options: AuditOptions = {},
 ): void {
   const log = logger ?? createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO");
   log.security(AUDIT_MESSAGE, { ...record });
-  if (loadConfig(env).config?.AUDIT_LOGGING_ENABLED === false) return;
+  if (options.table === false || loadConfig(env).config?.AUDIT_LOGGING_ENABLED === false) return;
   waitUntil(auditTableSink(env, record, log));
 }
 

@@ -13,6 +13,7 @@ import { AppError } from "../http/errors";
 import { UNKNOWN_CLIENT } from "../http/middleware/client-ip";
 import { countMetric } from "../observability/metrics";
 import { limiterKey, routeClass, ruleFor } from "./policy";
+import { storeRejection } from "./rejection-sampler";
 import { limiterStore } from "./store";
 import type { RateLimitDecision, RateLimitRule } from "./types";
 
@@ -49,16 +50,20 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!decision.allowed) {
     const retryAfter = Math.max(1, seconds(decision.retryAfterMs));
     countMetric(c, "lightrag_rate_limit_hits_total", { limit: limitedClass });
-    audit(c, {
-      event_type: "authorization",
-      event_action: "rate_limited",
-      outcome: "denied",
-      additional_data: {
-        limit_class: limitedClass,
-        limit: rule.limit,
-        window_seconds: seconds(rule.windowMs),
+    audit(
+      c,
+      {
+        event_type: "authorization",
+        event_action: "rate_limited",
+        outcome: "denied",
+        additional_data: {
+          limit_class: limitedClass,
+          limit: rule.limit,
+          window_seconds: seconds(rule.windowMs),
+        },
       },
-    });
+      { table: storeRejection(key, rule.windowMs) },
+    );
     throw new AppError(429, "rate_limited", `Too many requests; retry after ${retryAfter} s`, {
       headers: { ...headers, "Retry-After": String(retryAfter) },
       details: { limit: rule.limit, window_seconds: seconds(rule.windowMs), retry_after_seconds: retryAfter },
