@@ -46,8 +46,19 @@ export const serverFields = {
     .regex(WORKSPACE_PATTERN, "letters, digits and underscores only, at most 64")
     .default("default"),
   TRUSTED_PROXY: bool(false),
-  STORAGE_BACKEND: z.enum(["d1", "neon"]).default("d1"),
-  VECTOR_BACKEND: z.enum(["local", "vectorize", "pgvector"]).default("local"),
+  // Backends this version implements. The planned ones are refused by name, so a config asking
+  // for them fails at start-up instead of silently running on D1 and the local index.
+  STORAGE_BACKEND: z
+    .enum(["d1", "neon"])
+    .default("d1")
+    .refine((value) => value === "d1", "only d1 is implemented in this version (neon is planned)"),
+  VECTOR_BACKEND: z
+    .enum(["local", "vectorize", "pgvector"])
+    .default("local")
+    .refine(
+      (value) => value === "local",
+      "only local (the VectorIndex Durable Objects) is implemented in this version (vectorize and pgvector are planned)",
+    ),
   WEBUI_TITLE: z.string().default("lightrag-edge"),
   WEBUI_DESCRIPTION: z.string().default("Graph RAG on the edge"),
 };

@@ -61,6 +61,15 @@ describe("config", () => {
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
   });
 
+  it("refuses backends this version does not implement, by name, instead of ignoring them", () => {
+    const { config, problems } = parseConfig({ STORAGE_BACKEND: "neon", VECTOR_BACKEND: "vectorize" });
+    expect(config).toBeNull();
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.startsWith("STORAGE_BACKEND:"))).toMatch(/only d1 is implemented/);
+    expect(problems.find((p) => p.startsWith("VECTOR_BACKEND:"))).toMatch(/only local .* is implemented/);
+    expect(parseConfig({ STORAGE_BACKEND: "d1", VECTOR_BACKEND: "local" }).problems).toEqual([]);
+  });
+
   it("reports every bad variable at once", () => {
     const { problems } = parseConfig({ LOG_LEVEL: "LOUD", AUTH_ENABLED: "maybe" });
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_ENABLED", "LOG_LEVEL"]);

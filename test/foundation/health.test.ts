@@ -143,7 +143,6 @@ describe("GET /health", () => {
       "kv:pass",
       "r2:pass",
       "queue:pass",
-      "vectorize:skip",
       "workers_ai:skip",
     ]);
   });

@@ -50,11 +50,6 @@ export function dependencyChecks(env: Env, config: Config | null): HealthCheck[]
       },
     },
     {
-      name: "vectorize",
-      critical: config?.VECTOR_BACKEND === "vectorize",
-      run: async () => (config?.VECTOR_BACKEND === "vectorize" ? env.VECTORIZE_CHUNKS.describe() : SKIP),
-    },
-    {
       name: "workers_ai",
       critical: false,
       // A generation call costs money and quota; report presence, not a live call.
