@@ -11,12 +11,6 @@ export function normalize(vector: ArrayLike<number>): Float32Array {
   return out;
 }
 
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
-
 export interface Scored {
   id: string;
   score: number;
