@@ -13,6 +13,7 @@ import { entityVectorId, relationVectorId } from "../storage/vector-ids";
 import { embedAll, entityContent, relationContent } from "./embeddings";
 import { foldEntity, foldRelation } from "./merge/fold";
 import { mapLimit } from "./pool";
+import { entityLine, relationLine } from "./query/context";
 import { loadTokenizer } from "./tokenizer";
 import type { RagDeps } from "./types";
 
@@ -159,8 +160,15 @@ async function rebuildPresent(
     settings.llmConcurrency,
     (pair) => foldRelation(context, pair.src, pair.tgt, relationSources.get(pairKey(pair)) ?? [], now),
   );
-  const upsertEntities: EntityRecord[] = foldedEntities.map((folded) => folded.entity);
-  const upsertRelations: RelationRecord[] = foldedRelations.map((folded) => folded.relation);
+  // Each record carries the token count of its query-context line, so queries need not count it.
+  const upsertEntities: EntityRecord[] = foldedEntities.map(({ entity }) => ({
+    ...entity,
+    lineTokens: tokenizer.count(entityLine(entity)),
+  }));
+  const upsertRelations: RelationRecord[] = foldedRelations.map(({ relation }) => ({
+    ...relation,
+    lineTokens: tokenizer.count(relationLine(relation)),
+  }));
   for (const folded of [...foldedEntities, ...foldedRelations]) llmCalls += folded.llmCalls;
 
   await writeVectors(deps, workspace, upsertEntities, upsertRelations, deleteEntities, deleteRelations);

@@ -16,6 +16,8 @@ export interface EntityRecord {
   filePath: string;
   /** Unix seconds, as LightRAG's `created_at`. */
   createdAt: number;
+  /** Tokens of the entity's query-context line, counted when it was merged (absent for older rows). */
+  lineTokens?: number;
 }
 
 export interface RelationRecord {
@@ -28,6 +30,8 @@ export interface RelationRecord {
   sourceId: string;
   filePath: string;
   createdAt: number;
+  /** Tokens of the relation's query-context line, counted when it was merged (absent for older rows). */
+  lineTokens?: number;
 }
 
 export interface EdgeKey {

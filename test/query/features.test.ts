@@ -1,7 +1,8 @@
 /** Answer features: references, context and prompt only, response type, user prompt, history, budgets, validation. */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTokenizer, type Tokenizer } from "../../src/rag/query/tokens";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { seedCorpus } from "./corpus";
 import { post, queryData } from "./helpers";
 
@@ -186,6 +187,25 @@ describe("token budgets", () => {
     );
     expect(data.metadata.processing_info.entities_after_truncation).toBe(2);
     expect(data.metadata.processing_info.total_entities_found).toBe(entities.length);
+  });
+
+  it("uses the line token counts stored at merge time, and counts lines stored without one", async () => {
+    const ws = "q_line_tokens";
+    await seedCorpus(ws);
+    const budget = { ...HYBRID, max_entity_tokens: 1000 };
+    const before = await queryData(budget, ws);
+    expect(before.metadata.processing_info.entities_after_truncation).toBeGreaterThan(1);
+    // A stored count is trusted as is: an absurd one on the first entity cuts every entity.
+    const first = before.data.entities[0]?.entity_name as string;
+    await env.DB.prepare("UPDATE entities SET line_tokens = 5000 WHERE workspace = ?1 AND name = ?2")
+      .bind(ws, first)
+      .run();
+    await invalidateGraphIndex(env.GRAPH_INDEX, ws);
+    const after = await queryData(budget, ws);
+    expect(after.metadata.processing_info.entities_after_truncation).toBe(0);
+    expect(after.metadata.processing_info.total_entities_found).toBe(
+      before.metadata.processing_info.total_entities_found,
+    );
   });
 
   it("max_total_tokens leaves room for chunks only after prompt, graph, query and buffer", async () => {

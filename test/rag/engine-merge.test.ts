@@ -1,4 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { entityLine, relationLine } from "../../src/rag/query/context";
+import { loadTokenizer } from "../../src/rag/tokenizer";
 import {
   deps,
   dumpGraph,
@@ -27,6 +30,25 @@ describe("merge", () => {
     expect(await dumpGraph("batch_ws")).toEqual(sequential);
     expect(await orphans("conc_ws")).toEqual([]);
   }, 120_000);
+
+  it("stores each entity's and relation's context-line token count, as a query would count it", async () => {
+    const d = deps();
+    await ingest(d, "line_tokens_ws", sharedCorpus(3));
+    const tokenizer = await loadTokenizer();
+    const { results: entities } = await env.DB.prepare(
+      "SELECT name, entity_type, description, line_tokens FROM entities WHERE workspace = 'line_tokens_ws'",
+    ).all<{ name: string; entity_type: string; description: string; line_tokens: number }>();
+    expect(entities.length).toBeGreaterThan(3);
+    for (const row of entities) {
+      const line = entityLine({ name: row.name, entityType: row.entity_type, description: row.description });
+      expect(row.line_tokens).toBe(tokenizer.count(line));
+    }
+    const { results: relations } = await env.DB.prepare(
+      "SELECT src, tgt, description, line_tokens FROM relations WHERE workspace = 'line_tokens_ws'",
+    ).all<{ src: string; tgt: string; description: string; line_tokens: number }>();
+    expect(relations.length).toBeGreaterThan(3);
+    for (const row of relations) expect(row.line_tokens).toBe(tokenizer.count(relationLine(row)));
+  }, 60_000);
 
   it("stores every chunk's text beside its vector, as retrieval reads it", async () => {
     const d = deps();

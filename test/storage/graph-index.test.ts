@@ -188,4 +188,24 @@ describe("graph index", () => {
     expect(alarm).not.toBeNull();
     expect((alarm as number) - asked).toBeGreaterThanOrEqual(4 * 3000 - 50);
   });
+
+  it("drops a copy made before line token counts existed, and rebuilds it with them", async () => {
+    const ws = "gi_outdated";
+    await seedCorpus(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    // The copy as a version before line_tokens left it, seen by a fresh instance (a new deployment).
+    await runInDurableObject(stub, async (object, state) => {
+      for (const table of ["entities", "relations", "next_entities", "next_relations", "index_state"]) {
+        state.storage.sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      }
+      state.storage.sql.exec("CREATE TABLE entities (workspace TEXT, name TEXT)");
+      state.storage.sql.exec("CREATE TABLE index_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      state.storage.sql.exec("INSERT INTO index_state VALUES ('generation', 7), ('built_from', 7)");
+      (object as unknown as { ready: boolean }).ready = false;
+    });
+    const lookup = await new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB).lookup(ws, REQUEST);
+    expect(lookup.servedBy).toBe("d1");
+    expect(await stub.rebuild(ws)).toBe(true);
+    expect(await stub.status()).toMatchObject({ fresh: true, entities: ENTITIES.length });
+  });
 });

@@ -2,18 +2,20 @@
  * Context lines and budgets: entities and relations as one JSON object per line (the unit
  * LightRAG counts tokens on), chunks cut to what is left of `max_total_tokens`.
  */
+
+import type { EntityRecord, RelationRecord } from "../../storage/graph";
 import { kgContext, naiveContext, naiveResponsePrompt, ragResponsePrompt } from "./prompts";
 import type { Tokenizer } from "./tokens";
-import type { RankedEntity, RankedRelation, RetrievedChunk } from "./types";
+import type { RetrievedChunk } from "./types";
 
 /** Tokens kept free for the answer's framing (LightRAG's buffer). */
 export const CONTEXT_BUFFER_TOKENS = 200;
 
-export function entityLine(entity: RankedEntity): string {
+export function entityLine(entity: Pick<EntityRecord, "name" | "entityType" | "description">): string {
   return JSON.stringify({ entity: entity.name, type: entity.entityType, description: entity.description });
 }
 
-export function relationLine(relation: RankedRelation): string {
+export function relationLine(relation: Pick<RelationRecord, "src" | "tgt" | "description">): string {
   return JSON.stringify({ entity1: relation.src, entity2: relation.tgt, description: relation.description });
 }
 
@@ -27,8 +29,8 @@ export interface ChunkBudgetInput {
   responseType: string;
   userPrompt: string;
   maxTotalTokens: number;
-  entityLines: string[];
-  relationLines: string[];
+  /** Tokens of the entity and relation lines the context keeps. */
+  lineTokens: number[];
 }
 
 /**
@@ -41,9 +43,9 @@ export function chunkBudget(input: ChunkBudgetInput, tokenizer: Pick<Tokenizer, 
     : ragResponsePrompt("", input.responseType, input.userPrompt);
   const frame = input.naive ? naiveContext([], []) : kgContext([], [], [], []);
   // The KG part is the empty frame plus each line and its newline: the lines' counts are
-  // memoised, so the context is never encoded as a whole (one token per newline at most).
+  // known already, so the context is never encoded as a whole (one token per newline at most).
   let lines = 0;
-  for (const line of [...input.entityLines, ...input.relationLines]) lines += tokenizer.count(line) + 1;
+  for (const tokens of input.lineTokens) lines += tokens + 1;
   const used =
     tokenizer.count(system) +
     tokenizer.count(frame) +

@@ -14,7 +14,14 @@ import { relatedChunks, splitSources } from "./related-chunks";
 import { type PhaseTimer, timed } from "./timings";
 import type { Tokenizer } from "./tokens";
 import { memoCounter, truncateByTokens } from "./tokens";
-import type { ProgressStep, QueryDeps, RetrievalResult, RetrievedChunk } from "./types";
+import type {
+  ProgressStep,
+  QueryDeps,
+  RankedEntity,
+  RankedRelation,
+  RetrievalResult,
+  RetrievedChunk,
+} from "./types";
 
 export interface RetrieveInput {
   workspace: string;
@@ -67,16 +74,11 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const allEntities = roundRobin([local.entities, global.entities], (e) => e.name);
   const allRelations = roundRobin([local.relations, global.relations], (r) => `${r.src}\u0000${r.tgt}`);
   const tokenizer = memoCounter(input.tokenizer);
-  const entities = truncateByTokens(
-    allEntities,
-    (e) => tokenizer.count(entityLine(e)),
-    params.maxEntityTokens,
-  );
-  const relations = truncateByTokens(
-    allRelations,
-    (r) => tokenizer.count(relationLine(r)),
-    params.maxRelationTokens,
-  );
+  // Lines merged since line counts are stored carry theirs; older rows are counted here.
+  const entityTokens = (e: RankedEntity) => e.lineTokens ?? tokenizer.count(entityLine(e));
+  const relationTokens = (r: RankedRelation) => r.lineTokens ?? tokenizer.count(relationLine(r));
+  const entities = truncateByTokens(allEntities, entityTokens, params.maxEntityTokens);
+  const relations = truncateByTokens(allRelations, relationTokens, params.maxRelationTokens);
 
   input.onProgress?.("retrieving_chunks");
   const { entityChunks, relationChunks } = await timed(timer, "related", () =>
@@ -115,8 +117,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       responseType: params.responseType,
       userPrompt: params.userPrompt,
       maxTotalTokens: params.maxTotalTokens,
-      entityLines,
-      relationLines,
+      lineTokens: [...entities.map(entityTokens), ...relations.map(relationTokens)],
     },
     tokenizer,
   );

@@ -10,10 +10,11 @@ import type { GraphLookup, GraphLookupResult } from "../graph-search";
 import { type EntityRow, type RelationRow, toEntity, toRelation } from "./graph-statements";
 
 const ENTITY_JSON = `json_object('vector_id', e.vector_id, 'name', e.name, 'entity_type', e.entity_type,
-  'description', e.description, 'source_id', e.source_id, 'file_path', e.file_path, 'created_at', e.created_at)`;
+  'description', e.description, 'source_id', e.source_id, 'file_path', e.file_path, 'created_at', e.created_at,
+  'line_tokens', e.line_tokens)`;
 const RELATION_JSON = `json_object('vector_id', r.vector_id, 'src', r.src, 'tgt', r.tgt, 'keywords', r.keywords,
   'description', r.description, 'weight', r.weight, 'source_id', r.source_id, 'file_path', r.file_path,
-  'created_at', r.created_at)`;
+  'created_at', r.created_at, 'line_tokens', r.line_tokens)`;
 const DEGREE = `(SELECT count(*) FROM relations AS d WHERE d.workspace = ?1 AND d.src = ends.name)
   + (SELECT count(*) FROM relations AS d WHERE d.workspace = ?1 AND d.tgt = ends.name)`;
 

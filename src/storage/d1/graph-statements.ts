@@ -10,6 +10,7 @@ export interface EntityRow {
   source_id: string;
   file_path: string;
   created_at: number;
+  line_tokens?: number | null;
 }
 
 export interface RelationRow {
@@ -21,6 +22,7 @@ export interface RelationRow {
   source_id: string;
   file_path: string;
   created_at: number;
+  line_tokens?: number | null;
 }
 
 /** Columns of `entities` after `workspace`. */
@@ -32,6 +34,7 @@ export const ENTITY_COLUMNS = [
   "file_path",
   "created_at",
   "vector_id",
+  "line_tokens",
 ] as const;
 
 /** Columns of `relations` after `workspace`. */
@@ -45,6 +48,7 @@ export const RELATION_COLUMNS = [
   "file_path",
   "created_at",
   "vector_id",
+  "line_tokens",
 ] as const;
 
 export const toEntity = (row: EntityRow): EntityRecord => ({
@@ -54,6 +58,7 @@ export const toEntity = (row: EntityRow): EntityRecord => ({
   sourceId: row.source_id,
   filePath: row.file_path,
   createdAt: row.created_at,
+  ...(typeof row.line_tokens === "number" && { lineTokens: row.line_tokens }),
 });
 
 export const toRelation = (row: RelationRow): RelationRecord => ({
@@ -65,6 +70,7 @@ export const toRelation = (row: RelationRow): RelationRecord => ({
   sourceId: row.source_id,
   filePath: row.file_path,
   createdAt: row.created_at,
+  ...(typeof row.line_tokens === "number" && { lineTokens: row.line_tokens }),
 });
 
 /** Statements applying `change` (deletes first); existing rows keep their `created_at`. */
@@ -81,6 +87,7 @@ export function graphWriteStatements(
     file_path: entity.filePath,
     created_at: entity.createdAt,
     vector_id: entityVectorId(entity.name),
+    line_tokens: entity.lineTokens ?? null,
   }));
   const relationRows = change.upsertRelations.map((relation) => ({
     src: relation.src,
@@ -92,6 +99,7 @@ export function graphWriteStatements(
     file_path: relation.filePath,
     created_at: relation.createdAt,
     vector_id: relationVectorId(relation.src, relation.tgt),
+    line_tokens: relation.lineTokens ?? null,
   }));
   return [
     ...deleteEdges(db, workspace, change.deleteRelations),

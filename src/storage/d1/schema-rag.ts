@@ -89,6 +89,8 @@ export const entities = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** `ent-<md5(name)>`: maps a vector match back to its node. */
     vectorId: text("vector_id").notNull().default(""),
+    /** Tokens of the node's context line, counted at merge time; null for rows written before. */
+    lineTokens: integer("line_tokens"),
   },
   (t) => [
     primaryKey({ columns: [t.workspace, t.name] }),
@@ -111,6 +113,8 @@ export const relations = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** `rel-<md5(src + tgt)>`: maps a vector match back to its edge. */
     vectorId: text("vector_id").notNull().default(""),
+    /** Tokens of the edge's context line, counted at merge time; null for rows written before. */
+    lineTokens: integer("line_tokens"),
   },
   (t) => [
     primaryKey({ columns: [t.workspace, t.src, t.tgt] }),

@@ -36,6 +36,7 @@ export class GraphIndex extends DurableObject<Env> {
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
     if (!this.ready) {
+      dropOutdatedCopy(sql);
       for (const statement of GRAPH_INDEX_SCHEMA) sql.exec(statement);
       this.ready = true;
     }
@@ -160,5 +161,17 @@ export class GraphIndex extends DurableObject<Env> {
     await this.ctx.storage.put("workspace", workspace);
     const wait = Math.max(REBUILD_DELAY_MS, REBUILD_BACKOFF * this.state("rebuild_ms"));
     await this.ctx.storage.setAlarm(Date.now() + wait);
+  }
+}
+
+/**
+ * A copy made with fewer columns than D1 now has (before `line_tokens`) is dropped: it is only
+ * a cache, and the next look-up rebuilds it with every column.
+ */
+function dropOutdatedCopy(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('entities')").toArray();
+  if (columns.length === 0 || columns.some((column) => column.name === "line_tokens")) return;
+  for (const table of ["entities", "relations", "next_entities", "next_relations", "index_state"]) {
+    sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 }
