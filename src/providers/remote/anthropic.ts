@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ProviderError } from "../errors";
 import type { ChatTransport, ProviderSpec, StreamEvent, TransportRequest } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
+import { joinUrl, parseAnswer, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
 
 export const ANTHROPIC_DEFAULT_HOST = "https://api.anthropic.com";
 const API_VERSION = "2023-06-01";
@@ -58,12 +58,9 @@ export class AnthropicTransport implements ChatTransport {
     signal: AbortSignal,
   ): Promise<{ text: string; usage?: TokenUsage }> {
     const response = await postJson("anthropic", this.url, this.headers, this.body(request, false), signal);
-    const parsed = messageSchema.safeParse(await readJson("anthropic", response, signal));
-    if (!parsed.success) throw new ProviderError("anthropic", "malformed", { cause: parsed.error });
-    const text = parsed.data.content
-      .map((block) => (block.type === "text" ? (block.text ?? "") : ""))
-      .join("");
-    const usage = parsed.data.usage;
+    const parsed = parseAnswer("anthropic", messageSchema, await readJson("anthropic", response, signal));
+    const text = parsed.content.map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+    const usage = parsed.usage;
     return {
       text,
       usage: usage
@@ -75,9 +72,8 @@ export class AnthropicTransport implements ChatTransport {
   async *stream(request: TransportRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const response = await postJson("anthropic", this.url, this.headers, this.body(request, true), signal);
     for await (const { data } of sseEvents("anthropic", response, signal)) {
-      const parsed = eventSchema.safeParse(parseChunk("anthropic", data));
-      if (!parsed.success) throw new ProviderError("anthropic", "malformed", { cause: parsed.error });
-      const event = parsed.data;
+      const parsed = parseAnswer("anthropic", eventSchema, parseChunk("anthropic", data));
+      const event = parsed;
       if (event.type === "error") throw new ProviderError("anthropic", "http", { status: 500 });
       if (event.type === "content_block_delta" && event.delta?.text) yield { delta: event.delta.text };
       if (event.type === "message_start" && event.message?.usage?.input_tokens !== undefined) {

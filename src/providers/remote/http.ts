@@ -1,4 +1,5 @@
 /** HTTP plumbing shared by the remote providers: POST JSON, map failures, read SSE/NDJSON streams. */
+import type { z } from "zod";
 import { ProviderError, parseRetryAfter } from "../errors";
 
 /**
@@ -98,6 +99,18 @@ export async function* sseEvents(
     else if (line.startsWith("data:")) yield { event, data: line.slice(5).trim() };
     else if (line === "") event = undefined;
   }
+}
+
+/**
+ * `value` checked against `schema`; a provider answer of another shape is `malformed`.
+ *
+ * @example
+ * const body = parseAnswer("openai", completionSchema, await readJson("openai", response, signal));
+ */
+export function parseAnswer<T>(provider: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ProviderError(provider, "malformed", { cause: parsed.error });
+  return parsed.data;
 }
 
 /** Parses one streamed JSON payload; garbage mid-stream is `malformed`. */

@@ -9,7 +9,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, lines, parseChunk, postJson, readJson, truncated } from "./http";
+import { joinUrl, lines, parseAnswer, parseChunk, postJson, readJson, truncated } from "./http";
 
 export const OLLAMA_DEFAULT_HOST = "http://localhost:11434";
 
@@ -53,13 +53,13 @@ export class OllamaChatTransport implements ChatTransport {
     signal: AbortSignal,
   ): Promise<{ text: string; usage?: TokenUsage }> {
     const response = await postJson("ollama", this.url, {}, this.body(request, false), signal);
-    const parsed = chatSchema.safeParse(await readJson("ollama", response, signal));
-    if (!parsed.success || !parsed.data.message) throw new ProviderError("ollama", "malformed");
+    const parsed = parseAnswer("ollama", chatSchema, await readJson("ollama", response, signal));
+    if (!parsed.message) throw new ProviderError("ollama", "malformed");
     return {
-      text: parsed.data.message.content,
+      text: parsed.message.content,
       usage: {
-        promptTokens: parsed.data.prompt_eval_count ?? 0,
-        completionTokens: parsed.data.eval_count ?? 0,
+        promptTokens: parsed.prompt_eval_count ?? 0,
+        completionTokens: parsed.eval_count ?? 0,
       },
     };
   }
@@ -68,14 +68,13 @@ export class OllamaChatTransport implements ChatTransport {
     const response = await postJson("ollama", this.url, {}, this.body(request, true), signal);
     for await (const line of lines("ollama", response, signal)) {
       if (line.trim() === "") continue;
-      const parsed = chatSchema.safeParse(parseChunk("ollama", line));
-      if (!parsed.success) throw new ProviderError("ollama", "malformed", { cause: parsed.error });
-      if (parsed.data.message?.content) yield { delta: parsed.data.message.content };
-      if (parsed.data.done) {
+      const parsed = parseAnswer("ollama", chatSchema, parseChunk("ollama", line));
+      if (parsed.message?.content) yield { delta: parsed.message.content };
+      if (parsed.done) {
         yield {
           usage: {
-            promptTokens: parsed.data.prompt_eval_count ?? 0,
-            completionTokens: parsed.data.eval_count ?? 0,
+            promptTokens: parsed.prompt_eval_count ?? 0,
+            completionTokens: parsed.eval_count ?? 0,
           },
         };
         return;
@@ -98,8 +97,7 @@ export class OllamaEmbeddingTransport implements EmbeddingTransport {
 
   async embed(texts: string[], signal: AbortSignal): Promise<{ vectors: number[][]; promptTokens?: number }> {
     const response = await postJson("ollama", this.url, {}, { model: this.model, input: texts }, signal);
-    const parsed = embedSchema.safeParse(await readJson("ollama", response, signal));
-    if (!parsed.success) throw new ProviderError("ollama", "malformed", { cause: parsed.error });
-    return { vectors: parsed.data.embeddings, promptTokens: parsed.data.prompt_eval_count };
+    const parsed = parseAnswer("ollama", embedSchema, await readJson("ollama", response, signal));
+    return { vectors: parsed.embeddings, promptTokens: parsed.prompt_eval_count };
   }
 }

@@ -4,7 +4,6 @@
  * URL and key header, so it is built here too.
  */
 import { z } from "zod";
-import { ProviderError } from "../errors";
 import type {
   ChatTransport,
   EmbeddingTransport,
@@ -13,7 +12,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { joinUrl, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
+import { joinUrl, parseAnswer, parseChunk, postJson, readJson, sseEvents, truncated } from "./http";
 
 export const OPENAI_DEFAULT_HOST = "https://api.openai.com/v1";
 
@@ -85,9 +84,8 @@ export class OpenAiChatTransport implements ChatTransport {
   ): Promise<{ text: string; usage?: TokenUsage }> {
     const { provider, url, headers } = this.endpoint;
     const response = await postJson(provider, url, headers, this.body(request, false), signal);
-    const parsed = completionSchema.safeParse(await readJson(provider, response, signal));
-    if (!parsed.success) throw new ProviderError(provider, "malformed", { cause: parsed.error });
-    return { text: parsed.data.choices[0]?.message.content ?? "", usage: toUsage(parsed.data.usage) };
+    const parsed = parseAnswer(provider, completionSchema, await readJson(provider, response, signal));
+    return { text: parsed.choices[0]?.message.content ?? "", usage: toUsage(parsed.usage) };
   }
 
   async *stream(request: TransportRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
@@ -95,11 +93,10 @@ export class OpenAiChatTransport implements ChatTransport {
     const response = await postJson(provider, url, headers, this.body(request, true), signal);
     for await (const { data } of sseEvents(provider, response, signal)) {
       if (data === "[DONE]") return;
-      const parsed = chunkSchema.safeParse(parseChunk(provider, data));
-      if (!parsed.success) throw new ProviderError(provider, "malformed", { cause: parsed.error });
-      const delta = parsed.data.choices?.[0]?.delta.content;
+      const parsed = parseAnswer(provider, chunkSchema, parseChunk(provider, data));
+      const delta = parsed.choices?.[0]?.delta.content;
       if (delta) yield { delta };
-      const usage = toUsage(parsed.data.usage);
+      const usage = toUsage(parsed.usage);
       if (usage) yield { usage };
     }
     throw truncated(provider);
@@ -119,10 +116,9 @@ export class OpenAiEmbeddingTransport implements EmbeddingTransport {
     const body: Record<string, unknown> = { model: this.model, input: texts, encoding_format: "float" };
     if (this.dimensions !== undefined) body.dimensions = this.dimensions;
     const response = await postJson(provider, url, headers, body, signal);
-    const parsed = embeddingSchema.safeParse(await readJson(provider, response, signal));
-    if (!parsed.success) throw new ProviderError(provider, "malformed", { cause: parsed.error });
-    const vectors = [...parsed.data.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
-    return { vectors, promptTokens: parsed.data.usage?.prompt_tokens };
+    const parsed = parseAnswer(provider, embeddingSchema, await readJson(provider, response, signal));
+    const vectors = [...parsed.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+    return { vectors, promptTokens: parsed.usage?.prompt_tokens };
   }
 }
 

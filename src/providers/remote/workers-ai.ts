@@ -12,7 +12,7 @@ import type {
   TransportRequest,
 } from "../transport";
 import type { TokenUsage } from "../types";
-import { parseChunk, sseEvents, truncated } from "./http";
+import { parseAnswer, parseChunk, sseEvents, truncated } from "./http";
 
 export const WORKERS_AI_DEFAULT_MODEL = "@cf/meta/llama-3.1-8b-instruct";
 export const WORKERS_AI_DEFAULT_EMBEDDING = "@cf/baai/bge-base-en-v1.5";
@@ -101,11 +101,10 @@ export class WorkersAiChatTransport implements ChatTransport {
     signal: AbortSignal,
   ): Promise<{ text: string; usage?: TokenUsage }> {
     const result = await run(this.ai, this.model, this.inputs(request, false), this.options(), signal);
-    const parsed = textSchema.safeParse(result);
-    if (!parsed.success) throw new ProviderError("workers-ai", "malformed", { cause: parsed.error });
-    const response = parsed.data.response;
+    const parsed = parseAnswer("workers-ai", textSchema, result);
+    const response = parsed.response;
     const text = typeof response === "string" ? response : response ? JSON.stringify(response) : "";
-    const usage = parsed.data.usage;
+    const usage = parsed.usage;
     return {
       text,
       usage: usage
@@ -120,10 +119,9 @@ export class WorkersAiChatTransport implements ChatTransport {
     const response = new Response(result as ReadableStream<Uint8Array>);
     for await (const { data } of sseEvents("workers-ai", response, signal)) {
       if (data === "[DONE]") return;
-      const parsed = chunkSchema.safeParse(parseChunk("workers-ai", data));
-      if (!parsed.success) throw new ProviderError("workers-ai", "malformed", { cause: parsed.error });
-      if (parsed.data.response) yield { delta: parsed.data.response };
-      const usage = parsed.data.usage;
+      const parsed = parseAnswer("workers-ai", chunkSchema, parseChunk("workers-ai", data));
+      if (parsed.response) yield { delta: parsed.response };
+      const usage = parsed.usage;
       if (usage)
         yield {
           usage: { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 },
@@ -145,8 +143,7 @@ export class WorkersAiEmbeddingTransport implements EmbeddingTransport {
   async embed(texts: string[], signal: AbortSignal): Promise<{ vectors: number[][] }> {
     const options = this.gatewayId ? { gateway: { id: this.gatewayId } } : {};
     const result = await run(this.ai, this.model, { text: texts }, options, signal);
-    const parsed = embedSchema.safeParse(result);
-    if (!parsed.success) throw new ProviderError("workers-ai", "malformed", { cause: parsed.error });
-    return { vectors: parsed.data.data };
+    const parsed = parseAnswer("workers-ai", embedSchema, result);
+    return { vectors: parsed.data };
   }
 }
