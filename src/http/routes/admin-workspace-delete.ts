@@ -36,8 +36,9 @@ adminWorkspaceDeleteRoutes.delete("/admin/workspaces/:id", async (c) => {
   await lockWorkspace(c.env, config, ws, by, "being deleted");
   let deleted: Record<string, number>;
   try {
-    deleted = await purgeWorkspace(c.env.DB, backupVectorStore(c.env, config), ws);
-    await invalidateGraphIndex(c.env.GRAPH_INDEX, ws);
+    deleted = await purgeWorkspace(c.env.DB, backupVectorStore(c.env, config), ws, (workspace) =>
+      invalidateGraphIndex(c.env.GRAPH_INDEX, workspace),
+    );
   } finally {
     await changeFlags(c.env, config, { locks: { [ws]: null }, by });
   }

@@ -11,6 +11,7 @@ import { WORKSPACE_TABLES } from "./tables";
 
 /**
  * Deletes workspace `ws` everywhere; returns the rows deleted per table (`vectors:<ns>` too).
+ * `onGraphChange` is told once the graph rows are gone (the graph index rebuilds).
  *
  * @example
  * const deleted = await purgeWorkspace(env.DB, vectors, "acme"); // { documents: 12, chunks: 80, … }
@@ -19,6 +20,7 @@ export async function purgeWorkspace(
   db: D1Database,
   vectors: VectorStore | null,
   ws: string,
+  onGraphChange?: (workspace: string) => Promise<void>,
 ): Promise<Record<string, number>> {
   const deleted: Record<string, number> = {};
   if (vectors) {
@@ -38,5 +40,6 @@ export async function purgeWorkspace(
   present.forEach((table, i) => {
     deleted[table.name] = results[i]?.meta.changes ?? 0;
   });
+  await onGraphChange?.(ws);
   return deleted;
 }
