@@ -32,11 +32,13 @@ type StateKey = "generation" | "built_from" | "rebuild_ms";
 
 export class GraphIndex extends DurableObject<Env> {
   private ready = false;
+  /** index_state as last read or written: this object is its only writer, so look-ups skip the SQL. */
+  private readonly cachedState = new Map<StateKey, number>();
 
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
     if (!this.ready) {
-      dropOutdatedCopy(sql);
+      if (dropOutdatedCopy(sql)) this.cachedState.clear();
       for (const statement of GRAPH_INDEX_SCHEMA) sql.exec(statement);
       this.ready = true;
     }
@@ -44,14 +46,19 @@ export class GraphIndex extends DurableObject<Env> {
   }
 
   private state(key: StateKey): number {
+    const cached = this.cachedState.get(key);
+    if (cached !== undefined) return cached;
     const row = this.sql
       .exec<{ value: number }>("SELECT value FROM index_state WHERE key = ?", key)
       .toArray()[0];
-    return row?.value ?? (key === "generation" ? 1 : 0);
+    const value = row?.value ?? (key === "generation" ? 1 : 0);
+    this.cachedState.set(key, value);
+    return value;
   }
 
   private setState(key: StateKey, value: number): void {
     this.sql.exec("INSERT OR REPLACE INTO index_state (key, value) VALUES (?, ?)", key, value);
+    this.cachedState.set(key, value);
   }
 
   /**
@@ -68,7 +75,7 @@ export class GraphIndex extends DurableObject<Env> {
   }
 
   /** The graph of `workspace` changed in D1: stop answering until rebuilt. */
-  async invalidate(_workspace: string): Promise<void> {
+  async invalidate(): Promise<void> {
     this.setState("generation", this.state("generation") + 1);
   }
 
@@ -168,10 +175,11 @@ export class GraphIndex extends DurableObject<Env> {
  * A copy made with fewer columns than D1 now has (before `line_tokens`) is dropped: it is only
  * a cache, and the next look-up rebuilds it with every column.
  */
-function dropOutdatedCopy(sql: SqlStorage): void {
+function dropOutdatedCopy(sql: SqlStorage): boolean {
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('entities')").toArray();
-  if (columns.length === 0 || columns.some((column) => column.name === "line_tokens")) return;
+  if (columns.length === 0 || columns.some((column) => column.name === "line_tokens")) return false;
   for (const table of ["entities", "relations", "next_entities", "next_relations", "index_state"]) {
     sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
+  return true;
 }

@@ -26,7 +26,7 @@ export function graphIndexOf(
  * await writer.commit(ws, change); await invalidateGraphIndex(env.GRAPH_INDEX, ws);
  */
 export async function invalidateGraphIndex(namespace: GraphIndexNamespace, workspace: string): Promise<void> {
-  await graphIndexOf(namespace, workspace).invalidate(workspace);
+  await graphIndexOf(namespace, workspace).invalidate();
 }
 
 export class IndexedGraphSearchStore implements GraphSearchStore {
