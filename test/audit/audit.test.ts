@@ -7,7 +7,6 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { audit, auditSystem } from "../../src/audit";
 import type { AuditEventInput } from "../../src/audit/record";
@@ -16,11 +15,9 @@ import { insertAuditEvent } from "../../src/audit/store";
 import type { Principal } from "../../src/auth/principal";
 import type { Env } from "../../src/env";
 import type { AppEnv } from "../../src/http/app-env";
-import { onError } from "../../src/http/error-handler";
-import { accessLog } from "../../src/http/middleware/access-log";
-import { configGuard } from "../../src/http/middleware/config-guard";
 import worker from "../../src/index";
 import { createLogger } from "../../src/observability/logger";
+import { appWithPrincipal } from "../observability/helpers";
 
 const workerEnv = env as unknown as Env;
 const RECORD_FIELDS = [
@@ -39,21 +36,15 @@ const RECORD_FIELDS = [
 
 /** The app's first middleware, a principal as the auth layer would set it, and a route that audits. */
 function auditApp(event: AuditEventInput, principal?: Principal) {
-  const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: "X-Request-ID" }));
-  app.use(accessLog);
-  app.use(configGuard);
-  app.use(async (c, next) => {
-    if (principal) c.set("principal", principal);
-    c.set("clientIp", "203.0.113.7");
-    await next();
-  });
-  app.post("/t", (c) => {
+  const routes = new Hono<AppEnv>();
+  routes.post("/t", (c) => {
     audit(c, event);
     return c.json({ ok: true });
   });
-  app.onError(onError);
-  return app;
+  return appWithPrincipal(routes, principal, async (c, next) => {
+    c.set("clientIp", "203.0.113.7");
+    await next();
+  });
 }
 
 /** Audit lines written to stdout while `run` runs (the spy passes them through). */

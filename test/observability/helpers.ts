@@ -1,6 +1,6 @@
 /** Shared helpers of the observability and audit tests: scraping /metrics, reading a series, test apps. */
 import { SELF } from "cloudflare:test";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { Principal } from "../../src/auth/principal";
 import type { AppEnv } from "../../src/http/app-env";
@@ -38,10 +38,15 @@ export async function waitForSeries(series: string, expected: number, timeoutMs 
 }
 
 /**
- * `routes` behind the app's own first middleware (request id, access log, config guard) and the
- * principal the auth layer would set, so access rules are tested without the auth stack.
+ * `routes` behind the app's own first middleware (request id, access log, config guard), the
+ * principal the auth layer would set and then `middleware`, so access rules are tested without
+ * the auth stack.
  */
-export function appWithPrincipal(routes: Hono<AppEnv>, principal?: Principal): Hono<AppEnv> {
+export function appWithPrincipal(
+  routes: Hono<AppEnv>,
+  principal?: Principal,
+  ...middleware: MiddlewareHandler<AppEnv>[]
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-ID" }));
   app.use(accessLog);
@@ -50,6 +55,7 @@ export function appWithPrincipal(routes: Hono<AppEnv>, principal?: Principal): H
     if (principal) c.set("principal", principal);
     await next();
   });
+  for (const handler of middleware) app.use(handler);
   app.route("/", routes);
   app.onError(onError);
   return app;

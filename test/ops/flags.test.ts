@@ -1,15 +1,14 @@
 import { env, SELF } from "cloudflare:test";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Principal } from "../../src/auth/principal";
 import { currentFlagsFromEnv, forgetCachedFlags } from "../../src/flags";
 import { FLAG_NAMES } from "../../src/flags/names";
 import type { AppEnv } from "../../src/http/app-env";
 import { onError, onNotFound } from "../../src/http/error-handler";
-import { accessLog } from "../../src/http/middleware/access-log";
 import { configGuard } from "../../src/http/middleware/config-guard";
 import { flagGuard } from "../../src/http/middleware/flag-guard";
+import { appWithPrincipal } from "../observability/helpers";
 
 interface Envelope {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -28,14 +27,6 @@ async function putFlags(body: unknown) {
 /** The app's config and flag guard around stand-in engine routes (the real ones come from the engine). */
 function guardedApp(principal?: Principal) {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: "X-Request-ID" }));
-  app.use(accessLog);
-  app.use(configGuard);
-  app.use(async (c, next) => {
-    if (principal) c.set("principal", principal);
-    await next();
-  });
-  app.use(flagGuard);
   const ok = (c: { json: (body: unknown) => Response }) => c.json({ ok: true });
   for (const path of [
     "/query",
@@ -52,9 +43,9 @@ function guardedApp(principal?: Principal) {
   app.post("/graph/entity/edit", ok);
   app.get("/documents", ok);
   app.all("/mcp", ok);
-  app.onError(onError);
-  app.notFound(onNotFound);
-  return app;
+  const guarded = appWithPrincipal(app, principal, flagGuard);
+  guarded.notFound(onNotFound);
+  return guarded;
 }
 
 async function call(app: Hono<AppEnv>, method: string, path: string, headers: Record<string, string> = {}) {
