@@ -10,4 +10,6 @@ export const CANARY_SECRETS = {
   metricsToken: "canary-metrics-token-0a7d3e5b9c",
   refreshToken: "canary-refresh-token-6e2f8a",
   jwt: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.Y2FuYXJ5LXNpZ25hdHVyZQ",
+  /** A password typed into the username field of a login (lower case: usernames are lowered). */
+  passwordAsUsername: "canary-typed-into-username-4e8b1d",
 } as const;

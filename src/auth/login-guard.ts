@@ -1,82 +1,92 @@
 /**
  * Login lockout, one Durable Object per username (strongly consistent, unlike the rate-limit
- * binding). It counts failed logins per client address and for the account as a whole inside
- * a sliding window: too many from one address locks that address out of the account; too many
- * from all addresses together locks the account. Locks end by themselves or by an admin unlock.
+ * binding). It loads the username's state, applies one rule of `lockout-state.ts` and saves it,
+ * all inside one call, so concurrent logins are counted one after the other. Failures count per
+ * address prefix and for unknown clients together; a device cookie the account issued has its
+ * own budget and is not locked by anyone else (see docs/security.md, "Login lockout and device
+ * cookies"). The object deletes its storage once nothing is left to remember.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  type Attempt,
+  begin,
+  fail,
+  failure,
+  type GuardState,
+  isEmpty,
+  type LockoutLimits,
+  type LockStatus,
+  type LoginClient,
+  type NewDevice,
+  normalizeState,
+  statusOf,
+  succeed,
+  type Ticket,
+  unlocked,
+} from "./lockout-state";
 
-export interface LockoutLimits {
-  /** Failures from one address within the window that lock the address out. */
-  maxPerAddress: number;
-  /** Failures from all addresses within the window that lock the account. */
-  maxPerAccount: number;
-  windowMs: number;
-  durationMs: number;
-}
-
-export interface LockStatus {
-  locked: boolean;
-  /** Whole seconds until the lock ends; 0 when not locked. */
-  retryAfterSeconds: number;
-  /** Which lock applies, for the audit record. */
-  scope?: "address" | "account";
-}
-
-interface GuardState {
-  accountFailures: number[];
-  accountLockedUntil: number;
-  addresses: Record<string, { failures: number[]; lockedUntil: number }>;
-  /** When every failure has left the window and every lock has ended. */
-  forgetAt: number;
-}
+export type { Attempt, LockoutLimits, LockStatus, LoginClient, NewDevice, Ticket } from "./lockout-state";
 
 const STATE_KEY = "state";
-const OPEN: LockStatus = { locked: false, retryAfterSeconds: 0 };
-
-function emptyState(): GuardState {
-  return { accountFailures: [], accountLockedUntil: 0, addresses: {}, forgetAt: 0 };
-}
 
 export class LoginGuard extends DurableObject {
   private async read(): Promise<GuardState> {
-    return (await this.ctx.storage.get<GuardState>(STATE_KEY)) ?? emptyState();
+    return normalizeState(await this.ctx.storage.get<unknown>(STATE_KEY));
   }
 
-  /** Whether a login for this username from `address` must be refused right now. */
-  async status(address: string, now: number): Promise<LockStatus> {
-    return statusOf(await this.read(), address, now);
-  }
-
-  /** Records a failed login and returns the status that follows from it. */
-  async failure(address: string, limits: LockoutLimits, now: number): Promise<LockStatus> {
-    const state = await this.read();
-    const since = now - limits.windowMs;
-    state.accountFailures = [...state.accountFailures.filter((at) => at > since), now];
-    const entry = state.addresses[address] ?? { failures: [], lockedUntil: 0 };
-    entry.failures = [...entry.failures.filter((at) => at > since), now];
-    if (entry.failures.length >= limits.maxPerAddress) entry.lockedUntil = now + limits.durationMs;
-    if (state.accountFailures.length >= limits.maxPerAccount)
-      state.accountLockedUntil = now + limits.durationMs;
-    state.addresses[address] = entry;
-    prune(state, since, now);
-    state.forgetAt = forgetAt(state, limits.windowMs);
+  private async save(state: GuardState): Promise<void> {
+    if (isEmpty(state)) {
+      await this.ctx.storage.deleteAll();
+      return;
+    }
     await this.ctx.storage.put(STATE_KEY, state);
     await this.ctx.storage.setAlarm(state.forgetAt);
-    return statusOf(state, address, now);
   }
 
-  /** A good password: the address's failures are forgiven (the account-wide count stays). */
-  async success(address: string): Promise<void> {
+  /** Whether a login for this username from `client` must be refused right now (read only). */
+  async status(client: LoginClient, limits: LockoutLimits, now: number): Promise<LockStatus> {
+    return statusOf(await this.read(), client, limits, now);
+  }
+
+  /** Charges a login attempt before its password is checked; refused while the client is locked. */
+  async begin(client: LoginClient, limits: LockoutLimits, now: number): Promise<Attempt> {
     const state = await this.read();
-    if (!(address in state.addresses)) return;
-    delete state.addresses[address];
-    await this.ctx.storage.put(STATE_KEY, state);
+    const attempt = begin(state, client, limits, now);
+    if (attempt.ticket) await this.save(state);
+    return attempt;
   }
 
-  /** Administrator unlock: forgets every failure and lock of this username. */
+  /** The attempt's password was wrong; returns the status that follows from it. */
+  async fail(ticket: Ticket, limits: LockoutLimits, now: number): Promise<LockStatus> {
+    const state = await this.read();
+    const status = fail(state, ticket, limits, now);
+    await this.save(state);
+    return status;
+  }
+
+  /** The attempt's password was right: refund, forgive the client, remember its new device cookie. */
+  async succeed(
+    ticket: Ticket,
+    remember: NewDevice | undefined,
+    limits: LockoutLimits,
+    now: number,
+  ): Promise<void> {
+    const state = await this.read();
+    succeed(state, ticket, remember, limits.windowMs, now);
+    await this.save(state);
+  }
+
+  /** Records a failure outside a login (a wrong current password when changing it). */
+  async failure(client: LoginClient, limits: LockoutLimits, now: number): Promise<LockStatus> {
+    const state = await this.read();
+    const status = failure(state, client, limits, now);
+    await this.save(state);
+    return status;
+  }
+
+  /** Administrator unlock: forgets every failure and lock of this username; devices stay known. */
   async unlock(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+    await this.save(unlocked(await this.read()));
   }
 
   /** Nothing left to remember: drop the storage so idle usernames cost nothing. */
@@ -85,33 +95,4 @@ export class LoginGuard extends DurableObject {
     if (Date.now() >= state.forgetAt) await this.ctx.storage.deleteAll();
     else await this.ctx.storage.setAlarm(state.forgetAt);
   }
-}
-
-function statusOf(state: GuardState, address: string, now: number): LockStatus {
-  const accountUntil = state.accountLockedUntil;
-  const addressUntil = state.addresses[address]?.lockedUntil ?? 0;
-  const until = Math.max(accountUntil, addressUntil);
-  if (until <= now) return OPEN;
-  return {
-    locked: true,
-    retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)),
-    scope: accountUntil >= addressUntil ? "account" : "address",
-  };
-}
-
-/** Drops failures older than the window and addresses with nothing left to remember. */
-function prune(state: GuardState, since: number, now: number): void {
-  for (const [address, entry] of Object.entries(state.addresses)) {
-    entry.failures = entry.failures.filter((at) => at > since);
-    if (entry.failures.length === 0 && entry.lockedUntil <= now) delete state.addresses[address];
-  }
-}
-
-function forgetAt(state: GuardState, windowMs: number): number {
-  const lastFailure = Math.max(0, ...state.accountFailures);
-  const lastLock = Math.max(
-    state.accountLockedUntil,
-    ...Object.values(state.addresses).map((entry) => entry.lockedUntil),
-  );
-  return Math.max(lastFailure + windowMs, lastLock) + 1000;
 }

@@ -1,13 +1,16 @@
 /**
- * The password login shared by `POST /auth/login` and LightRAG's `POST /login`: lockout check,
- * constant-work verification (a dummy hash for unknown users, the same 401 for both), re-hash
- * when the parameters changed, workspace choice, then a session and an access token.
+ * The password login shared by `POST /auth/login` and LightRAG's `POST /login`: lockout check
+ * (per address prefix, or per device cookie for a browser that logged in before), constant-work
+ * verification (a dummy hash for unknown users, the same 401 for both), a new device cookie,
+ * re-hash when the parameters changed, workspace choice, then a session and an access token.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { AppError } from "../http/errors";
+import { auditUsername } from "./audit-username";
+import { giveDevice, newDevice } from "./device-cookie";
 import { accessDenied, authFailure, authSuccess } from "./events";
-import { lockedError, lockoutLimits, loginGuard } from "./lockout";
+import { lockedError, lockoutLimits, loginClient, loginGuard } from "./lockout";
 import { hashPassword, needsRehash, paramsFromConfig, verifyDummy, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, normalizePassword } from "./password-policy";
 import { startSession } from "./sessions";
@@ -45,25 +48,31 @@ export async function passwordLogin(
   method: string,
 ): Promise<LoginResult> {
   const config = c.get("config");
+  const limits = lockoutLimits(config);
   const username = normalizeUsername(input.username);
-  const address = c.get("clientIp") ?? "unknown";
   const guard = loginGuard(c.env, username);
-  const lock = await guard.status(address, Date.now());
-  if (lock.locked) {
-    authFailure(c, "login_blocked", "locked", null, { username, scope: lock.scope, login_method: method });
-    throw lockedError(lock);
+  const user = await findUserByUsername(c.env.DB, username);
+  // An unknown "username" may be a password typed into the wrong field: only its keyed hash is audited.
+  const named = await auditUsername(config, username, user !== null);
+  const attempt = await guard.begin(await loginClient(c), limits, Date.now());
+  if (!attempt.ticket) {
+    authFailure(c, "login_blocked", "locked", user?.id ?? null, {
+      ...named,
+      scope: attempt.status.scope,
+      login_method: method,
+    });
+    throw lockedError(attempt.status);
   }
   const params = paramsFromConfig(config);
   // Over-long input is refused after the same work as any other failure, never earlier.
   const password = normalizePassword(input.password).slice(0, MAX_PASSWORD_LENGTH * 4);
-  const user = await findUserByUsername(c.env.DB, username);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyDummy(password, params);
   if (!user || !ok) {
-    const after = await guard.failure(address, lockoutLimits(config), Date.now());
-    authFailure(c, "login_failure", "bad_credentials", user?.id ?? null, { username, login_method: method });
+    const after = await guard.fail(attempt.ticket, limits, Date.now());
+    authFailure(c, "login_failure", "bad_credentials", user?.id ?? null, { ...named, login_method: method });
     if (after.locked) {
       authFailure(c, "lockout", "locked", user?.id ?? null, {
-        username,
+        ...named,
         scope: after.scope,
         retry_after: after.retryAfterSeconds,
       });
@@ -71,10 +80,14 @@ export async function passwordLogin(
     throw new AppError(401, "unauthorized", INCORRECT);
   }
   if (user.disabled) {
+    // The right password is no guess: refunded, but a disabled account gets no device cookie.
+    await guard.succeed(attempt.ticket, undefined, limits, Date.now());
     authFailure(c, "login_failure", "disabled", user.id, { username, login_method: method });
     throw new AppError(403, "forbidden", "This account is disabled");
   }
-  await guard.success(address);
+  const device = await newDevice(Date.now());
+  await guard.succeed(attempt.ticket, { hash: device.hash, expiresAt: device.expiresAt }, limits, Date.now());
+  giveDevice(c, device.value);
   if (needsRehash(user.passwordHash, params)) {
     await setPasswordHash(c.env.DB, user.id, await hashPassword(password, params));
     authSuccess(c, "password_rehashed", user.id, { ln: params.ln, r: params.r, p: params.p });

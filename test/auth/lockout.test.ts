@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { LockoutLimits } from "../../src/auth/login-guard";
 import { call, json, login, makeUser, PASSWORD, session, uniqueName } from "./helpers";
 
-const limits: LockoutLimits = { maxPerAddress: 5, maxPerAccount: 20, windowMs: 300_000, durationMs: 900_000 };
+const limits: LockoutLimits = { maxPerClient: 5, maxPerAccount: 20, windowMs: 300_000, durationMs: 900_000 };
+const a = { prefix: "a" };
 
 function guard(name: string) {
   return env.LOGIN_GUARD.get(env.LOGIN_GUARD.idFromName(`login:${name}`));
@@ -42,24 +43,27 @@ describe("login lockout", () => {
     const name = uniqueName("expiry");
     const stub = guard(name);
     const t0 = Date.now();
-    for (let i = 0; i < 4; i++) await stub.failure("a", limits, t0 + i);
+    for (let i = 0; i < 4; i++) await stub.failure(a, limits, t0 + i);
     // The fifth failure comes after the first four left the window: no lock.
-    expect(await stub.failure("a", limits, t0 + limits.windowMs + 10)).toMatchObject({ locked: false });
-    for (let i = 0; i < 4; i++) await stub.failure("a", limits, t0 + limits.windowMs + 20 + i);
-    const locked = await stub.status("a", t0 + limits.windowMs + 30);
+    expect(await stub.failure(a, limits, t0 + limits.windowMs + 10)).toMatchObject({ locked: false });
+    for (let i = 0; i < 4; i++) await stub.failure(a, limits, t0 + limits.windowMs + 20 + i);
+    const locked = await stub.status(a, limits, t0 + limits.windowMs + 30);
     expect(locked).toMatchObject({ locked: true, scope: "address" });
     const end = t0 + limits.windowMs + 23 + limits.durationMs;
-    expect((await stub.status("a", end - 1000)).locked).toBe(true);
-    expect(await stub.status("a", end + 1)).toEqual({ locked: false, retryAfterSeconds: 0 });
+    expect((await stub.status(a, limits, end - 1000)).locked).toBe(true);
+    expect(await stub.status(a, limits, end + 1)).toEqual({ locked: false, retryAfterSeconds: 0 });
   });
 
   it("locks the whole account after many failures from many addresses", async () => {
     const stub = guard(uniqueName("spray"));
     const now = Date.now();
-    for (let i = 0; i < 20; i++) await stub.failure(`10.0.0.${i}`, limits, now + i);
-    expect(await stub.status("192.0.2.1", now + 30)).toMatchObject({ locked: true, scope: "account" });
+    for (let i = 0; i < 20; i++) await stub.failure({ prefix: `10.0.0.${i}` }, limits, now + i);
+    expect(await stub.status({ prefix: "192.0.2.1" }, limits, now + 30)).toMatchObject({
+      locked: true,
+      scope: "account",
+    });
     await stub.unlock();
-    expect((await stub.status("192.0.2.1", now + 30)).locked).toBe(false);
+    expect((await stub.status({ prefix: "192.0.2.1" }, limits, now + 30)).locked).toBe(false);
   });
 
   it("a good password forgives the address's earlier failures", async () => {
@@ -75,7 +79,7 @@ describe("login lockout", () => {
     // Deterministic under any load: a failure "now" keeps the alarm a minute away, then the
     // stored forget time is moved into the past, as if that minute had gone by.
     const stub = guard(uniqueName("alarm"));
-    await stub.failure("a", { ...limits, windowMs: 60_000, durationMs: 60_000 }, Date.now());
+    await stub.failure(a, { ...limits, windowMs: 60_000, durationMs: 60_000 }, Date.now());
     await runInDurableObject(stub, async (instance, state) => {
       const alarm = (instance as unknown as { alarm(): Promise<void> }).alarm.bind(instance);
       const stored = await state.storage.get<{ forgetAt: number }>("state");

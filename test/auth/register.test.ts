@@ -4,7 +4,17 @@ import { createApp } from "../../src/app";
 import { adminInsertSql } from "../../src/auth/bootstrap-sql";
 import { hashPassword } from "../../src/auth/password";
 import { registrationOpen } from "../../src/config/auth";
-import { BOOTSTRAP_TOKEN, bearer, call, json, PASSWORD, session, TEST_PARAMS, uniqueName } from "./helpers";
+import {
+  BOOTSTRAP_TOKEN,
+  bearer,
+  call,
+  json,
+  makeUser,
+  PASSWORD,
+  session,
+  TEST_PARAMS,
+  uniqueName,
+} from "./helpers";
 
 async function register(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return call("/auth/register", json({ username: uniqueName("reg"), password: PASSWORD, ...body }, headers));
@@ -105,6 +115,33 @@ describe("ALLOW_REGISTRATION", () => {
       closed,
     );
     expect(byAdmin.status).toBe(201);
+  });
+
+  it("when closed, answers a taken and a free username alike, so it reveals no account", async () => {
+    // Open registration tells a taken name apart (409): without a second channel (e-mail) the
+    // registrant must learn whether the account exists. Closed, nobody anonymous can probe.
+    const app = createApp();
+    const closed = { ...env, ALLOW_REGISTRATION: "false" };
+    const taken = await makeUser("viewer");
+    const answer = async (username: string) => {
+      const res = await app.request(
+        "/auth/register",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ username, password: PASSWORD }),
+        },
+        closed,
+      );
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      return { status: res.status, code: body.error.code, message: body.error.message };
+    };
+    const forTaken = await answer(taken.username);
+    expect(forTaken).toEqual(await answer(uniqueName("free")));
+    expect(forTaken.status).toBe(403);
+    // Open: the taken name is a 409, the documented (and pinned) distinction.
+    const open = await call("/auth/register", json({ username: taken.username, password: PASSWORD }));
+    expect(open.status).toBe(409);
   });
 });
 

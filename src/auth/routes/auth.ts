@@ -7,7 +7,7 @@ import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { readJsonBody } from "../../http/json-body";
 import { authFailure, authSuccess } from "../events";
-import { lockoutLimits, loginGuard } from "../lockout";
+import { lockoutLimits, loginClient, loginGuard } from "../lockout";
 import { passwordLogin } from "../login";
 import { hashPassword, paramsFromConfig, verifyPassword } from "../password";
 import { acceptablePassword, normalizePassword } from "../password-policy";
@@ -97,11 +97,7 @@ authRoutes.post("/auth/password", async (c) => {
   const user = await findUserById(c.env.DB, principal.userId);
   if (!user) throw new AppError(401, "unauthorized", "This account no longer exists");
   if (!(await verifyPassword(normalizePassword(body.current_password), user.passwordHash))) {
-    await loginGuard(c.env, user.username).failure(
-      c.get("clientIp") ?? "unknown",
-      lockoutLimits(config),
-      Date.now(),
-    );
+    await loginGuard(c.env, user.username).failure(await loginClient(c), lockoutLimits(config), Date.now());
     authFailure(c, "password_change", "bad_credentials", user.id);
     throw new AppError(401, "unauthorized", "Incorrect credentials");
   }
