@@ -56,7 +56,8 @@ export function writeRequestPoint(env: Env, point: RequestPoint): void {
 }
 
 /**
- * Writes one query point (the query engine calls this once per answered query).
+ * Writes one query point (the query routes call it once per answered query, through
+ * `writeRequestQueryPoint` in metrics.ts).
  *
  * @example
  * writeQueryPoint(env, { workspace: "default", mode: "hybrid", ok: true, duration_ms: 812, prompt_tokens: 900 });

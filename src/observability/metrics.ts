@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { writeDocumentPoint, writeQueryPoint } from "./analytics";
+import { type QueryPoint, writeDocumentPoint, writeQueryPoint } from "./analytics";
 import {
   allowedLabels,
   COUNTERS,
@@ -28,27 +28,30 @@ const requestBatches = new WeakMap<object, Map<string, number>>();
 const requestStarts = new WeakMap<object, number>();
 
 /**
- * Answered queries and settled documents also become Analytics Engine data points, so every
- * caller of the counters feeds the dashboards without a second call.
+ * Settled documents also become Analytics Engine data points, so the pipeline's counter feeds
+ * the dashboards without a second call. Queries do not: their point carries what the counter
+ * cannot (cache hit, duration), so the query routes write it with `writeRequestQueryPoint`.
  */
-function analyticsFor(
-  env: Env,
-  name: MetricName,
-  labels: Record<string, string> = {},
-  startedAt?: number,
-): void {
-  const workspace = labels.workspace ?? "default";
-  if (name === "lightrag_queries_executed_total") {
-    const duration_ms = startedAt === undefined ? 0 : Date.now() - startedAt;
-    writeQueryPoint(env, { workspace, mode: labels.mode ?? "unknown", ok: true, duration_ms });
-  } else if (name === "lightrag_documents_processed_total") {
-    writeDocumentPoint(env, {
-      workspace,
-      source: "pipeline",
-      ok: labels.status !== "failed",
-      duration_ms: 0,
-    });
-  }
+function analyticsFor(env: Env, name: MetricName, labels: Record<string, string> = {}): void {
+  if (name !== "lightrag_documents_processed_total") return;
+  writeDocumentPoint(env, {
+    workspace: labels.workspace ?? "default",
+    source: "pipeline",
+    ok: labels.status !== "failed",
+    duration_ms: 0,
+  });
+}
+
+/**
+ * Writes the Analytics Engine point of a query answered in request `c` (once per query); its
+ * duration is the request's so far, timed from the metrics middleware's start.
+ *
+ * @example
+ * writeRequestQueryPoint(c, { workspace, mode: "mix", ok: true, cached: run.cacheHit });
+ */
+export function writeRequestQueryPoint(c: Context<AppEnv>, point: Omit<QueryPoint, "duration_ms">): void {
+  const startedAt = requestStarts.get(c);
+  writeQueryPoint(c.env, { ...point, duration_ms: startedAt === undefined ? 0 : Date.now() - startedAt });
 }
 
 /** Samples of background work, coalesced per `waitUntil` until the next macrotask. */
@@ -68,6 +71,7 @@ export function countMetric(
 ): void {
   const batch = requestBatches.get(c);
   if (batch) {
+    analyticsFor(c.env, name, labels);
     addSample(batch, name, labels, by);
     return;
   }
@@ -118,6 +122,7 @@ export function openRequestBatch(c: object, startedAt = Date.now()): Map<string,
 export function closeRequestBatch(c: object): Map<string, number> {
   const batch = requestBatches.get(c) ?? new Map<string, number>();
   requestBatches.delete(c);
+  requestStarts.delete(c);
   return batch;
 }
 

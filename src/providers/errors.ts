@@ -1,8 +1,9 @@
 /**
- * Provider failures. Messages name the provider and the HTTP status (or what went wrong),
- * never a key, a URL with credentials, or the provider's response body, which can echo keys.
+ * Provider failures, as domain errors: the providers know no HTTP of our own API, and
+ * `src/http/error-handler.ts` maps these to 503 `service_unavailable` (docs/providers.md).
+ * Messages name the provider and the HTTP status (or what went wrong), never a key, a URL with
+ * credentials, or the provider's response body, which can echo keys.
  */
-import { AppError } from "../http/errors";
 
 /** Why one provider call failed. */
 export type FailureKind = "http" | "timeout" | "network" | "malformed" | "circuit_open";
@@ -54,18 +55,25 @@ export interface ProviderAttempt {
   status?: number;
 }
 
-/** Every provider in the chain failed: 503 to the client, with what each one did. */
-export class LlmUnavailableError extends AppError {
+/**
+ * Every provider in the chain failed (or none may be called): the caller learns what each one
+ * did. The error handler answers it as 503 with `Retry-After` and the attempts.
+ *
+ * @example
+ * throw new LlmUnavailableError("LLM", [{ provider: "openai", model: "gpt-4o-mini", kind: "http", status: 502 }]);
+ * // message: "LLM providers unavailable (openai 502)"
+ */
+export class LlmUnavailableError extends Error {
+  readonly what: "LLM" | "Embedding";
   readonly attempts: ProviderAttempt[];
 
   constructor(what: "LLM" | "Embedding", attempts: ProviderAttempt[]) {
     const summary = attempts
       .map((a) => `${a.provider} ${a.kind === "http" ? a.status : a.kind.replace("_", " ")}`)
       .join("; ");
-    super(503, "service_unavailable", `${what} providers unavailable (${summary || "none configured"})`, {
-      headers: { "Retry-After": "30" },
-      details: { attempts },
-    });
+    super(`${what} providers unavailable (${summary || "none configured"})`);
+    this.name = "LlmUnavailableError";
+    this.what = what;
     this.attempts = attempts;
   }
 }

@@ -31,10 +31,18 @@ export interface RagDeps {
   settings: RagSettings;
 }
 
-/** A domain failure the HTTP layer maps to a status (the engine knows no HTTP). */
+/** Machine codes of the engine's failures; `src/http/error-handler.ts` maps each to a status. */
+export type RagErrorKind = "conflict" | "bad_input" | "not_found" | "cancelled";
+
+/**
+ * A domain failure the HTTP layer maps to a status (the engine knows no HTTP).
+ *
+ * @example
+ * throw new RagError("conflict", "A document with the same name already exists: a.txt", { names: ["a.txt"] });
+ */
 export class RagError extends Error {
   constructor(
-    readonly kind: "conflict" | "bad_input" | "not_found" | "cancelled",
+    readonly kind: RagErrorKind,
     message: string,
     readonly details?: unknown,
   ) {

@@ -1,6 +1,8 @@
 /** Failover chains and circuit breakers against the stub server over real HTTP. */
 import { describe, expect, it } from "vitest";
+import { toAppError } from "../../src/http/error-handler";
 import type { ResilientLlmClient } from "../../src/providers/chain";
+import { LlmUnavailableError } from "../../src/providers/errors";
 import type { LlmRequest } from "../../src/providers/types";
 import { providersWith, StubScope, workspaceId } from "./helpers";
 
@@ -61,15 +63,13 @@ describe("failover chain", () => {
     await primary.faults({ kind: "502", times: 5 });
     await fallback.faults({ kind: "529", times: 5 });
     const { llm } = chain(primary, fallback);
-    const error = (await llm
-      .complete(queryRequest(workspaceId("fo-all")))
-      .catch((e: unknown) => e)) as Error & {
-      status: number;
-      details: { attempts: unknown[] };
-    };
-    expect(error.status).toBe(503);
+    const error = await llm.complete(queryRequest(workspaceId("fo-all"))).catch((e: unknown) => e);
+    // A domain error; the error handler answers it as 503 (test/foundation/domain-errors.test.ts).
+    expect(error).toBeInstanceOf(LlmUnavailableError);
+    if (!(error instanceof LlmUnavailableError)) return;
+    expect(toAppError(error).status).toBe(503);
     expect(error.message).toBe("LLM providers unavailable (openai 502; anthropic 529)");
-    expect(error.details.attempts).toEqual([
+    expect(error.attempts).toEqual([
       { provider: "openai", model: "gpt-primary", kind: "http", status: 502 },
       { provider: "anthropic", model: "claude-fallback", kind: "http", status: 529 },
     ]);

@@ -86,7 +86,7 @@ describe("openai provider over the stub", () => {
     const message = (error as Error).message;
     expect(message).toContain("openai 400");
     expect(message).not.toContain("sk-test");
-    expect(JSON.stringify((error as LlmUnavailableError).details)).not.toContain("sk-test");
+    expect(JSON.stringify((error as LlmUnavailableError).attempts)).not.toContain("sk-test");
     expect(await scope.requests()).toHaveLength(1);
   });
 

@@ -3,14 +3,14 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../audit";
 import { enqueueIngest } from "../../pipeline/ingest-messages";
-import { type IncomingDocument, type Registration, registerDocuments } from "../../rag/documents";
+import { type IncomingDocument, registerDocuments } from "../../rag/documents";
 import { extensionOf, parseUpload, SUPPORTED_EXTENSIONS } from "../../rag/parsers/index";
 import { loadTokenizer } from "../../rag/tokenizer";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { asHttpError, requestDeps, requireProcessing } from "./documents-wire";
+import { requestDeps, requireProcessing } from "./documents-wire";
 
 const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
 
@@ -55,13 +55,13 @@ async function accept(
   const workspace = requestWorkspace(c);
   // Build the tokenizer while the message waits for its queue batch (same isolate locally).
   c.executionCtx.waitUntil(loadTokenizer().then(() => undefined));
-  let registration: Registration;
-  try {
-    registration = await registerDocuments(requestDeps(c).stores, workspace, items, prefix);
-  } catch (error) {
-    asHttpError(error);
-  }
-  const { accepted, duplicates, trackId } = registration;
+  // A RagError (empty text, repeated source, same name) is answered by the error handler.
+  const { accepted, duplicates, trackId } = await registerDocuments(
+    requestDeps(c).stores,
+    workspace,
+    items,
+    prefix,
+  );
   await enqueueIngest(
     c.env,
     workspace,
@@ -138,12 +138,7 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
       },
     );
   }
-  let content: string;
-  try {
-    content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()));
-  } catch (error) {
-    asHttpError(error);
-  }
+  const content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()));
   if (content.trim() === "") throw new AppError(400, "bad_request", `${file.name} contains no text`);
   return accept(
     c,

@@ -1,9 +1,8 @@
-/** LightRAG's document wire shapes (`DocStatusResponse`, status counts) and the engine-error mapping. */
+/** LightRAG's document wire shapes (`DocStatusResponse`, status counts) and the routes' shared checks. */
 import type { Context } from "hono";
 import { loadConfig } from "../../config";
 import { currentFlagsView } from "../../flags";
 import { engineDeps } from "../../pipeline/engine";
-import { RagError } from "../../rag/types";
 import type { DocStatus, DocumentRecord } from "../../storage/documents";
 import { DOC_STATUSES } from "../../storage/documents";
 import type { AppEnv } from "../app-env";
@@ -36,17 +35,6 @@ export function statusCountsResponse(counts: Record<DocStatus, number>): Record<
   }
   out.all = all;
   return out;
-}
-
-/** Maps the engine's domain errors to HTTP errors; anything else is rethrown. */
-export function asHttpError(error: unknown): never {
-  if (error instanceof RagError) {
-    if (error.kind === "conflict")
-      throw new AppError(409, "conflict", error.message, { details: error.details });
-    if (error.kind === "not_found") throw new AppError(404, "not_found", error.message);
-    throw new AppError(400, "bad_request", error.message, { details: error.details });
-  }
-  throw error;
 }
 
 /** The engine for this request. */

@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { audit } from "../../audit";
-import { countMetric } from "../../observability/metrics";
+import { countMetric, writeRequestQueryPoint } from "../../observability/metrics";
 import { createProviders } from "../../providers";
 import type { QueryMode } from "../../rag/query/params";
 import type { PhaseTimer } from "../../rag/query/timings";
@@ -31,9 +31,10 @@ export function queryDeps(c: Context<AppEnv>): QueryDeps {
   };
 }
 
-/** Counts an answered query and records the data access. */
+/** Counts an answered query, writes its Analytics Engine point and records the data access. */
 export function recordQuery(c: Context<AppEnv>, workspace: string, mode: QueryMode, cacheHit: boolean): void {
   countMetric(c, "lightrag_queries_executed_total", { mode, workspace });
+  writeRequestQueryPoint(c, { workspace, mode, ok: true, cached: cacheHit });
   if (cacheHit) countMetric(c, "lightrag_cache_hits_total", { cache: "query" });
   audit(c, {
     event_type: "data_access",
