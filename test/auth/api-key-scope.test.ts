@@ -14,6 +14,7 @@ const space = (prefix: string) => uniqueName(prefix).replaceAll("-", "_");
 const wsA = space("keys_a");
 const wsB = space("keys_b");
 const wsDoomed = space("keys_del");
+const wsLocked = space("keys_locked");
 const BACKUP = "20250101T000000Z-manual";
 
 let admin: Record<string, string>;
@@ -131,7 +132,19 @@ const CASES: Record<string, Case> = {
     },
   },
   "GET /admin/llm/status": { path: () => "/admin/llm/status" },
-  "GET /admin/flags": { path: () => "/admin/flags" },
+  "GET /admin/flags": {
+    path: () => "/admin/flags",
+    // Readable (health checks use a key), but only A's own lock and no one's user id.
+    expect: async (res) => {
+      expect(res.status).toBe(200);
+      const view = (await res.json()) as {
+        read_only_workspaces: Record<string, unknown>;
+        updated_by: unknown;
+      };
+      expect(view.read_only_workspaces).not.toHaveProperty(wsLocked);
+      expect(view.updated_by).toBeNull();
+    },
+  },
   "PUT /admin/flags": {
     path: () => "/admin/flags",
     init: () => body({ workspace_read_only: { [wsB]: true } }, "PUT"),
@@ -167,6 +180,8 @@ beforeAll(async () => {
   keyBId = b.id;
   userB = (await makeUser("viewer", [wsB, wsDoomed])).id;
   memberA = (await makeUser("user", [wsA])).id;
+  const lock = await call("/admin/flags", json({ workspace_read_only: { [wsLocked]: true } }, admin, "PUT"));
+  expect(lock.status).toBe(200);
 }, 30_000);
 
 describe("an administrator API key of workspace A", () => {
