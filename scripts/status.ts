@@ -2,7 +2,7 @@
  * `npm run status -- --env production`: what is deployed (versions and traffic split), the
  * readiness of the service, its runtime flags and its latest backups, in one view.
  */
-import { call, capture, commonArgs, operatorHeaders, wranglerEnv } from "./ops/cli";
+import { administratorHeaders, call, capture, commonArgs, operatorHeaders, wranglerEnv } from "./ops/cli";
 
 const { env, url } = commonArgs();
 const report: Record<string, unknown> = { environment: env, url };
@@ -19,7 +19,8 @@ const ready = await call(`${url}/health/ready`);
 report.ready = { status: ready.status, ms: ready.ms, body: ready.body };
 const flags = await call(`${url}/admin/flags`, { headers: operatorHeaders() });
 report.flags = flags.status === 200 ? (flags.body as { flags: unknown }).flags : { status: flags.status };
-const backups = await call(`${url}/admin/backups`, { headers: operatorHeaders() });
+// Backups span every workspace: an administrator account (LIGHTRAG_ADMIN_USERNAME/PASSWORD), not a key.
+const backups = await call(`${url}/admin/backups`, { headers: await administratorHeaders(url) });
 report.backups =
   backups.status === 200
     ? ((backups.body as { backups: { id: string; status: string }[] }).backups ?? [])

@@ -67,10 +67,36 @@ export function capture(command: string, args: string[]): string {
   return result.stdout;
 }
 
-/** Headers of an operator request: `LIGHTRAG_API_KEY` (an administrator's API key) when set. */
+/**
+ * Headers of an operator request inside one workspace: `LIGHTRAG_API_KEY` (an administrator API
+ * key of that workspace) when set. Enough for health, `/auth/me` and reading `/admin/flags`.
+ */
 export function operatorHeaders(): Record<string, string> {
   const key = process.env.LIGHTRAG_API_KEY;
   return key ? { "X-API-Key": key } : {};
+}
+
+/**
+ * Headers for deployment-wide admin routes (backups, changing flags), which no API key may use:
+ * a bearer token of the administrator account `LIGHTRAG_ADMIN_USERNAME` /
+ * `LIGHTRAG_ADMIN_PASSWORD` (one login per run). Without them, `operatorHeaders()` (enough in
+ * open mode, locally).
+ *
+ * @example
+ * const headers = await administratorHeaders(url);
+ */
+export async function administratorHeaders(url: string): Promise<Record<string, string>> {
+  const username = process.env.LIGHTRAG_ADMIN_USERNAME;
+  const password = process.env.LIGHTRAG_ADMIN_PASSWORD;
+  if (!username || !password) return operatorHeaders();
+  const login = await call(`${url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  const token = (login.body as { access_token?: string } | null)?.access_token;
+  if (login.status !== 200 || !token) fail(`administrator login answered ${login.status}`);
+  return { Authorization: `Bearer ${token}` };
 }
 
 /** A GET/POST with a timeout; network errors become `{ status: 0 }`. */

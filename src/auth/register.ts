@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { registrationOpen } from "../config/auth";
 import type { AppEnv } from "../http/app-env";
 import { AppError } from "../http/errors";
+import { isGlobalAdministrator } from "./admin-scope";
 import { constantTimeEqual } from "./encoding";
 import { accessDenied, authFailure, authSuccess } from "./events";
 import { hashPassword, paramsFromConfig } from "./password";
@@ -33,7 +34,8 @@ export async function register(
 ): Promise<{ user: UserRow; workspaces: string[] }> {
   const config = c.get("config");
   const principal = c.get("principal");
-  const byAdmin = principal?.role === "admin";
+  // Accounts span workspaces: only a person with the administrator role, never an API key.
+  const byAdmin = isGlobalAdministrator(principal);
   const bootstrap = byAdmin ? false : await bootstrapAllowed(c);
   const role = input.role ?? (bootstrap ? "admin" : "viewer");
   const privileged = byAdmin || bootstrap;

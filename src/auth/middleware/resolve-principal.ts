@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
-import { findApiKey, recordApiKeyUse } from "../api-keys";
+import { findApiKey, keyOwnerId, recordApiKeyUse } from "../api-keys";
 import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
 import { isPublicPath } from "../permissions";
@@ -119,7 +119,7 @@ async function fromApiKey(
     throw new AppError(401, "unauthorized", "Invalid API Key");
   }
   const principal: Principal = {
-    userId: `api_key:${scope.id}`,
+    userId: keyOwnerId(scope.id),
     role: scope.role,
     workspace: scope.workspace,
     via: "api_key",

@@ -1,13 +1,26 @@
-/** `/admin/api-keys`: list, create (the key is shown once), revoke. Administrators only. */
-import { Hono } from "hono";
+/**
+ * `/admin/api-keys`: list, create (the key is shown once), revoke. Administrators only. A
+ * person with the administrator role manages every key; an administrator API key only the keys
+ * of its own workspace, and never mints a key with a higher role or a longer life than itself.
+ */
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { readJsonBody } from "../../http/json-body";
-import { createApiKey, listApiKeys, publicApiKey, revokeApiKey } from "../api-keys";
-import { adminChange } from "../events";
+import { type AdminScope, adminScope, reaches } from "../admin-scope";
+import {
+  childExpiry,
+  createApiKey,
+  findApiKeyById,
+  listApiKeys,
+  publicApiKey,
+  revokeApiKey,
+} from "../api-keys";
+import { accessDenied, adminChange } from "../events";
 import { requireRole } from "../middleware/require-auth";
-import { roleSchema } from "../roles";
+import type { Principal } from "../principal";
+import { hasRole, roleSchema } from "../roles";
 import { workspaceSchema } from "../schemas";
 
 export const adminApiKeyRoutes = new Hono<AppEnv>();
@@ -23,19 +36,37 @@ const newKey = z.object({
   expires_in_days: z.number().int().min(1).max(3650).optional(),
 });
 
-adminApiKeyRoutes.get("/admin/api-keys", admin, async (c) =>
-  c.json({ api_keys: (await listApiKeys(c.env.DB)).map(publicApiKey) }),
-);
+/** The caller's reach; `admin` has run, so there is one (open mode's guest is global). */
+function scopeOf(c: Context<AppEnv>): { principal: Principal | undefined; scope: AdminScope } {
+  const principal = c.get("principal");
+  return { principal, scope: adminScope(principal) ?? { kind: "global" } };
+}
+
+adminApiKeyRoutes.get("/admin/api-keys", admin, async (c) => {
+  const { scope } = scopeOf(c);
+  const rows = await listApiKeys(c.env.DB, scope.kind === "workspace" ? scope.workspace : undefined);
+  return c.json({ api_keys: rows.map(publicApiKey) });
+});
 
 adminApiKeyRoutes.post("/admin/api-keys", admin, async (c) => {
   const body = await readJsonBody(c, newKey);
-  const principal = c.get("principal");
+  const { principal, scope } = scopeOf(c);
+  if (!reaches(scope, body.workspace) || (principal && !hasRole(principal.role, body.role))) {
+    accessDenied(c, { reason: "api_key_scope", requested_role: body.role, workspace: body.workspace });
+    throw new AppError(403, "forbidden", "An API key can only create keys of its own workspace and role");
+  }
+  // A key made by a key lives no longer than its parent (whose row the principal names).
+  const parent =
+    principal?.via === "api_key" && principal.sessionId
+      ? await findApiKeyById(c.env.DB, principal.sessionId)
+      : null;
+  const requested = body.expires_in_days ? Date.now() + body.expires_in_days * DAY_MS : null;
   const { key, row } = await createApiKey(c.env.DB, {
     name: body.name,
     role: body.role,
     workspace: body.workspace,
     createdBy: principal?.userId ?? null,
-    expiresAt: body.expires_in_days ? Date.now() + body.expires_in_days * DAY_MS : null,
+    expiresAt: childExpiry(requested, parent),
   });
   adminChange(c, "api_key_created", {
     api_key_id: row.id,
@@ -48,8 +79,11 @@ adminApiKeyRoutes.post("/admin/api-keys", admin, async (c) => {
 });
 
 adminApiKeyRoutes.delete("/admin/api-keys/:id", admin, async (c) => {
-  const row = await revokeApiKey(c.env.DB, c.req.param("id") ?? "");
-  if (!row) throw new AppError(404, "not_found", "No such API key");
-  adminChange(c, "api_key_revoked", { api_key_id: row.id });
-  return c.json(publicApiKey(row));
+  const { scope } = scopeOf(c);
+  // Keys of other workspaces are not there for a workspace key: 404, not a hint that they exist.
+  const workspace = scope.kind === "workspace" ? scope.workspace : undefined;
+  const revoked = await revokeApiKey(c.env.DB, c.req.param("id") ?? "", workspace);
+  if (!revoked) throw new AppError(404, "not_found", "No such API key");
+  adminChange(c, "api_key_revoked", { api_key_id: revoked.row.id, cascaded: revoked.cascaded });
+  return c.json(publicApiKey(revoked.row));
 });

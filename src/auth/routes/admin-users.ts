@@ -1,12 +1,15 @@
-/** `/admin/users`: list, create, inspect, change role/email/disabled, unlock, delete. Administrators only. */
+/**
+ * `/admin/users`: list, create, inspect, change role/email/disabled, unlock, delete. Accounts
+ * span workspaces, so only people with the administrator role manage them, never an API key.
+ */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { administratorOnly } from "../../http/admin-access";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { readJsonBody } from "../../http/json-body";
 import { adminChange } from "../events";
 import { loginGuard } from "../lockout";
-import { requireRole } from "../middleware/require-auth";
 import { register } from "../register";
 import { roleSchema } from "../roles";
 import { registerBody } from "../schemas";
@@ -23,8 +26,11 @@ import {
 } from "../store/users";
 
 export const adminUserRoutes = new Hono<AppEnv>();
-/** Defence in depth: `requireAuth` already demands admin for /admin/*; route-level `use` would break 405s. */
-const admin = requireRole("admin");
+/**
+ * Defence in depth (`requireAuth` already demands admin for /admin/*) and the API-key rule:
+ * global administrators only. Per route, as a route-level `use` would break 405s.
+ */
+const admin = administratorOnly("users");
 
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

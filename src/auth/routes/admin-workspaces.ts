@@ -1,10 +1,16 @@
-/** `/admin/workspaces`: list and create workspaces, list, add and remove members. Administrators only. */
+/**
+ * `/admin/workspaces`: list and create workspaces, list, add and remove members. Administrators
+ * only; an administrator API key may only list the members of its own workspace (workspaces
+ * and memberships are structure that people with the administrator role manage).
+ */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { administratorOnly } from "../../http/admin-access";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { readJsonBody } from "../../http/json-body";
-import { adminChange } from "../events";
+import { adminScope, reaches } from "../admin-scope";
+import { accessDenied, adminChange } from "../events";
 import { requireRole } from "../middleware/require-auth";
 import { workspaceSchema } from "../schemas";
 import { revokeUserSessions } from "../sessions";
@@ -21,6 +27,8 @@ import {
 export const adminWorkspaceRoutes = new Hono<AppEnv>();
 /** Defence in depth: `requireAuth` already demands admin for /admin/*; route-level `use` would break 405s. */
 const admin = requireRole("admin");
+/** Global administrators only: no API key creates workspaces or changes memberships. */
+const globalAdmin = administratorOnly("workspaces");
 
 const newWorkspace = z.object({
   id: workspaceSchema,
@@ -30,16 +38,22 @@ const newMember = z.object({ user_id: z.string().min(1).max(64) });
 
 async function existingWorkspace(c: Context<AppEnv>): Promise<string> {
   const id = workspaceSchema.safeParse(c.req.param("id"));
+  const scope = adminScope(c.get("principal"));
+  // Checked before existence, so a workspace key learns nothing about other workspaces.
+  if (scope && !reaches(scope, id.success ? id.data : "")) {
+    accessDenied(c, { reason: "api_key_scope", workspace: id.success ? id.data : null });
+    throw new AppError(403, "forbidden", "An API key administers only its own workspace");
+  }
   if (!id.success || !(await workspaceExists(c.env.DB, id.data)))
     throw new AppError(404, "not_found", "No such workspace");
   return id.data;
 }
 
-adminWorkspaceRoutes.get("/admin/workspaces", admin, async (c) =>
+adminWorkspaceRoutes.get("/admin/workspaces", globalAdmin, async (c) =>
   c.json({ workspaces: await listWorkspaces(c.env.DB) }),
 );
 
-adminWorkspaceRoutes.post("/admin/workspaces", admin, async (c) => {
+adminWorkspaceRoutes.post("/admin/workspaces", globalAdmin, async (c) => {
   const body = await readJsonBody(c, newWorkspace);
   if (!(await createWorkspace(c.env.DB, body.id, body.display_name ?? body.id))) {
     throw new AppError(409, "conflict", `Workspace ${body.id} already exists`);
@@ -53,7 +67,7 @@ adminWorkspaceRoutes.get("/admin/workspaces/:id/members", admin, async (c) => {
   return c.json({ workspace: id, members: await workspaceMembers(c.env.DB, id) });
 });
 
-adminWorkspaceRoutes.post("/admin/workspaces/:id/members", admin, async (c) => {
+adminWorkspaceRoutes.post("/admin/workspaces/:id/members", globalAdmin, async (c) => {
   const id = await existingWorkspace(c);
   const { user_id: userId } = await readJsonBody(c, newMember);
   if (!(await findUserById(c.env.DB, userId))) throw new AppError(404, "not_found", "No such user");
@@ -62,7 +76,7 @@ adminWorkspaceRoutes.post("/admin/workspaces/:id/members", admin, async (c) => {
   return c.json({ workspace: id, user_id: userId, added }, added ? 201 : 200);
 });
 
-adminWorkspaceRoutes.delete("/admin/workspaces/:id/members/:userId", admin, async (c) => {
+adminWorkspaceRoutes.delete("/admin/workspaces/:id/members/:userId", globalAdmin, async (c) => {
   const id = await existingWorkspace(c);
   const userId = c.req.param("userId") ?? "";
   if (!(await removeMember(c.env.DB, id, userId))) throw new AppError(404, "not_found", "No such membership");

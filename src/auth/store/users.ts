@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { AppError } from "../../http/errors";
 import { workspaces } from "../../storage/d1/schema";
 import { apiKeys, memberships, users } from "../../storage/d1/schema-auth";
+import { keysOwnedBy } from "../api-keys";
 import type { Role } from "../principal";
 import { normalizeUsername } from "../username";
 
@@ -120,9 +121,10 @@ export async function updateUser(
 export async function deleteUser(db: D1Database, id: string): Promise<void> {
   const orm = drizzle(db);
   // D1 enforces foreign keys, but be explicit so no membership outlives its user.
-  // The user's API keys go with the account: a key must not outlive the person who made it.
+  // The user's API keys go with the account, and so do the keys those keys made, transitively:
+  // a key must not outlive the person who made it.
   await orm.batch([
-    orm.delete(apiKeys).where(eq(apiKeys.createdBy, id)),
+    orm.delete(apiKeys).where(keysOwnedBy(id)),
     orm.delete(memberships).where(eq(memberships.userId, id)),
     orm.delete(users).where(eq(users.id, id)),
   ]);

@@ -1,6 +1,7 @@
 /**
  * `GET /admin/audit`: the audit table of the caller's workspace, newest first, filtered by time
- * range, event type, user and outcome, paginated with an opaque cursor. Administrators only.
+ * range, event type, user and outcome, paginated with an opaque cursor. Administrators only
+ * (an administrator API key: its own workspace).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -11,10 +12,9 @@ import {
   type AuditOutcome,
 } from "../../audit/record";
 import { listAuditEvents } from "../../audit/store";
-import { requireAdministrator } from "../admin-access";
+import { requireWorkspaceAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
-import { requestWorkspace } from "../workspace";
 
 export const MAX_AUDIT_PAGE = 500;
 
@@ -55,7 +55,8 @@ const query = z
 export const adminAuditRoutes = new Hono<AppEnv>();
 
 adminAuditRoutes.get("/admin/audit", async (c) => {
-  requireAdministrator(c, "audit");
+  // An administrator API key reads its own workspace's trail; people read the one they act in.
+  const workspace = requireWorkspaceAdministrator(c, "audit");
   const parsed = query.safeParse(c.req.query());
   if (!parsed.success) {
     throw new AppError(422, "validation_error", "Invalid audit query", {
@@ -63,7 +64,7 @@ adminAuditRoutes.get("/admin/audit", async (c) => {
     });
   }
   const { cursor: after, ...filters } = parsed.data;
-  const { events, more } = await listAuditEvents(c.env.DB, requestWorkspace(c), { ...filters, after });
+  const { events, more } = await listAuditEvents(c.env.DB, workspace, { ...filters, after });
   const last = events.at(-1);
   return c.json({
     events,

@@ -1,7 +1,9 @@
 /**
  * `GET /admin/flags` shows the effective runtime flags, their env defaults, the overrides and
  * the read-only workspaces; `PUT /admin/flags` changes overrides and locks. Administrators
- * only; every change is audited. Changes reach every isolate within FLAGS_CACHE_SECONDS.
+ * only; every change is audited. Changes reach every isolate within FLAGS_CACHE_SECONDS. An
+ * administrator API key may read (health checks run with one) but sees only its own
+ * workspace's lock and never changes anything: flags act on the whole service.
  */
 import { Hono } from "hono";
 import { audit } from "../../audit";
@@ -13,7 +15,7 @@ import {
   flagsUpdateSchema,
   type WorkspaceLock,
 } from "../../flags/names";
-import { requireAdministrator } from "../admin-access";
+import { isAdministrator, requireAdministrator, requireWorkspaceAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { readJsonBody } from "../json-body";
 
@@ -32,8 +34,16 @@ function view(state: FlagsState, config: AppEnv["Variables"]["config"]) {
 }
 
 adminFlagsRoutes.get("/admin/flags", async (c) => {
-  requireAdministrator(c, "flags");
-  return c.json(view(await flagsState(c.env, c.get("config")), c.get("config")));
+  const workspace = requireWorkspaceAdministrator(c, "flags");
+  const state = await flagsState(c.env, c.get("config"));
+  if (isAdministrator(c)) return c.json(view(state, c.get("config")));
+  const own = state.workspaceLocks[workspace];
+  const scoped: FlagsState = {
+    ...state,
+    workspaceLocks: own ? { [workspace]: own } : {},
+    updatedBy: null,
+  };
+  return c.json(view(scoped, c.get("config")));
 });
 
 adminFlagsRoutes.put("/admin/flags", async (c) => {

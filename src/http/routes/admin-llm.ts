@@ -1,7 +1,8 @@
 /**
  * `GET /admin/llm/usage`: token accounting of the caller's workspace per day, role, provider
  * and model, with totals. `GET /admin/llm/status`: the configured chains, circuit states and
- * the LLM queue of this isolate. Administrators only.
+ * the LLM queue of this isolate (deployment-wide: people with the administrator role only).
+ * Administrators only; an administrator API key sees the usage of its own workspace.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -9,10 +10,9 @@ import { createProviders } from "../../providers";
 import { ResilientLlmClient } from "../../providers/chain";
 import { chainSpecs, ROLES } from "../../providers/settings";
 import { D1UsageStore, type UsageRow } from "../../storage/d1/llm-usage";
-import { requireAdministrator } from "../admin-access";
+import { requireAdministrator, requireWorkspaceAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
-import { requestWorkspace } from "../workspace";
 
 const day = z.iso.date();
 
@@ -55,14 +55,13 @@ function publicHost(host: string | undefined): string | null {
 export const adminLlmRoutes = new Hono<AppEnv>();
 
 adminLlmRoutes.get("/admin/llm/usage", async (c) => {
-  requireAdministrator(c, "llm_usage");
+  const workspace = requireWorkspaceAdministrator(c, "llm_usage");
   const parsed = usageQuery.safeParse(c.req.query());
   if (!parsed.success) {
     throw new AppError(422, "validation_error", "Invalid usage query", {
       details: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
     });
   }
-  const workspace = requestWorkspace(c);
   const usage = await new D1UsageStore(c.env.DB).list({ ...parsed.data, workspace });
   return c.json({ workspace, usage, totals: totals(usage) });
 });
