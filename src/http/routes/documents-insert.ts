@@ -10,7 +10,7 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { asHttpError, requestDeps, requireProcessing } from "./documents-wire";
+import { asHttpError, requestServices, requireProcessing } from "./documents-wire";
 
 const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
 
@@ -57,7 +57,7 @@ async function accept(
   c.executionCtx.waitUntil(loadTokenizer().then(() => undefined));
   let registration: Registration;
   try {
-    registration = await registerDocuments(requestDeps(c).stores, workspace, items, prefix);
+    registration = await registerDocuments(requestServices(c).stores, workspace, items, prefix);
   } catch (error) {
     asHttpError(error);
   }
