@@ -17,6 +17,7 @@ import { corsPolicy } from "./http/middleware/cors";
 import { flagGuard } from "./http/middleware/flag-guard";
 import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
+import { resolveRuntimeFlags } from "./http/middleware/runtime-flags";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
@@ -69,6 +70,8 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);
+  // Effective runtime flags and the request's services, resolved once; everything below reads them.
+  app.use(resolveRuntimeFlags);
   app.use(routeGuard(buildRouteTable(routes.routes)));
   // Who is calling (bearer JWT or X-API-Key; guest admin in open mode), before the rate limiter keys on it.
   app.use(resolvePrincipal);

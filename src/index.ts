@@ -1,21 +1,22 @@
-/** Worker entry: HTTP, queue and cron handlers, and the Durable Object classes. */
+/**
+ * Worker entry: HTTP, queue and cron handlers, and the Durable Object classes. Queue and cron
+ * work come from explicit tables (src/runtime/queue-handlers.ts, src/runtime/cron-jobs.ts);
+ * every entry point resolves config and runtime flags once and builds its services from the
+ * composition root (src/runtime/).
+ */
 import { createApp } from "./app";
-import "./audit/jobs";
-import "./auth/jobs";
 import type { Env } from "./env";
-import { handleQueue } from "./pipeline/queue";
-import { handleScheduled } from "./pipeline/scheduled";
-import "./pipeline/backup/jobs";
-// Side-effect imports: the ingestion pipeline registers its queue handlers and cron job.
-import "./pipeline/ingest-consumer";
-import "./pipeline/stalled-documents";
+import { createQueueConsumer } from "./pipeline/queue";
+import { createScheduledHandler } from "./pipeline/scheduled";
+import { CRON_JOBS } from "./runtime/cron-jobs";
+import { QUEUE_HANDLER_TABLE } from "./runtime/queue-handlers";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: handleQueue,
-  scheduled: handleScheduled,
+  queue: createQueueConsumer(QUEUE_HANDLER_TABLE),
+  scheduled: createScheduledHandler(CRON_JOBS),
 } satisfies ExportedHandler<Env>;
 
 export { LoginGuard } from "./auth/login-guard";

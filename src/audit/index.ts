@@ -1,15 +1,17 @@
 /**
  * Audit trail entry points. Every event becomes one JSON line on stdout at level SECURITY
- * (Workers Logs and Logpush deliver it; LOG_LEVEL never drops it) and, when
- * AUDIT_LOGGING_ENABLED, a row in the append-only audit table. Neither blocks nor fails the caller.
+ * (Workers Logs and Logpush deliver it; LOG_LEVEL never drops it) and, when the effective
+ * AUDIT_LOGGING_ENABLED flag is on (env default or a runtime override, resolved once by the
+ * entry point), a row in the append-only audit table. Neither blocks nor fails the caller.
  */
 import type { Context } from "hono";
-import { loadConfig } from "../config";
+import type { Config } from "../config";
 import type { Env } from "../env";
+import type { Flags } from "../flags/names";
 import type { AppEnv } from "../http/app-env";
 import { createLogger, type Logger } from "../observability/logger";
 import { countMetric, countMetricWithEnv } from "../observability/metrics";
-import { defaultWorkspace, recordWorkspace, requestWaitUntil } from "../observability/request-context";
+import { recordWorkspace, requestWaitUntil } from "../observability/request-context";
 import { type AuditContext, type AuditEventInput, type AuditRecord, buildAuditRecord } from "./record";
 import { auditTableSink } from "./sinks";
 
@@ -21,6 +23,15 @@ export const AUDIT_MESSAGE = "audit";
 export interface AuditOptions {
   /** false: the log line only, no audit-table row (high-volume events sampled by the caller). */
   table?: boolean;
+}
+
+/** What `auditSystem` needs from its entry point's runtime (a queue batch, a cron run). */
+export interface AuditScope {
+  env: Env;
+  config: Config;
+  flags: Flags;
+  log: Logger;
+  waitUntil: (p: Promise<unknown>) => void;
 }
 
 /**
@@ -42,10 +53,12 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput, options: Audit
       request_id: c.get("requestId") ?? null,
       workspace: recordWorkspace(c),
     };
-    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), c.get("logger"), options);
+    // Flags are unset only while the config is invalid (configGuard's refusal): keep the row then.
+    const table = options.table !== false && (c.get("flags")?.AUDIT_LOGGING_ENABLED ?? true);
+    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), requestLogger(c), table);
     countMetric(c, "lightrag_audit_events_total", { event_type: event.event_type, outcome: event.outcome });
   } catch (error) {
-    reportFailure(c.env, error);
+    reportFailure(requestLogger(c), error);
   }
 }
 
@@ -53,13 +66,10 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput, options: Audit
  * Records an event outside a request (queue consumer, cron).
  *
  * @example
- * auditSystem(env, ctx.waitUntil.bind(ctx), { event_type: "system", event_action: "backup_completed", outcome: "success" });
+ * auditSystem(rt, { event_type: "system", event_action: "backup_completed", outcome: "success" });
  */
-export function auditSystem(
-  env: Env,
-  waitUntil: (p: Promise<unknown>) => void,
-  event: AuditEventInput & { workspace?: string },
-): void {
+export function auditSystem(scope: AuditScope, event: AuditEventInput & { workspace?: string }): void {
+  const { env, waitUntil } = scope;
   try {
     const context: AuditContext = {
       user_id: null,
@@ -67,35 +77,40 @@ export function auditSystem(
       user_agent: null,
       session_id: null,
       request_id: null,
-      workspace: event.workspace ?? defaultWorkspace(env),
+      workspace: event.workspace ?? scope.config.WORKSPACE,
     };
     const { workspace: _workspace, ...input } = event;
-    emit(env, waitUntil, buildAuditRecord(input, context, new Date()));
+    const record = buildAuditRecord(input, context, new Date());
+    emit(env, waitUntil, record, scope.log, scope.flags.AUDIT_LOGGING_ENABLED);
     countMetricWithEnv(env, waitUntil, "lightrag_audit_events_total", {
       event_type: event.event_type,
       outcome: event.outcome,
     });
   } catch (error) {
-    reportFailure(env, error);
+    reportFailure(scope.log, error);
   }
 }
 
+/** The request's logger (`accessLog` sets it); a plain one in apps assembled without it. */
+function requestLogger(c: Context<AppEnv>): Logger {
+  return c.get("logger") ?? createLogger("INFO");
+}
+
+/** The stdout line always; the table row only when `table` (the effective flag and the caller agree). */
 function emit(
   env: Env,
   waitUntil: (p: Promise<unknown>) => void,
   record: AuditRecord,
-  logger?: Logger,
-  options: AuditOptions = {},
+  log: Logger,
+  table: boolean,
 ): void {
-  const log = logger ?? createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO");
   log.security(AUDIT_MESSAGE, { ...record });
-  if (options.table === false || loadConfig(env).config?.AUDIT_LOGGING_ENABLED === false) return;
-  waitUntil(auditTableSink(env, record, log));
+  if (table) waitUntil(auditTableSink(env, record, log));
 }
 
-function reportFailure(env: Env, error: unknown): void {
+function reportFailure(log: Logger, error: unknown): void {
   try {
-    createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO").error("audit event could not be recorded", {
+    log.error("audit event could not be recorded", {
       error: error instanceof Error ? error.message : String(error),
     });
   } catch {

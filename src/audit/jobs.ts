@@ -1,17 +1,14 @@
 /**
- * Background work of the audit trail: the queue consumer for rows the table could not take in
- * time, and the retention job on the 15-minute housekeeping cron.
+ * Background work of the audit trail: the queue handler for rows the table could not take in
+ * time, and the retention job of the 15-minute housekeeping cron. Both are listed in the
+ * tables of src/runtime/ (queue-handlers.ts, cron-jobs.ts).
  */
 import { z } from "zod";
-import { loadConfig } from "../config";
-import { queueHandlers } from "../pipeline/queue";
-import { registerScheduledJob } from "../pipeline/scheduled";
+import type { QueueMessageHandler } from "../pipeline/queue";
+import type { ScheduledJob } from "../pipeline/scheduled";
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditRecord } from "./record";
 import { AUDIT_WRITE_MESSAGE } from "./sinks";
 import { insertAuditEvent, pruneAuditEvents } from "./store";
-
-/** The housekeeping cron of wrangler.toml `[triggers]`. */
-export const HOUSEKEEPING_CRON = "*/15 * * * *";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,7 +31,8 @@ const deferredRow = z.object({
   }),
 });
 
-queueHandlers.set(AUDIT_WRITE_MESSAGE, async (body, env, log) => {
+/** `audit.write`: inserts a row the request could not insert in time (same id, so nothing doubles). */
+export const auditWriteHandler: QueueMessageHandler = async (body, { env, log }) => {
   const message = deferredRow.safeParse(body);
   if (!message.success) {
     // Retrying cannot fix a malformed row; keep the evidence in the log and acknowledge it.
@@ -42,11 +40,12 @@ queueHandlers.set(AUDIT_WRITE_MESSAGE, async (body, env, log) => {
     return;
   }
   await insertAuditEvent(env.DB, message.data.id, message.data.record);
-});
+};
 
-registerScheduledJob(HOUSEKEEPING_CRON, "audit-retention", async (env, log, scheduledTime) => {
-  const days = loadConfig(env).config?.AUDIT_RETENTION_DAYS;
+/** Deletes audit rows older than AUDIT_RETENTION_DAYS. */
+export const auditRetentionJob: ScheduledJob = async ({ env, config, log }, scheduledTime) => {
+  const days = config.AUDIT_RETENTION_DAYS;
   if (!days) return;
   const deleted = await pruneAuditEvents(env.DB, scheduledTime - days * DAY_MS);
   if (deleted > 0) log.info("audit retention", { deleted, retention_days: days });
-});
+};

@@ -7,11 +7,12 @@
 import type { Env } from "../env";
 import type { Logger } from "../observability/logger";
 import { countQueueSent } from "../observability/queue-metrics";
+import { AUDIT_WRITE_MESSAGE } from "../pipeline/ingest-messages";
 import type { AuditRecord } from "./record";
 import { insertAuditEvent } from "./store";
 
 /** Queue message type of a deferred audit row. */
-export const AUDIT_WRITE_MESSAGE = "audit.write";
+export { AUDIT_WRITE_MESSAGE } from "../pipeline/ingest-messages";
 
 /** Per-attempt budget: beyond it the row is handed to the queue rather than waited for. */
 export const INSERT_TIMEOUT_MS = 5000;

@@ -2,8 +2,7 @@
  * Auth housekeeping on the 15-minute cron: revocation rows no token can need any more, and
  * refresh tokens past their end (a family's rows all end together).
  */
-import { HOUSEKEEPING_CRON } from "../audit/jobs";
-import { registerScheduledJob } from "../pipeline/scheduled";
+import type { ScheduledJob } from "../pipeline/scheduled";
 import { sweepRevocations } from "./revocations";
 
 /** Refresh tokens are kept a day after they end, so a late replay is still recognised as reuse. */
@@ -22,7 +21,8 @@ export async function sweepAuthTables(
   return { revocations, refreshTokens: result.meta.changes ?? 0 };
 }
 
-registerScheduledJob(HOUSEKEEPING_CRON, "auth-sweep", async (env, log) => {
+/** The housekeeping cron's auth sweep (listed in src/runtime/cron-jobs.ts). */
+export const authSweepJob: ScheduledJob = async ({ env, log }) => {
   const swept = await sweepAuthTables(env.DB);
   if (swept.revocations + swept.refreshTokens > 0) log.info("auth sweep", { ...swept });
-});
+};

@@ -4,10 +4,8 @@
  * for FLAGS_CACHE_SECONDS, so reading flags is not a round trip on every request; if the
  * object cannot be reached, the last known state (or none) is used and the error logged.
  */
-import type { Context } from "hono";
-import { type Config, loadConfig } from "../config";
+import type { Config } from "../config";
 import type { Env } from "../env";
-import type { AppEnv } from "../http/app-env";
 import { createLogger } from "../observability/logger";
 import { FLAGS_OBJECT_NAME, type FlagsChange } from "./flags-object";
 import { EMPTY_FLAGS_STATE, effectiveFlags, type Flags, type FlagsState } from "./names";
@@ -56,30 +54,13 @@ export function forgetCachedFlags(): void {
 }
 
 /**
- * The effective flags of a request. Routes read these instead of the raw config.
+ * Effective flags and workspace locks. Entry points call this once (the request middleware
+ * `resolveRuntimeFlags`, `resolveRuntime` for queue batches and crons) and pass the result down.
  *
  * @example
- * if (!(await currentFlags(c)).ENABLE_QUERIES) throw new AppError(503, "service_unavailable", "Queries are disabled");
+ * const { flags, workspaceLocks } = await currentFlagsView(env, config);
  */
-export async function currentFlags(c: Context<AppEnv>): Promise<Flags> {
-  return (await currentFlagsView(c.env, c.get("config"))).flags;
-}
-
-/** Same for queue consumers and cron jobs; `null` while the config is invalid. */
-export async function currentFlagsFromEnv(env: Env): Promise<Flags | null> {
-  const config = loadConfig(env).config;
-  if (!config) return null;
-  return (await currentFlagsView(env, config)).flags;
-}
-
-/** Effective flags and workspace locks. */
 export async function currentFlagsView(env: Env, config: Config): Promise<FlagsView> {
   const state = await flagsState(env, config);
   return { flags: effectiveFlags(config, state.overrides), workspaceLocks: state.workspaceLocks };
-}
-
-/** True when writes to `workspace` are refused (global read-only mode or a lock on it). */
-export async function isWorkspaceReadOnly(env: Env, config: Config, workspace: string): Promise<boolean> {
-  const view = await currentFlagsView(env, config);
-  return view.flags.READ_ONLY_MODE || Object.hasOwn(view.workspaceLocks, workspace);
 }

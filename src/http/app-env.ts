@@ -2,7 +2,9 @@
 import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { Env } from "../env";
+import type { Flags, WorkspaceLock } from "../flags/names";
 import type { Logger } from "../observability/logger";
+import type { Services } from "../runtime/services";
 import type { AppError } from "./errors";
 
 export interface AppVariables {
@@ -10,6 +12,15 @@ export interface AppVariables {
   logger: Logger;
   /** Set by `configGuard`; routes behind the guard can rely on it being valid. */
   config: Config;
+  /**
+   * Effective runtime flags, resolved once per request by `resolveRuntimeFlags` right after
+   * `configGuard`. Unset only on health routes and while the config is invalid.
+   */
+  flags: Flags;
+  /** Single workspaces locked read-only, resolved with the flags. */
+  workspaceLocks: Record<string, WorkspaceLock>;
+  /** The composition root's services for this request (config + flags); set with the flags. */
+  services: Services;
   /**
    * Why the presented credentials were refused; raised by `requireAuth` after the rate limiter
    * has counted the request, so guessing tokens or keys is rate limited like anything else.

@@ -4,9 +4,7 @@
  */
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
-import { loadConfig } from "../config";
 import { WORKSPACE_PATTERN } from "../config/server";
-import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
 import { WORKSPACE_HEADER } from "../http/workspace";
 
@@ -18,12 +16,8 @@ export function recordWorkspace(c: Context<AppEnv>): string {
   const principal = c.get("principal");
   if (principal) return principal.workspace;
   const header = c.req.header(WORKSPACE_HEADER)?.trim();
-  return header && WORKSPACE_PATTERN.test(header) ? header : defaultWorkspace(c.env);
-}
-
-/** The configured default workspace, or "default" while the config is invalid. */
-export function defaultWorkspace(env: Env): string {
-  return loadConfig(env).config?.WORKSPACE ?? "default";
+  // The configured default workspace; "default" while the config is invalid (configGuard left it unset).
+  return header && WORKSPACE_PATTERN.test(header) ? header : (c.get("config")?.WORKSPACE ?? "default");
 }
 
 /**

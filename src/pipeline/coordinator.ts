@@ -3,14 +3,19 @@
  * `pipeline_status`. Merges, unmerges, deletions and clears run one at a time through an
  * in-memory chain (D1 and vector calls are I/O, so the object's input gate alone would not
  * keep them from interleaving). `ping()` answers the health probe.
+ *
+ * Every call that rebuilds the graph carries the caller's effective runtime flags (callers use
+ * `coordinatorClient`, which binds them): the object resolves only its config, once per call,
+ * and merges with the flags the entry point resolved, so a runtime ENHANCED_PROCESSING=false
+ * holds here too.
  */
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig } from "../config";
+import { type Config, loadConfig } from "../config";
 import type { Env } from "../env";
-import { createLogger } from "../observability/logger";
+import type { Flags } from "../flags/names";
+import { createLogger, type Logger } from "../observability/logger";
 import { type RebuildMode, type RebuildReport, rebuild } from "../rag/knowledge";
-import type { RagDeps } from "../rag/types";
-import { engineDeps } from "./engine";
+import { createServices, type Services } from "../runtime/services";
 import { endJob, IDLE_STATUS, type PipelineStatus, startJob, withMessage } from "./pipeline-status";
 
 export interface PipelineState {
@@ -32,33 +37,33 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   }
 
   /** Adds the stored extraction results of `docIds` to the graph and marks them processed. */
-  merge(workspace: string, docIds: string[]): Promise<RebuildReport> {
-    return this.exclusive(workspace, docIds, "merge");
+  merge(workspace: string, docIds: string[], flags: Flags): Promise<RebuildReport> {
+    return this.exclusive(flags, workspace, docIds, "merge");
   }
 
   /** Takes `docIds` out of the graph and marks them failed with `error`. */
-  unmerge(workspace: string, docIds: string[], error: string): Promise<RebuildReport> {
-    return this.exclusive(workspace, docIds, "unmerge", error);
+  unmerge(workspace: string, docIds: string[], error: string, flags: Flags): Promise<RebuildReport> {
+    return this.exclusive(flags, workspace, docIds, "unmerge", error);
   }
 
   /** Deletes documents with one rebuild for the whole batch. */
-  async deleteDocuments(workspace: string, docIds: string[]): Promise<RebuildReport> {
+  async deleteDocuments(workspace: string, docIds: string[], flags: Flags): Promise<RebuildReport> {
     await this.update((status) => startJob(status, "Deleting documents", docIds.length));
     try {
-      return await this.exclusive(workspace, docIds, "delete");
+      return await this.exclusive(flags, workspace, docIds, "delete");
     } finally {
       await this.update((status) => endJob(status, `Deleted ${docIds.length} document(s)`));
     }
   }
 
   /** Drops every row and vector of the workspace; refuses while a job runs. */
-  async clear(workspace: string): Promise<"success" | "busy"> {
+  async clear(workspace: string, flags: Flags): Promise<"success" | "busy"> {
     if ((await this.pipelineStatus()).busy) return "busy";
     return this.serial(async () => {
-      const deps = this.deps();
-      await deps.stores.writer.clearWorkspace(workspace);
+      const { stores } = this.services(flags);
+      await stores.writer.clearWorkspace(workspace);
       await Promise.all(
-        (["entities", "relations", "chunks"] as const).map((ns) => deps.stores.vectors.clear(workspace, ns)),
+        (["entities", "relations", "chunks"] as const).map((ns) => stores.vectors.clear(workspace, ns)),
       );
       await this.update((status) => withMessage(status, "Cleared all documents"));
       return "success" as const;
@@ -95,14 +100,20 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     return this.status;
   }
 
-  private log() {
-    return createLogger(loadConfig(this.env).config?.LOG_LEVEL ?? "INFO", { component: "coordinator" });
-  }
-
-  private deps(): RagDeps {
+  /** The object's config, resolved once per call (memoised per env by `loadConfig`). */
+  private config(): Config {
     const { config } = loadConfig(this.env);
     if (!config) throw new Error("configuration is invalid");
-    return engineDeps(this.env, config);
+    return config;
+  }
+
+  private log(): Logger {
+    return createLogger(this.config().LOG_LEVEL, { component: "coordinator" });
+  }
+
+  /** The services of this call, built by the composition root with the caller's flags. */
+  private services(flags: Flags): Services {
+    return createServices(this.env, this.config(), flags, this.log());
   }
 
   private async update(change: (status: PipelineStatus) => PipelineStatus): Promise<void> {
@@ -112,6 +123,7 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   }
 
   private exclusive(
+    flags: Flags,
     workspace: string,
     docIds: string[],
     mode: RebuildMode,
@@ -119,7 +131,7 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   ): Promise<RebuildReport> {
     return this.serial(async () => {
       const started = Date.now();
-      const report = await rebuild(this.deps(), workspace, docIds, mode, error);
+      const report = await rebuild(this.services(flags).engine, workspace, docIds, mode, error);
       this.log().debug("rebuild done", {
         workspace,
         mode,

@@ -3,41 +3,27 @@
  * embeddings, extraction) with a shared LLM budget, merge finished documents in batches
  * through the workspace coordinator, mark failures `failed` (nothing of them stays in the
  * graph) and ask the queue to retry them with backoff. `rag.delete`: one rebuild per batch.
- * Their dead-letter twins mark what is left as failed.
+ * Their dead-letter twins mark what is left as failed. Every handler takes the batch's
+ * `Runtime` (config and runtime flags resolved once by the queue entry) and reads no env config.
  */
-import { type Config, loadConfig } from "../config";
-import type { Env } from "../env";
-import { currentFlagsView, type Flags } from "../flags";
 import type { Logger } from "../observability/logger";
 import { countMetricWithEnv } from "../observability/metrics";
 import { prepareDocument } from "../rag/ingest";
 import { createLimiter, mapLimit } from "../rag/pool";
 import { type RagDeps, RagError } from "../rag/types";
-import { coordinatorFor, engineDeps } from "./engine";
-import {
-  DELETE_MESSAGE,
-  DELETE_RETRY_DELAY_SECONDS,
-  documentBatch,
-  enqueueDelete,
-  INGEST_MESSAGE,
-} from "./ingest-messages";
+import type { Runtime } from "../runtime/runtime";
+import type { PipelineCoordinator } from "./coordinator-client";
+import { DELETE_MESSAGE, DELETE_RETRY_DELAY_SECONDS, documentBatch, enqueueDelete } from "./ingest-messages";
 import { MergeQueue } from "./merge-queue";
-import { queueHandlers } from "./queue";
+import type { QueueMessageHandler } from "./queue";
+
+export type { PipelineCoordinator } from "./coordinator-client";
 
 /** How long a cancellation answer is reused before asking the coordinator again. */
 const CANCEL_CHECK_MS = 500;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** What `processDocuments` needs from the coordinator (a stub of it, or a test double). */
-export interface PipelineCoordinator {
-  merge(workspace: string, docIds: string[]): Promise<unknown>;
-  unmerge(workspace: string, docIds: string[], error: string): Promise<unknown>;
-  beginJob(name: string, docs: number): Promise<void>;
-  finishJob(message: string): Promise<void>;
-  cancelRequested(): Promise<boolean>;
 }
 
 export interface BatchOutcome {
@@ -125,48 +111,34 @@ export async function processDocuments(
  * Why writes to `workspace` must wait, if they must: read-only mode, a workspace lock (a restore
  * in progress) or, for ingestion, ENABLE_DOCUMENT_PROCESSING=false. Runtime flags, not env.
  */
-async function pauseReason(
-  env: Env,
-  config: Config,
-  workspace: string,
-  kind: "ingest" | "delete",
-): Promise<{ reason: string | null; flags: Flags }> {
-  const { flags, workspaceLocks } = await currentFlagsView(env, config);
-  if (flags.READ_ONLY_MODE) return { reason: "the service is read-only", flags };
-  if (Object.hasOwn(workspaceLocks, workspace))
-    return { reason: "the workspace is read-only (locked)", flags };
-  if (kind === "ingest" && !flags.ENABLE_DOCUMENT_PROCESSING) {
-    return { reason: "ENABLE_DOCUMENT_PROCESSING is off", flags };
-  }
-  return { reason: null, flags };
+function pauseReason(rt: Runtime, workspace: string, kind: "ingest" | "delete"): string | null {
+  const { flags, workspaceLocks } = rt;
+  if (flags.READ_ONLY_MODE) return "the service is read-only";
+  if (Object.hasOwn(workspaceLocks, workspace)) return "the workspace is read-only (locked)";
+  if (kind === "ingest" && !flags.ENABLE_DOCUMENT_PROCESSING) return "ENABLE_DOCUMENT_PROCESSING is off";
+  return null;
 }
 
 /** Processes one `rag.ingest` batch; throws when some document should be retried. */
-export async function ingestBatch(
-  body: unknown,
-  env: Env,
-  log: Logger,
-  ctx: ExecutionContext,
-): Promise<void> {
+export const ingestBatch: QueueMessageHandler = async (body, rt) => {
+  const { env, config, log, services } = rt;
   const { workspace, doc_ids: docIds } = documentBatch.parse(body);
-  const { config } = loadConfig(env);
-  if (!config) throw new Error("configuration is invalid");
-  const { reason, flags } = await pauseReason(env, config, workspace, "ingest");
+  const reason = pauseReason(rt, workspace, "ingest");
   if (reason) {
     // Acknowledged, not retried: retries would run out and fail the documents. They stay
     // `pending` and the stalled-document cron enqueues them again once processing may resume.
     log.info("ingestion paused; documents stay pending", { workspace, docs: docIds.length, reason });
     return;
   }
-  const deps = engineDeps(env, { ...config, ENHANCED_PROCESSING: flags.ENHANCED_PROCESSING });
-  const waitUntil = ctx.waitUntil.bind(ctx);
+  // Extraction here and the coordinator's merges both run with the batch's effective flags.
+  const deps = services.engine;
   // More documents than LLM slots in flight, so short documents keep every slot busy.
   const parallel = Math.max(config.MAX_PARALLEL_INSERT, 4 * deps.settings.llmConcurrency);
-  const { failures } = await processDocuments(deps, coordinatorFor(env, workspace), workspace, docIds, {
+  const { failures } = await processDocuments(deps, services.coordinator(workspace), workspace, docIds, {
     parallel,
     log,
     onOutcome: (status) =>
-      countMetricWithEnv(env, waitUntil, "lightrag_documents_processed_total", { status, workspace }),
+      countMetricWithEnv(env, rt.waitUntil, "lightrag_documents_processed_total", { status, workspace }),
   });
   const retriable = failures.filter(
     ({ error }) => !(error instanceof RagError && error.kind === "cancelled"),
@@ -174,43 +146,37 @@ export async function ingestBatch(
   if (retriable.length > 0) {
     throw new Error(`${retriable.length} document(s) failed: ${messageOf(retriable[0]?.error)}`);
   }
-}
+};
 
 /** Dead letters of `rag.ingest`: whatever is not processed after the last retry stays failed. */
-export async function ingestDeadLetter(body: unknown, env: Env, log: Logger): Promise<void> {
+export const ingestDeadLetter: QueueMessageHandler = async (body, { log, services }) => {
   const { workspace, doc_ids: docIds } = documentBatch.parse(body);
-  const { config } = loadConfig(env);
-  if (!config) throw new Error("configuration is invalid");
-  const stores = engineDeps(env, config).stores;
-  const docs = await stores.documents.get(workspace, docIds);
+  const docs = await services.stores.documents.get(workspace, docIds);
   const open = docs
     .filter((doc) => doc.status !== "processed" && doc.status !== "failed")
     .map((doc) => doc.id);
   if (open.length > 0) {
-    await coordinatorFor(env, workspace).unmerge(
-      workspace,
-      open,
-      "Processing gave up after the queue's retries",
-    );
+    await services
+      .coordinator(workspace)
+      .unmerge(workspace, open, "Processing gave up after the queue's retries");
   }
   log.error("ingestion retries exhausted", { workspace, doc_ids: docIds, reopened: open.length });
-}
+};
 
-export async function deleteBatch(body: unknown, env: Env): Promise<void> {
+/** `rag.delete`: one rebuild for the whole batch. */
+export const deleteBatch: QueueMessageHandler = async (body, rt) => {
   const { workspace, doc_ids: docIds } = documentBatch.parse(body);
-  const { config } = loadConfig(env);
-  if (!config) throw new Error("configuration is invalid");
   // A deletion accepted before read-only mode (or a restore) began waits for the queue's retry.
-  const { reason } = await pauseReason(env, config, workspace, "delete");
+  const reason = pauseReason(rt, workspace, "delete");
   if (reason) throw new Error(`deletion deferred: ${reason}`);
-  await coordinatorFor(env, workspace).deleteDocuments(workspace, docIds);
-}
+  await rt.services.coordinator(workspace).deleteDocuments(workspace, docIds);
+};
 
 /**
  * A deletion out of queue retries (a long read-only spell, a restore, an outage) goes back on
  * the queue after DELETE_RETRY_DELAY_SECONDS: a user's deletion is never silently dropped.
  */
-export async function deleteDeadLetter(body: unknown, env: Env, log: Logger): Promise<void> {
+export const deleteDeadLetter: QueueMessageHandler = async (body, { env, log }) => {
   const parsed = documentBatch.safeParse(body);
   if (!parsed.success || parsed.data.type !== DELETE_MESSAGE) {
     log.error("malformed deletion dropped from the dead-letter queue", { body });
@@ -223,9 +189,4 @@ export async function deleteDeadLetter(body: unknown, env: Env, log: Logger): Pr
     doc_ids: docIds,
     delay_seconds: DELETE_RETRY_DELAY_SECONDS,
   });
-}
-
-queueHandlers.set(INGEST_MESSAGE, ingestBatch);
-queueHandlers.set(`dlq:${INGEST_MESSAGE}`, ingestDeadLetter);
-queueHandlers.set(DELETE_MESSAGE, deleteBatch);
-queueHandlers.set(`dlq:${DELETE_MESSAGE}`, deleteDeadLetter);
+};

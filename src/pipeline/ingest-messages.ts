@@ -1,6 +1,8 @@
 /**
- * Queue messages of the ingestion pipeline. They carry ids, never text (Queues cap a message
- * at 128 KB): `{type: "rag.ingest" | "rag.delete", workspace, doc_ids}`.
+ * Queue messages: every message type the Worker's queue carries (`QUEUE_MESSAGE_TYPES`, the
+ * keys of the handler table in src/runtime/queue-handlers.ts), and the ingestion pipeline's
+ * own messages. Those carry ids, never text (Queues cap a message at 128 KB):
+ * `{type: "rag.ingest" | "rag.delete", workspace, doc_ids}`.
  */
 import { z } from "zod";
 import { WORKSPACE_PATTERN } from "../config/server";
@@ -9,6 +11,23 @@ import { countQueueSent } from "../observability/queue-metrics";
 
 export const INGEST_MESSAGE = "rag.ingest";
 export const DELETE_MESSAGE = "rag.delete";
+/** A deferred audit-table row (src/audit/sinks.ts). */
+export const AUDIT_WRITE_MESSAGE = "audit.write";
+/** A manual backup (`POST /admin/backups`). */
+export const BACKUP_CREATE_MESSAGE = "backup.create";
+/** One step of a restore, re-sent until the restore finishes. */
+export const BACKUP_RESTORE_MESSAGE = "backup.restore";
+
+/** Every message type sent to INGEST_QUEUE; each has a handler and a dead-letter handler. */
+export const QUEUE_MESSAGE_TYPES = [
+  INGEST_MESSAGE,
+  DELETE_MESSAGE,
+  AUDIT_WRITE_MESSAGE,
+  BACKUP_CREATE_MESSAGE,
+  BACKUP_RESTORE_MESSAGE,
+] as const;
+
+export type QueueMessageType = (typeof QUEUE_MESSAGE_TYPES)[number];
 
 /** Documents per message: ~5 KB of ids (Queues allow 128 KB), and one merge for many documents. */
 export const DOCS_PER_MESSAGE = 200;

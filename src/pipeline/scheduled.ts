@@ -1,53 +1,52 @@
 /**
- * Cron entry: runs the jobs registered for the firing cron expression (backups, retention,
- * housekeeping register themselves) and logs each outcome. One failing job never stops the others.
+ * Cron entry: resolves config and runtime flags once per run, runs the jobs of the firing cron
+ * from an explicit table (src/runtime/cron-jobs.ts, keyed by the crons of wrangler.toml) and
+ * logs each outcome. One failing job never stops the others.
  */
-import { loadConfig } from "../config";
 import type { Env } from "../env";
-import { createLogger, type Logger } from "../observability/logger";
+import { createLogger } from "../observability/logger";
+import { type Runtime, resolveRuntime } from "../runtime/runtime";
 
-export type ScheduledJob = (
-  env: Env,
-  log: Logger,
-  scheduledTime: number,
-  ctx: ExecutionContext,
-) => Promise<void>;
+export type ScheduledJob = (rt: Runtime, scheduledTime: number) => Promise<void>;
 
-/** Jobs by cron expression, exactly as written in wrangler.toml `[triggers]`. */
-export const scheduledJobs = new Map<string, Map<string, ScheduledJob>>();
+/** Jobs by name, per cron expression exactly as written in wrangler.toml `[triggers]`. */
+export type CronJobTable<C extends string> = Record<C, Record<string, ScheduledJob>>;
 
-/** Registers `job` under `name` for `cron`. */
-export function registerScheduledJob(cron: string, name: string, job: ScheduledJob): void {
-  const jobs = scheduledJobs.get(cron) ?? new Map<string, ScheduledJob>();
-  jobs.set(name, job);
-  scheduledJobs.set(cron, jobs);
-}
-
-/** The Worker's `scheduled()` handler. Resolves when every job has settled. */
-export async function handleScheduled(
-  controller: ScheduledController,
-  env: Env,
-  ctx: ExecutionContext,
-): Promise<void> {
-  const log = createLogger(loadConfig(env).config?.LOG_LEVEL ?? "INFO", { cron: controller.cron });
-  const jobs = scheduledJobs.get(controller.cron);
-  if (!jobs || jobs.size === 0) {
-    log.warn("no job registered for cron", {});
-    return;
-  }
-  await Promise.all(
-    [...jobs].map(async ([name, job]) => {
-      const started = Date.now();
-      try {
-        await job(env, log, controller.scheduledTime, ctx);
-        log.info("scheduled job done", { job: name, duration_ms: Date.now() - started });
-      } catch (error) {
-        log.error("scheduled job failed", {
-          job: name,
-          duration_ms: Date.now() - started,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }),
-  );
+/**
+ * The Worker's `scheduled()` handler over `table`. Resolves when every job has settled.
+ *
+ * @example
+ * export default { scheduled: createScheduledHandler(CRON_JOBS) };
+ */
+export function createScheduledHandler<C extends string>(
+  table: CronJobTable<C>,
+): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
+  return async (controller, env, ctx) => {
+    const rt = await resolveRuntime(env, (p) => ctx.waitUntil(p), { cron: controller.cron });
+    if (!rt) {
+      createLogger("ERROR", { cron: controller.cron }).error("configuration invalid; cron jobs skipped", {});
+      return;
+    }
+    const jobs = Object.hasOwn(table, controller.cron) ? table[controller.cron as C] : {};
+    const entries = Object.entries(jobs);
+    if (entries.length === 0) {
+      rt.log.warn("no job registered for cron", {});
+      return;
+    }
+    await Promise.all(
+      entries.map(async ([name, job]) => {
+        const started = Date.now();
+        try {
+          await job(rt, controller.scheduledTime);
+          rt.log.info("scheduled job done", { job: name, duration_ms: Date.now() - started });
+        } catch (error) {
+          rt.log.error("scheduled job failed", {
+            job: name,
+            duration_ms: Date.now() - started,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }),
+    );
+  };
 }

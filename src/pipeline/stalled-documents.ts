@@ -3,13 +3,10 @@
  * One untouched for DOCUMENT_STALL_TIMEOUT is re-enqueued, or marked failed once it has used
  * MAX_DOCUMENT_ATTEMPTS processing runs (its partial graph, if any, is taken out).
  */
-import { loadConfig } from "../config";
-import type { Env } from "../env";
-import type { Logger } from "../observability/logger";
+import type { Runtime } from "../runtime/runtime";
 import type { DocumentRef } from "../storage/documents";
-import { coordinatorFor, engineStores } from "./engine";
 import { enqueueIngest } from "./ingest-messages";
-import { registerScheduledJob } from "./scheduled";
+import type { ScheduledJob } from "./scheduled";
 
 /** Documents looked at per run, per status. */
 const SCAN_LIMIT = 500;
@@ -21,10 +18,9 @@ function byWorkspace(refs: DocumentRef[]): Map<string, DocumentRef[]> {
 }
 
 /** Returns how many documents were re-enqueued and how many failed. */
-export async function recoverStalledDocuments(env: Env, log: Logger, now = Date.now()) {
-  const { config } = loadConfig(env);
-  if (!config) throw new Error("configuration is invalid");
-  const stores = engineStores(env);
+export async function recoverStalledDocuments(rt: Runtime, now = Date.now()) {
+  const { env, config, log, services } = rt;
+  const { stores } = services;
   const before = now - config.DOCUMENT_STALL_TIMEOUT * 1000;
   const stalled = [
     ...(await stores.documents.idsByStatus(null, "processing", before, SCAN_LIMIT)),
@@ -36,11 +32,13 @@ export async function recoverStalledDocuments(env: Env, log: Logger, now = Date.
     const exhausted = refs.filter((ref) => ref.attempts >= config.MAX_DOCUMENT_ATTEMPTS).map((ref) => ref.id);
     const again = refs.filter((ref) => ref.attempts < config.MAX_DOCUMENT_ATTEMPTS).map((ref) => ref.id);
     if (exhausted.length > 0) {
-      await coordinatorFor(env, workspace).unmerge(
-        workspace,
-        exhausted,
-        `Stalled: no progress for ${config.DOCUMENT_STALL_TIMEOUT} s after ${config.MAX_DOCUMENT_ATTEMPTS} attempts`,
-      );
+      await services
+        .coordinator(workspace)
+        .unmerge(
+          workspace,
+          exhausted,
+          `Stalled: no progress for ${config.DOCUMENT_STALL_TIMEOUT} s after ${config.MAX_DOCUMENT_ATTEMPTS} attempts`,
+        );
       failed += exhausted.length;
     }
     if (again.length > 0) {
@@ -56,6 +54,7 @@ export async function recoverStalledDocuments(env: Env, log: Logger, now = Date.
   return { retried, failed };
 }
 
-registerScheduledJob("*/15 * * * *", "stalled-documents", (env, log) =>
-  recoverStalledDocuments(env, log).then(() => undefined),
-);
+/** The housekeeping cron's job (listed in src/runtime/cron-jobs.ts). */
+export const stalledDocumentsJob: ScheduledJob = async (rt) => {
+  await recoverStalledDocuments(rt);
+};

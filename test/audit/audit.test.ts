@@ -18,6 +18,7 @@ import type { AppEnv } from "../../src/http/app-env";
 import worker from "../../src/index";
 import { createLogger } from "../../src/observability/logger";
 import { appWithPrincipal } from "../observability/helpers";
+import { testRuntime } from "../runtime-helpers";
 
 const workerEnv = env as unknown as Env;
 const RECORD_FIELDS = [
@@ -201,7 +202,7 @@ describe("auditSystem()", () => {
   it("records background events with no request fields", async () => {
     const ctx = createExecutionContext();
     const lines = await auditLines(async () => {
-      auditSystem(workerEnv, (p) => ctx.waitUntil(p), {
+      auditSystem(await testRuntime(ctx), {
         event_type: "system",
         event_action: "backup_completed",
         outcome: "success",

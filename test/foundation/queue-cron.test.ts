@@ -7,8 +7,8 @@ import {
 } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { queueHandlers } from "../../src/pipeline/queue";
-import { registerScheduledJob } from "../../src/pipeline/scheduled";
+import { createQueueConsumer, type QueueMessageHandler } from "../../src/pipeline/queue";
+import { createScheduledHandler } from "../../src/pipeline/scheduled";
 
 function captureLines() {
   const lines: Record<string, unknown>[] = [];
@@ -18,10 +18,15 @@ function captureLines() {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  queueHandlers.delete("test.ok");
-  queueHandlers.delete("test.fails");
-  queueHandlers.delete("dlq:test.ok");
 });
+
+/** A consumer over a test table (the Worker's own table is checked in handler-tables.test.ts). */
+function consumer(
+  main: Record<string, QueueMessageHandler>,
+  deadLetter: Record<string, QueueMessageHandler> = {},
+) {
+  return createQueueConsumer({ main, deadLetter });
+}
 
 describe("queue consumer", () => {
   const message = (id: string, body: unknown) => ({ id, timestamp: new Date(), attempts: 1, body });
@@ -29,9 +34,11 @@ describe("queue consumer", () => {
   it("acks handled messages, retries failed ones, drops unknown ones", async () => {
     const lines = captureLines();
     const seen: unknown[] = [];
-    queueHandlers.set("test.ok", async (body) => void seen.push(body));
-    queueHandlers.set("test.fails", async () => {
-      throw new Error("transient");
+    const queue = consumer({
+      "test.ok": async (body) => void seen.push(body),
+      "test.fails": async () => {
+        throw new Error("transient");
+      },
     });
     const batch = createMessageBatch("lightrag-edge-ingest-dev", [
       message("m1", { type: "test.ok", doc: "d1" }),
@@ -40,7 +47,7 @@ describe("queue consumer", () => {
       message("m4", "not an object"),
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await queue(batch, env, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(seen).toEqual([{ type: "test.ok", doc: "d1" }]);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m3", "m4"]);
@@ -55,15 +62,19 @@ describe("queue consumer", () => {
   it("routes dead letters to the dlq handler of their type", async () => {
     captureLines();
     const dead: unknown[] = [];
-    queueHandlers.set("test.ok", async () => {
-      throw new Error("must not be called for dead letters");
-    });
-    queueHandlers.set("dlq:test.ok", async (body) => void dead.push(body));
+    const queue = consumer(
+      {
+        "test.ok": async () => {
+          throw new Error("must not be called for dead letters");
+        },
+      },
+      { "test.ok": async (body) => void dead.push(body) },
+    );
     const batch = createMessageBatch("lightrag-edge-ingest-dlq-dev", [
       message("d1", { type: "test.ok", doc: "x" }),
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
     expect(dead).toEqual([{ type: "test.ok", doc: "x" }]);
   });
@@ -73,17 +84,21 @@ describe("cron", () => {
   it("runs every job of the cron and survives a failing one", async () => {
     const lines = captureLines();
     const ran: string[] = [];
-    registerScheduledJob("7 7 * * *", "first", async () => {
-      ran.push("first");
-    });
-    registerScheduledJob("7 7 * * *", "broken", async () => {
-      throw new Error("job exploded");
-    });
-    registerScheduledJob("7 7 * * *", "last", async (_env, _log, time) => {
-      ran.push(`last@${time}`);
+    const scheduled = createScheduledHandler({
+      "7 7 * * *": {
+        first: async () => {
+          ran.push("first");
+        },
+        broken: async () => {
+          throw new Error("job exploded");
+        },
+        last: async (_rt, time) => {
+          ran.push(`last@${time}`);
+        },
+      },
     });
     const controller = createScheduledController({ cron: "7 7 * * *", scheduledTime: 1000 });
-    await worker.scheduled(controller, env, createExecutionContext());
+    await scheduled(controller, env, createExecutionContext());
     expect(ran.sort()).toEqual(["first", "last@1000"]);
     expect(lines.find((line) => line.message === "scheduled job failed")).toMatchObject({
       level: "ERROR",

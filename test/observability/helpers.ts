@@ -7,6 +7,7 @@ import type { AppEnv } from "../../src/http/app-env";
 import { onError } from "../../src/http/error-handler";
 import { accessLog } from "../../src/http/middleware/access-log";
 import { configGuard } from "../../src/http/middleware/config-guard";
+import { resolveRuntimeFlags } from "../../src/http/middleware/runtime-flags";
 
 /** GET /metrics through the real Worker; `headers` for token tests. */
 export async function scrape(headers: Record<string, string> = {}): Promise<string> {
@@ -38,7 +39,7 @@ export async function waitForSeries(series: string, expected: number, timeoutMs 
 }
 
 /**
- * `routes` behind the app's own first middleware (request id, access log, config guard), the
+ * `routes` behind the app's own first middleware (request id, access log, config guard, runtime flags), the
  * principal the auth layer would set and then `middleware`, so access rules are tested without
  * the auth stack.
  */
@@ -51,6 +52,7 @@ export function appWithPrincipal(
   app.use(requestId({ headerName: "X-Request-ID" }));
   app.use(accessLog);
   app.use(configGuard);
+  app.use(resolveRuntimeFlags);
   app.use(async (c, next) => {
     if (principal) c.set("principal", principal);
     await next();

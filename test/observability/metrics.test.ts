@@ -5,6 +5,7 @@ import type { Env } from "../../src/env";
 import { exportedMetricNames } from "../../src/observability/metric-names";
 import { countMetricWithEnv } from "../../src/observability/metrics";
 import { readAggregate, sendMetricBatch } from "../../src/observability/metrics-client";
+import { testRuntime } from "../runtime-helpers";
 import { scrape, seriesValue, waitForSeries } from "./helpers";
 
 const workerEnv = env as unknown as Env;
@@ -68,7 +69,7 @@ describe("/metrics", () => {
     const series = 'lightrag_audit_events_total{event_type="system",outcome="failure"}';
     const before = seriesValue(await scrape(), series);
     const ctx = createExecutionContext();
-    auditSystem(workerEnv, (p) => ctx.waitUntil(p), {
+    auditSystem(await testRuntime(ctx), {
       event_type: "system",
       event_action: "config_refused",
       outcome: "failure",

@@ -1,28 +1,34 @@
 import { createExecutionContext, createMessageBatch, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../src/env";
-import worker from "../../src/index";
 import { readAggregate } from "../../src/observability/metrics-client";
 import { queueDepths } from "../../src/observability/metrics-scrape";
 import { countQueueSent } from "../../src/observability/queue-metrics";
-import { queueHandlers } from "../../src/pipeline/queue";
+import { createQueueConsumer, type QueueMessageHandler } from "../../src/pipeline/queue";
 import { scrape } from "./helpers";
 
 const workerEnv = env as unknown as Env;
 const TYPE = "test.depth";
 
 afterEach(() => {
-  queueHandlers.delete(TYPE);
   vi.restoreAllMocks();
 });
 
-async function runBatch(queue: string, bodies: unknown[]): Promise<void> {
+async function runBatch(
+  queue: string,
+  bodies: unknown[],
+  handler: QueueMessageHandler = async () => undefined,
+): Promise<void> {
   const batch = createMessageBatch(
     queue,
     bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  // The test type's handler; no dead-letter handler, so its dead letters are dropped (and counted).
+  await createQueueConsumer({
+    main: { [TYPE]: handler },
+    deadLetter: {} as Record<string, QueueMessageHandler>,
+  })(batch, workerEnv, ctx);
   await waitOnExecutionContext(ctx);
 }
 
@@ -39,11 +45,10 @@ describe("queue depth", () => {
     await countQueueSent(workerEnv, TYPE, 3);
     expect(await depthOfTestType()).toBe(3);
     let calls = 0;
-    queueHandlers.set(TYPE, async () => {
+    await runBatch("lightrag-edge-ingest-dev", [{ type: TYPE }, { type: TYPE }], async () => {
       calls++;
       if (calls === 2) throw new Error("transient");
     });
-    await runBatch("lightrag-edge-ingest-dev", [{ type: TYPE }, { type: TYPE }]);
     expect(await depthOfTestType()).toBe(2); // one acked, one retried (still queued)
     await runBatch("lightrag-edge-ingest-dlq-dev", [{ type: TYPE }]);
     expect(await depthOfTestType()).toBe(1); // the retried one gave up and left for the DLQ

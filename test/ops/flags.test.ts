@@ -2,7 +2,8 @@ import { env, SELF } from "cloudflare:test";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Principal } from "../../src/auth/principal";
-import { currentFlagsFromEnv, forgetCachedFlags } from "../../src/flags";
+import { loadConfig } from "../../src/config";
+import { currentFlagsView, forgetCachedFlags } from "../../src/flags";
 import { FLAG_NAMES } from "../../src/flags/names";
 import type { AppEnv } from "../../src/http/app-env";
 import { onError, onNotFound } from "../../src/http/error-handler";
@@ -15,6 +16,13 @@ interface Envelope {
 }
 
 const json = { "Content-Type": "application/json" };
+
+/** The effective flags a queue batch or cron run would resolve for `e`. */
+async function currentFlagsFromEnv(e: typeof env) {
+  const config = loadConfig(e).config;
+  if (!config) return null;
+  return (await currentFlagsView(e as never, config)).flags;
+}
 
 async function putFlags(body: unknown) {
   return SELF.fetch("http://localhost/admin/flags", {

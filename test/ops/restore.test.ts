@@ -17,8 +17,9 @@ import {
   runRestore,
   saveRestoreState,
 } from "../../src/pipeline/backup/restore";
-import { backupDeps, runBackup, stepRestore } from "../../src/pipeline/backup/service";
+import { runBackup, stepRestore } from "../../src/pipeline/backup/service";
 import { graphIndexOf } from "../../src/storage/graph-index/store";
+import { testRuntime } from "../runtime-helpers";
 import { dumpWorkspace, resetStorage, seedWorkspace, wipeWorkspace, workerEnv } from "./backup-fixtures";
 
 const json = { "Content-Type": "application/json" };
@@ -33,7 +34,7 @@ async function locks() {
 
 async function backupNow(): Promise<BackupManifest> {
   const ctx = createExecutionContext();
-  const run = await runBackup(fastEnv, (p) => ctx.waitUntil(p), "manual", new Date(), undefined, "tester");
+  const run = await runBackup(await testRuntime(ctx, fastEnv), "manual", new Date(), undefined, "tester");
   await waitOnExecutionContext(ctx);
   expect(run.verified).toBe(true);
   return run.manifest;
@@ -102,7 +103,7 @@ describe("restore", () => {
     const manifest = await backupNow();
     const ctx = createExecutionContext();
     let state = await saveRestoreState(workerEnv.BACKUPS, newState(manifest, "acme", "acme_copy"));
-    state = await stepRestore(fastEnv, (p) => ctx.waitUntil(p), state);
+    state = await stepRestore(await testRuntime(ctx, fastEnv), state);
     await waitOnExecutionContext(ctx);
     expect(state.status).toBe("completed");
     expect(await dumpWorkspace("acme_copy")).toEqual(before);
@@ -118,7 +119,7 @@ describe("restore", () => {
     const before = await dumpWorkspace("acme");
     const manifest = await backupNow();
     await wipeWorkspace("acme");
-    const deps = backupDeps(fastEnv);
+    const deps = (await testRuntime(undefined, fastEnv)).services.backup;
     // Deadline already passed: the step clears the target, then stops before the first file.
     let state = await runRestore(
       deps,

@@ -3,14 +3,15 @@
  * the workspace is read-only (global mode or a restore's lock), queued documents stay `pending`
  * (the stalled-document cron brings them back later) and queued deletions wait for a retry.
  */
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config";
 import type { Env } from "../../src/env";
 import { changeFlags, forgetCachedFlags } from "../../src/flags";
 import { deleteBatch, deleteDeadLetter, ingestBatch } from "../../src/pipeline/ingest-consumer";
 import { DELETE_RETRY_DELAY_SECONDS } from "../../src/pipeline/ingest-messages";
-import { deps, log } from "../rag/engine-helpers";
+import { deps } from "../rag/engine-helpers";
+import { testRuntime } from "../runtime-helpers";
 import { docRecord } from "../storage/contract/knowledge-stores";
 
 const testEnv = env as unknown as Env;
@@ -47,11 +48,11 @@ describe("ingestion consumer and runtime flags", { timeout: 60_000 }, () => {
     await pendingDoc("flags_ws_off", "doc-off");
     await changeFlags(testEnv, config(), { flags: { ENABLE_DOCUMENT_PROCESSING: false }, by: "test" });
     const body = { type: "rag.ingest", workspace: "flags_ws_off", doc_ids: ["doc-off"] };
-    await ingestBatch(body, testEnv, log, createExecutionContext());
+    await ingestBatch(body, await testRuntime());
     expect(await statusOf("flags_ws_off", "doc-off")).toBe("pending");
 
     await changeFlags(testEnv, config(), { flags: { ENABLE_DOCUMENT_PROCESSING: null }, by: "test" });
-    await ingestBatch(body, testEnv, log, createExecutionContext());
+    await ingestBatch(body, await testRuntime());
     expect(await statusOf("flags_ws_off", "doc-off")).toBe("processed");
   });
 
@@ -62,10 +63,10 @@ describe("ingestion consumer and runtime flags", { timeout: 60_000 }, () => {
       by: "test",
     });
     const body = { type: "rag.ingest", workspace: "flags_ws_locked", doc_ids: ["doc-locked"] };
-    await ingestBatch(body, testEnv, log, createExecutionContext());
+    await ingestBatch(body, await testRuntime());
     expect(await statusOf("flags_ws_locked", "doc-locked")).toBe("pending");
     const removal = { type: "rag.delete", workspace: "flags_ws_locked", doc_ids: ["doc-locked"] };
-    await expect(deleteBatch(removal, testEnv)).rejects.toThrow(/read-only/);
+    await expect(deleteBatch(removal, await testRuntime())).rejects.toThrow(/read-only/);
     expect(await statusOf("flags_ws_locked", "doc-locked")).toBe("pending");
   });
 
@@ -73,13 +74,13 @@ describe("ingestion consumer and runtime flags", { timeout: 60_000 }, () => {
     const send = vi.spyOn(testEnv.INGEST_QUEUE, "send").mockResolvedValue(undefined as never);
     try {
       const removal = { type: "rag.delete", workspace: "flags_ws_locked", doc_ids: ["doc-a", "doc-b"] };
-      await deleteDeadLetter(removal, testEnv, log);
+      await deleteDeadLetter(removal, await testRuntime());
       expect(send).toHaveBeenCalledTimes(1);
       expect(send.mock.calls[0]?.[0]).toEqual(removal);
       expect(send.mock.calls[0]?.[1]).toEqual({ delaySeconds: DELETE_RETRY_DELAY_SECONDS });
       expect(DELETE_RETRY_DELAY_SECONDS).toBeGreaterThanOrEqual(300);
       // A message that is not a deletion cannot be retried; it is logged and dropped.
-      await deleteDeadLetter({ type: "rag.delete", workspace: "../x" }, testEnv, log);
+      await deleteDeadLetter({ type: "rag.delete", workspace: "../x" }, await testRuntime());
       expect(send).toHaveBeenCalledTimes(1);
     } finally {
       send.mockRestore();

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ingestDeadLetter } from "../../src/pipeline/ingest-consumer";
 import { MergeQueue } from "../../src/pipeline/merge-queue";
@@ -6,7 +5,8 @@ import { endJob, IDLE_STATUS, MAX_HISTORY, startJob, withMessage } from "../../s
 import { retryDelaySeconds } from "../../src/pipeline/queue";
 import { recoverStalledDocuments } from "../../src/pipeline/stalled-documents";
 import { settled } from "../documents/helpers";
-import { deps, log } from "../rag/engine-helpers";
+import { deps } from "../rag/engine-helpers";
+import { testRuntime } from "../runtime-helpers";
 import { docRecord } from "../storage/contract/knowledge-stores";
 
 describe("ingestion pipeline", { timeout: 60_000 }, () => {
@@ -49,7 +49,7 @@ describe("ingestion pipeline", { timeout: 60_000 }, () => {
         content: "Fresh.",
       },
     ]);
-    const outcome = await recoverStalledDocuments(env, log);
+    const outcome = await recoverStalledDocuments(await testRuntime());
     expect(outcome).toMatchObject({ failed: 1 });
     expect(outcome.retried).toBeGreaterThanOrEqual(2);
     const [tired] = await d.stores.documents.get("stall_ws", ["doc-tired"]);
@@ -69,8 +69,7 @@ describe("ingestion pipeline", { timeout: 60_000 }, () => {
     ]);
     await ingestDeadLetter(
       { type: "rag.ingest", workspace: "dlq_ws", doc_ids: ["doc-a", "doc-b"] },
-      env,
-      log,
+      await testRuntime(),
     );
     const docs = await d.stores.documents.get("dlq_ws", ["doc-a", "doc-b"]);
     expect(docs.map((doc) => [doc.id, doc.status])).toEqual([

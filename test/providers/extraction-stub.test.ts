@@ -6,10 +6,10 @@
 
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ragSettings } from "../../src/pipeline/engine";
 import { buildProviders } from "../../src/providers";
 import { extractWithLlm } from "../../src/rag/extraction/llm-extractor";
 import { loadTokenizer, type Tokenizer } from "../../src/rag/tokenizer";
+import { ragSettings } from "../../src/runtime/settings";
 import { configWith, StubScope, workspaceId } from "./helpers";
 
 const TEXT =

@@ -12,6 +12,7 @@ import { loadTokenizer } from "../../src/rag/query/tokens";
 import type { QueryDeps } from "../../src/rag/query/types";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { providersWith, StubScope } from "../providers/helpers";
 import { seedCorpus } from "./corpus";
@@ -47,7 +48,9 @@ beforeAll(async () => {
     LLM_BINDING_HOST: scope.v1,
     LLM_BINDING_API_KEY: "sk-test-not-a-real-key-123",
   });
-  const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+  const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) =>
+    invalidateGraphIndex(env.GRAPH_INDEX, ws),
+  );
   deps = {
     graphSearch: new D1GraphSearchStore(env.DB),
     chunks: stores.chunks,

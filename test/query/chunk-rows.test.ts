@@ -6,6 +6,7 @@ import { chunkRows } from "../../src/rag/query/chunk-rows";
 import type { QueryDeps } from "../../src/rag/query/types";
 import type { ChunkRecord } from "../../src/storage/chunks";
 import { createD1Stores } from "../../src/storage/d1/stores";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 
 const chunk = (id: string, content: string): ChunkRecord => ({
@@ -19,7 +20,7 @@ const chunk = (id: string, content: string): ChunkRecord => ({
 
 async function depsWith(workspace: string): Promise<QueryDeps> {
   const vectors = new LocalVectorStore(env.VECTOR_INDEX);
-  const stores = createD1Stores(env.DB, vectors);
+  const stores = createD1Stores(env.DB, vectors, (ws) => invalidateGraphIndex(env.GRAPH_INDEX, ws));
   const one = chunk("doc-x-chunk-1", "one from the index");
   const two = chunk("doc-x-chunk-2", "two from the table");
   const three = chunk("doc-x-chunk-3", "three, payload unreadable");

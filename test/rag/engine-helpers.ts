@@ -2,27 +2,33 @@
 
 import { env } from "cloudflare:test";
 import { loadConfig } from "../../src/config";
+import { defaultFlags } from "../../src/flags/names";
 import { createLogger } from "../../src/observability/logger";
-import { coordinatorFor, engineDeps } from "../../src/pipeline/engine";
 import { type PipelineCoordinator, processDocuments } from "../../src/pipeline/ingest-consumer";
 import type { LlmClient, LlmRequest } from "../../src/providers/types";
 import { decodeChunkPayload } from "../../src/rag/chunk-payload";
 import { type IncomingDocument, registerDocuments } from "../../src/rag/documents";
 import { rebuild } from "../../src/rag/knowledge";
 import type { RagDeps, RagSettings } from "../../src/rag/types";
+import { createServices, type Services } from "../../src/runtime";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 
 export const log = createLogger("ERROR");
 
-export function deps(overrides: { llm?: LlmClient; settings?: Partial<RagSettings> } = {}): RagDeps {
+/** The composition root's services with the env's config and default flags. */
+export function services(): Services {
   const config = loadConfig(env).config;
   if (!config) throw new Error("test config invalid");
-  const base = engineDeps(env, config);
+  return createServices(env, config, defaultFlags(config));
+}
+
+export function deps(overrides: { llm?: LlmClient; settings?: Partial<RagSettings> } = {}): RagDeps {
+  const base = services().engine;
   return { ...base, llm: overrides.llm ?? base.llm, settings: { ...base.settings, ...overrides.settings } };
 }
 
 export function coordinator(workspace: string): PipelineCoordinator {
-  return coordinatorFor(env, workspace) as unknown as PipelineCoordinator;
+  return services().coordinator(workspace);
 }
 
 /** An in-process coordinator that merges with `d` itself (custom LLM and settings for summaries). */

@@ -1,10 +1,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createD1Stores } from "../../src/storage/d1/stores";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
 
-const makeStores = () => createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX));
+const makeStores = () =>
+  createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) =>
+    invalidateGraphIndex(env.GRAPH_INDEX, ws),
+  );
 
 describeKnowledgeStoresContract("D1", makeStores);
 

@@ -4,7 +4,6 @@
  * routes keep working; disabled queries, uploads and MCP answer 503 `service_unavailable`.
  */
 import type { MiddlewareHandler } from "hono";
-import { currentFlagsView } from "../../flags";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { isReadRequest, QUERY_PATHS, UPLOAD_PATHS } from "../route-classes";
@@ -35,7 +34,9 @@ export const flagGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   const path = c.req.path;
   const checked = WRITE_METHODS.has(c.req.method) || isMcp(path);
   if (!checked || isOperatorOrAuth(path)) return next();
-  const { flags, workspaceLocks } = await currentFlagsView(c.env, c.get("config"));
+  // Resolved once for the request by resolveRuntimeFlags.
+  const flags = c.get("flags");
+  const workspaceLocks = c.get("workspaceLocks");
   if (QUERY_PATHS.has(path)) {
     if (!flags.ENABLE_QUERIES) throw disabled("Queries are disabled (ENABLE_QUERIES=false)");
     return next();

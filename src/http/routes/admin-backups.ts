@@ -27,6 +27,7 @@ import { requireAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
+import { requestRuntime } from "../runtime";
 import { requestWorkspace } from "../workspace";
 
 export const adminBackupRoutes = new Hono<AppEnv>();
@@ -116,7 +117,7 @@ adminBackupRoutes.post("/admin/backups/:id/verify", async (c) => {
   requireAdministrator(c, "backups");
   const id = backupId(c.req.param("id"));
   await manifestOr404(c.env.BACKUPS, id);
-  return c.json(await runVerification(c.env, (p) => c.executionCtx.waitUntil(p), id));
+  return c.json(await runVerification(requestRuntime(c), id));
 });
 
 adminBackupRoutes.get("/admin/backups/:id/restore", async (c) => {

@@ -6,7 +6,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { createProviders } from "../../providers";
 import { ResilientLlmClient } from "../../providers/chain";
 import { chainSpecs, ROLES } from "../../providers/settings";
 import { D1UsageStore, type UsageRow } from "../../storage/d1/llm-usage";
@@ -69,7 +68,7 @@ adminLlmRoutes.get("/admin/llm/usage", async (c) => {
 adminLlmRoutes.get("/admin/llm/status", (c) => {
   requireAdministrator(c, "llm_status");
   const config = c.get("config");
-  const { llm } = createProviders(c.env, config);
+  const { llm } = c.get("services").providers;
   const live = llm instanceof ResilientLlmClient ? llm.status() : undefined;
   const roles = Object.fromEntries(
     ROLES.map((role) => [

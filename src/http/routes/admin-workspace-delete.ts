@@ -9,9 +9,7 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import { WORKSPACE_PATTERN } from "../../config/server";
 import { changeFlags } from "../../flags";
-import { purgeWorkspace } from "../../pipeline/backup/purge";
-import { backupVectorStore, lockWorkspace } from "../../pipeline/backup/service";
-import { invalidateGraphIndex } from "../../storage/graph-index/store";
+import { lockWorkspace } from "../../pipeline/backup/service";
 import { requireAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -36,9 +34,8 @@ adminWorkspaceDeleteRoutes.delete("/admin/workspaces/:id", async (c) => {
   await lockWorkspace(c.env, config, ws, by, "being deleted");
   let deleted: Record<string, number>;
   try {
-    deleted = await purgeWorkspace(c.env.DB, backupVectorStore(c.env, config), ws, (workspace) =>
-      invalidateGraphIndex(c.env.GRAPH_INDEX, workspace),
-    );
+    // The root's purge tells the graph index itself.
+    deleted = await c.get("services").purgeWorkspace(ws);
   } finally {
     await changeFlags(c.env, config, { locks: { [ws]: null }, by });
   }

@@ -2,14 +2,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../audit";
-import { coordinatorFor } from "../../pipeline/engine";
 import { enqueueDelete, enqueueIngest } from "../../pipeline/ingest-messages";
 import { trackId } from "../../rag/ids";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { requestDeps, requireProcessing } from "./documents-wire";
+import { requestServices, requireProcessing } from "./documents-wire";
 
 const deleteRequest = z.object({
   doc_ids: z
@@ -26,7 +25,7 @@ export const documentAdminRoutes = new Hono<AppEnv>();
 documentAdminRoutes.delete("/documents/delete_document", async (c) => {
   const body = await readJsonBody(c, deleteRequest);
   const workspace = requestWorkspace(c);
-  const found = await requestDeps(c).stores.documents.get(workspace, body.doc_ids);
+  const found = await requestServices(c).stores.documents.get(workspace, body.doc_ids);
   const ids = found.map((doc) => doc.id);
   const docList = body.doc_ids.join(", ");
   if (ids.length === 0) throw new AppError(404, "not_found", `No document found: ${docList}`);
@@ -46,7 +45,7 @@ documentAdminRoutes.delete("/documents/delete_document", async (c) => {
 
 documentAdminRoutes.delete("/documents", async (c) => {
   const workspace = requestWorkspace(c);
-  const outcome = await coordinatorFor(c.env, workspace).clear(workspace);
+  const outcome = await requestServices(c).coordinator(workspace).clear(workspace);
   audit(c, {
     event_type: "data_access",
     event_action: "document_delete",
@@ -67,7 +66,7 @@ documentAdminRoutes.post("/documents/clear_cache", async (c) => {
 documentAdminRoutes.post("/documents/reprocess_failed", async (c) => {
   await requireProcessing(c);
   const workspace = requestWorkspace(c);
-  const { documents } = requestDeps(c).stores;
+  const { documents } = requestServices(c).stores;
   const ids: string[] = [];
   for (let page = 1; ; page++) {
     const batch = await documents.list(workspace, {
@@ -90,7 +89,7 @@ documentAdminRoutes.post("/documents/reprocess_failed", async (c) => {
 });
 
 documentAdminRoutes.post("/documents/cancel_pipeline", async (c) => {
-  const outcome = await coordinatorFor(c.env, requestWorkspace(c)).requestCancel();
+  const outcome = await requestServices(c).coordinator(requestWorkspace(c)).requestCancel();
   return c.json({
     status: outcome,
     message:

@@ -10,7 +10,7 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { requestDeps, requireProcessing } from "./documents-wire";
+import { requestServices, requireProcessing } from "./documents-wire";
 
 const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
 
@@ -57,7 +57,7 @@ async function accept(
   c.executionCtx.waitUntil(loadTokenizer().then(() => undefined));
   // A RagError (empty text, repeated source, same name) is answered by the error handler.
   const { accepted, duplicates, trackId } = await registerDocuments(
-    requestDeps(c).stores,
+    requestServices(c).stores,
     workspace,
     items,
     prefix,

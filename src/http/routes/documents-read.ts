@@ -1,13 +1,12 @@
 /** Document status reads: paginated list, legacy grouped list, counts, track status, pipeline status. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { coordinatorFor } from "../../pipeline/engine";
 import type { PipelineStatus } from "../../pipeline/pipeline-status";
 import { DOC_STATUSES, type DocumentRecord } from "../../storage/documents";
 import type { AppEnv } from "../app-env";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { docStatusResponse, requestDeps, statusCountsResponse } from "./documents-wire";
+import { docStatusResponse, requestServices, statusCountsResponse } from "./documents-wire";
 
 const status = z.enum(DOC_STATUSES);
 
@@ -27,7 +26,7 @@ export const documentReadRoutes = new Hono<AppEnv>();
 
 documentReadRoutes.post("/documents/paginated", async (c) => {
   const body = await readJsonBody(c, paginated);
-  const { documents } = requestDeps(c).stores;
+  const { documents } = requestServices(c).stores;
   const workspace = requestWorkspace(c);
   const statuses = [
     ...new Set([...(body.status_filters ?? []), ...(body.status_filter ? [body.status_filter] : [])]),
@@ -58,7 +57,7 @@ documentReadRoutes.post("/documents/paginated", async (c) => {
 });
 
 documentReadRoutes.get("/documents", async (c) => {
-  const { documents } = requestDeps(c).stores;
+  const { documents } = requestServices(c).stores;
   const workspace = requestWorkspace(c);
   const perStatus = await Promise.all(
     DOC_STATUSES.map((value) =>
@@ -90,13 +89,13 @@ documentReadRoutes.get("/documents", async (c) => {
 });
 
 documentReadRoutes.get("/documents/status_counts", async (c) => {
-  const counts = await requestDeps(c).stores.documents.statusCounts(requestWorkspace(c));
+  const counts = await requestServices(c).stores.documents.statusCounts(requestWorkspace(c));
   return c.json({ status_counts: statusCountsResponse(counts) });
 });
 
 documentReadRoutes.get("/documents/track_status/:track_id", async (c) => {
   const trackId = c.req.param("track_id").trim();
-  const docs = await requestDeps(c).stores.documents.byTrackId(requestWorkspace(c), trackId);
+  const docs = await requestServices(c).stores.documents.byTrackId(requestWorkspace(c), trackId);
   const summary: Record<string, number> = {};
   for (const doc of docs) summary[doc.status] = (summary[doc.status] ?? 0) + 1;
   return c.json({
@@ -108,10 +107,9 @@ documentReadRoutes.get("/documents/track_status/:track_id", async (c) => {
 });
 
 documentReadRoutes.get("/documents/pipeline_status", async (c) => {
-  const { active_jobs: _active, ...status } = (await coordinatorFor(
-    c.env,
-    requestWorkspace(c),
-  ).pipelineStatus()) as PipelineStatus;
+  const { active_jobs: _active, ...status } = (await requestServices(c)
+    .coordinator(requestWorkspace(c))
+    .pipelineStatus()) as PipelineStatus;
   const history = status.history_messages;
   return c.json({
     ...status,

@@ -1,8 +1,5 @@
 /** LightRAG's document wire shapes (`DocStatusResponse`, status counts) and the routes' shared checks. */
 import type { Context } from "hono";
-import { loadConfig } from "../../config";
-import { currentFlagsView } from "../../flags";
-import { engineDeps } from "../../pipeline/engine";
 import type { DocStatus, DocumentRecord } from "../../storage/documents";
 import { DOC_STATUSES } from "../../storage/documents";
 import type { AppEnv } from "../app-env";
@@ -37,15 +34,14 @@ export function statusCountsResponse(counts: Record<DocStatus, number>): Record<
   return out;
 }
 
-/** The engine for this request. */
-export function requestDeps(c: Context<AppEnv>) {
-  return engineDeps(c.env, c.get("config") ?? loadConfig(c.env).config);
+/** The composition root's services for this request (stores, engine, coordinator). */
+export function requestServices(c: Context<AppEnv>) {
+  return c.get("services");
 }
 
 /** 503 while document processing is switched off (ENABLE_DOCUMENT_PROCESSING=false). */
 export async function requireProcessing(c: Context<AppEnv>): Promise<void> {
-  const { flags } = await currentFlagsView(c.env, c.get("config"));
-  if (!flags.ENABLE_DOCUMENT_PROCESSING) {
+  if (!c.get("flags").ENABLE_DOCUMENT_PROCESSING) {
     throw new AppError(
       503,
       "service_unavailable",

@@ -4,9 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { createD1Stores } from "../../storage/d1/stores";
 import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
-import { LocalVectorStore } from "../../storage/local-vector/store";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { requestWorkspace } from "../workspace";
@@ -14,7 +12,7 @@ import { requestWorkspace } from "../workspace";
 type GraphContext = Context<AppEnv>;
 
 function graphStore(c: GraphContext): GraphStore {
-  return createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX)).graph;
+  return c.get("services").stores.graph;
 }
 
 function parseQuery<T extends z.ZodType>(c: GraphContext, schema: T): z.output<T> {

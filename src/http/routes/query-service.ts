@@ -5,30 +5,14 @@
 import type { Context } from "hono";
 import { audit } from "../../audit";
 import { countMetric, writeRequestQueryPoint } from "../../observability/metrics";
-import { createProviders } from "../../providers";
 import type { QueryMode } from "../../rag/query/params";
 import type { PhaseTimer } from "../../rag/query/timings";
 import type { QueryDeps } from "../../rag/query/types";
-import { D1GraphSearchStore } from "../../storage/d1/graph-search";
-import { createD1Stores } from "../../storage/d1/stores";
-import { IndexedGraphSearchStore } from "../../storage/graph-index/store";
-import { LocalVectorStore } from "../../storage/local-vector/store";
 import type { AppEnv } from "../app-env";
 
-/** Engine dependencies bound to this request's env and config. */
+/** The query engine's dependencies, from the request's services (the composition root). */
 export function queryDeps(c: Context<AppEnv>): QueryDeps {
-  const config = c.get("config");
-  const stores = createD1Stores(c.env.DB, new LocalVectorStore(c.env.VECTOR_INDEX));
-  const { llm, embeddings } = createProviders(c.env, config);
-  return {
-    graphSearch: config.GRAPH_INDEX_ENABLED
-      ? new IndexedGraphSearchStore(c.env.GRAPH_INDEX, c.env.DB, c.get("logger"))
-      : new D1GraphSearchStore(c.env.DB),
-    chunks: stores.chunks,
-    vectors: stores.vectors,
-    llm,
-    embeddings,
-  };
+  return c.get("services").query;
 }
 
 /** Counts an answered query, writes its Analytics Engine point and records the data access. */

@@ -3,6 +3,7 @@
  * them) to R2 as gzip NDJSON parts, then the manifest with row counts and SHA-256 per file.
  * Reads page by rowid so memory stays bounded by one part, whatever the table size.
  */
+import type { GraphChangeListener } from "../../storage/d1/graph-change";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES } from "../../storage/vectors";
 import { gzipLines, sha256Hex, vectorToBase64 } from "./codec";
@@ -23,7 +24,7 @@ export interface BackupDeps {
   /** Null when the vector backend cannot list its vectors; a restore then re-embeds. */
   vectors: VectorStore | null;
   /** Told after a restore step or a purge changed a workspace's tables (the graph index rebuilds). */
-  onGraphChange?: (workspace: string) => Promise<void>;
+  onGraphChange: GraphChangeListener;
 }
 
 /** Rows per D1 page and uncompressed characters per file part. */

@@ -4,6 +4,7 @@
  * backup's table list, so a table added to backups is also purged. Backups in R2 keep their
  * copy until retention prunes them (docs/security.md).
  */
+import { type GraphChangeListener, requireGraphChangeListener } from "../../storage/d1/graph-change";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES } from "../../storage/vectors";
 import { existingTables } from "./schema-info";
@@ -11,17 +12,19 @@ import { WORKSPACE_TABLES } from "./tables";
 
 /**
  * Deletes workspace `ws` everywhere; returns the rows deleted per table (`vectors:<ns>` too).
- * `onGraphChange` is told once the graph rows are gone (the graph index rebuilds).
+ * `onGraphChange` (required) is told once the graph rows are gone (the graph index rebuilds).
+ * Callers get it bound from the composition root: `services.purgeWorkspace(ws)`.
  *
  * @example
- * const deleted = await purgeWorkspace(env.DB, vectors, "acme"); // { documents: 12, chunks: 80, … }
+ * const deleted = await purgeWorkspace(env.DB, vectors, "acme", invalidate); // { documents: 12, chunks: 80, … }
  */
 export async function purgeWorkspace(
   db: D1Database,
   vectors: VectorStore | null,
   ws: string,
-  onGraphChange?: (workspace: string) => Promise<void>,
+  onGraphChange: GraphChangeListener,
 ): Promise<Record<string, number>> {
+  requireGraphChangeListener(onGraphChange);
   const deleted: Record<string, number> = {};
   if (vectors) {
     for (const ns of VECTOR_NAMESPACES) {
@@ -40,6 +43,6 @@ export async function purgeWorkspace(
   present.forEach((table, i) => {
     deleted[table.name] = results[i]?.meta.changes ?? 0;
   });
-  await onGraphChange?.(ws);
+  await onGraphChange(ws);
   return deleted;
 }

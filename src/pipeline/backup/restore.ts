@@ -6,6 +6,7 @@
  * (the caller locks it) and the row counts are checked against the manifest at the end.
  */
 import { z } from "zod";
+import type { GraphChangeListener } from "../../storage/d1/graph-change";
 import { jsonBatches } from "../../storage/d1/sql";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
@@ -37,7 +38,7 @@ export interface RestoreDeps {
   bucket: R2Bucket;
   vectors: VectorStore | null;
   /** Told after every step that changed the target's tables (the graph index rebuilds). */
-  onGraphChange?: (workspace: string) => Promise<void>;
+  onGraphChange: GraphChangeListener;
 }
 
 export const restoreKey = (target: string) => `restores/${target}.json`;
@@ -98,7 +99,7 @@ async function clearTarget(deps: RestoreDeps, target: string): Promise<void> {
       deps.db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(target),
     );
   if (statements.length > 0) await deps.db.batch(statements);
-  await deps.onGraphChange?.(target);
+  await deps.onGraphChange(target);
   if (deps.vectors) for (const ns of VECTOR_NAMESPACES) await deps.vectors.clear(target, ns);
 }
 
@@ -192,7 +193,7 @@ export async function runRestore(
         file.kind === "vectors"
           ? await loadVectorFile(deps, file, state.target_workspace)
           : await loadTableFile(deps, file, state.target_workspace);
-      if (file.kind === "table") await deps.onGraphChange?.(state.target_workspace);
+      if (file.kind === "table") await deps.onGraphChange(state.target_workspace);
       done.add(file.key);
       state = await saveRestoreState(deps.bucket, {
         ...state,

@@ -1,45 +1,23 @@
 /**
  * Backup operations as the cron job, the queue consumer and the admin routes use them: each
  * run is audited and counted (`lightrag_backup_runs_total{job,status}`), and a failure also
- * counts in `lightrag_errors_total{kind="backup"}` so the error-rate alert fires.
+ * counts in `lightrag_errors_total{kind="backup"}` so the error-rate alert fires. Each takes the
+ * `Runtime` its entry point resolved (config, flags, services with the backup dependencies).
  */
 
 import { auditSystem } from "../../audit";
-import { type Config, loadConfig } from "../../config";
+import type { Config } from "../../config";
 import type { Env } from "../../env";
 import { changeFlags } from "../../flags";
 import { countMetricWithEnv } from "../../observability/metrics";
-import { invalidateGraphIndex } from "../../storage/graph-index/store";
-import { LocalVectorStore } from "../../storage/local-vector/store";
-import type { VectorStore } from "../../storage/vectors";
-import { type BackupDeps, createBackup } from "./export";
+import type { Runtime, WaitUntil } from "../../runtime/runtime";
+import { createBackup } from "./export";
 import type { BackupManifest } from "./manifest";
 import { type RestoreState, runRestore, saveRestoreState } from "./restore";
 import { listBackupIds, pruneBackups } from "./retention";
 import { verifyBackup } from "./verify";
 
-export type WaitUntil = (p: Promise<unknown>) => void;
-
-/** The vector store a backup can list and a restore can fill; null where it cannot be listed. */
-export function backupVectorStore(env: Env, config: Config): VectorStore | null {
-  return config.VECTOR_BACKEND === "local" ? new LocalVectorStore(env.VECTOR_INDEX) : null;
-}
-
-export function backupDeps(env: Env): BackupDeps {
-  const config = requireConfig(env);
-  return {
-    db: env.DB,
-    bucket: env.BACKUPS,
-    vectors: backupVectorStore(env, config),
-    onGraphChange: (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace),
-  };
-}
-
-function requireConfig(env: Env): Config {
-  const config = loadConfig(env).config;
-  if (!config) throw new Error("configuration invalid; see /health/ready");
-  return config;
-}
+export type { WaitUntil };
 
 function count(env: Env, waitUntil: WaitUntil, job: string, ok: boolean): void {
   countMetricWithEnv(env, waitUntil, "lightrag_backup_runs_total", {
@@ -64,24 +42,23 @@ export interface BackupRun {
  * Backup → verification → retention, audited and counted. Throws after recording a failure.
  *
  * @example
- * await runBackup(env, ctx.waitUntil.bind(ctx), "scheduled", new Date(controller.scheduledTime));
+ * await runBackup(rt, "scheduled", new Date(controller.scheduledTime));
  */
 export async function runBackup(
-  env: Env,
-  waitUntil: WaitUntil,
+  rt: Runtime,
   trigger: BackupManifest["trigger"],
   at: Date,
   id?: string,
   by: string | null = null,
 ): Promise<BackupRun> {
   const started = Date.now();
-  const config = requireConfig(env);
+  const { env, config, waitUntil } = rt;
   let manifest: BackupManifest;
   try {
-    manifest = await createBackup(backupDeps(env), trigger, at, id);
+    manifest = await createBackup(rt.services.backup, trigger, at, id);
   } catch (error) {
     count(env, waitUntil, "backup", false);
-    auditSystem(env, waitUntil, {
+    auditSystem(rt, {
       event_type: "system",
       event_action: "backup_failed",
       outcome: "failure",
@@ -100,8 +77,8 @@ export async function runBackup(
   );
   // Bit rot check: each run also re-reads the oldest kept backup, so every backup is re-verified over time.
   const oldest = (await listBackupIds(env.BACKUPS)).filter((b) => b.complete && b.id !== manifest.id).at(-1);
-  const recheck = oldest ? await runVerification(env, waitUntil, oldest.id) : null;
-  auditSystem(env, waitUntil, {
+  const recheck = oldest ? await runVerification(rt, oldest.id) : null;
+  auditSystem(rt, {
     event_type: "system",
     event_action: verdict.ok ? "backup_completed" : "backup_verification_failed",
     outcome: verdict.ok ? "success" : "failure",
@@ -121,10 +98,10 @@ export async function runBackup(
 }
 
 /** Verifies an existing backup on demand, audited and counted. */
-export async function runVerification(env: Env, waitUntil: WaitUntil, id: string) {
-  const verdict = await verifyBackup(env.BACKUPS, id);
-  count(env, waitUntil, "verify", verdict.ok);
-  auditSystem(env, waitUntil, {
+export async function runVerification(rt: Runtime, id: string) {
+  const verdict = await verifyBackup(rt.env.BACKUPS, id);
+  count(rt.env, rt.waitUntil, "verify", verdict.ok);
+  auditSystem(rt, {
     event_type: "system",
     event_action: verdict.ok ? "backup_verified" : "backup_verification_failed",
     outcome: verdict.ok ? "success" : "failure",
@@ -141,39 +118,33 @@ const RESTORE_STEP_MS = 20_000;
  * failure it is unlocked only if nothing was written yet (a half-restored workspace stays
  * read-only until an administrator re-runs the restore or unlocks it in /admin/flags).
  */
-export async function stepRestore(
-  env: Env,
-  waitUntil: WaitUntil,
-  state: RestoreState,
-): Promise<RestoreState> {
-  const config = requireConfig(env);
-  const fail = async (reason: string, unlock: boolean) =>
-    failRestore(env, waitUntil, config, state, reason, unlock);
+export async function stepRestore(rt: Runtime, state: RestoreState): Promise<RestoreState> {
+  const { env, config } = rt;
+  const fail = async (reason: string, unlock: boolean) => failRestore(rt, state, reason, unlock);
   if (state.phase === "clear") {
     // Let every isolate's flag cache see the lock before the target is cleared.
     const settle = Date.parse(state.started_at) + config.FLAGS_CACHE_SECONDS * 1000 - Date.now();
     if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
-    const verdict = await runVerification(env, waitUntil, state.backup_id);
+    const verdict = await runVerification(rt, state.backup_id);
     if (!verdict.ok)
       return fail(`backup failed verification: ${verdict.problems.slice(0, 3).join("; ")}`, true);
   }
   // A thrown error is retried by the queue; the step resumes from the saved progress.
-  const next = await runRestore(backupDeps(env), state, Date.now() + RESTORE_STEP_MS);
+  const next = await runRestore(rt.services.backup, state, Date.now() + RESTORE_STEP_MS);
   if (next.status === "completed")
     await unlockWorkspace(env, config, next.target_workspace, next.requested_by);
-  if (next.status !== "running") finishRestore(env, waitUntil, next);
+  if (next.status !== "running") finishRestore(rt, next);
   return next;
 }
 
 /** Marks a restore failed, audits it and unlocks the target when asked. */
 export async function failRestore(
-  env: Env,
-  waitUntil: WaitUntil,
-  config: Config,
+  rt: Runtime,
   state: RestoreState,
   reason: string,
   unlock: boolean,
 ): Promise<RestoreState> {
+  const { env, config } = rt;
   const failed = await saveRestoreState(env.BACKUPS, {
     ...state,
     status: "failed",
@@ -181,14 +152,14 @@ export async function failRestore(
     finished_at: new Date().toISOString(),
   });
   if (unlock) await unlockWorkspace(env, config, state.target_workspace, state.requested_by);
-  finishRestore(env, waitUntil, failed);
+  finishRestore(rt, failed);
   return failed;
 }
 
-function finishRestore(env: Env, waitUntil: WaitUntil, state: RestoreState): void {
+function finishRestore(rt: Runtime, state: RestoreState): void {
   const ok = state.status === "completed";
-  count(env, waitUntil, "restore", ok);
-  auditSystem(env, waitUntil, {
+  count(rt.env, rt.waitUntil, "restore", ok);
+  auditSystem(rt, {
     event_type: "system",
     event_action: ok ? "restore_completed" : "restore_failed",
     outcome: ok ? "success" : "failure",

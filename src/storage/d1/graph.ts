@@ -1,6 +1,7 @@
 /** D1 adapter of the graph store: `entities` and `relations` tables, degrees computed on read. */
 import type { EdgeKey, EntityRecord, GraphStore, GraphWrite, RelationRecord } from "../graph";
 import { edgeKey } from "../graph";
+import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import {
   type EntityRow,
   graphWriteStatements,
@@ -17,8 +18,10 @@ const degreeOf = (column: string) => DEGREE.replaceAll("NAME", column);
 export class D1GraphStore implements GraphStore {
   constructor(
     private readonly db: D1Database,
-    private readonly onGraphChange?: (workspace: string) => Promise<void>,
-  ) {}
+    private readonly onGraphChange: GraphChangeListener,
+  ) {
+    requireGraphChangeListener(onGraphChange);
+  }
 
   async getEntities(workspace: string, names: string[]): Promise<EntityRecord[]> {
     const rows = await selectIn<EntityRow>(
@@ -192,6 +195,6 @@ export class D1GraphStore implements GraphStore {
     const statements = graphWriteStatements(this.db, workspace, change);
     if (statements.length === 0) return;
     await this.db.batch(statements);
-    await this.onGraphChange?.(workspace);
+    await this.onGraphChange(workspace);
   }
 }

@@ -5,20 +5,24 @@ import { D1ChunkStore } from "./chunks";
 import { D1DocumentStore } from "./documents";
 import { D1ExtractionStore } from "./extractions";
 import { D1GraphStore } from "./graph";
+import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import { D1KnowledgeWriter } from "./writer";
 
-/** Called after every committed graph change of a workspace (the graph index's invalidation). */
-export type GraphChangeListener = (workspace: string) => Promise<void>;
+export type { GraphChangeListener } from "./graph-change";
 
 /**
+ * The D1 stores. `onGraphChange` is required: every store that commits graph rows tells it,
+ * so the graph index cannot be left stale by a caller that forgot it (src/runtime builds them).
+ *
  * @example
  * const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) => invalidateGraphIndex(env.GRAPH_INDEX, ws));
  */
 export function createD1Stores(
   db: D1Database,
   vectors: VectorStore,
-  onGraphChange?: GraphChangeListener,
+  onGraphChange: GraphChangeListener,
 ): Stores {
+  requireGraphChangeListener(onGraphChange);
   return {
     documents: new D1DocumentStore(db),
     chunks: new D1ChunkStore(db),

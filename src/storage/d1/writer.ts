@@ -9,6 +9,7 @@ import {
   RELATION_SOURCE_COLUMNS,
   relationSourceRow,
 } from "./extractions";
+import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import { graphWriteStatements } from "./graph-statements";
 import { bulkDelete, bulkUpsert } from "./sql";
 
@@ -27,8 +28,10 @@ const ENGINE_TABLES = [
 export class D1KnowledgeWriter implements KnowledgeWriter {
   constructor(
     private readonly db: D1Database,
-    private readonly onGraphChange?: (workspace: string) => Promise<void>,
-  ) {}
+    private readonly onGraphChange: GraphChangeListener,
+  ) {
+    requireGraphChangeListener(onGraphChange);
+  }
 
   async commit(workspace: string, change: KnowledgeCommit): Promise<void> {
     const db = this.db;
@@ -70,7 +73,7 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
         graph.deleteRelations.length >
       0;
     // A failure here fails the commit's caller, whose retry commits (idempotently) and notifies again.
-    if (graphChanged) await this.onGraphChange?.(workspace);
+    if (graphChanged) await this.onGraphChange(workspace);
   }
 
   async clearWorkspace(workspace: string): Promise<void> {
@@ -79,6 +82,6 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
         this.db.prepare(`DELETE FROM ${table} WHERE workspace = ?1`).bind(workspace),
       ),
     );
-    await this.onGraphChange?.(workspace);
+    await this.onGraphChange(workspace);
   }
 }

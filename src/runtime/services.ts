@@ -1,0 +1,108 @@
+/**
+ * The composition root: every store, provider and engine dependency of the Worker is built
+ * here, from (env, config, effective flags), and nowhere else. Graph writes always invalidate
+ * the graph index because the one graph-change callback is bound here and the D1 stores
+ * cannot be built without it. Entry points (requests, queue batches, crons, Durable Object
+ * calls) resolve config and flags once and get their services from `createServices`.
+ */
+import type { Config } from "../config";
+import type { Bindings } from "../env";
+import type { Flags } from "../flags/names";
+import type { Logger } from "../observability/logger";
+import type { BackupDeps } from "../pipeline/backup/export";
+import { purgeWorkspace } from "../pipeline/backup/purge";
+import { type CoordinatorClient, coordinatorClient } from "../pipeline/coordinator-client";
+import { createProviders, type Providers } from "../providers";
+import type { QueryDeps } from "../rag/query/types";
+import type { RagDeps } from "../rag/types";
+import type { GraphChangeListener } from "../storage/d1/graph-change";
+import { D1GraphSearchStore } from "../storage/d1/graph-search";
+import { createD1Stores } from "../storage/d1/stores";
+import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-index/store";
+import type { GraphSearchStore } from "../storage/graph-search";
+import type { Stores } from "../storage/index";
+import { LocalVectorStore } from "../storage/local-vector/store";
+import type { VectorStore } from "../storage/vectors";
+import { ragSettings } from "./settings";
+
+export interface Services {
+  /** The engine's storage ports (D1 + the vector index); graph writes invalidate the graph index. */
+  stores: Stores;
+  /** The query-side graph look-up: the graph index in front of D1, or D1 alone (GRAPH_INDEX_ENABLED=false). */
+  graphSearch: GraphSearchStore;
+  /** LLM and embedding clients, shared by the isolate (breakers, concurrency cap). */
+  providers: Providers;
+  /** Everything ingestion and merges need, with settings from the effective flags. */
+  engine: RagDeps;
+  /** Everything a query needs. */
+  query: QueryDeps;
+  /** What backups and restores read and write. */
+  backup: BackupDeps;
+  /** The coordinator of a workspace; its rebuilds run with these services' flags. */
+  coordinator(workspace: string): CoordinatorClient;
+  /** Deletes every row and vector of `workspace` (DELETE /admin/workspaces/{id}). */
+  purgeWorkspace(workspace: string): Promise<Record<string, number>>;
+}
+
+/** `build()` on first use, then the same value: a request that reads one document builds no LLM client. */
+function lazy<T>(build: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: build() };
+    return value.v;
+  };
+}
+
+/**
+ * Builds the services of one entry point. Cheap: stores are thin wrappers around bindings,
+ * providers are memoised per isolate, and the rest is built on first use.
+ *
+ * @example
+ * const services = createServices(env, config, flags, log);
+ * await services.coordinator("default").deleteDocuments("default", ["doc-1"]);
+ */
+export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
+  const onGraphChange: GraphChangeListener = (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace);
+  const vectors = new LocalVectorStore(env.VECTOR_INDEX);
+  const stores = createD1Stores(env.DB, vectors, onGraphChange);
+  // A backup lists vectors and a restore fills them only where the backend can be listed.
+  const listableVectors: VectorStore | null = config.VECTOR_BACKEND === "local" ? vectors : null;
+  const providers = lazy(() => createProviders(env, config));
+  const graphSearch = lazy<GraphSearchStore>(() =>
+    config.GRAPH_INDEX_ENABLED
+      ? new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB, logger)
+      : new D1GraphSearchStore(env.DB),
+  );
+  const engine = lazy<RagDeps>(() => ({
+    stores,
+    llm: providers().llm,
+    embeddings: providers().embeddings,
+    settings: ragSettings(config, flags),
+  }));
+  const query = lazy<QueryDeps>(() => ({
+    graphSearch: graphSearch(),
+    chunks: stores.chunks,
+    vectors: stores.vectors,
+    llm: providers().llm,
+    embeddings: providers().embeddings,
+  }));
+  const backup: BackupDeps = { db: env.DB, bucket: env.BACKUPS, vectors: listableVectors, onGraphChange };
+  return {
+    stores,
+    get graphSearch() {
+      return graphSearch();
+    },
+    get providers() {
+      return providers();
+    },
+    get engine() {
+      return engine();
+    },
+    get query() {
+      return query();
+    },
+    backup,
+    coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
+    purgeWorkspace: (workspace) => purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange),
+  };
+}
