@@ -4,6 +4,7 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import { enqueueIngest } from "../../pipeline/ingest-messages";
 import { type IncomingDocument, type Registration, registerDocuments } from "../../rag/documents";
+import { hasControlCharacters } from "../../rag/ids";
 import { extensionOf, parseUpload, SUPPORTED_EXTENSIONS } from "../../rag/parsers/index";
 import { loadTokenizer } from "../../rag/tokenizer";
 import type { AppEnv } from "../app-env";
@@ -13,6 +14,13 @@ import { requestWorkspace } from "../workspace";
 import { asHttpError, requestDeps, requireProcessing } from "./documents-wire";
 
 const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
+
+/** A document's source name; control characters (NUL, newline, ESC, …) are refused, never kept. */
+const NO_CONTROL = "must not contain control characters";
+const fileSource = z
+  .string()
+  .max(1024)
+  .refine((value) => !hasControlCharacters(value), NO_CONTROL);
 
 /** LightRAG's `TextChunkingConfig` (extra fields forbidden); only `fixed_token` is implemented. */
 const chunking = z
@@ -28,14 +36,14 @@ const chunking = z
 const insertText = z.object({
   text,
   // v1.4 clients send no file_source; it then defaults to unknown_source.
-  file_source: z.string().max(1024).nullish(),
+  file_source: fileSource.nullish(),
   chunking,
 });
 
 const insertTexts = z
   .object({
     texts: z.array(text).min(1),
-    file_sources: z.array(z.string().max(1024)).nullish(),
+    file_sources: z.array(fileSource).nullish(),
     chunking,
   })
   .refine((body) => !body.file_sources || body.file_sources.length === body.texts.length, {
@@ -121,6 +129,10 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
   if (!file)
     throw new AppError(422, "validation_error", "Missing multipart field: file", {
       details: [{ field: "file", message: "required" }],
+    });
+  if (hasControlCharacters(file.name))
+    throw new AppError(422, "validation_error", `The file name ${NO_CONTROL}`, {
+      details: [{ field: "file", message: `file name ${NO_CONTROL}` }],
     });
   const maxBytes = c.get("config").MAX_UPLOAD_SIZE;
   if (file.size > maxBytes) {
