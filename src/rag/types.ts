@@ -31,10 +31,13 @@ export interface RagDeps {
   settings: RagSettings;
 }
 
-/** A domain failure the HTTP layer maps to a status (the engine knows no HTTP). */
+/**
+ * A domain failure the HTTP layer maps to a status (the engine knows no HTTP). `too_large`:
+ * an input over one of the extraction limits (the HTTP layer answers 413).
+ */
 export class RagError extends Error {
   constructor(
-    readonly kind: "conflict" | "bad_input" | "not_found" | "cancelled",
+    readonly kind: "conflict" | "bad_input" | "not_found" | "cancelled" | "too_large",
     message: string,
     readonly details?: unknown,
   ) {

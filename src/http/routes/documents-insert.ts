@@ -6,6 +6,7 @@ import { enqueueIngest } from "../../pipeline/ingest-messages";
 import { type IncomingDocument, type Registration, registerDocuments } from "../../rag/documents";
 import { hasControlCharacters } from "../../rag/ids";
 import { extensionOf, parseUpload, SUPPORTED_EXTENSIONS } from "../../rag/parsers/index";
+import { extractionLimits } from "../../rag/parsers/limits";
 import { loadTokenizer } from "../../rag/tokenizer";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -150,9 +151,12 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
       },
     );
   }
+  const config = c.get("config");
+  // An upload never yields more text than /documents/text accepts in its body.
+  const limits = extractionLimits(Math.min(config.MAX_EXTRACTED_TEXT_BYTES, config.MAX_TEXT_BODY_BYTES));
   let content: string;
   try {
-    content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()));
+    content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()), limits);
   } catch (error) {
     asHttpError(error);
   }

@@ -44,6 +44,8 @@ export function asHttpError(error: unknown): never {
     if (error.kind === "conflict")
       throw new AppError(409, "conflict", error.message, { details: error.details });
     if (error.kind === "not_found") throw new AppError(404, "not_found", error.message);
+    if (error.kind === "too_large")
+      throw new AppError(413, "payload_too_large", error.message, { details: error.details });
     throw new AppError(400, "bad_request", error.message, { details: error.details });
   }
   throw error;
