@@ -40,6 +40,8 @@ export const serverFields = {
   MAX_REQUEST_BODY_BYTES: positiveInt(1 * MiB),
   MAX_TEXT_BODY_BYTES: positiveInt(50 * MiB),
   MAX_UPLOAD_SIZE: positiveInt(100 * MiB),
+  /** Text one upload may yield (PDF, DOCX, HTML, text); also bounds how far an archive may inflate. */
+  MAX_EXTRACTED_TEXT_BYTES: positiveInt(10 * MiB),
   WORKSPACE: z
     .string()
     .trim()

@@ -30,6 +30,8 @@ const RAG_ERRORS: Record<RagErrorKind, { status: ContentfulStatusCode; code: Err
   bad_input: { status: 400, code: "bad_request" },
   not_found: { status: 404, code: "not_found" },
   conflict: { status: 409, code: "conflict" },
+  // An upload whose extraction went over a limit (details name it): nothing was stored.
+  too_large: { status: 413, code: "payload_too_large" },
   // Only the ingestion consumer sees it today; to a client, the document's state changed under it.
   cancelled: { status: 409, code: "conflict" },
 };

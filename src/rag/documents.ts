@@ -4,7 +4,14 @@
  */
 import type { DocumentRecord } from "../storage/documents";
 import type { Stores } from "../storage/index";
-import { canonicalFilePath, contentHash, documentId, trackId, UNKNOWN_SOURCE } from "./ids";
+import {
+  canonicalFilePath,
+  contentHash,
+  documentId,
+  hasControlCharacters,
+  trackId,
+  UNKNOWN_SOURCE,
+} from "./ids";
 import { RagError } from "./types";
 
 export interface IncomingDocument {
@@ -39,6 +46,8 @@ export async function registerDocuments(
   const prepared = items.map((item, index) => {
     const text = item.text.trim();
     if (text === "") throw new RagError("bad_input", `Document ${index + 1} is empty`);
+    if (item.source && hasControlCharacters(item.source))
+      throw new RagError("bad_input", `Document ${index + 1} has control characters in its file source`);
     const path = item.source?.trim() ? canonicalFilePath(item.source) : UNKNOWN_SOURCE;
     if (path === "") throw new RagError("bad_input", `Document ${index + 1} has an invalid file source`);
     return { text, path, hash: contentHash(text), metadata: item.metadata ?? {} };

@@ -8,6 +8,23 @@ export function canonicalFilePath(source: string): string {
   return base.trim();
 }
 
+/**
+ * True when `text` holds a C0 control character (NUL, newline, ESC, …), DEL or a C1 control.
+ * Such characters in a file name break logs, terminals and exports (a NUL ends a C string),
+ * so document sources carrying them are refused rather than silently altered.
+ *
+ * @example
+ * hasControlCharacters("report.pdf"); // false
+ * hasControlCharacters("a\u0000.txt"); // true
+ */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
 /** Placeholder LightRAG uses when a text arrives without a source. */
 export const UNKNOWN_SOURCE = "unknown_source";
 

@@ -32,10 +32,11 @@ export interface RagDeps {
 }
 
 /** Machine codes of the engine's failures; `src/http/error-handler.ts` maps each to a status. */
-export type RagErrorKind = "conflict" | "bad_input" | "not_found" | "cancelled";
+export type RagErrorKind = "conflict" | "bad_input" | "not_found" | "cancelled" | "too_large";
 
 /**
- * A domain failure the HTTP layer maps to a status (the engine knows no HTTP).
+ * A domain failure the HTTP layer maps to a status (the engine knows no HTTP). `too_large`:
+ * an input over one of the extraction limits (the HTTP layer answers 413).
  *
  * @example
  * throw new RagError("conflict", "A document with the same name already exists: a.txt", { names: ["a.txt"] });

@@ -118,6 +118,34 @@ describe("documents API: input", { timeout: 60_000 }, () => {
     expect(counts.status_counts.all).toBe(0);
   });
 
+  it("refuses control characters (NUL, newline, ESC, DEL, C1) in file names with 422 and stores nothing", async () => {
+    const ws = "api_ws_ctrl";
+    for (const name of ["a\u0000b.txt", "evil\n.txt", "x\u001b[31m.txt", "del\u007f.txt", "c1\u0085.txt"]) {
+      const one = await api(ws, "POST", "/documents/text", {
+        text: `Text for ${JSON.stringify(name)}`,
+        file_source: name,
+      });
+      expect(one.status, JSON.stringify(name)).toBe(422);
+      expect((await json<{ error: { code: string } }>(one)).error.code).toBe("validation_error");
+      const many = await api(ws, "POST", "/documents/texts", {
+        texts: ["fine", "also fine"],
+        file_sources: ["ok.txt", name],
+      });
+      expect(many.status, JSON.stringify(name)).toBe(422);
+      // FormData sends a newline in a file name as %0A (a legal name), so no upload carries one.
+      if (name.includes("\n")) continue;
+      const file = await upload(ws, name, "Some upload text.");
+      // workerd's multipart parser itself refuses a raw NUL in the filename (400).
+      expect(file.status, JSON.stringify(name)).toBe(name.includes("\u0000") ? 400 : 422);
+      const body = await json<{ error: { code: string; details?: { field: string }[] } }>(file);
+      if (file.status === 422) expect(body.error.details?.[0]?.field).toBe("file");
+    }
+    const counts = await json<{ status_counts: { all: number } }>(
+      await api(ws, "GET", "/documents/status_counts"),
+    );
+    expect(counts.status_counts.all).toBe(0);
+  });
+
   it("answers 409 for a same-name document and deduplicates identical content", async () => {
     const ws = "api_ws3";
     expect(

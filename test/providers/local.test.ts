@@ -80,6 +80,25 @@ describe("local llm", () => {
     expect(response.text).toContain("- [1] babbage.md");
   });
 
+  it("joins <SEP>-merged descriptions as readable sentences, never leaking the separator", async () => {
+    const system = [
+      "---Context---",
+      '{"entity": "Ada Lovelace", "type": "person", "description": "Ada Lovelace wrote the first program<SEP>Ada Lovelace worked with Charles Babbage", "reference_id": "1"}',
+      "Reference Document List:",
+      "[1] ada.md",
+    ].join("\n");
+    const response = await llm.complete(
+      request("query", "What did Ada Lovelace write and who did she work with?", system),
+    );
+    expect(response.text).not.toContain("<SEP>");
+    expect(response.text).toContain("Ada Lovelace wrote the first program. [1]");
+    expect(response.text).toContain("Ada Lovelace worked with Charles Babbage. [1]");
+    const summary = await llm.complete(
+      request("summary", '{"description": "Ada is a mathematician<SEP>She wrote notes."}'),
+    );
+    expect(summary.text).toBe("Ada is a mathematician. She wrote notes.");
+  });
+
   it("returns LightRAG's fail response when nothing matches", async () => {
     const response = await llm.complete(
       request("query", "quantum chromodynamics", '{"content": "Cats sleep a lot."}'),

@@ -130,6 +130,27 @@ describe("labels and existence", () => {
     expect((await get("/graph/label/search?q=a&limit=101", WS)).status).toBe(422);
   });
 
+  it("search: CJK and LIKE metacharacters in q are plain text (17 CJK characters once gave 500)", async () => {
+    expect(await json<string[]>(`/graph/label/search?q=${encodeURIComponent("東".repeat(17))}`)).toEqual([]);
+    expect(await json<string[]>(`/graph/label/search?q=${encodeURIComponent("%_\\")}`)).toEqual([]);
+  });
+
+  it("422 with the envelope for a q, label or name longer than an entity name can be (256)", async () => {
+    const long = encodeURIComponent("東".repeat(257));
+    for (const path of [
+      `/graph/label/search?q=${long}`,
+      `/graphs?label=${long}`,
+      `/graph/entity/exists?name=${long}`,
+    ]) {
+      const response = await get(path, WS);
+      expect(response.status, path).toBe(422);
+      const body = (await response.json()) as { error: { code: string; details: { field: string }[] } };
+      expect(body.error.code).toBe("validation_error");
+      expect(body.error.details[0]?.field).toMatch(/^(q|label|name)$/);
+    }
+    expect(await json<string[]>(`/graph/label/search?q=${encodeURIComponent("x".repeat(256))}`)).toEqual([]);
+  });
+
   it("entity exists", async () => {
     expect(await json<{ exists: boolean }>("/graph/entity/exists?name=Paris")).toEqual({ exists: true });
     expect(await json<{ exists: boolean }>("/graph/entity/exists?name=Rome")).toEqual({ exists: false });

@@ -4,7 +4,9 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import { enqueueIngest } from "../../pipeline/ingest-messages";
 import { type IncomingDocument, registerDocuments } from "../../rag/documents";
+import { hasControlCharacters } from "../../rag/ids";
 import { extensionOf, parseUpload, SUPPORTED_EXTENSIONS } from "../../rag/parsers/index";
+import { extractionLimits } from "../../rag/parsers/limits";
 import { loadTokenizer } from "../../rag/tokenizer";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -13,6 +15,13 @@ import { requestWorkspace } from "../workspace";
 import { requestServices, requireProcessing } from "./documents-wire";
 
 const text = z.string().refine((value) => value.trim().length > 0, "must not be empty");
+
+/** A document's source name; control characters (NUL, newline, ESC, …) are refused, never kept. */
+const NO_CONTROL = "must not contain control characters";
+const fileSource = z
+  .string()
+  .max(1024)
+  .refine((value) => !hasControlCharacters(value), NO_CONTROL);
 
 /** LightRAG's `TextChunkingConfig` (extra fields forbidden); only `fixed_token` is implemented. */
 const chunking = z
@@ -28,14 +37,14 @@ const chunking = z
 const insertText = z.object({
   text,
   // v1.4 clients send no file_source; it then defaults to unknown_source.
-  file_source: z.string().max(1024).nullish(),
+  file_source: fileSource.nullish(),
   chunking,
 });
 
 const insertTexts = z
   .object({
     texts: z.array(text).min(1),
-    file_sources: z.array(z.string().max(1024)).nullish(),
+    file_sources: z.array(fileSource).nullish(),
     chunking,
   })
   .refine((body) => !body.file_sources || body.file_sources.length === body.texts.length, {
@@ -122,6 +131,10 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
     throw new AppError(422, "validation_error", "Missing multipart field: file", {
       details: [{ field: "file", message: "required" }],
     });
+  if (hasControlCharacters(file.name))
+    throw new AppError(422, "validation_error", `The file name ${NO_CONTROL}`, {
+      details: [{ field: "file", message: `file name ${NO_CONTROL}` }],
+    });
   const maxBytes = c.get("config").MAX_UPLOAD_SIZE;
   if (file.size > maxBytes) {
     throw new AppError(413, "payload_too_large", `File exceeds ${maxBytes} bytes`, {
@@ -138,7 +151,11 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
       },
     );
   }
-  const content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()));
+  const config = c.get("config");
+  // An upload never yields more text than /documents/text accepts in its body.
+  const limits = extractionLimits(Math.min(config.MAX_EXTRACTED_TEXT_BYTES, config.MAX_TEXT_BODY_BYTES));
+  // A RagError (too_large, bad_input) is answered by the error handler.
+  const content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()), limits);
   if (content.trim() === "") throw new AppError(400, "bad_request", `${file.name} contains no text`);
   return accept(
     c,

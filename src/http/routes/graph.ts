@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { MAX_NAME_LENGTH } from "../../rag/extraction/names";
 import type { EntityRecord, GraphStore, RelationRecord } from "../../storage/graph";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -27,6 +28,21 @@ function parseQuery<T extends z.ZodType>(c: GraphContext, schema: T): z.output<T
 
 const intParam = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * An entity name (or part of one) as a query parameter: required, and no longer than a stored
+ * name can be (MAX_NAME_LENGTH characters), so a longer value is a clear 422 instead of a
+ * search that cannot match.
+ */
+const nameParam = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field} is required`)
+    .max(
+      MAX_NAME_LENGTH,
+      `${field} must be at most ${MAX_NAME_LENGTH} characters (entity names are no longer)`,
+    );
 
 /** A node of LightRAG's `KnowledgeGraph`. */
 export function wireNode(entity: EntityRecord) {
@@ -69,7 +85,7 @@ graphRoutes.get("/graphs", async (c) => {
   const query = parseQuery(
     c,
     z.object({
-      label: z.string().trim().min(1, "label is required"),
+      label: nameParam("label"),
       max_depth: intParam(3, 1, 100),
       max_nodes: intParam(config.MAX_GRAPH_NODES, 1, 1_000_000),
     }),
@@ -98,15 +114,12 @@ graphRoutes.get("/graph/label/popular", async (c) => {
 });
 
 graphRoutes.get("/graph/label/search", async (c) => {
-  const { q, limit } = parseQuery(
-    c,
-    z.object({ q: z.string().trim().min(1, "q is required"), limit: intParam(50, 1, 100) }),
-  );
+  const { q, limit } = parseQuery(c, z.object({ q: nameParam("q"), limit: intParam(50, 1, 100) }));
   return c.json(await graphStore(c).searchLabels(requestWorkspace(c), q, limit));
 });
 
 graphRoutes.get("/graph/entity/exists", async (c) => {
-  const { name } = parseQuery(c, z.object({ name: z.string().trim().min(1, "name is required") }));
+  const { name } = parseQuery(c, z.object({ name: nameParam("name") }));
   const found = await graphStore(c).getEntities(requestWorkspace(c), [name]);
   return c.json({ exists: found.length > 0 });
 });

@@ -2,7 +2,7 @@
  * Answers for the offline LLM: picks the context sentences that share the most words with
  * the query and cites their reference ids, so retrieval quality shows in the answer.
  */
-import { contentWords, jsonLines, sentences } from "./text";
+import { contentWords, jsonLines, readableFragments, sentences } from "./text";
 
 /** LightRAG's `fail_response`, returned when nothing in the context matches. */
 export const FAIL_RESPONSE = "Sorry, I'm not able to provide an answer to that question.[no-context]";
@@ -28,10 +28,14 @@ function candidates(context: string): Candidate[] {
   const pieces: { text: string; referenceId: string }[] = [];
   const records = jsonLines(context);
   for (const record of records) {
-    const text = [record.content, record.description].find((v): v is string => typeof v === "string");
-    if (!text) continue;
     const referenceId = typeof record.reference_id === "string" ? record.reference_id : "";
-    for (const sentence of sentences(text)) pieces.push({ text: sentence, referenceId });
+    if (typeof record.content === "string") {
+      for (const sentence of sentences(record.content)) pieces.push({ text: sentence, referenceId });
+    } else if (typeof record.description === "string") {
+      // Merged graph descriptions are `<SEP>`-joined fragments: each one is its own sentence.
+      for (const fragment of readableFragments(record.description))
+        for (const sentence of sentences(fragment)) pieces.push({ text: sentence, referenceId });
+    }
   }
   if (records.length === 0)
     for (const sentence of sentences(context)) pieces.push({ text: sentence, referenceId: "" });

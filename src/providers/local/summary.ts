@@ -1,5 +1,5 @@
 /** Description summaries for the offline LLM: a de-duplicated, trimmed merge of the fragments. */
-import { jsonLines, sentences } from "./text";
+import { jsonLines, readableFragments, sentences } from "./text";
 
 /** Default length cap in characters when the caller gives no `maxTokens` (about 600 tokens). */
 const DEFAULT_MAX_CHARS = 2400;
@@ -8,7 +8,8 @@ const DEFAULT_MAX_CHARS = 2400;
 export function descriptionsFromPrompt(prompt: string): string[] {
   const fromJson = jsonLines(prompt)
     .map((record) => record.description)
-    .filter((value): value is string => typeof value === "string");
+    .filter((value): value is string => typeof value === "string")
+    .flatMap(readableFragments);
   if (fromJson.length > 0) return fromJson;
   return prompt
     .split(/<SEP>|\n/u)

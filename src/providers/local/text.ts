@@ -34,6 +34,25 @@ export function sentences(text: string): string[] {
     .filter((part) => part.length > 0);
 }
 
+/** LightRAG's separator of merged graph fields (`GRAPH_FIELD_SEP`). */
+const FIELD_SEP = "<SEP>";
+
+/**
+ * The fragments of a `<SEP>`-joined description as readable prose: each fragment trimmed and
+ * ended with a full stop when it has no final punctuation, so the separator never reaches an
+ * answer and the fragments read as separate sentences.
+ *
+ * @example
+ * readableFragments("Ada wrote code<SEP>She met Babbage."); // ["Ada wrote code.", "She met Babbage."]
+ */
+export function readableFragments(text: string): string[] {
+  return text
+    .split(FIELD_SEP)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => (/[.!?]$/u.test(part) ? part : `${part}.`));
+}
+
 /** Rough token count (four characters a token), used where the provider reports no usage. */
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(text.length / 4);

@@ -1,35 +1,48 @@
 /**
- * DOCX text: the archive is unzipped with fflate and `word/document.xml` read paragraph by
- * paragraph (`<w:p>`), keeping text runs (`<w:t>`), tabs and breaks.
+ * DOCX text: `word/document.xml` is streamed out of the archive with fflate's `Unzip` under an
+ * inflate budget (total bytes and ratio) and turned into text as it arrives, under the text
+ * limit. Nothing else in the archive is decompressed, and reading stops at the first bound
+ * crossed or as soon as the document part is complete.
  */
-import { strFromU8, unzipSync } from "fflate";
+import { Unzip } from "fflate";
+import { DocxTextCollector } from "./docx-text";
+import { boundedUnzipInflate, InflateBudget } from "./inflate-budget";
+import type { ExtractionLimits } from "./limits";
 
-const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const DOCUMENT_PART = "word/document.xml";
 
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, code: string) => {
-    if (code[0] === "#") {
-      return String.fromCodePoint(
-        code[1] === "x" || code[1] === "X" ? Number.parseInt(code.slice(2), 16) : Number(code.slice(1)),
-      );
-    }
-    return XML_ENTITIES[code.toLowerCase()] ?? "";
+/** Compressed bytes handed to the unzipper per step (the decoder slices further). */
+const FEED_BYTES = 64 * 1024;
+
+/**
+ * The text of a Word document, paragraph per line.
+ *
+ * @example
+ * const text = await docxToText(bytes, extractionLimits(config.MAX_EXTRACTED_TEXT_BYTES));
+ */
+export async function docxToText(bytes: Uint8Array, limits: ExtractionLimits): Promise<string> {
+  const budget = new InflateBudget(limits);
+  const text = new DocxTextCollector(limits.maxTextBytes);
+  const decoder = new TextDecoder("utf-8");
+  let found = false;
+  let complete = false;
+  const unzip = new Unzip((file) => {
+    if (file.name !== DOCUMENT_PART || found) return; // never started: never decompressed
+    found = true;
+    file.ondata = (error, chunk, final) => {
+      if (error) throw error;
+      // Stored (uncompressed) parts count toward the total too.
+      if (file.compression === 0) budget.produced(chunk.length);
+      text.push(decoder.decode(chunk, { stream: !final }));
+      if (final) complete = true;
+    };
+    file.start();
   });
-}
-
-export async function docxToText(bytes: Uint8Array): Promise<string> {
-  const files = unzipSync(bytes, { filter: (file) => file.name === "word/document.xml" });
-  const xml = files["word/document.xml"];
-  if (!xml) throw new Error("not a Word document (word/document.xml is missing)");
-  const body = strFromU8(xml);
-  const paragraphs: string[] = [];
-  for (const paragraph of body.match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? []) {
-    let text = "";
-    for (const piece of paragraph.matchAll(/<w:t(?:\s[^>]*)?>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br\/>/g)) {
-      if (piece[1] !== undefined) text += decodeXml(piece[1]);
-      else text += piece[0] === "<w:tab/>" ? "\t" : "\n";
-    }
-    paragraphs.push(text);
+  unzip.register(boundedUnzipInflate(budget));
+  for (let offset = 0; offset < bytes.length && !complete; offset += FEED_BYTES) {
+    unzip.push(bytes.subarray(offset, offset + FEED_BYTES), offset + FEED_BYTES >= bytes.length);
   }
-  return paragraphs.join("\n").trim();
+  if (!found) throw new Error(`not a Word document (${DOCUMENT_PART} is missing)`);
+  if (!complete) throw new Error(`${DOCUMENT_PART} is truncated`);
+  return text.finish();
 }

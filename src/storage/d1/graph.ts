@@ -90,14 +90,16 @@ export class D1GraphStore implements GraphStore {
   }
 
   async searchLabels(workspace: string, query: string, limit: number): Promise<string[]> {
-    const escaped = query.replace(/[\\%_]/g, (c) => `\\${c}`);
+    // instr() instead of LIKE: D1 caps LIKE patterns at 50 bytes ("LIKE or GLOB pattern too
+    // complex" for 17 CJK characters), and instr() needs no escaping of %, _ or \. lower() is
+    // ASCII-only in SQLite, so the match is case-insensitive exactly where LIKE's was.
     const { results } = await this.db
       .prepare(
-        `SELECT name FROM entities WHERE workspace = ?1 AND name LIKE ?2 ESCAPE '\\'
-         ORDER BY CASE WHEN lower(name) = lower(?3) THEN 0 WHEN name LIKE ?4 ESCAPE '\\' THEN 1 ELSE 2 END,
-           length(name), name LIMIT ?5`,
+        `SELECT name FROM entities WHERE workspace = ?1 AND instr(lower(name), lower(?2)) > 0
+         ORDER BY CASE WHEN lower(name) = lower(?2) THEN 0 WHEN instr(lower(name), lower(?2)) = 1 THEN 1 ELSE 2 END,
+           length(name), name LIMIT ?3`,
       )
-      .bind(workspace, `%${escaped}%`, query, `${escaped}%`, limit)
+      .bind(workspace, query, limit)
       .all<{ name: string }>();
     return results.map((row) => row.name);
   }

@@ -189,6 +189,29 @@ export function describeKnowledgeStoresContract(name: string, makeStores: () => 
       expect(await graph.counts(freshWorkspace())).toEqual({ entities: 0, relations: 0 });
     });
 
+    it("graph: label search takes %, _ and \\ literally and any length of query (no LIKE pattern limit)", async () => {
+      const { graph } = makeStores();
+      const ws = freshWorkspace();
+      const cjk = "東京大学の研究者が開発した新しい人工知能システムの名前と歴史について";
+      const names = ["100% pure", "1000 pure", "snake_case", "snakeXcase", "back\\slash", cjk, "Alpha"];
+      await graph.write(ws, {
+        upsertEntities: names.map((n) => entity(n)),
+        deleteEntities: [],
+        upsertRelations: [],
+        deleteRelations: [],
+      });
+      expect(await graph.searchLabels(ws, "%", 10)).toEqual(["100% pure"]);
+      expect(await graph.searchLabels(ws, "_", 10)).toEqual(["snake_case"]);
+      expect(await graph.searchLabels(ws, "\\", 10)).toEqual(["back\\slash"]);
+      // 31 CJK characters are 93 UTF-8 bytes: far over D1's 50-byte LIKE pattern limit.
+      expect(await graph.searchLabels(ws, cjk, 10)).toEqual([cjk]);
+      expect(await graph.searchLabels(ws, cjk.slice(0, 17), 10)).toEqual([cjk]);
+      expect(await graph.searchLabels(ws, "x".repeat(256), 10)).toEqual([]);
+      expect(await graph.searchLabels(ws, "%".repeat(100), 10)).toEqual([]);
+      expect(await graph.searchLabels(ws, "ALPHA", 10)).toEqual(["Alpha"]);
+      expect(await graph.searchLabels(ws, "pure", 10)).toEqual(["100% pure", "1000 pure"]);
+    });
+
     it("extractions and writer: results, live sources, atomic commit, clear", async () => {
       const stores = makeStores();
       const ws = freshWorkspace();
