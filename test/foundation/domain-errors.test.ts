@@ -27,6 +27,7 @@ describe("toAppError maps every domain error kind", () => {
     ["not_found", 404, "not_found"],
     ["conflict", 409, "conflict"],
     ["cancelled", 409, "conflict"],
+    ["too_large", 413, "payload_too_large"],
   ] as const)("RagError %s → %i %s, with its message and details", (kind, status, code) => {
     const mapped = toAppError(new RagError(kind, `it was ${kind}`, { names: ["a.txt"] }));
     expect(mapped.status).toBe(status);
