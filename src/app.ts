@@ -17,6 +17,7 @@ import { corsPolicy } from "./http/middleware/cors";
 import { flagGuard } from "./http/middleware/flag-guard";
 import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
+import { resolveRoutePolicy } from "./http/middleware/route-policy";
 import { resolveRuntimeFlags } from "./http/middleware/runtime-flags";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
@@ -73,6 +74,8 @@ export function createApp(): Hono<AppEnv> {
   // Effective runtime flags and the request's services, resolved once; everything below reads them.
   app.use(resolveRuntimeFlags);
   app.use(routeGuard(buildRouteTable(routes.routes)));
+  // The route's one declaration (permission, rate class, body, flags) that every layer below reads.
+  app.use(resolveRoutePolicy);
   // Who is calling (bearer JWT or X-API-Key; guest admin in open mode), before the rate limiter keys on it.
   app.use(resolvePrincipal);
   app.use(rateLimit);

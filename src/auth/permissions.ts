@@ -1,41 +1,42 @@
 /**
- * The permission table every request passes through (`requireAuth`): which paths are public,
- * and the least role each other route needs. Default deny: a route nobody listed needs a
- * login, and any method that can change state needs `user` unless it is a known read.
+ * What a route's declared access (`src/http/route-policy.ts`) demands of the caller: no one for
+ * public routes, any signed-in principal for self-service, else at least a role. Default deny:
+ * a request the table does not declare needs a login, and an editor if it can change state.
  */
-import { isReadRequest } from "../http/route-classes";
-import type { Role } from "./principal";
 
-/** Exact public paths: health, login flows, LightRAG's auth status, key discovery, API docs. */
-const PUBLIC_PATHS = new Set([
-  "/health",
-  "/login",
-  "/auth/login",
-  "/auth/register",
-  "/auth/refresh",
-  "/auth-status",
-  "/.well-known/jwks.json",
-  "/metrics",
-  "/docs",
-  "/docs/oauth2-redirect",
-  "/openapi.json",
-  "/",
-  "/favicon.ico",
-]);
+import type { Access } from "../http/route-policy";
+import { routePolicyFor } from "../http/route-policy-lookup";
+import type { Principal, Role } from "./principal";
+import { hasRole } from "./roles";
 
-/** Public prefixes: health probes and the static web UI. */
-const PUBLIC_PREFIXES = ["/health/", "/webui/", "/static/", "/assets/"];
-
-/** Routes any authenticated caller may use on their own session. */
-const SELF_SERVICE = new Set(["/auth/logout", "/auth/me", "/auth/password"]);
-
-/** True for paths anyone may call without credentials. */
-export function isPublicPath(path: string): boolean {
-  return PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
+/**
+ * The least role an access level needs; `null` for public routes. Self-service routes act only
+ * on the caller's own account, so any role will do.
+ *
+ * @example
+ * roleFor("self"); // "viewer"
+ */
+export function roleFor(access: Access): Role | null {
+  if (access === "public") return null;
+  if (access === "self") return "viewer";
+  return access;
 }
 
 /**
- * The least role `method path` needs; `null` when the path is public.
+ * True when `principal` may call a route of this access level (without a principal: only
+ * public routes).
+ *
+ * @example
+ * permits({ ...principal, role: "viewer" }, "user"); // false
+ */
+export function permits(principal: Principal | undefined, access: Access): boolean {
+  const needed = roleFor(access);
+  if (needed === null) return true;
+  return principal !== undefined && hasRole(principal.role, needed);
+}
+
+/**
+ * The least role `method path` needs; `null` when the route is public.
  *
  * @example
  * requiredRole("POST", "/documents/text") // "user"
@@ -43,9 +44,5 @@ export function isPublicPath(path: string): boolean {
  * requiredRole("GET", "/admin/users")     // "admin"
  */
 export function requiredRole(method: string, path: string): Role | null {
-  if (isPublicPath(path)) return null;
-  if (path === "/admin" || path.startsWith("/admin/")) return "admin";
-  if (SELF_SERVICE.has(path)) return "viewer";
-  if (isReadRequest(method, path)) return "viewer";
-  return "user";
+  return roleFor(routePolicyFor(method, path).access);
 }

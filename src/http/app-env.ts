@@ -6,6 +6,7 @@ import type { Flags, WorkspaceLock } from "../flags/names";
 import type { Logger } from "../observability/logger";
 import type { Services } from "../runtime/services";
 import type { AppError } from "./errors";
+import type { RoutePolicy } from "./route-policy";
 
 export interface AppVariables {
   requestId: string;
@@ -28,6 +29,8 @@ export interface AppVariables {
   authError?: AppError;
   /** Set by the auth middleware when the caller is identified (always, in open mode). */
   principal?: Principal;
+  /** The route's declared policy (`src/http/route-policy.ts`), set right after routeGuard. */
+  routePolicy?: RoutePolicy;
   /** Client address as trusted by the deployment (CF-Connecting-IP, or X-Forwarded-For behind TRUSTED_PROXY). */
   clientIp?: string;
 }

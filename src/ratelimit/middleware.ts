@@ -6,13 +6,15 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { audit } from "../audit";
+import { permits } from "../auth/permissions";
 import type { Config } from "../config";
 import type { RateLimitClass } from "../config/ratelimit";
 import type { AppEnv } from "../http/app-env";
 import { AppError } from "../http/errors";
 import { UNKNOWN_CLIENT } from "../http/middleware/client-ip";
+import { routePolicyOf } from "../http/middleware/route-policy";
 import { countMetric } from "../observability/metrics";
-import { limiterKey, routeClass, ruleFor } from "./policy";
+import { limitClassOf, limiterKey, ruleFor } from "./policy";
 import { storeRejection } from "./rejection-sampler";
 import { limiterStore } from "./store";
 import type { RateLimitDecision, RateLimitRule } from "./types";
@@ -35,13 +37,19 @@ export function rateLimitHeaders(decision: RateLimitDecision, rule: RateLimitRul
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = c.get("config");
   // No config means configGuard let a health route through on a broken config: nothing to apply.
-  const limitedClass = config?.RATE_LIMIT_ENABLED ? routeClass(c.req.method, c.req.path) : null;
-  if (!config || !limitedClass) return next();
+  if (!config?.RATE_LIMIT_ENABLED) return next();
+  const policy = routePolicyOf(c);
+  const limitedClass = limitClassOf(policy);
+  if (!limitedClass) return next();
 
   const rule = ruleFor(limitedClass, config);
+  const principal = c.get("principal");
   const key = limiterKey(limitedClass, {
     clientIp: c.get("clientIp") ?? UNKNOWN_CLIENT,
-    principal: c.get("principal"),
+    principal,
+    // Known now, refused by requireAuth after the count: it must not spend a shared budget.
+    refused:
+      principal !== undefined && (c.get("authError") !== undefined || !permits(principal, policy.access)),
   });
   const decision = await decide(c, config, limitedClass, key, rule);
   if (!decision) return next();

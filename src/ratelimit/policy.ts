@@ -1,36 +1,35 @@
 /**
- * Which limit a request counts against: its route class picks the rule (limit and window from
- * the config) and what identifies the caller (IP, user, API key or workspace).
+ * Which limit a request counts against: its route's declared rate class (the route policy
+ * table, `src/http/route-policy.ts`) picks the rule (limit and window from the config), and
+ * the caller picks the key (IP, user, API key or workspace).
  */
 import type { Principal } from "../auth/principal";
 import type { Config } from "../config";
 import type { RateLimitClass } from "../config/ratelimit";
-import { isReadRequest, QUERY_PATHS } from "../http/route-classes";
+import type { RoutePolicy } from "../http/route-policy";
+import { routePolicyFor } from "../http/route-policy-lookup";
 import { ipKey } from "./ip-key";
 import type { RateLimitRule } from "./types";
 
-/** Probes that load balancers and uptime checks hit on a timer; limiting them only causes false alarms. */
-const EXEMPT_PATHS = new Set(["/health/live", "/health/ready"]);
-
-const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+/**
+ * The class a route's policy names, or `null` for the exempt probes.
+ *
+ * @example
+ * limitClassOf({ access: "public", write: false, rate: "exempt", body: "json" }); // null
+ */
+export function limitClassOf(policy: RoutePolicy): RateLimitClass | null {
+  return policy.rate === "exempt" ? null : policy.rate;
+}
 
 /**
- * The route class of a request, or `null` for the few exempt probes.
+ * The route class of `method path`, or `null` for the few exempt probes.
  *
  * @example
  * routeClass("POST", "/login"); // "auth"
- * routeClass("DELETE", "/documents/doc-1"); // "ingest"
+ * routeClass("DELETE", "/documents"); // "ingest"
  */
 export function routeClass(method: string, path: string): RateLimitClass | null {
-  if (EXEMPT_PATHS.has(path)) return null;
-  if (path === "/login" || isUnder(path, "/auth")) return "auth";
-  if (isUnder(path, "/query") || QUERY_PATHS.has(path)) return "query";
-  // LightRAG lists documents with a POST; reads count as ordinary requests.
-  if (isUnder(path, "/documents") && !isReadRequest(method, path)) {
-    return "ingest";
-  }
-  if (isUnder(path, "/admin")) return "admin";
-  return "default";
+  return limitClassOf(routePolicyFor(method, path));
 }
 
 const RULE_FIELDS = {
@@ -50,13 +49,20 @@ export function ruleFor(routeClass: RateLimitClass, config: Config): RateLimitRu
 export interface Caller {
   clientIp: string;
   principal?: Principal | undefined;
+  /**
+   * True when the request will be refused (403: role too low, or a workspace the caller may not
+   * act in): it is counted on the caller's own key, never on a budget shared with others.
+   */
+  refused?: boolean;
 }
 
 /**
  * The limiter key: the class plus who is counted. Anonymous callers, and everyone in open
  * mode (where all callers are the same guest), are counted by IP, so nobody can drain another
  * user's quota without proving who they are. Ingestion is counted per workspace as soon as the
- * caller is known, because the pipeline behind it is per workspace.
+ * caller is known, because the pipeline behind it is per workspace; a request the caller may
+ * not make is counted on the caller's own key instead, so a viewer's refused writes cannot use
+ * up the editors' budget.
  *
  * @example
  * limiterKey("query", { clientIp: "203.0.113.9", principal }); // "query:key:k_123"
@@ -65,10 +71,18 @@ export function limiterKey(routeClass: RateLimitClass, caller: Caller): string {
   const { principal } = caller;
   const byIp = `${routeClass}:ip:${ipKey(caller.clientIp)}`;
   if (routeClass === "auth" || !principal) return byIp;
+  if (caller.refused) return ownKey(routeClass, principal, byIp);
   if (routeClass === "ingest") return `ingest:ws:${principal.workspace}`;
   if (principal.via === "open") return byIp;
   if (routeClass === "query" && principal.via === "api_key" && principal.sessionId) {
     return `query:key:${principal.sessionId}`;
   }
+  return `${routeClass}:user:${principal.userId}`;
+}
+
+/** The key of the caller alone: its API key, else its user, else (open mode) its address. */
+function ownKey(routeClass: RateLimitClass, principal: Principal, byIp: string): string {
+  if (principal.via === "open") return byIp;
+  if (principal.via === "api_key" && principal.sessionId) return `${routeClass}:key:${principal.sessionId}`;
   return `${routeClass}:user:${principal.userId}`;
 }

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { isPublicPath } from "../../src/auth/permissions";
+import { routePolicyFor } from "../../src/http/route-policy-lookup";
 import { call, json, session, uniqueName } from "./helpers";
 
 const WS = "LIGHTRAG-WORKSPACE";
@@ -30,6 +30,10 @@ function everyRoute(): Array<{ method: string; path: string }> {
     out.push({ method: route.method, path });
   }
   return out;
+}
+
+function isPublic(route: { method: string; path: string }): boolean {
+  return routePolicyFor(route.method, route.path).access === "public";
 }
 
 async function settledIn(workspace: string, headers: Record<string, string>): Promise<void> {
@@ -71,7 +75,7 @@ beforeAll(async () => {
 
 describe("BOLA: workspace isolation", () => {
   it("every non-public route answers 403 to a member of A who names workspace B", async () => {
-    const routes = everyRoute().filter((route) => !isPublicPath(route.path));
+    const routes = everyRoute().filter((route) => !isPublic(route));
     expect(routes.length).toBeGreaterThan(20);
     for (const { method, path } of routes) {
       const res = await call(path, { method, headers: { ...memberA, [WS]: wsB } });
@@ -80,7 +84,7 @@ describe("BOLA: workspace isolation", () => {
   }, 30_000);
 
   it("every non-public route answers 403 to an API key of A that names workspace B, 401 to nobody", async () => {
-    for (const { method, path } of everyRoute().filter((route) => !isPublicPath(route.path))) {
+    for (const { method, path } of everyRoute().filter((route) => !isPublic(route))) {
       const keyed = await call(path, { method, headers: { "X-API-Key": keyA, [WS]: wsB } });
       expect(keyed.status, `${method} ${path} with A's key`).toBe(403);
       const anonymous = await call(path, { method, headers: { [WS]: wsB } });

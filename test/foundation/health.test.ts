@@ -124,7 +124,7 @@ describe("GET /health", () => {
       auth_mode: "disabled",
       core_version: "1.5.7",
       api_version: "0329",
-      webui_available: true,
+      webui_available: false,
       webui_title: expect.any(String),
       webui_description: expect.any(String),
       pipeline_busy: false,
@@ -145,6 +145,30 @@ describe("GET /health", () => {
       "queue:pass",
       "workers_ai:skip",
     ]);
+  });
+
+  it("says webui_available: false while /webui/ has no UI (the landing page at / is not one)", async () => {
+    expect((await SELF.fetch("http://localhost/webui/")).status).toBe(404);
+    const body = await (await SELF.fetch("http://localhost/health")).json<Record<string, unknown>>();
+    expect(body.webui_available).toBe(false);
+    const unbound = await app.request("/health", {}, { ...env, ASSETS: undefined });
+    expect((await unbound.json<Record<string, unknown>>()).webui_available).toBe(false);
+  });
+
+  it("says webui_available: true once the static assets carry /webui/", async () => {
+    const asked: string[] = [];
+    const assets = {
+      fetch: async (input: RequestInfo | URL) => {
+        const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+        asked.push(path);
+        return path.startsWith("/webui/")
+          ? new Response("<!doctype html>")
+          : new Response(null, { status: 404 });
+      },
+    };
+    const res = await app.request("/health", {}, { ...env, ASSETS: assets });
+    expect((await res.json<Record<string, unknown>>()).webui_available).toBe(true);
+    expect(asked.every((path) => path.startsWith("/webui/"))).toBe(true);
   });
 
   it("shows flags and configuration in open mode only", async () => {

@@ -36,20 +36,14 @@ async function putFlags(body: unknown) {
 function guardedApp(principal?: Principal) {
   const app = new Hono<AppEnv>();
   const ok = (c: { json: (body: unknown) => Response }) => c.json({ ok: true });
-  for (const path of [
-    "/query",
-    "/query/data",
-    "/api/chat",
-    "/api/generate",
-    "/graph/entity/exists",
-    "/documents/paginated",
-  ])
+  for (const path of ["/query", "/query/data", "/api/chat", "/api/generate", "/documents/paginated"])
     app.post(path, ok);
-  for (const path of ["/documents/text", "/documents/upload", "/login", "/auth/refresh", "/admin/flags"])
-    app.post(path, ok);
+  for (const path of ["/documents/text", "/documents/upload", "/login", "/auth/refresh"]) app.post(path, ok);
+  app.put("/admin/flags", ok);
   app.delete("/documents", ok);
   app.post("/graph/entity/edit", ok);
   app.get("/documents", ok);
+  app.get("/graph/entity/exists", ok);
   app.all("/mcp", ok);
   const guarded = appWithPrincipal(app, principal, flagGuard);
   guarded.notFound(onNotFound);
@@ -169,15 +163,15 @@ describe("flag guard", () => {
       "/query/data",
       "/api/chat",
       "/api/generate",
-      "/graph/entity/exists",
       "/documents/paginated",
       "/login",
       "/auth/refresh",
-      "/admin/flags",
     ]) {
       expect((await call(app, "POST", path)).status, path).toBe(200);
     }
+    expect((await call(app, "PUT", "/admin/flags")).status).toBe(200);
     expect((await call(app, "GET", "/documents")).status).toBe(200);
+    expect((await call(app, "GET", "/graph/entity/exists")).status).toBe(200);
   });
 
   it("keeps PUT /admin/flags working in read-only mode", async () => {

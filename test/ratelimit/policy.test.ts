@@ -25,7 +25,7 @@ describe("routeClass", () => {
     ["POST", "/api/generate", "query"],
     ["POST", "/api/query", "query"],
     ["POST", "/documents/upload", "ingest"],
-    ["DELETE", "/documents/doc-1", "ingest"],
+    ["DELETE", "/documents/delete_document", "ingest"],
     ["GET", "/documents", "default"],
     ["POST", "/documents/paginated", "default"],
     ["POST", "/documents/clear_cache", "ingest"],
@@ -55,6 +55,14 @@ describe("limiterKey", () => {
     expect(limiterKey("ingest", { clientIp: "203.0.113.9", principal: user("jwt") })).toBe("ingest:ws:ws_a");
     expect(limiterKey("ingest", { clientIp: "203.0.113.9", principal: user("open") })).toBe("ingest:ws:ws_a");
     expect(limiterKey("admin", { clientIp: "203.0.113.9", principal: user("jwt") })).toBe("admin:user:u1");
+  });
+  it("counts a request the caller will be refused on the caller's own key, never the workspace's", () => {
+    const caller = { clientIp: "203.0.113.9", refused: true };
+    expect(limiterKey("ingest", { ...caller, principal: user("jwt") })).toBe("ingest:user:u1");
+    const key = user("api_key", { sessionId: "k_1" });
+    expect(limiterKey("ingest", { ...caller, principal: key })).toBe("ingest:key:k_1");
+    expect(limiterKey("admin", { ...caller, principal: user("jwt") })).toBe("admin:user:u1");
+    expect(limiterKey("auth", { ...caller, principal: user("jwt") })).toBe("auth:ip:203.0.113.9");
   });
   it("counts anonymous callers and open-mode guests per IP", () => {
     expect(limiterKey("query", { clientIp: "203.0.113.9" })).toBe("query:ip:203.0.113.9");

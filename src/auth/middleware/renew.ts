@@ -6,14 +6,13 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
+import { routePolicyOf } from "../../http/middleware/route-policy";
 import { type AccessClaims, issueAccessToken } from "../tokens";
-
-/** LightRAG does not renew on these: they are polled and would keep idle sessions alive. */
-const NO_RENEW = new Set(["/health", "/documents/paginated", "/documents/pipeline_status"]);
 
 export async function renewIfNeeded(c: Context<AppEnv>, claims: AccessClaims): Promise<void> {
   const config = c.get("config");
-  if (!config.TOKEN_AUTO_RENEW || NO_RENEW.has(c.req.path) || c.res.status >= 400) return;
+  // LightRAG does not renew on polled routes (`polled` in the route policy): they would keep idle sessions alive.
+  if (!config.TOKEN_AUTO_RENEW || routePolicyOf(c).polled || c.res.status >= 400) return;
   const nowSeconds = Date.now() / 1000;
   const lifetime = claims.exp - claims.iat;
   if (claims.exp - nowSeconds > lifetime / 2) return;

@@ -1,13 +1,14 @@
 /**
- * Enforcement for every route (default deny), after the rate limiter: public paths pass, any
- * other needs a principal (401) whose role meets the permission table (403). Route modules
- * can demand more with `requireRole`.
+ * Enforcement for every route (default deny), after the rate limiter: public routes pass, any
+ * other needs a principal (401) whose role meets the route's declared access (403; the route
+ * policy table, `src/http/route-policy.ts`). Route modules can demand more with `requireRole`.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
+import { routePolicyOf } from "../../http/middleware/route-policy";
 import { accessDenied, authFailure } from "../events";
-import { requiredRole } from "../permissions";
+import { roleFor } from "../permissions";
 import type { Role } from "../principal";
 import { hasRole } from "../roles";
 
@@ -31,7 +32,7 @@ function demand(c: Context<AppEnv>, needed: Role): void {
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const refused = c.get("authError");
   if (refused) throw refused;
-  const needed = requiredRole(c.req.method, c.req.path);
+  const needed = roleFor(routePolicyOf(c).access);
   if (needed !== null) demand(c, needed);
   await next();
 };

@@ -10,11 +10,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
+import { routePolicyOf } from "../../http/middleware/route-policy";
 import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
 import { findApiKey, keyOwnerId, recordApiKeyUse } from "../api-keys";
 import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
-import { isPublicPath } from "../permissions";
 import type { Principal } from "../principal";
 import { isRevoked } from "../revocations";
 import { isMember } from "../store/users";
@@ -40,7 +40,7 @@ export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
   const authorization = c.req.header("Authorization");
   const apiKey = c.req.header("X-API-Key");
   if (authorization === undefined && apiKey === undefined) return next();
-  const publicPath = isPublicPath(c.req.path);
+  const publicPath = routePolicyOf(c).access === "public";
   let claims: AccessClaims | undefined;
   try {
     if (authorization !== undefined) {

@@ -1,5 +1,6 @@
 /**
- * Size and media-type rules for request bodies, declared in one table: 413 when a body is
+ * Size and media-type rules for request bodies: each route's policy names its rule
+ * (`src/http/route-policy.ts`), this module says what the rule allows. 413 when a body is
  * larger than its route allows (checked on Content-Length and while streaming), 415 when its
  * Content-Type is not one the route accepts.
  */
@@ -8,6 +9,8 @@ import { bodyLimit } from "hono/body-limit";
 import type { Config } from "../../config";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
+import type { BodyRule } from "../route-policy";
+import { routePolicyOf } from "./route-policy";
 
 const JSON_TYPE = "application/json";
 const FORM_TYPE = "application/x-www-form-urlencoded";
@@ -20,18 +23,23 @@ export interface BodyPolicy {
   mediaTypes: readonly string[];
 }
 
-/** The rule for `path`: large text routes, uploads and form logins differ from the JSON default. */
-export function bodyPolicyFor(path: string, config: Config): BodyPolicy {
-  if (path === "/documents/upload") {
-    return { maxBytes: config.MAX_UPLOAD_SIZE + MULTIPART_SLACK_BYTES, mediaTypes: [MULTIPART_TYPE] };
+/**
+ * What a body rule allows: large text routes, uploads and form logins differ from the JSON default.
+ *
+ * @example
+ * bodyPolicyFor("text", config); // { maxBytes: config.MAX_TEXT_BODY_BYTES, mediaTypes: ["application/json"] }
+ */
+export function bodyPolicyFor(rule: BodyRule, config: Config): BodyPolicy {
+  switch (rule) {
+    case "upload":
+      return { maxBytes: config.MAX_UPLOAD_SIZE + MULTIPART_SLACK_BYTES, mediaTypes: [MULTIPART_TYPE] };
+    case "text":
+      return { maxBytes: config.MAX_TEXT_BODY_BYTES, mediaTypes: [JSON_TYPE] };
+    case "form":
+      return { maxBytes: config.MAX_REQUEST_BODY_BYTES, mediaTypes: [FORM_TYPE, MULTIPART_TYPE] };
+    case "json":
+      return { maxBytes: config.MAX_REQUEST_BODY_BYTES, mediaTypes: [JSON_TYPE] };
   }
-  if (path === "/documents/text" || path === "/documents/texts") {
-    return { maxBytes: config.MAX_TEXT_BODY_BYTES, mediaTypes: [JSON_TYPE] };
-  }
-  if (path === "/login") {
-    return { maxBytes: config.MAX_REQUEST_BODY_BYTES, mediaTypes: [FORM_TYPE, MULTIPART_TYPE] };
-  }
-  return { maxBytes: config.MAX_REQUEST_BODY_BYTES, mediaTypes: [JSON_TYPE] };
 }
 
 /** The media type of a Content-Type header without its parameters, lower-cased. */
@@ -47,7 +55,7 @@ function hasBody(request: Request): boolean {
 
 export const bodyPolicy: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!hasBody(c.req.raw)) return next();
-  const policy = bodyPolicyFor(c.req.path, c.get("config"));
+  const policy = bodyPolicyFor(routePolicyOf(c).body, c.get("config"));
   const mediaType = mediaTypeOf(c.req.header("content-type"));
   if (!policy.mediaTypes.includes(mediaType)) {
     throw new AppError(

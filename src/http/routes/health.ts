@@ -1,6 +1,8 @@
 /**
  * Health probes: `/health/live` (no I/O), `/health/ready` (config, D1, Durable Object) and the
- * deep `/health`, which also carries LightRAG's `/health` fields for its clients.
+ * deep `/health`, which also carries LightRAG's `/health` fields for its clients. The deep
+ * probe shows a workspace's pipeline only to a caller allowed in that workspace: anyone else
+ * gets the global health, and no workspace's coordinator is woken for them.
  */
 import { Hono } from "hono";
 import { type Config, loadConfig } from "../../config";
@@ -9,7 +11,6 @@ import { type CheckResult, isHealthy, runChecks } from "../../observability/heal
 import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
-import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../workspace";
 import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
 
 export const healthRoutes = new Hono<AppEnv>();
@@ -29,19 +30,20 @@ healthRoutes.get("/health/ready", async (c) => {
 
 healthRoutes.get("/health", async (c) => {
   const { config, problems } = loadConfig(c.env);
-  const workspace = workspaceFrom(c.req.header(WORKSPACE_HEADER), config);
-  const coordinator = coordinatorCheck(c.env, workspace);
+  // resolvePrincipal has checked LIGHTRAG-WORKSPACE against the caller's memberships (403
+  // otherwise); open mode's guest may name any workspace.
+  const workspace = c.get("principal")?.workspace;
+  const coordinator = workspace === undefined ? undefined : coordinatorCheck(c.env, workspace);
   const checks = await runChecks([
     configCheck(problems),
     d1Check(c.env),
-    coordinator,
+    ...(coordinator ? [coordinator] : []),
     ...dependencyChecks(c.env, config),
   ]);
   const healthy = isHealthy(checks);
-  const pipeline = (checks.find((check) => check.name === coordinator.name)?.detail as PipelineState) ?? {
-    busy: false,
-    active: false,
-  };
+  const pipeline = checks.find((check) => check.name === coordinator?.name)?.detail as
+    | PipelineState
+    | undefined;
   const body = {
     status: healthy ? "healthy" : "unhealthy",
     auth_mode: config?.AUTH_ENABLED === false ? "disabled" : "enabled",
@@ -50,11 +52,12 @@ healthRoutes.get("/health", async (c) => {
     webui_available: await webuiAvailable(c.env.ASSETS),
     webui_title: config?.WEBUI_TITLE ?? "lightrag-edge",
     webui_description: config?.WEBUI_DESCRIPTION ?? "",
-    pipeline_busy: pipeline.busy,
-    pipeline_active: pipeline.active,
+    ...(coordinator
+      ? { pipeline_busy: pipeline?.busy ?? false, pipeline_active: pipeline?.active ?? false }
+      : {}),
     version: SERVICE_VERSION,
     environment: config?.NODE_ENV ?? "unknown",
-    workspace,
+    ...(workspace === undefined ? {} : { workspace }),
     dependencies: checks.map(withoutDetail),
     // Details of the deployment, as in LightRAG: for authenticated callers, or everyone in open mode.
     ...(config && (!config.AUTH_ENABLED || c.get("principal"))
@@ -67,18 +70,18 @@ healthRoutes.get("/health", async (c) => {
   return c.json(body, healthy ? 200 : 503);
 });
 
-function workspaceFrom(header: string | undefined, config: Config | null): string {
-  return parseWorkspaceHeader(header) ?? config?.WORKSPACE ?? "default";
-}
-
 function withoutDetail({ detail: _detail, ...rest }: CheckResult): Omit<CheckResult, "detail"> {
   return rest;
 }
 
+/**
+ * True when the static assets carry LightRAG's WebUI at `/webui/` (the page at `/` is only a
+ * landing page); false without an ASSETS binding.
+ */
 async function webuiAvailable(assets: Fetcher | undefined): Promise<boolean> {
   if (!assets) return false;
   try {
-    const response = await assets.fetch("http://assets.local/index.html", { method: "HEAD" });
+    const response = await assets.fetch("http://assets.local/webui/", { method: "HEAD" });
     return response.ok;
   } catch {
     return false;
