@@ -15,6 +15,8 @@ export interface DevFetchOptions {
   /** Per attempt; a parked request never answers by itself. */
   timeoutMs?: number;
   attempts?: number;
+  /** No stderr line per retry (polling loops that retry as a matter of course). */
+  quiet?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -35,6 +37,9 @@ export async function devFetch(
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const path = new URL(url).pathname;
+  const say = (line: string) => {
+    if (!options.quiet) console.error(line);
+  };
   for (let attempt = 1; ; attempt++) {
     let res: Response;
     try {
@@ -44,13 +49,13 @@ export async function devFetch(
       if (!timedOut) throw error;
       if (attempt >= attempts)
         throw new Error(`${init.method ?? "GET"} ${path}: no answer in ${timeoutMs} ms`);
-      console.error(`${init.method ?? "GET"} ${path}: no answer in ${timeoutMs} ms, sending it again`);
+      say(`${init.method ?? "GET"} ${path}: no answer in ${timeoutMs} ms, sending it again`);
       continue;
     }
     if (res.status !== 503 || attempt >= attempts) return res;
     const text = await res.clone().text();
     if (!text.startsWith(DEV_PROXY_DROP)) return res;
-    console.error(
+    say(
       `${init.method ?? "GET"} ${path}: wrangler dev dropped the request (attempt ${attempt}), sending it again`,
     );
   }
