@@ -7,8 +7,7 @@
  *
  *   npx tsx bench/backup.ts --corpus docs-1mb --rounds 3
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, startLocalWorker } from "../scripts/lib/dev-server";
@@ -62,11 +61,9 @@ async function main(): Promise<void> {
     .sort();
   const texts = files.map((f) => readFileSync(path.join(DATA, f), "utf8"));
   const bytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
-  const logFile = path.join(tmpdir(), `bench-backup-${process.pid}.log`);
   const worker = await startLocalWorker({
     port: Number(values.port),
     label: "bench-backup",
-    logFile,
     vars: {
       LOG_LEVEL: "ERROR",
       AUDIT_LOGGING_ENABLED: "false",
@@ -127,11 +124,10 @@ async function main(): Promise<void> {
       `restore (incl. ${values["flags-cache-seconds"]} s lock settle, verification, count check): median ${median(restoreS).toFixed(2)} s  (rounds: ${restoreS.map((s) => s.toFixed(2)).join(", ")})`,
     );
   } catch (error) {
-    console.error(readFileSync(logFile, "utf8").slice(-3000));
+    console.error(worker.logTail(3000));
     throw error;
   } finally {
     worker.stop();
-    rmSync(logFile, { force: true });
   }
 }
 

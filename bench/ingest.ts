@@ -197,7 +197,6 @@ async function main(): Promise<void> {
     port: PORT,
     vars,
     label: "bench-ingest",
-    logLevel: values["log-file"] ? "log" : "error",
     logFile: values["log-file"] || undefined,
   });
   try {

@@ -1,13 +1,16 @@
 /**
  * Shared by bench/query.ts and bench/retrieval.ts: starts `wrangler dev --local` on a fresh
  * state directory, ingests a corpus through `POST /documents/texts` and waits until every
- * document is processed. Targets 127.0.0.1 only.
+ * document is processed. Targets 127.0.0.1 only. Requests go through `devFetch`, which sends
+ * again what wrangler dev drops while a queue batch runs; the server log is in bench/logs/.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { devFetch } from "../scripts/lib/dev-fetch";
 import { type LocalWorker, ROOT, startLocalWorker } from "../scripts/lib/dev-server";
 
-export const DATA = path.resolve(ROOT, "..", "shared", "bench-data");
+/** The bench data sets beside the checkout; `BENCH_DATA` points elsewhere (e.g. from a git worktree). */
+export const DATA = process.env.BENCH_DATA ?? path.resolve(ROOT, "..", "shared", "bench-data");
 
 export interface Doc {
   text: string;
@@ -42,6 +45,13 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
+/**
+ * A status read answers in milliseconds; one held up by a running queue batch is parked by
+ * wrangler dev when the batch ends, so it is sent again every few seconds (each new request
+ * also releases the parked one). The stall limit of `ingest` still bounds the wait.
+ */
+const STATUS_POLL = { timeoutMs: 5_000, attempts: 1_000, quiet: true };
+
 export class BenchServer {
   readonly base: string;
   private worker: LocalWorker | null = null;
@@ -69,7 +79,7 @@ export class BenchServer {
     pathName: string,
     body: unknown,
   ): Promise<{ body: T; phases: Map<string, number> }> {
-    const res = await fetch(`${this.base}${pathName}`, {
+    const res = await devFetch(`${this.base}${pathName}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
       body: JSON.stringify(body),
@@ -99,9 +109,11 @@ export class BenchServer {
     let last = -1;
     let lastMove = performance.now();
     while (true) {
-      const res = await fetch(`${this.base}/documents/status_counts`, {
-        headers: { "LIGHTRAG-WORKSPACE": workspace },
-      });
+      const res = await devFetch(
+        `${this.base}/documents/status_counts`,
+        { headers: { "LIGHTRAG-WORKSPACE": workspace } },
+        STATUS_POLL,
+      );
       const counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
       const done = (counts.processed ?? 0) + (counts.failed ?? 0);
       if (done !== last) {

@@ -1,13 +1,16 @@
 /**
  * Starts the Worker the way a developer does (`wrangler dev --local` on 127.0.0.1) for
- * benchmarks and Node-side tests, and stops it with its whole process group.
+ * benchmarks and Node-side tests, and stops it with its whole process group. A local Worker
+ * always keeps its server log (bench/logs/), so a failed benchmark can be explained afterwards.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** Where local Workers write their server logs unless told otherwise (git-ignored). */
+export const BENCH_LOG_DIR = path.join(ROOT, "bench", "logs");
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 
 export interface DevServer {
@@ -71,6 +74,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 export interface LocalWorker extends DevServer {
   /** The fresh local state directory (D1, Durable Objects, R2), removed by `stop()`. */
   persist: string;
+  /** wrangler dev's stdout and stderr (wrangler's messages and the Worker's console); kept. */
+  logFile: string;
+  /** The last `bytes` of the server log, for an error report. */
+  logTail(bytes?: number): string;
 }
 
 export interface LocalWorkerOptions {
@@ -79,8 +86,9 @@ export interface LocalWorkerOptions {
   vars?: Record<string, string>;
   /** Prefix of the temporary state directory, to tell runs apart. */
   label?: string;
-  /** wrangler's own log level; "error" keeps benchmark output clean. */
+  /** wrangler's own log level; "log" (the default) records reloads and the Worker's console. */
   logLevel?: "error" | "log" | "debug";
+  /** Server log; default `bench/logs/<label>-<timestamp>.log`. */
   logFile?: string;
   timeoutMs?: number;
 }
@@ -88,13 +96,18 @@ export interface LocalWorkerOptions {
 /**
  * The Worker on a fresh, empty local state: migrations applied, then `wrangler dev --local`
  * with `vars`, ready when `/health/live` answers. For benchmarks that must not share state.
+ * The server log is kept and its path printed (stderr) by `stop()` and in a startup error.
  *
  * @example
  * const worker = await startLocalWorker({ port: 9800, vars: { LOG_LEVEL: "ERROR" } });
- * try { await fetch(`${worker.base}/documents`); } finally { worker.stop(); }
+ * try { await fetch(`${worker.base}/documents`); } finally { worker.stop(); } // "server log: bench/logs/…"
  */
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const persist = mkdtempSync(path.join(tmpdir(), `${options.label ?? "local-worker"}-`));
+  const label = options.label ?? "local-worker";
+  const logFile = options.logFile ?? defaultLogFile(label, options.port);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const logTail = (bytes = 4000) => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-bytes) : "");
+  const persist = mkdtempSync(path.join(tmpdir(), `${label}-`));
   const removeState = () => rmSync(persist, { recursive: true, force: true });
   const migrate = spawnSync(
     WRANGLER,
@@ -111,7 +124,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   }
   const command = [WRANGLER, "dev", "--local", "--ip", "127.0.0.1", "--port", String(options.port)];
   command.push("--inspector-port", String(options.port + 100), "--persist-to", persist);
-  command.push("--log-level", options.logLevel ?? "error", "--show-interactive-dev-session=false");
+  command.push("--log-level", options.logLevel ?? "log", "--show-interactive-dev-session=false");
   for (const [key, value] of Object.entries(options.vars ?? {})) command.push("--var", `${key}:${value}`);
   try {
     const server = await startDevServer({
@@ -119,20 +132,32 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       port: options.port,
       readyPath: "/health/live",
       timeoutMs: options.timeoutMs,
-      logFile: options.logFile,
+      logFile,
     });
+    let stopped = false;
     return {
       ...server,
       persist,
+      logFile,
+      logTail,
       stop() {
         server.stop();
         removeState();
+        if (!stopped) console.error(`server log: ${path.relative(process.cwd(), logFile) || logFile}`);
+        stopped = true;
       },
     };
   } catch (error) {
     removeState();
-    throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason}; server log ${logFile}:\n${logTail(2000)}`);
   }
+}
+
+/** `bench/logs/<label>-<UTC timestamp>-<port>.log`: one per Worker, sortable, never overwritten. */
+function defaultLogFile(label: string, port: number): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+  return path.join(BENCH_LOG_DIR, `${label}-${stamp}-${port}.log`);
 }
 
 function killGroup(child: ChildProcess): void {

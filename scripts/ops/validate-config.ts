@@ -2,7 +2,8 @@
  * Checks one environment of wrangler.toml before a deploy: its vars pass the service's own
  * config validation (with the production rules), every binding of the top level exists there
  * too, Durable Object classes are in the migrations, placeholder ids are replaced, the cron
- * triggers are declared, and the required secrets are set. Pure: text in, problems out.
+ * triggers are declared, Workers Logs and Logpush carry the logs of deployed environments, and
+ * the required secrets are set. Pure: text in, problems out.
  */
 import { parse } from "smol-toml";
 import { parseConfig } from "../../src/config";
@@ -73,6 +74,19 @@ export function validateEnvironment(
     problems.push(
       `[env.${env}] still has REPLACE_ME ids: create the D1 database and KV namespace, paste their ids`,
     );
+  }
+
+  if (env !== "local") {
+    // The audit trail's durable copy outside D1 is the SECURITY line: Workers Logs and Logpush carry it.
+    if (section.logpush !== true) {
+      problems.push(`logpush = true is missing in [env.${env}]: Logpush would not carry the audit lines`);
+    }
+    const observability = (section.observability ?? top.observability) as Table | undefined;
+    if (observability?.enabled !== true) {
+      problems.push(
+        `[observability] enabled = true is missing for [env.${env}]: Workers Logs would drop the audit lines`,
+      );
+    }
   }
 
   const crons = ((section.triggers as Table | undefined)?.crons as string[] | undefined) ?? [];

@@ -37,6 +37,42 @@ describe("redact", () => {
     expect(text).toContain(REDACTED);
   });
 
+  it("keeps identifiers, names and counts whose names mention a secret", () => {
+    expect(
+      redact({
+        api_key_id: "k-1",
+        apiKeyId: "k-1",
+        token_type: "Bearer",
+        api_keys: 3,
+        prompt_tokens: 900,
+        user_id: "api_key:k-1",
+        id_token: "idt-secret",
+        credentials: { id: "c-1", secret: "s", attempts: 2 },
+        tokens: ["t-1", "t-2"],
+      }),
+    ).toEqual({
+      api_key_id: "k-1",
+      apiKeyId: "k-1",
+      token_type: "Bearer",
+      api_keys: 3,
+      prompt_tokens: 900,
+      user_id: "api_key:k-1",
+      id_token: REDACTED,
+      credentials: { id: "c-1", secret: REDACTED, attempts: 2 },
+      tokens: [REDACTED, REDACTED],
+    });
+  });
+
+  it("masks raw API keys and refresh tokens anywhere, keeps identifier pairs in free text", () => {
+    const key = "lrk_Zq3vH8n2Jx0pLw5rT9cYb1mKd4sEf6gUa7iOe2hN3jQ";
+    expect(redactString(`rejected ${key} for api_key_id=k-1`)).toBe(
+      `rejected ${REDACTED} for api_key_id=k-1`,
+    );
+    expect(redact({ user_id: `api_key:${key}` })).toEqual({ user_id: `api_key:${REDACTED}` });
+    expect(redactString("shown prefix lrk_4fA9xQ")).toBe("shown prefix lrk_4fA9xQ");
+    expect(redactString("api_key: sk-provider-key")).toBe(`api_key: ${REDACTED}`);
+  });
+
   it("caps long strings", () => {
     const text = redactString("a".repeat(5000));
     expect(text.length).toBeLessThan(2100);

@@ -12,10 +12,15 @@ import { CANARY_SECRETS } from "../canaries";
 export const CAPTURE_FILE = path.join(tmpdir(), `lightrag-edge-console-${process.pid}.log`);
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|jwt/i;
+/** Identifiers whose names mention a secret (`api_key_id`, `token_count`) hold no secret. */
+const IDENTIFIER_KEY =
+  /(?:^|[-_])(?:ids?|names?|types?|counts?)$|[a-z0-9](?:Ids?|IDs?|Names?|Types?|Counts?)$/;
 const REDACTED = "[REDACTED]";
 const RULES: Array<[string, RegExp]> = [
   ["bearer or basic credential", /\b(?:Bearer|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{6,}/i],
   ["JWT", /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/],
+  // Our API keys (lrk_) and refresh tokens (rt_): 43 characters after the prefix; the shown prefix is 10.
+  ["raw API key or refresh token", /(?<![\w-])(?:lrk|rt)_[A-Za-z0-9_-]{20,}/],
   [
     "secret in a query string or key=value",
     /\b[\w-]*(?:password|passwd|secret|api[-_]?key|access_token|refresh_token)=(?!\[REDACTED\]|&|$)[^&\s"]+/i,
@@ -77,6 +82,10 @@ function unredactedKeys(value: unknown, depth = 0): string[] {
   if (typeof value !== "object" || value === null || depth > 8) return [];
   const found: string[] = [];
   for (const [key, item] of Object.entries(value)) {
+    if (IDENTIFIER_KEY.test(key)) {
+      found.push(...unredactedKeys(item, depth + 1));
+      continue;
+    }
     if (SENSITIVE_KEY.test(key) && typeof item === "string" && item !== "" && !item.includes(REDACTED)) {
       found.push(`unredacted "${key}" in a log line`);
     } else {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { validateEnvironment } from "../../scripts/ops/validate-config";
 
@@ -39,6 +40,34 @@ describe("npm run validate (config check per environment)", () => {
     const unmigrated = filled.replace(', "RuntimeFlags"', "");
     expect(validateEnvironment(unmigrated, "local", null)).toContain(
       "Durable Object class RuntimeFlags is in no [[migrations]] new_sqlite_classes",
+    );
+  });
+});
+
+describe("wrangler.toml: the audit trail reaches Workers Logs and Logpush", () => {
+  type Section = { logpush?: unknown; observability?: { enabled?: unknown }; env?: Record<string, Section> };
+  const config = parse(toml) as Section;
+
+  it.each(["staging", "production"])(
+    "[env.%s] sends Trace Events to Logpush, with Workers Logs on",
+    (env) => {
+      const section = config.env?.[env];
+      expect(section?.logpush).toBe(true);
+      // `observability` is inherited from the top level unless the environment overrides it.
+      expect((section?.observability ?? config.observability)?.enabled).toBe(true);
+    },
+  );
+
+  it("npm run validate names an environment without logpush or Workers Logs", () => {
+    const filled = toml.replaceAll(/REPLACE_ME_[A-Z_]+/g, "0123456789abcdef");
+    const noLogpush = filled.replace(/(\[env\.production\][^[]*?)logpush = true\n/, "$1");
+    expect(noLogpush).not.toBe(filled);
+    expect(validateEnvironment(noLogpush, "production", ["JWT_SECRET_KEY"])).toContain(
+      "logpush = true is missing in [env.production]: Logpush would not carry the audit lines",
+    );
+    const noLogs = filled.replace("[observability]\nenabled = true", "[observability]\nenabled = false");
+    expect(validateEnvironment(noLogs, "staging", ["JWT_SECRET_KEY"])).toContain(
+      "[observability] enabled = true is missing for [env.staging]: Workers Logs would drop the audit lines",
     );
   });
 });
