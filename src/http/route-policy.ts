@@ -118,6 +118,8 @@ export const ROUTE_POLICIES = {
   "DELETE /documents/delete_document": ingest,
   "POST /documents/clear_cache": ingest,
   "POST /documents/reprocess_failed": ingest,
+  // LightRAG's Scan/Retry: reads R2 inputs/<workspace>/ like an upload, so switched off with uploads.
+  "POST /documents/scan": { ...ingest, gate: "upload" },
   "POST /documents/cancel_pipeline": ingest,
 
   // Administration.
