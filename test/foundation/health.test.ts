@@ -198,6 +198,10 @@ describe("GET /health", () => {
       cosine_threshold: 0.2,
       enable_rerank: false,
     });
+    // LightRAG's WebUI status card reads these per role.
+    expect(body.configuration.role_llm_config).toMatchObject({
+      query: { binding: "local", model: expect.any(String), host: null, max_async: expect.any(Number) },
+    });
   });
 
   it("reads the pipeline of the workspace named in LIGHTRAG-WORKSPACE", async () => {

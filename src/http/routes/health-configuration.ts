@@ -18,17 +18,37 @@ function storageNames(config: Config) {
   };
 }
 
-/** Per-role LLM as LightRAG's `get_llm_role_config()` reports it: binding and model per role. */
+/**
+ * Per-role LLM as LightRAG's `get_llm_role_config()` reports it; its WebUI's status card reads
+ * `binding`, `model`, `host` and `max_async` of each role.
+ */
 function roleLlmConfig(config: Config) {
-  const role = (binding: string | undefined, model: string | undefined, timeout: number | undefined) => ({
+  const role = (binding?: string, model?: string, host?: string, timeout?: number) => ({
     binding: binding ?? config.LLM_BINDING,
     model: model ?? config.LLM_MODEL,
+    host: host ?? config.LLM_BINDING_HOST ?? null,
+    max_async: config.LLM_MAX_ASYNC,
     timeout: timeout ?? config.LLM_TIMEOUT,
   });
   return {
-    extract: role(config.EXTRACT_LLM_BINDING, config.EXTRACT_LLM_MODEL, config.EXTRACT_LLM_TIMEOUT),
-    keyword: role(config.KEYWORD_LLM_BINDING, config.KEYWORD_LLM_MODEL, config.KEYWORD_LLM_TIMEOUT),
-    query: role(config.QUERY_LLM_BINDING, config.QUERY_LLM_MODEL, config.QUERY_LLM_TIMEOUT),
+    extract: role(
+      config.EXTRACT_LLM_BINDING,
+      config.EXTRACT_LLM_MODEL,
+      config.EXTRACT_LLM_BINDING_HOST,
+      config.EXTRACT_LLM_TIMEOUT,
+    ),
+    keyword: role(
+      config.KEYWORD_LLM_BINDING,
+      config.KEYWORD_LLM_MODEL,
+      config.KEYWORD_LLM_BINDING_HOST,
+      config.KEYWORD_LLM_TIMEOUT,
+    ),
+    query: role(
+      config.QUERY_LLM_BINDING,
+      config.QUERY_LLM_MODEL,
+      config.QUERY_LLM_BINDING_HOST,
+      config.QUERY_LLM_TIMEOUT,
+    ),
   };
 }
 
