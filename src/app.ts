@@ -30,6 +30,7 @@ import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
 import { metricsRoutes } from "./http/routes/metrics";
+import { ollamaRoutes } from "./http/routes/ollama";
 import { queryRoutes } from "./http/routes/query";
 import { queryDataRoutes } from "./http/routes/query-data";
 import { queryStreamRoutes } from "./http/routes/query-stream";
@@ -43,6 +44,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", queryRoutes);
   routes.route("/", queryStreamRoutes);
   routes.route("/", queryDataRoutes);
+  routes.route("/", ollamaRoutes);
   routes.route("/", graphRoutes);
   routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);

@@ -19,4 +19,7 @@ export const queryFields = {
   GRAPH_INDEX_ENABLED: bool(true),
   /** Upper bound of `max_nodes` on `GET /graphs`. */
   MAX_GRAPH_NODES: positiveInt(1000),
+  /** Name and tag of the model the Ollama-compatible API (`/api/chat`) offers: `lightrag:latest`. */
+  OLLAMA_EMULATING_MODEL_NAME: z.string().trim().min(1).max(128).default("lightrag"),
+  OLLAMA_EMULATING_MODEL_TAG: z.string().trim().min(1).max(64).default("latest"),
 };

@@ -90,6 +90,12 @@ export const ROUTE_POLICIES = {
   "POST /query/stream": query,
   "POST /query/data": query,
   "POST /api/query": query,
+  // LightRAG's Ollama emulation (shared/design/LIGHTRAG_API.md §1.6): a chat client's model list, then queries.
+  "GET /api/version": read("viewer"),
+  "GET /api/tags": read("viewer"),
+  "GET /api/ps": read("viewer"),
+  "POST /api/chat": query,
+  "POST /api/generate": query,
 
   // Graph reads.
   "GET /graphs": read("viewer"),
@@ -112,6 +118,8 @@ export const ROUTE_POLICIES = {
   "DELETE /documents/delete_document": ingest,
   "POST /documents/clear_cache": ingest,
   "POST /documents/reprocess_failed": ingest,
+  // LightRAG's Scan/Retry: reads R2 inputs/<workspace>/ like an upload, so switched off with uploads.
+  "POST /documents/scan": { ...ingest, gate: "upload" },
   "POST /documents/cancel_pipeline": ingest,
 
   // Administration.
@@ -151,9 +159,6 @@ export const ROUTE_POLICIES = {
  * protected and switched as planned. The test refuses an entry here that is registered.
  */
 export const RESERVED_ROUTE_POLICIES = {
-  // LightRAG's Ollama emulation (shared/design/LIGHTRAG_API.md §1.6): queries.
-  "POST /api/chat": query,
-  "POST /api/generate": query,
   // MCP over Streamable HTTP: off unless MCP_SERVER_ENABLED; its POSTs can ingest.
   "GET /mcp": { ...read("viewer"), gate: "mcp" },
   "POST /mcp": { access: "user", write: true, rate: "default", body: "json", gate: "mcp" },

@@ -41,7 +41,9 @@ export async function registerDocuments(
   stores: Stores,
   workspace: string,
   items: IncomingDocument[],
-  prefix: "insert" | "upload",
+  prefix: "insert" | "upload" | "scan",
+  /** A track id the caller already handed out (one scan registers its files one by one). */
+  track = trackId(prefix),
 ): Promise<Registration> {
   const prepared = items.map((item, index) => {
     const text = item.text.trim();
@@ -69,7 +71,6 @@ export async function registerDocuments(
     });
   }
   const knownHashes = new Map(sameContent.map((doc) => [doc.contentHash, doc]));
-  const track = trackId(prefix);
   const now = Date.now();
   const accepted: DocumentRecord[] = [];
   const duplicates: DocumentRecord[] = [];

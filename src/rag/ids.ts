@@ -49,7 +49,10 @@ export function contentHash(content: string): string {
 }
 
 /** `{prefix}_{YYYYmmdd_HHMMSS}_{8 hex}`. */
-export function trackId(prefix: "insert" | "upload" | "reprocess" | "enqueue", now = new Date()): string {
+export function trackId(
+  prefix: "insert" | "upload" | "reprocess" | "enqueue" | "scan",
+  now = new Date(),
+): string {
   const iso = now.toISOString();
   const stamp = `${iso.slice(0, 10).replaceAll("-", "")}_${iso.slice(11, 19).replaceAll(":", "")}`;
   return `${prefix}_${stamp}_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;

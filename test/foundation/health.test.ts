@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { isHealthy, runChecks, SKIP } from "../../src/observability/health";
+import { configurationMismatches } from "./lightrag-health-shape";
 
 const app = createApp();
 const strongSecret = "x".repeat(40);
@@ -181,6 +182,26 @@ describe("GET /health", () => {
     expect(body.auth_mode).toBe("enabled");
     expect(body).not.toHaveProperty("flags");
     expect(body).not.toHaveProperty("configuration");
+  });
+
+  it("sends every key of LightRAG's configuration block with LightRAG's types, values from config", async () => {
+    const res = await app.request(
+      "/health",
+      {},
+      { ...env, FORCE_LLM_SUMMARY_ON_MERGE: "5", SUMMARY_LANGUAGE: "German" },
+    );
+    const body = await res.json<{ configuration: Record<string, unknown> }>();
+    expect(configurationMismatches(body.configuration)).toEqual([]);
+    expect(body.configuration).toMatchObject({
+      force_llm_summary_on_merge: 5,
+      summary_language: "German",
+      cosine_threshold: 0.2,
+      enable_rerank: false,
+    });
+    // LightRAG's WebUI status card reads these per role.
+    expect(body.configuration.role_llm_config).toMatchObject({
+      query: { binding: "local", model: expect.any(String), host: null, max_async: expect.any(Number) },
+    });
   });
 
   it("reads the pipeline of the workspace named in LIGHTRAG-WORKSPACE", async () => {

@@ -4,8 +4,10 @@ import type { AppEnv } from "../app-env";
 import { documentAdminRoutes } from "./documents-admin";
 import { documentInsertRoutes } from "./documents-insert";
 import { documentReadRoutes } from "./documents-read";
+import { documentScanRoutes } from "./documents-scan";
 
 export const documentRoutes = new Hono<AppEnv>();
 documentRoutes.route("/", documentInsertRoutes);
 documentRoutes.route("/", documentReadRoutes);
 documentRoutes.route("/", documentAdminRoutes);
+documentRoutes.route("/", documentScanRoutes);

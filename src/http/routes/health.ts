@@ -11,6 +11,7 @@ import { type CheckResult, isHealthy, runChecks } from "../../observability/heal
 import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
+import { lightragConfiguration, lightragDeployment } from "./health-configuration";
 import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
 
 export const healthRoutes = new Hono<AppEnv>();
@@ -62,8 +63,9 @@ healthRoutes.get("/health", async (c) => {
     // Details of the deployment, as in LightRAG: for authenticated callers, or everyone in open mode.
     ...(config && (!config.AUTH_ENABLED || c.get("principal"))
       ? {
+          ...lightragDeployment(workspace ?? config.WORKSPACE),
           flags: flagsOf(config, (await currentFlagsView(c.env, config)).flags),
-          configuration: configurationOf(config),
+          configuration: lightragConfiguration(config),
         }
       : {}),
   };
@@ -100,24 +102,5 @@ function flagsOf(config: Config, flags: Flags) {
     enable_document_processing: flags.ENABLE_DOCUMENT_PROCESSING,
     enhanced_processing: flags.ENHANCED_PROCESSING,
     mcp_server_enabled: flags.MCP_SERVER_ENABLED,
-  };
-}
-
-/** The subset of LightRAG's `configuration` block that has a meaning here. */
-function configurationOf(config: Config) {
-  return {
-    llm_binding: config.LLM_BINDING,
-    llm_binding_host: config.LLM_BINDING_HOST ?? null,
-    llm_model: config.LLM_MODEL,
-    embedding_binding: config.EMBEDDING_BINDING,
-    embedding_binding_host: config.EMBEDDING_BINDING_HOST ?? null,
-    embedding_model: config.EMBEDDING_MODEL,
-    kv_storage: config.STORAGE_BACKEND === "d1" ? "D1KVStorage" : "PGKVStorage",
-    doc_status_storage: config.STORAGE_BACKEND === "d1" ? "D1DocStatusStorage" : "PGDocStatusStorage",
-    graph_storage: config.STORAGE_BACKEND === "d1" ? "D1GraphStorage" : "PGGraphStorage",
-    vector_storage: config.VECTOR_BACKEND,
-    workspace: config.WORKSPACE,
-    max_parallel_insert: config.MAX_PARALLEL_INSERT,
-    max_async: config.LLM_MAX_ASYNC,
   };
 }
