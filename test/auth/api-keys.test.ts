@@ -86,3 +86,34 @@ describe("LightRAG's LIGHTRAG_API_KEY", () => {
     ).toBe(401);
   });
 });
+
+describe("API keys as bearer tokens (Open WebUI, MCP clients)", () => {
+  it("accept `Authorization: Bearer lrk_…` exactly like X-API-Key, and refuse it once revoked", async () => {
+    const { headers: admin } = await session("admin");
+    const created = await call(
+      "/admin/api-keys",
+      json({ name: "open webui", role: "viewer", workspace: "default" }, admin),
+    );
+    const { id, api_key } = (await created.json()) as { id: string; api_key: string };
+    const key = { Authorization: `Bearer ${api_key}` };
+
+    expect((await call("/documents/paginated", json({}, key))).status).toBe(200);
+    const me = (await (await call("/auth/me", { headers: key })).json()) as {
+      principal: Record<string, unknown>;
+    };
+    expect(me.principal).toMatchObject({ role: "viewer", workspace: "default", via: "api_key" });
+    // Same scope as the header form: a viewer key cannot write.
+    expect((await call("/documents/text", json({ text: "from a bearer key" }, key))).status).toBe(403);
+
+    expect((await call(`/admin/api-keys/${id}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    expect((await call("/documents/paginated", json({}, key))).status).toBe(401);
+  });
+
+  it("refuse an unknown bearer key with 401 and never mistake a JWT for a key", async () => {
+    const unknown = { Authorization: "Bearer lrk_0000000000000000000000000000000000000000" };
+    const res = await call("/documents/paginated", json({}, unknown));
+    expect(res.status).toBe(401);
+    const { headers } = await session("viewer");
+    expect((await call("/documents/paginated", json({}, headers))).status).toBe(200);
+  });
+});

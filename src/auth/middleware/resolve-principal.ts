@@ -1,6 +1,7 @@
 /**
  * Establishes who is calling, right after routeGuard: a bearer access token (verified without
- * I/O; revocation from the isolate's cached list) or an `X-API-Key`. It sets `principal` and
+ * I/O; revocation from the isolate's cached list) or an API key, in `X-API-Key` or as a bearer
+ * token (`Bearer lrk_…`: Open WebUI and most MCP clients can only send that). It sets `principal` and
  * enforces the workspace rule: `LIGHTRAG-WORKSPACE` may name another workspace only if the user
  * is a member (administrators: any). With AUTH_ENABLED=false every caller is a guest admin.
  * Bad credentials on protected paths are kept as `authError` for `requireAuth` to raise after
@@ -12,7 +13,7 @@ import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { routePolicyOf } from "../../http/middleware/route-policy";
 import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
-import { findApiKey, keyOwnerId, recordApiKeyUse } from "../api-keys";
+import { API_KEY_PREFIX, findApiKey, keyOwnerId, recordApiKeyUse } from "../api-keys";
 import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
 import type { Principal } from "../principal";
@@ -37,8 +38,7 @@ export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
     });
     return next();
   }
-  const authorization = c.req.header("Authorization");
-  const apiKey = c.req.header("X-API-Key");
+  const { authorization, apiKey } = credentials(c);
   if (authorization === undefined && apiKey === undefined) return next();
   const publicPath = routePolicyOf(c).access === "public";
   let claims: AccessClaims | undefined;
@@ -59,6 +59,15 @@ export const resolvePrincipal: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (claims && c.get("principal")) await renewIfNeeded(c, claims);
 };
+
+/** The bearer token and the API key of the request; a bearer token shaped like an API key is one. */
+function credentials(c: Context<AppEnv>): { authorization?: string; apiKey?: string } {
+  const authorization = c.req.header("Authorization");
+  const apiKey = c.req.header("X-API-Key");
+  const bearerKey = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+  if (apiKey === undefined && bearerKey?.startsWith(API_KEY_PREFIX)) return { apiKey: bearerKey };
+  return { authorization, apiKey };
+}
 
 async function fromBearer(c: Context<AppEnv>, header: string, report: boolean): Promise<AccessClaims> {
   const config = c.get("config");
