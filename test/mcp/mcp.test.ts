@@ -150,7 +150,8 @@ describe("MCP server", { timeout: 90_000 }, () => {
 
     const data = await callTool(client, "query_data", { query: "Charles Babbage", mode: "local" });
     expect(data.structuredContent).toMatchObject({ status: "success", metadata: { query_mode: "local" } });
-    const entities = (data.structuredContent?.data as { entities: { entity_name: string }[] }).entities;
+    const entities = (data.structuredContent as { data: { entities: { entity_name: string }[] } }).data
+      .entities;
     expect(entities.map((e) => e.entity_name)).toContain("Charles Babbage");
 
     const labels = await callTool(client, "search_labels", { q: "babbage" });
@@ -174,7 +175,9 @@ describe("MCP server", { timeout: 90_000 }, () => {
     expect(deleted.structuredContent).toMatchObject({ status: "deletion_started", doc_id: docId });
     await waitFor(async () => {
       const result = await callTool(client, "list_documents", {});
-      return (result.structuredContent?.pagination as { total_count: number }).total_count === 0;
+      return (
+        (result.structuredContent as { pagination: { total_count: number } }).pagination.total_count === 0
+      );
     }, 30_000);
   });
 
