@@ -2,6 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 /**
@@ -10,10 +11,14 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
  * @example
  * const client = await connectMcp("http://x", { "LIGHTRAG-WORKSPACE": "mcp_ws" });
  */
-export async function connectMcp(origin: string, headers: Record<string, string> = {}): Promise<Client> {
+export async function connectMcp(
+  origin: string,
+  headers: Record<string, string> = {},
+  fetch: FetchLike = (url, init) => SELF.fetch(url, init),
+): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
     requestInit: { headers },
-    fetch: (url, init) => SELF.fetch(url, init),
+    fetch,
   });
   const client = new Client({ name: "lightrag-edge-tests", version: "1.0.0" });
   await client.connect(transport);
