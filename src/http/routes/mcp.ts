@@ -7,7 +7,7 @@
  */
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { createMcpServer } from "../mcp/server";
@@ -23,9 +23,23 @@ function noSessions(): never {
   );
 }
 
+/**
+ * The specification's defence against DNS rebinding: a browser's request from an origin that is
+ * neither this service nor one of CORS_ORIGINS is refused (403). Clients outside a browser send
+ * no Origin.
+ */
+function assertOriginAllowed(c: Context<AppEnv>): void {
+  const origin = c.req.header("Origin");
+  if (origin === undefined) return;
+  const allowed = c.get("config").CORS_ORIGINS;
+  if (allowed.includes("*") || allowed.includes(origin) || origin === new URL(c.req.url).origin) return;
+  throw new AppError(403, "forbidden", `Origin ${origin} may not use the MCP server (CORS_ORIGINS)`);
+}
+
 export const mcpRoutes = new Hono<AppEnv>();
 
 mcpRoutes.post("/mcp", async (c) => {
+  assertOriginAllowed(c);
   let body: unknown;
   try {
     body = await c.req.json();
