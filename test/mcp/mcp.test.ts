@@ -8,6 +8,12 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetCachedFlags } from "../../src/flags";
+import { MCP_TOOLS } from "../../src/http/mcp/tools";
+import { deleteDocumentsSchema } from "../../src/http/routes/documents-admin";
+import { insertTextSchema } from "../../src/http/routes/documents-insert";
+import { documentsPaginatedSchema } from "../../src/http/routes/documents-read";
+import { graphQuerySchema, labelSearchSchema } from "../../src/http/routes/graph";
+import { queryRequestSchema } from "../../src/http/routes/query-request";
 import { waitFor } from "../documents/helpers";
 import { callTool, connectMcp, textOf } from "./helpers";
 
@@ -37,6 +43,19 @@ function postMcp(body: unknown) {
     body: JSON.stringify(body),
   });
 }
+
+describe("MCP tool schemas", () => {
+  it("are the very zod schemas the REST routes validate with", () => {
+    const schemaOf = (name: string) => MCP_TOOLS.find((tool) => tool.name === name)?.schema;
+    expect(schemaOf("query")).toBe(queryRequestSchema);
+    expect(schemaOf("query_data")).toBe(queryRequestSchema);
+    expect(schemaOf("insert_text")).toBe(insertTextSchema);
+    expect(schemaOf("list_documents")).toBe(documentsPaginatedSchema);
+    expect(schemaOf("delete_documents")).toBe(deleteDocumentsSchema);
+    expect(schemaOf("search_labels")).toBe(labelSearchSchema);
+    expect(schemaOf("get_graph")).toBe(graphQuerySchema);
+  });
+});
 
 describe("MCP_SERVER_ENABLED", () => {
   it("answers 503 while off (the default) and serves once switched on at runtime", async () => {

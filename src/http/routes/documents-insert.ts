@@ -42,7 +42,8 @@ export const insertTextSchema = z.object({
   chunking,
 });
 
-const insertTexts = z
+/** LightRAG's `InsertTextsRequest` (`POST /documents/texts`). */
+export const insertTextsSchema = z
   .object({
     texts: z.array(text).min(1),
     file_sources: z.array(fileSource).nullish(),
@@ -119,7 +120,7 @@ documentInsertRoutes.post("/documents/text", async (c) => {
 });
 
 documentInsertRoutes.post("/documents/texts", async (c) => {
-  const body = await readJsonBody(c, insertTexts);
+  const body = await readJsonBody(c, insertTextsSchema);
   const limit = c.get("config").MAX_TEXTS_PER_REQUEST;
   if (limit > 0 && body.texts.length > limit) {
     throw new AppError(
