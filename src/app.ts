@@ -29,6 +29,7 @@ import { adminWorkspaceDeleteRoutes } from "./http/routes/admin-workspace-delete
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
+import { mcpRoutes } from "./http/routes/mcp";
 import { metricsRoutes } from "./http/routes/metrics";
 import { ollamaRoutes } from "./http/routes/ollama";
 import { queryRoutes } from "./http/routes/query";
@@ -53,6 +54,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   routes.route("/", adminLlmRoutes);
+  routes.route("/", mcpRoutes);
   return routes;
 }
 

@@ -19,9 +19,20 @@ export async function readJsonBody<T extends z.ZodType>(c: Context<AppEnv>, sche
     if (error instanceof AppError) throw error;
     throw new AppError(400, "invalid_json", "The request body is not valid JSON");
   }
+  return parseInput(schema, raw, "Invalid request body");
+}
+
+/**
+ * Validates an already parsed value (a JSON body, an MCP tool's arguments): 422 with one
+ * `{field, message}` per issue when it does not fit.
+ *
+ * @example
+ * const args = parseInput(insertTextSchema, call.arguments, "Invalid arguments");
+ */
+export function parseInput<T extends z.ZodType>(schema: T, raw: unknown, message: string): z.output<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError(422, "validation_error", "Invalid request body", {
+    throw new AppError(422, "validation_error", message, {
       details: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
     });
   }

@@ -122,6 +122,14 @@ export const ROUTE_POLICIES = {
   "POST /documents/scan": { ...ingest, gate: "upload" },
   "POST /documents/cancel_pipeline": ingest,
 
+  // MCP over Streamable HTTP, off unless MCP_SERVER_ENABLED. Open to viewers: the write tools
+  // check the editor role, read-only mode and upload's switch themselves, and each tool also
+  // spends the rate class of the REST route it stands for (src/http/mcp/tools.ts). POST bodies
+  // may carry a whole document (insert_text), hence the text body limit.
+  "GET /mcp": { ...read("viewer"), gate: "mcp" },
+  "POST /mcp": { ...read("viewer"), body: "text", gate: "mcp" },
+  "DELETE /mcp": { ...read("viewer"), gate: "mcp" },
+
   // Administration.
   "GET /admin/users": read("admin", "admin"),
   "POST /admin/users": admin,
@@ -159,10 +167,6 @@ export const ROUTE_POLICIES = {
  * protected and switched as planned. The test refuses an entry here that is registered.
  */
 export const RESERVED_ROUTE_POLICIES = {
-  // MCP over Streamable HTTP: off unless MCP_SERVER_ENABLED; its POSTs can ingest.
-  "GET /mcp": { ...read("viewer"), gate: "mcp" },
-  "POST /mcp": { access: "user", write: true, rate: "default", body: "json", gate: "mcp" },
-  "DELETE /mcp": { access: "user", write: true, rate: "default", body: "json", gate: "mcp" },
   // API documentation and LightRAG's redirect from `/` to the WebUI or the docs.
   "GET /": read("public"),
   "GET /docs": read("public"),

@@ -34,25 +34,25 @@ export function rateLimitHeaders(decision: RateLimitDecision, rule: RateLimitRul
   };
 }
 
-export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const config = c.get("config");
-  // No config means configGuard let a health route through on a broken config: nothing to apply.
-  if (!config?.RATE_LIMIT_ENABLED) return next();
-  const policy = routePolicyOf(c);
-  const limitedClass = limitClassOf(policy);
-  if (!limitedClass) return next();
-
+/**
+ * Counts the request against `limitedClass` for its caller: 429 (audited, counted) when over,
+ * else the `RateLimit-*` headers to send, or `null` when the limiter failed open.
+ */
+async function spend(
+  c: Context<AppEnv>,
+  config: Config,
+  limitedClass: RateLimitClass,
+  refused: boolean,
+): Promise<Record<string, string> | null> {
   const rule = ruleFor(limitedClass, config);
   const principal = c.get("principal");
   const key = limiterKey(limitedClass, {
     clientIp: c.get("clientIp") ?? UNKNOWN_CLIENT,
     principal,
-    // Known now, refused by requireAuth after the count: it must not spend a shared budget.
-    refused:
-      principal !== undefined && (c.get("authError") !== undefined || !permits(principal, policy.access)),
+    refused,
   });
   const decision = await decide(c, config, limitedClass, key, rule);
-  if (!decision) return next();
+  if (!decision) return null;
 
   const headers = rateLimitHeaders(decision, rule);
   if (!decision.allowed) {
@@ -77,6 +77,36 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
       details: { limit: rule.limit, window_seconds: seconds(rule.windowMs), retry_after_seconds: retryAfter },
     });
   }
+  return headers;
+}
+
+/**
+ * Counts one operation inside an already admitted request against a further class: an MCP tool
+ * call spends the budget of the REST route it stands for (`query`, `ingest`). 429 when over.
+ *
+ * @example
+ * await spendRateLimit(c, "query");
+ */
+export async function spendRateLimit(c: Context<AppEnv>, limitedClass: RateLimitClass): Promise<void> {
+  const config = c.get("config");
+  if (!config?.RATE_LIMIT_ENABLED) return;
+  await spend(c, config, limitedClass, false);
+}
+
+export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const config = c.get("config");
+  // No config means configGuard let a health route through on a broken config: nothing to apply.
+  if (!config?.RATE_LIMIT_ENABLED) return next();
+  const policy = routePolicyOf(c);
+  const limitedClass = limitClassOf(policy);
+  if (!limitedClass) return next();
+
+  const principal = c.get("principal");
+  // Known now, refused by requireAuth after the count: it must not spend a shared budget.
+  const refused =
+    principal !== undefined && (c.get("authError") !== undefined || !permits(principal, policy.access));
+  const headers = await spend(c, config, limitedClass, refused);
+  if (!headers) return next();
   await next();
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
 };

@@ -7,7 +7,17 @@ import { cors } from "hono/cors";
 import { loadConfig } from "../../config";
 import type { AppEnv } from "../app-env";
 
-const ALLOWED_HEADERS = ["Content-Type", "Authorization", "X-API-Key", "X-Request-ID", "LIGHTRAG-WORKSPACE"];
+const ALLOWED_HEADERS = [
+  "Content-Type",
+  "Authorization",
+  "X-API-Key",
+  "X-Request-ID",
+  "LIGHTRAG-WORKSPACE",
+  // MCP's Streamable HTTP headers, for MCP clients running in a browser.
+  "Mcp-Protocol-Version",
+  "Mcp-Session-Id",
+  "Last-Event-ID",
+];
 const EXPOSED_HEADERS = [
   "X-Request-ID",
   "X-New-Token",

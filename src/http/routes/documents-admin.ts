@@ -1,5 +1,5 @@
 /** Destructive and control routes: delete documents, clear all, clear the LLM cache, reprocess, cancel. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../audit";
 import { enqueueDelete, enqueueIngest } from "../../pipeline/ingest-messages";
@@ -10,7 +10,8 @@ import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
 import { requestServices, requireProcessing } from "./documents-wire";
 
-const deleteRequest = z.object({
+/** LightRAG's `DeleteDocRequest` (`DELETE /documents/delete_document`, the MCP `delete_documents` tool). */
+export const deleteDocumentsSchema = z.object({
   doc_ids: z
     .array(z.string().trim().min(1).max(200))
     .min(1)
@@ -22,8 +23,14 @@ const deleteRequest = z.object({
 
 export const documentAdminRoutes = new Hono<AppEnv>();
 
-documentAdminRoutes.delete("/documents/delete_document", async (c) => {
-  const body = await readJsonBody(c, deleteRequest);
+/**
+ * Queues the deletion of the named documents of the request's workspace and audits it (404 when
+ * none exists): the body of `DELETE /documents/delete_document`, shared with the MCP tool.
+ *
+ * @example
+ * await deleteDocuments(c, deleteDocumentsSchema.parse({ doc_ids: ["doc-1"] }));
+ */
+export async function deleteDocuments(c: Context<AppEnv>, body: z.output<typeof deleteDocumentsSchema>) {
   const workspace = requestWorkspace(c);
   const found = await requestServices(c).stores.documents.get(workspace, body.doc_ids);
   const ids = found.map((doc) => doc.id);
@@ -36,12 +43,16 @@ documentAdminRoutes.delete("/documents/delete_document", async (c) => {
     outcome: "success",
     additional_data: { doc_ids: ids },
   });
-  return c.json({
+  return {
     status: "deletion_started",
     message: `Document deletion for ${ids.length} document(s) has been initiated. Processing will continue in background.`,
     doc_id: ids.join(", "),
-  });
-});
+  };
+}
+
+documentAdminRoutes.delete("/documents/delete_document", async (c) =>
+  c.json(await deleteDocuments(c, await readJsonBody(c, deleteDocumentsSchema))),
+);
 
 documentAdminRoutes.delete("/documents", async (c) => {
   const workspace = requestWorkspace(c);

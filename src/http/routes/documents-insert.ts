@@ -34,14 +34,16 @@ const chunking = z
   .strict()
   .optional();
 
-const insertText = z.object({
+/** LightRAG's `InsertTextRequest` (`POST /documents/text`, the MCP `insert_text` tool). */
+export const insertTextSchema = z.object({
   text,
   // v1.4 clients send no file_source; it then defaults to unknown_source.
   file_source: fileSource.nullish(),
   chunking,
 });
 
-const insertTexts = z
+/** LightRAG's `InsertTextsRequest` (`POST /documents/texts`). */
+export const insertTextsSchema = z
   .object({
     texts: z.array(text).min(1),
     file_sources: z.array(fileSource).nullish(),
@@ -52,14 +54,28 @@ const insertTexts = z
     path: ["file_sources"],
   });
 
-const RECEIVED = "Text successfully received. Processing will continue in background.";
+export const RECEIVED = "Text successfully received. Processing will continue in background.";
 
-async function accept(
+/** LightRAG's `InsertResponse`. */
+export interface InsertResponse {
+  status: "success" | "duplicated";
+  message: string;
+  track_id: string;
+}
+
+/**
+ * Registers documents, queues them for ingestion and audits the upload: what every insert route
+ * and the MCP `insert_text` tool share.
+ *
+ * @example
+ * await acceptDocuments(c, [{ text: "Ada founded Acme.", source: "acme.md" }], "insert", RECEIVED);
+ */
+export async function acceptDocuments(
   c: Context<AppEnv>,
   items: IncomingDocument[],
   prefix: "insert" | "upload",
   message: string,
-): Promise<Response> {
+): Promise<InsertResponse> {
   await requireProcessing(c);
   const workspace = requestWorkspace(c);
   // Build the tokenizer while the message waits for its queue batch (same isolate locally).
@@ -84,25 +100,27 @@ async function accept(
   });
   if (accepted.length === 0) {
     const names = duplicates.map((doc) => doc.filePath).join(", ");
-    return c.json({
+    return {
       status: "duplicated",
       message: `Identical content already exists: ${names}`,
       track_id: duplicates[0]?.trackId ?? trackId,
-    });
+    };
   }
   const note = duplicates.length > 0 ? ` ${duplicates.length} duplicate(s) skipped.` : "";
-  return c.json({ status: "success", message: `${message}${note}`, track_id: trackId });
+  return { status: "success", message: `${message}${note}`, track_id: trackId };
 }
 
 export const documentInsertRoutes = new Hono<AppEnv>();
 
 documentInsertRoutes.post("/documents/text", async (c) => {
-  const body = await readJsonBody(c, insertText);
-  return accept(c, [{ text: body.text, source: body.file_source }], "insert", RECEIVED);
+  const body = await readJsonBody(c, insertTextSchema);
+  return c.json(
+    await acceptDocuments(c, [{ text: body.text, source: body.file_source }], "insert", RECEIVED),
+  );
 });
 
 documentInsertRoutes.post("/documents/texts", async (c) => {
-  const body = await readJsonBody(c, insertTexts);
+  const body = await readJsonBody(c, insertTextsSchema);
   const limit = c.get("config").MAX_TEXTS_PER_REQUEST;
   if (limit > 0 && body.texts.length > limit) {
     throw new AppError(
@@ -115,7 +133,7 @@ documentInsertRoutes.post("/documents/texts", async (c) => {
     );
   }
   const items = body.texts.map((value, i) => ({ text: value, source: body.file_sources?.[i] }));
-  return accept(c, items, "insert", RECEIVED);
+  return c.json(await acceptDocuments(c, items, "insert", RECEIVED));
 });
 
 documentInsertRoutes.post("/documents/upload", async (c) => {
@@ -157,11 +175,13 @@ documentInsertRoutes.post("/documents/upload", async (c) => {
   // A RagError (too_large, bad_input) is answered by the error handler.
   const content = await parseUpload(file.name, new Uint8Array(await file.arrayBuffer()), limits);
   if (content.trim() === "") throw new AppError(400, "bad_request", `${file.name} contains no text`);
-  return accept(
-    c,
-    [{ text: content, source: file.name }],
-    "upload",
-    `File '${file.name}' uploaded successfully. Processing will continue in background.`,
+  return c.json(
+    await acceptDocuments(
+      c,
+      [{ text: content, source: file.name }],
+      "upload",
+      `File '${file.name}' uploaded successfully. Processing will continue in background.`,
+    ),
   );
 });
 

@@ -1,5 +1,5 @@
 /** Document status reads: paginated list, legacy grouped list, counts, track status, pipeline status. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { PipelineStatus } from "../../pipeline/pipeline-status";
 import { DOC_STATUSES, type DocumentRecord } from "../../storage/documents";
@@ -10,7 +10,8 @@ import { docStatusResponse, requestServices, statusCountsResponse } from "./docu
 
 const status = z.enum(DOC_STATUSES);
 
-const paginated = z.object({
+/** LightRAG's `DocumentsRequest` (`POST /documents/paginated`, the MCP `list_documents` tool). */
+export const documentsPaginatedSchema = z.object({
   status_filter: status.nullish(),
   status_filters: z.array(status).nullish(),
   page: z.number().int().min(1).default(1),
@@ -24,8 +25,14 @@ const LEGACY_LIST_LIMIT = 1000;
 
 export const documentReadRoutes = new Hono<AppEnv>();
 
-documentReadRoutes.post("/documents/paginated", async (c) => {
-  const body = await readJsonBody(c, paginated);
+/**
+ * One page of the request's workspace's documents with the status counts: LightRAG's
+ * `PaginatedDocsResponse`, shared by `POST /documents/paginated` and the MCP tool.
+ *
+ * @example
+ * const page = await listDocuments(c, documentsPaginatedSchema.parse({ page_size: 20 }));
+ */
+export async function listDocuments(c: Context<AppEnv>, body: z.output<typeof documentsPaginatedSchema>) {
   const { documents } = requestServices(c).stores;
   const workspace = requestWorkspace(c);
   const statuses = [
@@ -42,7 +49,7 @@ documentReadRoutes.post("/documents/paginated", async (c) => {
     documents.statusCounts(workspace),
   ]);
   const totalPages = Math.max(1, Math.ceil(page.total / body.page_size));
-  return c.json({
+  return {
     documents: page.documents.map(docStatusResponse),
     pagination: {
       page: body.page,
@@ -53,8 +60,12 @@ documentReadRoutes.post("/documents/paginated", async (c) => {
       has_prev: body.page > 1,
     },
     status_counts: statusCountsResponse(counts),
-  });
-});
+  };
+}
+
+documentReadRoutes.post("/documents/paginated", async (c) =>
+  c.json(await listDocuments(c, await readJsonBody(c, documentsPaginatedSchema))),
+);
 
 documentReadRoutes.get("/documents", async (c) => {
   const { documents } = requestServices(c).stores;
@@ -93,18 +104,28 @@ documentReadRoutes.get("/documents/status_counts", async (c) => {
   return c.json({ status_counts: statusCountsResponse(counts) });
 });
 
-documentReadRoutes.get("/documents/track_status/:track_id", async (c) => {
-  const trackId = c.req.param("track_id").trim();
+/**
+ * The documents of one insert or upload (its track id): LightRAG's `TrackStatusResponse`,
+ * shared by `GET /documents/track_status/:track_id` and the MCP `document_status` tool.
+ *
+ * @example
+ * const { status_summary } = await trackStatus(c, "insert_20250101_120000_abcd1234");
+ */
+export async function trackStatus(c: Context<AppEnv>, trackId: string) {
   const docs = await requestServices(c).stores.documents.byTrackId(requestWorkspace(c), trackId);
   const summary: Record<string, number> = {};
   for (const doc of docs) summary[doc.status] = (summary[doc.status] ?? 0) + 1;
-  return c.json({
+  return {
     track_id: trackId,
     documents: docs.map(docStatusResponse),
     total_count: docs.length,
     status_summary: summary,
-  });
-});
+  };
+}
+
+documentReadRoutes.get("/documents/track_status/:track_id", async (c) =>
+  c.json(await trackStatus(c, c.req.param("track_id").trim())),
+);
 
 documentReadRoutes.get("/documents/pipeline_status", async (c) => {
   const { active_jobs: _active, ...status } = (await requestServices(c)

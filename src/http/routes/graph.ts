@@ -78,31 +78,52 @@ export function wireEdge(relation: RelationRecord) {
   };
 }
 
-export const graphRoutes = new Hono<AppEnv>();
+/** `GET /graphs` query (and the MCP `get_graph` tool); `max_nodes` defaults to, and is capped at, MAX_GRAPH_NODES. */
+export const graphQuerySchema = z.object({
+  label: nameParam("label"),
+  max_depth: intParam(3, 1, 100),
+  max_nodes: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
 
-graphRoutes.get("/graphs", async (c) => {
+/** `GET /graph/label/search` query (and the MCP `search_labels` tool). */
+export const labelSearchSchema = z.object({ q: nameParam("q"), limit: intParam(50, 1, 100) });
+
+/**
+ * LightRAG's `KnowledgeGraph` around a label of the request's workspace, breadth first up to
+ * `max_depth` hops and at most `max_nodes` nodes: shared by `GET /graphs` and the MCP tool.
+ *
+ * @example
+ * const graph = await knowledgeGraph(c, graphQuerySchema.parse({ label: "Ada Lovelace", max_depth: 1 }));
+ */
+export async function knowledgeGraph(c: GraphContext, query: z.output<typeof graphQuerySchema>) {
   const config = c.get("config");
-  const query = parseQuery(
-    c,
-    z.object({
-      label: nameParam("label"),
-      max_depth: intParam(3, 1, 100),
-      max_nodes: intParam(config.MAX_GRAPH_NODES, 1, 1_000_000),
-    }),
-  );
-  const maxNodes = Math.min(query.max_nodes, config.MAX_GRAPH_NODES);
+  const maxNodes = Math.min(query.max_nodes ?? config.MAX_GRAPH_NODES, config.MAX_GRAPH_NODES);
   const found = await graphStore(c).neighbourhood(
     requestWorkspace(c),
     query.label,
     query.max_depth,
     maxNodes,
   );
-  return c.json({
+  return {
     nodes: found.entities.map(wireNode),
     edges: found.relations.map(wireEdge),
     is_truncated: found.truncated,
-  });
-});
+  };
+}
+
+/**
+ * Entity names of the request's workspace matching `q`, best first.
+ *
+ * @example
+ * await searchLabels(c, labelSearchSchema.parse({ q: "ada" })); // ["Ada Lovelace"]
+ */
+export async function searchLabels(c: GraphContext, query: z.output<typeof labelSearchSchema>) {
+  return graphStore(c).searchLabels(requestWorkspace(c), query.q, query.limit);
+}
+
+export const graphRoutes = new Hono<AppEnv>();
+
+graphRoutes.get("/graphs", async (c) => c.json(await knowledgeGraph(c, parseQuery(c, graphQuerySchema))));
 
 graphRoutes.get("/graph/label/list", async (c) => {
   return c.json(await graphStore(c).allLabels(requestWorkspace(c)));
@@ -113,10 +134,9 @@ graphRoutes.get("/graph/label/popular", async (c) => {
   return c.json(await graphStore(c).popularLabels(requestWorkspace(c), limit));
 });
 
-graphRoutes.get("/graph/label/search", async (c) => {
-  const { q, limit } = parseQuery(c, z.object({ q: nameParam("q"), limit: intParam(50, 1, 100) }));
-  return c.json(await graphStore(c).searchLabels(requestWorkspace(c), q, limit));
-});
+graphRoutes.get("/graph/label/search", async (c) =>
+  c.json(await searchLabels(c, parseQuery(c, labelSearchSchema))),
+);
 
 graphRoutes.get("/graph/entity/exists", async (c) => {
   const { name } = parseQuery(c, z.object({ name: nameParam("name") }));

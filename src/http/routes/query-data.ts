@@ -2,7 +2,7 @@
  * `POST /query/data`: retrieval without generation (only keyword extraction calls the LLM),
  * in LightRAG's `QueryDataResponse` shape.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { formatTime } from "../../rag/query/context";
 import { retrieveForQuery } from "../../rag/query/engine";
 import { PhaseTimer } from "../../rag/query/timings";
@@ -10,7 +10,7 @@ import type { RetrievalResult } from "../../rag/query/types";
 import type { AppEnv } from "../app-env";
 import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
-import { queryRequestSchema, toQueryParams } from "./query-request";
+import { type QueryRequest, queryRequestSchema, toQueryParams } from "./query-request";
 import { queryDeps, recordQuery, setServerTiming } from "./query-service";
 
 function wireData(result: RetrievalResult) {
@@ -43,38 +43,50 @@ function wireData(result: RetrievalResult) {
   };
 }
 
-export const queryDataRoutes = new Hono<AppEnv>();
-
-queryDataRoutes.post("/query/data", async (c) => {
-  const started = performance.now();
-  const timer = new PhaseTimer();
-  const body = await timer.time("body", () => readJsonBody(c, queryRequestSchema));
+/**
+ * Retrieval for a validated `QueryRequest`, in LightRAG's `QueryDataResponse` shape, recorded
+ * like every query: the body of `/query/data`, shared with the MCP `query_data` tool.
+ *
+ * @example
+ * const data = await queryData(c, queryRequestSchema.parse({ query: "Acme", mode: "local" }));
+ */
+export async function queryData(c: Context<AppEnv>, body: QueryRequest, timer = new PhaseTimer()) {
   const workspace = requestWorkspace(c);
   const params = toQueryParams(body, c.get("config"), false);
   const { keywords, retrieval } = await retrieveForQuery(queryDeps(c), workspace, body.query, params, {
     timer,
   });
   recordQuery(c, workspace, params.mode, false);
-  setServerTiming(c, timer, started);
   const metadata = {
     query_mode: params.mode,
     keywords: { high_level: keywords.high, low_level: keywords.low },
   };
   if (params.mode === "bypass") {
-    return c.json({
+    return {
       status: "success",
       message: "Bypass mode: no retrieval",
       data: { entities: [], relationships: [], chunks: [], references: [] },
       metadata,
-    });
+    };
   }
   if (!retrieval) {
-    return c.json({ status: "failure", message: "Query returned no results", data: {}, metadata });
+    return { status: "failure", message: "Query returned no results", data: {}, metadata };
   }
-  return c.json({
+  return {
     status: "success",
     message: "Query executed successfully",
     data: wireData(retrieval),
     metadata: { ...metadata, processing_info: retrieval.info },
-  });
+  };
+}
+
+export const queryDataRoutes = new Hono<AppEnv>();
+
+queryDataRoutes.post("/query/data", async (c) => {
+  const started = performance.now();
+  const timer = new PhaseTimer();
+  const body = await timer.time("body", () => readJsonBody(c, queryRequestSchema));
+  const result = await queryData(c, body, timer);
+  setServerTiming(c, timer, started);
+  return c.json(result);
 });
