@@ -30,6 +30,7 @@ import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
 import { healthRoutes } from "./http/routes/health";
 import { metricsRoutes } from "./http/routes/metrics";
+import { openApiRoutes } from "./http/routes/openapi";
 import { queryRoutes } from "./http/routes/query";
 import { queryDataRoutes } from "./http/routes/query-data";
 import { queryStreamRoutes } from "./http/routes/query-stream";
@@ -51,6 +52,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   routes.route("/", adminLlmRoutes);
+  routes.route("/", openApiRoutes);
   return routes;
 }
 

@@ -10,7 +10,7 @@ import { readJsonBody } from "../json-body";
 import { requestWorkspace } from "../workspace";
 import { requestServices, requireProcessing } from "./documents-wire";
 
-const deleteRequest = z.object({
+export const deleteRequest = z.object({
   doc_ids: z
     .array(z.string().trim().min(1).max(200))
     .min(1)

@@ -34,14 +34,14 @@ const chunking = z
   .strict()
   .optional();
 
-const insertText = z.object({
+export const insertText = z.object({
   text,
   // v1.4 clients send no file_source; it then defaults to unknown_source.
   file_source: fileSource.nullish(),
   chunking,
 });
 
-const insertTexts = z
+export const insertTexts = z
   .object({
     texts: z.array(text).min(1),
     file_sources: z.array(fileSource).nullish(),

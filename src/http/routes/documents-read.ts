@@ -10,7 +10,7 @@ import { docStatusResponse, requestServices, statusCountsResponse } from "./docu
 
 const status = z.enum(DOC_STATUSES);
 
-const paginated = z.object({
+export const paginated = z.object({
   status_filter: status.nullish(),
   status_filters: z.array(status).nullish(),
   page: z.number().int().min(1).default(1),

@@ -44,6 +44,16 @@ const nameParam = (field: string) =>
       `${field} must be at most ${MAX_NAME_LENGTH} characters (entity names are no longer)`,
     );
 
+/** `GET /graphs`: `max_nodes` defaults to, and is capped at, MAX_GRAPH_NODES. */
+export const graphsQuery = z.object({
+  label: nameParam("label"),
+  max_depth: intParam(3, 1, 100),
+  max_nodes: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+export const popularLabelsQuery = z.object({ limit: intParam(300, 1, 1000) });
+export const searchLabelsQuery = z.object({ q: nameParam("q"), limit: intParam(50, 1, 100) });
+export const entityExistsQuery = z.object({ name: nameParam("name") });
+
 /** A node of LightRAG's `KnowledgeGraph`. */
 export function wireNode(entity: EntityRecord) {
   return {
@@ -82,15 +92,8 @@ export const graphRoutes = new Hono<AppEnv>();
 
 graphRoutes.get("/graphs", async (c) => {
   const config = c.get("config");
-  const query = parseQuery(
-    c,
-    z.object({
-      label: nameParam("label"),
-      max_depth: intParam(3, 1, 100),
-      max_nodes: intParam(config.MAX_GRAPH_NODES, 1, 1_000_000),
-    }),
-  );
-  const maxNodes = Math.min(query.max_nodes, config.MAX_GRAPH_NODES);
+  const query = parseQuery(c, graphsQuery);
+  const maxNodes = Math.min(query.max_nodes ?? config.MAX_GRAPH_NODES, config.MAX_GRAPH_NODES);
   const found = await graphStore(c).neighbourhood(
     requestWorkspace(c),
     query.label,
@@ -109,17 +112,17 @@ graphRoutes.get("/graph/label/list", async (c) => {
 });
 
 graphRoutes.get("/graph/label/popular", async (c) => {
-  const { limit } = parseQuery(c, z.object({ limit: intParam(300, 1, 1000) }));
+  const { limit } = parseQuery(c, popularLabelsQuery);
   return c.json(await graphStore(c).popularLabels(requestWorkspace(c), limit));
 });
 
 graphRoutes.get("/graph/label/search", async (c) => {
-  const { q, limit } = parseQuery(c, z.object({ q: nameParam("q"), limit: intParam(50, 1, 100) }));
+  const { q, limit } = parseQuery(c, searchLabelsQuery);
   return c.json(await graphStore(c).searchLabels(requestWorkspace(c), q, limit));
 });
 
 graphRoutes.get("/graph/entity/exists", async (c) => {
-  const { name } = parseQuery(c, z.object({ name: nameParam("name") }));
+  const { name } = parseQuery(c, entityExistsQuery);
   const found = await graphStore(c).getEntities(requestWorkspace(c), [name]);
   return c.json({ exists: found.length > 0 });
 });
