@@ -6,12 +6,11 @@
  */
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { createApp } from "../../src/app";
 import { ROUTE_DOCS } from "../../src/http/openapi/registry";
-import { errorEnvelopeSchema } from "../../src/http/openapi/responses/common";
-import { isRawResponse, type RouteDoc } from "../../src/http/openapi/route-doc";
+import type { RouteDoc } from "../../src/http/openapi/route-doc";
 import { settled } from "../documents/helpers";
+import { checked, conforms } from "../openapi-conformance";
 
 const docs: Record<string, RouteDoc> = ROUTE_DOCS;
 const WS = "openapi_ws";
@@ -44,47 +43,6 @@ function specRoutes(document: Spec): string[] {
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
     )
     .sort();
-}
-
-const checked = new Set<string>();
-
-/**
- * Sends a request and checks its answer against the documented schema of `key` for the status
- * it got: a success answer needs an entry for its status, an error answer is the envelope.
- */
-async function conforms(key: string, response: Response, expected?: number): Promise<unknown> {
-  const doc = docs[key];
-  expect(doc, `${key} is documented`).toBeDefined();
-  const text = await response.text();
-  if (expected !== undefined) expect(response.status, `${key}: ${text.slice(0, 300)}`).toBe(expected);
-  const status = response.status;
-  const documented = doc?.responses[status as keyof RouteDoc["responses"]];
-  if (status >= 400) {
-    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
-    expect(parsed.error?.issues ?? [], `${key} ${status} error envelope`).toEqual([]);
-    checked.add(`${key} ${status}`);
-    return JSON.parse(text);
-  }
-  expect(documented, `${key} documents status ${status}`).toBeDefined();
-  if (!documented) return undefined;
-  checked.add(key);
-  if (isRawResponse(documented)) {
-    expect(response.headers.get("Content-Type") ?? "", key).toContain(documented.mediaType.split(";")[0]);
-    if (documented.schema && documented.mediaType === "application/x-ndjson") {
-      for (const line of text.split("\n").filter(Boolean))
-        expectMatch(key, documented.schema, JSON.parse(line));
-    }
-    return text;
-  }
-  const body: unknown = JSON.parse(text);
-  expectMatch(key, documented, body);
-  return body;
-}
-
-function expectMatch(key: string, schema: z.ZodType, body: unknown): void {
-  const parsed = schema.safeParse(body);
-  const issues = parsed.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) ?? [];
-  expect(issues, `${key} answer matches its documented schema`).toEqual([]);
 }
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -136,6 +94,13 @@ describe("/openapi.json", () => {
     const properties = query.requestBody.content["application/json"].schema.properties;
     expect(properties.mode).toMatchObject({ enum: expect.arrayContaining(["mix", "naive", "bypass"]) });
     expect(properties.query).toMatchObject({ type: "string" });
+    // Every reference resolves inside the document (a zod `$defs` reference would not).
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1] ?? "");
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) {
+      expect(ref, ref).toMatch(/^#\/components\/schemas\//);
+      expect(document.components.schemas[ref.split("/").at(-1) ?? ""], ref).toBeDefined();
+    }
     // Public routes need no credentials; the others name the schemes.
     expect(document.paths["/health"]?.get?.security).toEqual([]);
     expect(document.paths["/graphs"]?.get?.security).toEqual([
