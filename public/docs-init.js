@@ -7,5 +7,7 @@
     deepLinking: true,
     persistAuthorization: true,
     tryItOutEnabled: false,
+    // The default validator badge loads an image from validator.swagger.io: nothing leaves this origin.
+    validatorUrl: null,
   });
 })();

@@ -4,7 +4,7 @@
  * reference documents for its status (errors: the envelope); the document has OpenAPI 3.1's
  * shape; /docs is served by the Worker, framable by the same origin only, with no external URL.
  */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { ROUTE_DOCS } from "../../src/http/openapi/registry";
@@ -127,6 +127,15 @@ describe("/docs", () => {
     expect(html).toContain("/vendor/swagger-ui/swagger-ui-bundle.js");
     expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
     expect(html).not.toMatch(/<script>(?!<\/script>)/);
+  });
+
+  it("starts Swagger UI from a same-origin script that turns off its external validator badge", async () => {
+    // Static assets are served before the Worker; here, straight from the ASSETS binding.
+    const response = await env.ASSETS.fetch("http://x/docs-init.js");
+    expect(response.status).toBe(200);
+    const script = await response.text();
+    expect(script).toContain("validatorUrl: null");
+    expect(script).not.toMatch(/https?:\/\//);
   });
 
   it("leaves every other answer unframable", async () => {
