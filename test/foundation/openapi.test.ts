@@ -371,6 +371,17 @@ describe("real answers match their documented schemas", { timeout: 90_000 }, () 
     await conforms("GET /admin/backups", await call("GET", "/admin/backups"), 200);
     await conforms("GET /admin/backups/:id", await call("GET", "/admin/backups/none"), 404);
     await conforms("GET /admin/backups/:id/restore", await call("GET", "/admin/backups/none/restore"), 404);
+    await conforms("POST /admin/backups/:id/verify", await call("POST", "/admin/backups/none/verify"), 404);
+    await conforms(
+      "POST /admin/backups/:id/restore",
+      await call("POST", "/admin/backups/none/restore", {}),
+      404,
+    );
+    await conforms(
+      "DELETE /admin/workspaces/:id",
+      await call("DELETE", "/admin/workspaces/openapi_team", { confirm: "openapi_team" }),
+      200,
+    );
   });
 
   it("a renamed field fails the check", async () => {
@@ -380,6 +391,32 @@ describe("real answers match their documented schemas", { timeout: 90_000 }, () 
     const schema = ROUTE_DOCS["GET /health/live"].responses[200];
     expect(schema.safeParse(live).success).toBe(true);
     expect(schema.safeParse(renamed).success).toBe(false);
+  });
+
+  it("backups: start, list, read, verify", async () => {
+    const { id } = (await conforms("POST /admin/backups", await call("POST", "/admin/backups"), 202)) as {
+      id: string;
+    };
+    let status = "";
+    for (let i = 0; i < 150 && status !== "verified"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const { backups } = (await conforms(
+        "GET /admin/backups",
+        await call("GET", "/admin/backups"),
+        200,
+      )) as {
+        backups: { id: string; status: string }[];
+      };
+      status = backups.find((backup) => backup.id === id)?.status ?? "";
+    }
+    expect(status).toBe("verified");
+    await conforms("GET /admin/backups/:id", await call("GET", `/admin/backups/${id}`), 200);
+    await conforms("POST /admin/backups/:id/verify", await call("POST", `/admin/backups/${id}/verify`), 200);
+  }, 30_000);
+
+  it("clearing the workspace", async () => {
+    await settled(WS);
+    await conforms("DELETE /documents", await call("DELETE", "/documents"), 200);
   });
 
   it("covers every GET and the main POSTs", () => {

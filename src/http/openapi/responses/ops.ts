@@ -4,6 +4,9 @@
  * event) are documented by their stable keys and stay open to new ones.
  */
 import { z } from "zod";
+import { FLAG_NAMES } from "../../../flags/names";
+import { manifestSchema, verificationSchema } from "../../../pipeline/backup/manifest";
+import { restoreStateSchema } from "../../../pipeline/backup/restore";
 import { isoTime } from "./common";
 
 const checkSchema = z.strictObject({
@@ -39,12 +42,17 @@ export const healthSchema = z.strictObject({
   configuration: z.record(z.string(), z.unknown()).optional(),
 });
 
+const flagName = z.enum(FLAG_NAMES);
+
 export const flagsViewSchema = z.strictObject({
-  flags: z.record(z.string(), z.boolean()),
-  defaults: z.record(z.string(), z.boolean()),
-  overrides: z.record(z.string(), z.boolean()),
-  read_only_workspaces: z.unknown(),
-  updated_at: z.union([z.string(), z.number()]).nullable(),
+  flags: z.record(flagName, z.boolean()),
+  defaults: z.record(flagName, z.boolean()),
+  overrides: z.partialRecord(flagName, z.boolean()),
+  read_only_workspaces: z.record(
+    z.string(),
+    z.strictObject({ reason: z.string(), since: isoTime, by: z.string() }),
+  ),
+  updated_at: isoTime.nullable(),
   updated_by: z.string().nullable(),
   cache_seconds: z.number(),
 });
@@ -95,17 +103,29 @@ export const llmStatusSchema = z.strictObject({
   embedding: z.strictObject({ binding: z.string(), model: z.string(), dim: z.number() }),
 });
 
-const backupSummary = z.looseObject({ id: z.string() });
+/** One backup of the list: its state, and the manifest's summary when it is complete and readable. */
+const backupSummary = z.strictObject({
+  id: z.string(),
+  status: z.enum(["incomplete", "invalid", "unverified", "verified", "corrupt"]),
+  verification: verificationSchema.nullable(),
+  trigger: z.enum(["scheduled", "manual"]).optional(),
+  created_at: z.string().optional(),
+  completed_at: z.string().optional(),
+  schema_version: z.number().int().optional(),
+  workspaces: z.array(z.string()).optional(),
+  files: z.number().int().optional(),
+  bytes: z.number().int().optional(),
+});
 export const backupListSchema = z.strictObject({ backups: z.array(backupSummary) });
 export const backupQueuedSchema = z.strictObject({ id: z.string(), status: z.literal("queued") });
 export const backupDetailSchema = z.strictObject({
-  manifest: z.looseObject({ trigger: z.string(), created_at: z.string() }),
-  verification: z.unknown(),
+  manifest: manifestSchema,
+  verification: verificationSchema.nullable(),
 });
-export const backupVerificationSchema = z.looseObject({});
-export const restoreStateSchema = z.looseObject({ status: z.string() });
+export const backupVerificationSchema = verificationSchema;
+export { restoreStateSchema };
 export const workspaceDeletedSchema = z.strictObject({
   status: z.literal("deleted"),
   workspace: z.string(),
-  deleted: z.unknown(),
+  deleted: z.record(z.string(), z.number().int()),
 });
