@@ -80,6 +80,11 @@ describe("auth flows match their documented schemas", () => {
     await conforms("GET /.well-known/jwks.json", await call("/.well-known/jwks.json"), 200);
   });
 
+  it("the reference itself is public with accounts on", async () => {
+    await conforms("GET /openapi.json", await call("/openapi.json"), 200);
+    await conforms("GET /docs", await call("/docs?theme=light"), 200);
+  });
+
   it("refusals are the documented error envelope", async () => {
     await conforms("GET /graphs", await call("/graphs?label=x"), 401);
     const viewer = await session("viewer");
