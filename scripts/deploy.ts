@@ -15,6 +15,9 @@ if (run("npx", ["tsx", "scripts/validate.ts", "--env", env]) !== 0)
 if (run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--remote", ...flags]) !== 0) {
   fail("remote D1 migrations failed; the Worker was not deployed");
 }
+// /docs loads Swagger UI from the static assets: copy it from node_modules before uploading them.
+if (run("npx", ["tsx", "scripts/vendor-docs.ts"]) !== 0)
+  fail("could not copy Swagger UI into public/vendor/");
 if (run("npx", ["wrangler", "deploy", ...flags]) !== 0) fail("wrangler deploy failed");
 if (!values["skip-health"] && process.env[`LIGHTRAG_${env.toUpperCase()}_URL`]) {
   // Give the new version a moment to reach every location before judging it.

@@ -32,6 +32,7 @@ import { healthRoutes } from "./http/routes/health";
 import { mcpRoutes } from "./http/routes/mcp";
 import { metricsRoutes } from "./http/routes/metrics";
 import { ollamaRoutes } from "./http/routes/ollama";
+import { openApiRoutes } from "./http/routes/openapi";
 import { queryRoutes } from "./http/routes/query";
 import { queryDataRoutes } from "./http/routes/query-data";
 import { queryStreamRoutes } from "./http/routes/query-stream";
@@ -55,6 +56,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", adminAuditRoutes);
   routes.route("/", adminLlmRoutes);
   routes.route("/", mcpRoutes);
+  routes.route("/", openApiRoutes);
   return routes;
 }
 

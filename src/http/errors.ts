@@ -8,21 +8,24 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Machine-readable error codes; clients switch on these, never on messages. */
-export type ErrorCode =
-  | "bad_request"
-  | "invalid_json"
-  | "validation_error"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "conflict"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "rate_limited"
-  | "internal_error"
-  | "service_unavailable"
-  | "read_only";
+export const ERROR_CODES = [
+  "bad_request",
+  "invalid_json",
+  "validation_error",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal_error",
+  "service_unavailable",
+  "read_only",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AppErrorOptions {
   /** Extra response headers, such as `Retry-After` or `Allow`. */

@@ -74,6 +74,10 @@ export const ROUTE_POLICIES = {
   // Prometheus scrapes; guarded by its own METRICS_TOKEN inside the route.
   "GET /metrics": read("public"),
 
+  // The API reference (generated from the routes' zod schemas, src/http/openapi/).
+  "GET /openapi.json": read("public"),
+  "GET /docs": read("public"),
+
   // Sign-in and the caller's own session.
   "GET /auth-status": read("public"),
   "GET /.well-known/jwks.json": read("public"),
@@ -169,7 +173,5 @@ export const ROUTE_POLICIES = {
 export const RESERVED_ROUTE_POLICIES = {
   // API documentation and LightRAG's redirect from `/` to the WebUI or the docs.
   "GET /": read("public"),
-  "GET /docs": read("public"),
   "GET /docs/oauth2-redirect": read("public"),
-  "GET /openapi.json": read("public"),
 } as const satisfies Record<RouteKey, RoutePolicy>;

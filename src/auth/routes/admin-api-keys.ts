@@ -29,7 +29,7 @@ const admin = requireRole("admin");
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const newKey = z.object({
+export const newKey = z.object({
   name: z.string().trim().min(1).max(100),
   role: roleSchema.default("viewer"),
   workspace: workspaceSchema,

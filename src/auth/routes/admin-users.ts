@@ -32,12 +32,12 @@ export const adminUserRoutes = new Hono<AppEnv>();
  */
 const admin = administratorOnly("users");
 
-const page = z.object({
+export const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const changes = z
+export const changes = z
   .object({
     role: roleSchema.optional(),
     disabled: z.boolean().optional(),

@@ -30,11 +30,11 @@ const admin = requireRole("admin");
 /** Global administrators only: no API key creates workspaces or changes memberships. */
 const globalAdmin = administratorOnly("workspaces");
 
-const newWorkspace = z.object({
+export const newWorkspace = z.object({
   id: workspaceSchema,
   display_name: z.string().trim().min(1).max(200).optional(),
 });
-const newMember = z.object({ user_id: z.string().min(1).max(64) });
+export const newMember = z.object({ user_id: z.string().min(1).max(64) });
 
 async function existingWorkspace(c: Context<AppEnv>): Promise<string> {
   const id = workspaceSchema.safeParse(c.req.param("id"));

@@ -36,7 +36,7 @@ const cursor = z
     return decoded ?? { timestamp: 0, id: "" };
   });
 
-const query = z
+export const query = z
   .object({
     from: instant.optional(),
     to: instant.optional(),

@@ -36,7 +36,7 @@ const workspaceName = z
   .string()
   .trim()
   .regex(WORKSPACE_PATTERN, "letters, digits and underscores, at most 64");
-const restoreBody = z
+export const restoreBody = z
   .object({ workspace: workspaceName.optional(), target_workspace: workspaceName.optional() })
   .strict();
 

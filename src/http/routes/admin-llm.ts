@@ -15,7 +15,7 @@ import { AppError } from "../errors";
 
 const day = z.iso.date();
 
-const usageQuery = z
+export const usageQuery = z
   .object({
     from: day.optional(),
     to: day.optional(),

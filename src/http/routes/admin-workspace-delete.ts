@@ -17,7 +17,7 @@ import { readJsonBody } from "../json-body";
 
 export const adminWorkspaceDeleteRoutes = new Hono<AppEnv>();
 
-const confirmation = z.object({ confirm: z.string() }).strict();
+export const confirmation = z.object({ confirm: z.string() }).strict();
 
 adminWorkspaceDeleteRoutes.delete("/admin/workspaces/:id", async (c) => {
   requireAdministrator(c, "workspaces");

@@ -44,6 +44,9 @@ const nameParam = (field: string) =>
       `${field} must be at most ${MAX_NAME_LENGTH} characters (entity names are no longer)`,
     );
 
+export const popularLabelsQuery = z.object({ limit: intParam(300, 1, 1000) });
+export const entityExistsQuery = z.object({ name: nameParam("name") });
+
 /** A node of LightRAG's `KnowledgeGraph`. */
 export function wireNode(entity: EntityRecord) {
   return {
@@ -130,7 +133,7 @@ graphRoutes.get("/graph/label/list", async (c) => {
 });
 
 graphRoutes.get("/graph/label/popular", async (c) => {
-  const { limit } = parseQuery(c, z.object({ limit: intParam(300, 1, 1000) }));
+  const { limit } = parseQuery(c, popularLabelsQuery);
   return c.json(await graphStore(c).popularLabels(requestWorkspace(c), limit));
 });
 
@@ -139,7 +142,7 @@ graphRoutes.get("/graph/label/search", async (c) =>
 );
 
 graphRoutes.get("/graph/entity/exists", async (c) => {
-  const { name } = parseQuery(c, z.object({ name: nameParam("name") }));
+  const { name } = parseQuery(c, entityExistsQuery);
   const found = await graphStore(c).getEntities(requestWorkspace(c), [name]);
   return c.json({ exists: found.length > 0 });
 });
