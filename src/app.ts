@@ -28,6 +28,7 @@ import { adminLlmRoutes } from "./http/routes/admin-llm";
 import { adminWorkspaceDeleteRoutes } from "./http/routes/admin-workspace-delete";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
+import { graphEditRoutes } from "./http/routes/graph-edit";
 import { healthRoutes } from "./http/routes/health";
 import { metricsRoutes } from "./http/routes/metrics";
 import { queryRoutes } from "./http/routes/query";
@@ -44,6 +45,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", queryStreamRoutes);
   routes.route("/", queryDataRoutes);
   routes.route("/", graphRoutes);
+  routes.route("/", graphEditRoutes);
   routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);
   routes.route("/", adminBackupRoutes);
