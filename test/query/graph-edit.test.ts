@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 import { api, json, settled, waitFor } from "../documents/helpers";
+import { queryData } from "./helpers";
 
 interface Node {
   id: string;
@@ -350,5 +351,42 @@ describe("merge and delete", { timeout: 90_000 }, () => {
       target_entity: "Charles Babbage",
     });
     expect(again.status).toBe(404);
+  });
+});
+
+describe("serialised with the pipeline", { timeout: 90_000 }, () => {
+  it("answers 409 while the pipeline is busy, as LightRAG does", async () => {
+    const ws = "ge_busy";
+    await ingest(ws, ADA, "ada.txt", 1);
+    const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(ws));
+    await coordinator.beginJob("Processing documents", 1);
+    try {
+      const response = await api(ws, "POST", "/graph/entity/create", {
+        entity_name: "Busy Entity",
+        entity_data: { description: "x" },
+      });
+      expect(response.status).toBe(409);
+    } finally {
+      await coordinator.finishJob("done");
+    }
+    expect(await exists(ws, "Busy Entity")).toBe(false);
+  });
+
+  it("queries see an edit at once: the graph index is invalidated", async () => {
+    const ws = "ge_index";
+    await ingest(ws, ADA, "ada.txt", 1);
+    const ask = () =>
+      queryData({ query: "Who is Ada Lovelace?", mode: "local", ll_keywords: ["Ada Lovelace"] }, ws);
+    const before = await ask();
+    expect(before.data.entities.some((e) => e.entity_name === "Ada Lovelace")).toBe(true);
+    await api(ws, "POST", "/graph/entity/edit", {
+      entity_name: "Ada Lovelace",
+      updated_data: { description: "Edited for the query." },
+    });
+    const after = await ask();
+    const ada = after.data.entities.find((e) => e.entity_name === "Ada Lovelace") as
+      | { description?: string }
+      | undefined;
+    expect(ada?.description).toBe("Edited for the query.");
   });
 });
