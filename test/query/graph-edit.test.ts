@@ -265,6 +265,25 @@ describe("relation create and edit", { timeout: 90_000 }, () => {
   });
 });
 
+describe("manual relations outlive their documents", { timeout: 90_000 }, () => {
+  it("keeps a manual edge and its (pinned) endpoints when the document goes", async () => {
+    const ws = "ge_relation_pins";
+    const docId = await ingest(ws, ADA, "ada.txt", 1);
+    const created = await api(ws, "POST", "/graph/relation/create", {
+      source_entity: "London",
+      target_entity: "Analytical Engine",
+      relation_data: { description: "Built in London.", keywords: "place", weight: 2 },
+    });
+    expect(created.status).toBe(200);
+    await deleteDocuments(ws, [docId]);
+    expect(await exists(ws, "London")).toBe(true);
+    expect(await exists(ws, "Analytical Engine")).toBe(true);
+    expect(await exists(ws, "Ada Lovelace")).toBe(false);
+    const edge = (await graphAround(ws, "London")).edges.find((e) => e.target === "London");
+    expect(edge?.properties).toMatchObject({ description: "Built in London.", weight: 2, keywords: "place" });
+  });
+});
+
 describe("merge and delete", { timeout: 90_000 }, () => {
   it("merges entities into one: edges move, the merged ones and their vectors go", async () => {
     const ws = "ge_merge";

@@ -273,8 +273,22 @@ async function createRelation(
   const pair = edgeKey(source, target);
   if ((await deps.stores.graph.getRelations(workspace, [pair])).length > 0)
     throw new RagError("bad_input", `Relation from '${source}' to '${target}' already exists`);
-  const applied = await applySourceChange(deps, workspace, { addRelations: [manualRelation(pair, fields)] });
+  const applied = await applySourceChange(deps, workspace, {
+    addRelations: [manualRelation(pair, fields)],
+    addEntities: await pins(deps, workspace, pair),
+  });
   return { relation: applied.relations.get(pairKey(pair)) };
+}
+
+/**
+ * Empty manual rows for the endpoints of a manual relation that have none: a manual edge
+ * outlives its documents, so its endpoints must too (an empty row overrides nothing; the
+ * entity keeps its extracted fields while documents still describe it).
+ */
+async function pins(deps: RagDeps, workspace: string, pair: EdgeKey): Promise<EntitySource[]> {
+  const rows = await deps.stores.extractions.entitySources(workspace, [pair.src, pair.tgt]);
+  const pinned = new Set(rows.filter(isManual).map((row) => row.name));
+  return [pair.src, pair.tgt].filter((name) => !pinned.has(name)).map((name) => manualEntity(name, {}));
 }
 
 async function editRelation(
@@ -290,6 +304,7 @@ async function editRelation(
   const previous = (await deps.stores.extractions.relationSources(workspace, [pair])).find(isManual);
   const applied = await applySourceChange(deps, workspace, {
     addRelations: [manualRelation(pair, fields, previous)],
+    addEntities: await pins(deps, workspace, pair),
   });
   return { relation: applied.relations.get(pairKey(pair)) };
 }
