@@ -233,11 +233,12 @@ describe("relation create and edit", { timeout: 90_000 }, () => {
     });
     expect(duplicate.status).toBe(400);
 
-    // Edit an extracted edge: only the weight is set by hand; the description stays extracted.
+    // Edit an extracted edge: only the weight is set by hand (as text, as LightRAG's web UI
+    // sends it); the description stays extracted.
     const edited = await api(ws, "POST", "/graph/relation/edit", {
       source_id: "Charles Babbage",
       target_id: "Ada Lovelace",
-      updated_data: { weight: 9 },
+      updated_data: { weight: "9" },
     });
     expect(edited.status).toBe(200);
     const editedBody = await json<{ message: string; data: { weight: number; description: string } }>(edited);

@@ -37,7 +37,13 @@ const entityFields = z.object({
 const relationFields = z.object({
   description: text.optional(),
   keywords: text.optional(),
-  weight: z.number().finite().min(0).optional(),
+  // LightRAG's web UI edits properties as text: a numeric string is a weight too.
+  weight: z
+    .preprocess(
+      (value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value),
+      z.number().finite().min(0),
+    )
+    .optional(),
   file_path: text.optional(),
   source_id: text.optional(),
 });
