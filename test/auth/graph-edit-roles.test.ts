@@ -1,4 +1,5 @@
-/** Graph edits need the editor role: a viewer of the workspace gets 403, an editor reaches the route. */
+/** Graph edits need the editor role: a viewer of the workspace gets 403, an editor reaches the route, and each edit is audited. */
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, json, session, uniqueName } from "./helpers";
 
@@ -7,12 +8,32 @@ const ws = uniqueName("ws_gedit").replaceAll("-", "_");
 
 let viewer: Record<string, string>;
 let editor: Record<string, string>;
+let editorId = "";
+
+/** Audited graph-edit actions of the editor, once the background writes landed. */
+async function editActions(): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  let actions: string[] = [];
+  while (Date.now() < deadline) {
+    const { results } = await env.DB.prepare(
+      "SELECT event_action FROM audit_events WHERE user_id = ?1 AND event_action LIKE 'graph_%' ORDER BY timestamp",
+    )
+      .bind(editorId)
+      .all<{ event_action: string }>();
+    actions = results.map((row) => row.event_action);
+    if (actions.length >= 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return actions;
+}
 
 beforeAll(async () => {
   const admin = (await session("admin")).headers;
   expect((await call("/admin/workspaces", json({ id: ws }, admin))).status).toBe(201);
   viewer = { ...(await session("viewer", [ws])).headers, [WS]: ws };
-  editor = { ...(await session("user", [ws])).headers, [WS]: ws };
+  const editorSession = await session("user", [ws]);
+  editor = { ...editorSession.headers, [WS]: ws };
+  editorId = editorSession.user.id;
 });
 
 describe("graph edit roles", { timeout: 30_000 }, () => {

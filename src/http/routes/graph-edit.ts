@@ -183,6 +183,28 @@ function relationEdits(data: z.infer<typeof relationFields>) {
   };
 }
 
+/** The names an edit is about, for its audit event. */
+function editSubject(edit: GraphEdit): Record<string, unknown> {
+  switch (edit.op) {
+    case "create_entity":
+    case "delete_entity":
+      return { op: edit.op, entity: edit.name };
+    case "edit_entity":
+      return {
+        op: edit.op,
+        entity: edit.name,
+        fields: Object.keys(edit.fields),
+        new_name: edit.newName ?? null,
+      };
+    case "create_relation":
+    case "edit_relation":
+    case "delete_relation":
+      return { op: edit.op, source: edit.source, target: edit.target };
+    case "merge_entities":
+      return { op: edit.op, entities: edit.sources, target: edit.target };
+  }
+}
+
 /** Runs `edit` in the coordinator and audits it; failures become LightRAG's statuses. */
 async function runEdit(c: Context<AppEnv>, action: string, edit: GraphEdit): Promise<GraphEditResult> {
   const workspace = requestWorkspace(c);
@@ -191,7 +213,8 @@ async function runEdit(c: Context<AppEnv>, action: string, edit: GraphEdit): Pro
     event_type: "data_access",
     event_action: action,
     outcome: outcome.ok ? "success" : "failure",
-    additional_data: { edit, ...(outcome.ok ? {} : { reason: outcome.kind }) },
+    // Which edit on what, not the texts set (descriptions can be long and are content, not identifiers).
+    additional_data: { ...editSubject(edit), ...(outcome.ok ? {} : { reason: outcome.kind }) },
   });
   if (!outcome.ok) {
     if (outcome.kind === "busy") throw new AppError(409, "conflict", outcome.message);
