@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 describe("graph edit roles", { timeout: 30_000 }, () => {
-  it("a viewer gets 403 on every edit route; an editor is let through", async () => {
+  it("a viewer gets 403 on edit routes; an editor is let through and audited", async () => {
     const create = { entity_name: "Ada", entity_data: { description: "A person.", entity_type: "person" } };
     expect((await call("/graph/entity/create", json(create, viewer))).status).toBe(403);
     const edit = { entity_name: "Ada", updated_data: { description: "x" } };
@@ -51,5 +51,10 @@ describe("graph edit roles", { timeout: 30_000 }, () => {
     expect((await call("/graph/entity/delete", json({ entity_name: "Ada" }, editor, "DELETE"))).status).toBe(
       200,
     );
+    expect((await editActions()).sort()).toEqual([
+      "graph_entity_create",
+      "graph_entity_delete",
+      "graph_entity_edit",
+    ]);
   });
 });
