@@ -156,6 +156,24 @@ describe("entity edit", { timeout: 90_000 }, () => {
     expect(around.edges.some((e) => [e.source, e.target].includes("Charles Babbage"))).toBe(true);
     expect(await vectorOf(ws, "entities", entityVectorId("Ada Lovelace"))).toBeUndefined();
     expect(await vectorOf(ws, "entities", entityVectorId("Countess Lovelace"))).toBeDefined();
+
+    // Onto an existing name: refused without allow_merge, a merge with it.
+    const onto = {
+      entity_name: "Countess Lovelace",
+      updated_data: { entity_name: "London" },
+      allow_rename: true,
+    };
+    expect((await api(ws, "POST", "/graph/entity/edit", onto)).status).toBe(400);
+    const merged = await api(ws, "POST", "/graph/entity/edit", { ...onto, allow_merge: true });
+    expect(merged.status).toBe(200);
+    expect(await json(merged)).toMatchObject({
+      data: { entity_name: "London" },
+      operation_summary: { merged: true, merge_status: "success", renamed: true, final_entity: "London" },
+    });
+    expect(await exists(ws, "Countess Lovelace")).toBe(false);
+    // The renamed entity's manual description moved with it; London had none of its own.
+    expect((await node(ws, "London"))?.properties.description).toBe("Renamed.");
+    expect((await graphAround(ws, "London")).edges.some((e) => e.source === "Charles Babbage")).toBe(true);
   });
 });
 

@@ -6,7 +6,9 @@
  *
  * Deleting an entity or relation drops all its live sources, manual and extracted alike: it
  * is gone until a document merged later mentions it again, which brings it back from that
- * document alone (documents merged earlier do not revive it, even when re-deleted).
+ * document alone (deleting documents merged earlier does not revive it; reprocessing one,
+ * which merges its stored extraction again, does). Renames and merges move live sources the
+ * same way, so reprocessing a document also brings back the names it extracted.
  */
 import type { EntitySource, RelationSource } from "../../storage/extractions";
 import { type EdgeKey, type EntityRecord, edgeKey, type RelationRecord } from "../../storage/graph";
