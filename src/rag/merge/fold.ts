@@ -68,7 +68,9 @@ export async function foldEntity(
   return {
     entity: {
       name,
-      entityType: manual?.type || mostFrequent(known.length > 0 ? known : types) || "UNKNOWN",
+      // A node kept alive by a manual row alone, with no type set by hand, is UNKNOWN.
+      entityType:
+        manual?.type || (extracted.length > 0 ? mostFrequent(known.length > 0 ? known : types) : "UNKNOWN"),
       description: merged.description,
       sourceId: sourceIds(sorted, context.settings.maxSourceIdsPerEntity),
       filePath: filePaths(sorted, context.settings),
