@@ -28,6 +28,7 @@ import { adminLlmRoutes } from "./http/routes/admin-llm";
 import { adminWorkspaceDeleteRoutes } from "./http/routes/admin-workspace-delete";
 import { documentRoutes } from "./http/routes/documents";
 import { graphRoutes } from "./http/routes/graph";
+import { graphEditRoutes } from "./http/routes/graph-edit";
 import { healthRoutes } from "./http/routes/health";
 import { mcpRoutes } from "./http/routes/mcp";
 import { metricsRoutes } from "./http/routes/metrics";
@@ -48,6 +49,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", queryDataRoutes);
   routes.route("/", ollamaRoutes);
   routes.route("/", graphRoutes);
+  routes.route("/", graphEditRoutes);
   routes.route("/", documentRoutes);
   routes.route("/", adminFlagsRoutes);
   routes.route("/", adminBackupRoutes);

@@ -55,6 +55,8 @@ const read = (access: Access, rate: RoutePolicy["rate"] = "default"): RoutePolic
 });
 const query: RoutePolicy = { access: "viewer", write: false, rate: "query", body: "json", gate: "queries" };
 const ingest: RoutePolicy = { access: "user", write: true, rate: "ingest", body: "json" };
+// Graph edits re-embed and write like ingestion: the same per-workspace write budget.
+const graphEdit: RoutePolicy = { access: "user", write: true, rate: "ingest", body: "json" };
 const admin: RoutePolicy = { access: "admin", write: true, rate: "admin", body: "json" };
 const operator: RoutePolicy = { ...admin, readOnlyExempt: true };
 const signIn = (access: Access, body: BodyRule = "json"): RoutePolicy => ({
@@ -107,6 +109,16 @@ export const ROUTE_POLICIES = {
   "GET /graph/label/popular": read("viewer"),
   "GET /graph/label/search": read("viewer"),
   "GET /graph/entity/exists": read("viewer"),
+  // Graph edits (editor role); /documents/delete_* are LightRAG 1.4.16's paths of the deletes.
+  "POST /graph/entity/edit": graphEdit,
+  "POST /graph/relation/edit": graphEdit,
+  "POST /graph/entity/create": graphEdit,
+  "POST /graph/relation/create": graphEdit,
+  "POST /graph/entities/merge": graphEdit,
+  "DELETE /graph/entity/delete": graphEdit,
+  "DELETE /graph/relation/delete": graphEdit,
+  "DELETE /documents/delete_entity": graphEdit,
+  "DELETE /documents/delete_relation": graphEdit,
 
   // Documents: reads are ordinary requests, writes count per workspace (class `ingest`).
   "GET /documents": read("viewer"),

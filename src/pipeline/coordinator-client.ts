@@ -4,8 +4,9 @@
  * with the flags its entry point resolved (a runtime ENHANCED_PROCESSING=false included).
  */
 import type { Flags } from "../flags/names";
+import type { GraphEdit } from "../rag/graph-edit/operations";
 import type { RebuildReport } from "../rag/knowledge";
-import type { WorkspaceCoordinator } from "./coordinator";
+import type { GraphEditOutcome, WorkspaceCoordinator } from "./coordinator";
 import type { PipelineStatus } from "./pipeline-status";
 
 /** What `processDocuments` needs from the coordinator (the client below, or a test double). */
@@ -22,6 +23,8 @@ export interface CoordinatorClient extends PipelineCoordinator {
   unmerge(workspace: string, docIds: string[], error: string): Promise<RebuildReport>;
   deleteDocuments(workspace: string, docIds: string[]): Promise<RebuildReport>;
   clear(workspace: string): Promise<"success" | "busy">;
+  /** One manual graph edit, serialised with merges; `busy` while the pipeline runs a job. */
+  editGraph(workspace: string, edit: GraphEdit): Promise<GraphEditOutcome>;
   progress(message: string): Promise<void>;
   requestCancel(): Promise<"cancellation_requested" | "not_busy">;
   pipelineStatus(): Promise<PipelineStatus>;
@@ -44,6 +47,7 @@ export function coordinatorClient(
     unmerge: (ws, docIds, error) => stub.unmerge(ws, docIds, error, flags),
     deleteDocuments: (ws, docIds) => stub.deleteDocuments(ws, docIds, flags),
     clear: (ws) => stub.clear(ws, flags),
+    editGraph: async (ws, edit) => (await stub.editGraph(ws, edit, flags)) as GraphEditOutcome,
     beginJob: (name, docs) => stub.beginJob(name, docs),
     progress: (message) => stub.progress(message),
     finishJob: (message) => stub.finishJob(message),

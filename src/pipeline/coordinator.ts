@@ -14,9 +14,19 @@ import { type Config, loadConfig } from "../config";
 import type { Env } from "../env";
 import type { Flags } from "../flags/names";
 import { createLogger, type Logger } from "../observability/logger";
+import { type GraphEdit, type GraphEditResult, runGraphEdit } from "../rag/graph-edit/operations";
 import { type RebuildMode, type RebuildReport, rebuild } from "../rag/knowledge";
+import { RagError, type RagErrorKind } from "../rag/types";
 import { createServices, type Services } from "../runtime/services";
 import { endJob, IDLE_STATUS, type PipelineStatus, startJob, withMessage } from "./pipeline-status";
+
+/**
+ * The answer of a graph edit. Domain failures come back as values: an exception thrown in the
+ * object reaches the caller as a plain Error, without its RagError kind.
+ */
+export type GraphEditOutcome =
+  | { ok: true; result: GraphEditResult }
+  | { ok: false; kind: RagErrorKind | "busy"; message: string };
 
 export interface PipelineState {
   busy: boolean;
@@ -67,6 +77,27 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
       );
       await this.update((status) => withMessage(status, "Cleared all documents"));
       return "success" as const;
+    });
+  }
+
+  /**
+   * Applies one manual graph edit, in line with merges and deletions (LightRAG refuses graph
+   * mutations while its pipeline is busy: `busy`, which the route answers with 409).
+   */
+  async editGraph(workspace: string, edit: GraphEdit, flags: Flags): Promise<GraphEditOutcome> {
+    if ((await this.pipelineStatus()).busy)
+      return { ok: false, kind: "busy", message: "Pipeline is busy, try again later" };
+    return this.serial(async () => {
+      try {
+        return {
+          ok: true as const,
+          result: await runGraphEdit(this.services(flags).engine, workspace, edit),
+        };
+      } catch (error) {
+        if (error instanceof RagError)
+          return { ok: false as const, kind: error.kind, message: error.message };
+        throw error;
+      }
     });
   }
 

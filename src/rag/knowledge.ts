@@ -204,7 +204,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-async function writeVectors(
+/** Embeds the upserted nodes and edges and drops the vectors of the deleted ones. */
+export async function writeVectors(
   deps: RagDeps,
   workspace: string,
   entities: EntityRecord[],

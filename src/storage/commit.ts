@@ -4,13 +4,17 @@
  */
 import type { StatusPatch } from "./documents";
 import type { EntitySource, RelationSource } from "./extractions";
-import type { GraphWrite } from "./graph";
+import type { EdgeKey, GraphWrite } from "./graph";
 
 export interface KnowledgeCommit {
   /** Documents whose live sources are replaced by the sources below (none = removed). */
   docIds: string[];
   entitySources: EntitySource[];
   relationSources: RelationSource[];
+  /** Entities whose every live source row is removed first (manual graph edits: rename, merge, delete). */
+  removeEntitySources?: string[];
+  /** Relations whose every live source row is removed first. */
+  removeRelationSources?: EdgeKey[];
   graph: GraphWrite;
   /** Status for `docIds`, in the same transaction. */
   status?: StatusPatch;

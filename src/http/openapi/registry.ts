@@ -14,6 +14,7 @@ import { newMember, newWorkspace } from "../../auth/routes/admin-workspaces";
 import { loginBody, loginForm, passwordChangeBody, refreshBody, registerBody } from "../../auth/schemas";
 import { flagsUpdateSchema } from "../../flags/names";
 import { PROMETHEUS_CONTENT_TYPE } from "../../observability/prometheus";
+import { mcpRequestSchema, mcpResponseSchema } from "../mcp/wire";
 import type { ROUTE_POLICIES } from "../route-policy";
 import { query as auditQuery } from "../routes/admin-audit";
 import { restoreBody } from "../routes/admin-backups";
@@ -22,7 +23,30 @@ import { confirmation } from "../routes/admin-workspace-delete";
 import { deleteDocumentsSchema } from "../routes/documents-admin";
 import { insertTextSchema, insertTextsSchema } from "../routes/documents-insert";
 import { documentsPaginatedSchema } from "../routes/documents-read";
+import { scanResponseSchema } from "../routes/documents-scan";
 import { entityExistsQuery, graphQuerySchema, labelSearchSchema, popularLabelsQuery } from "../routes/graph";
+import {
+  deletionResponseSchema,
+  entitiesMergeRequestSchema,
+  entityCreateRequestSchema,
+  entityDeleteRequestSchema,
+  entityEditRequestSchema,
+  entityEditResponseSchema,
+  entityResponseSchema,
+  relationCreateRequestSchema,
+  relationDeleteRequestSchema,
+  relationEditRequestSchema,
+  relationResponseSchema,
+} from "../routes/graph-edit";
+import {
+  ollamaChatRequestSchema,
+  ollamaChatResponseSchema,
+  ollamaGenerateRequestSchema,
+  ollamaGenerateResponseSchema,
+  ollamaPsResponseSchema,
+  ollamaTagsResponseSchema,
+  ollamaVersionResponseSchema,
+} from "../routes/ollama-schemas";
 import { queryRequestSchema } from "../routes/query-request";
 import * as auth from "./responses/auth";
 import * as ops from "./responses/ops";
@@ -176,6 +200,61 @@ export const ROUTE_DOCS = {
     responses: { 200: rag.entityExistsSchema },
   },
 
+  "POST /graph/entity/edit": {
+    tag: "Graph",
+    summary: "Edit an entity (rename, merge into an existing one); the edit wins over extraction",
+    body: entityEditRequestSchema,
+    responses: { 200: entityEditResponseSchema },
+  },
+  "POST /graph/relation/edit": {
+    tag: "Graph",
+    summary: "Edit a relation; the edit wins over extraction",
+    body: relationEditRequestSchema,
+    responses: { 200: relationResponseSchema },
+  },
+  "POST /graph/entity/create": {
+    tag: "Graph",
+    summary: "Create an entity (kept when documents are deleted)",
+    body: entityCreateRequestSchema,
+    responses: { 200: entityResponseSchema },
+  },
+  "POST /graph/relation/create": {
+    tag: "Graph",
+    summary: "Create a relation (kept when documents are deleted)",
+    body: relationCreateRequestSchema,
+    responses: { 200: relationResponseSchema },
+  },
+  "POST /graph/entities/merge": {
+    tag: "Graph",
+    summary: "Merge entities into one",
+    body: entitiesMergeRequestSchema,
+    responses: { 200: entityResponseSchema },
+  },
+  "DELETE /graph/entity/delete": {
+    tag: "Graph",
+    summary: "Delete an entity and its relations",
+    body: entityDeleteRequestSchema,
+    responses: { 200: deletionResponseSchema },
+  },
+  "DELETE /graph/relation/delete": {
+    tag: "Graph",
+    summary: "Delete a relation",
+    body: relationDeleteRequestSchema,
+    responses: { 200: deletionResponseSchema },
+  },
+  "DELETE /documents/delete_entity": {
+    tag: "Graph",
+    summary: "LightRAG 1.4's path of DELETE /graph/entity/delete",
+    body: entityDeleteRequestSchema,
+    responses: { 200: deletionResponseSchema },
+  },
+  "DELETE /documents/delete_relation": {
+    tag: "Graph",
+    summary: "LightRAG 1.4's path of DELETE /graph/relation/delete",
+    body: relationDeleteRequestSchema,
+    responses: { 200: deletionResponseSchema },
+  },
+
   "GET /documents": {
     tag: "Documents",
     summary: "Documents grouped by status (deprecated)",
@@ -246,6 +325,11 @@ export const ROUTE_DOCS = {
     tag: "Documents",
     summary: "Re-enqueue failed and pending documents",
     responses: { 200: rag.reprocessResponseSchema },
+  },
+  "POST /documents/scan": {
+    tag: "Documents",
+    summary: "Pick up files in R2 inputs/<workspace>/ and retry failed or stalled documents",
+    responses: { 200: scanResponseSchema },
   },
   "POST /documents/cancel_pipeline": {
     tag: "Documents",
@@ -381,5 +465,57 @@ export const ROUTE_DOCS = {
     summary: "Restore a backup",
     body: restoreBody,
     responses: { 202: ops.restoreStateSchema },
+  },
+  "GET /api/version": {
+    tag: "Ollama",
+    summary: "Ollama's version answer",
+    responses: { 200: ollamaVersionResponseSchema },
+  },
+  "GET /api/tags": {
+    tag: "Ollama",
+    summary: "The emulated model (lightrag:latest)",
+    responses: { 200: ollamaTagsResponseSchema },
+  },
+  "GET /api/ps": {
+    tag: "Ollama",
+    summary: "The emulated model, as running",
+    responses: { 200: ollamaPsResponseSchema },
+  },
+  "POST /api/chat": {
+    tag: "Ollama",
+    summary:
+      "Ollama chat over the knowledge base (prefixes /local, /global, /hybrid, /naive, /mix, /bypass, /context)",
+    description:
+      "With `stream` true (Ollama's default) the answer is NDJSON: message deltas, then a `done: true` line with timings.",
+    body: ollamaChatRequestSchema,
+    responses: { 200: ollamaChatResponseSchema },
+  },
+  "POST /api/generate": {
+    tag: "Ollama",
+    summary: "Ollama generate, straight to the LLM (no retrieval, as LightRAG)",
+    description:
+      "With `stream` true (Ollama's default) the answer is NDJSON: response deltas, then a `done: true` line with timings.",
+    body: ollamaGenerateRequestSchema,
+    responses: { 200: ollamaGenerateResponseSchema },
+  },
+
+  "GET /mcp": {
+    tag: "MCP",
+    summary: "405: the MCP server is stateless (no server-to-client stream)",
+    responses: {},
+  },
+  "POST /mcp": {
+    tag: "MCP",
+    summary: "MCP Streamable HTTP: one JSON-RPC message or a batch (initialize, tools/list, tools/call)",
+    body: mcpRequestSchema,
+    responses: {
+      200: mcpResponseSchema,
+      202: { mediaType: "text/plain", description: "A notification, accepted (no body)" },
+    },
+  },
+  "DELETE /mcp": {
+    tag: "MCP",
+    summary: "405: there are no sessions to end",
+    responses: {},
   },
 } as const satisfies Record<keyof typeof ROUTE_POLICIES, RouteDoc>;

@@ -2,9 +2,13 @@
  * Builds a node or an edge from all of its live sources. Sources are ordered by chunk id, so
  * the result depends only on the set of sources, never on the order documents arrived in:
  * concurrent ingestion gives exactly the graph sequential ingestion gives.
+ *
+ * A manual source (`../graph-edit/manual.ts`) takes precedence: each field it sets replaces
+ * what the documents' sources fold to, and it alone keeps a node or edge alive.
  */
 import type { EntitySource, RelationSource } from "../../storage/extractions";
 import { type EntityRecord, GRAPH_FIELD_SEP, type RelationRecord } from "../../storage/graph";
+import { isManual, UNSET_WEIGHT } from "../graph-edit/manual";
 import type { RagSettings } from "../types";
 import { mergeDescriptions, type SummaryContext } from "./summary";
 
@@ -27,9 +31,12 @@ export function mostFrequent(values: string[]): string {
   return best;
 }
 
-/** Chunk ids joined with <SEP>, keeping the first `limit` (SOURCE_IDS_LIMIT_METHOD=KEEP). */
-function sourceIds(sources: { chunkId: string }[], limit: number): string {
-  return unique(sources.map((source) => source.chunkId))
+/**
+ * Chunk ids joined with <SEP>, keeping the first `limit` (SOURCE_IDS_LIMIT_METHOD=KEEP). The
+ * manual source is no chunk: queries look chunks up by these ids.
+ */
+function sourceIds(sources: { chunkId: string; docId: string }[], limit: number): string {
+  return unique(sources.filter((source) => !isManual(source)).map((source) => source.chunkId))
     .slice(0, limit)
     .join(GRAPH_FIELD_SEP);
 }
@@ -49,19 +56,21 @@ export async function foldEntity(
   createdAt: number,
 ): Promise<{ entity: EntityRecord; llmCalls: number }> {
   const sorted = [...sources].sort(byChunk);
+  const manual = sorted.find(isManual);
+  const extracted = sorted.filter((source) => !isManual(source));
   // A real type beats UNKNOWN, which only marks an endpoint nobody described.
-  const types = sorted.map((source) => source.type);
+  const types = extracted.map((source) => source.type);
   const known = types.filter((type) => type !== "UNKNOWN");
-  const merged = await mergeDescriptions(
-    context,
-    "entity",
-    name,
-    unique(sorted.map((source) => source.description)),
-  );
+  // A description set by hand replaces the extracted ones: no summary (and no LLM call) needed.
+  const merged = manual?.description
+    ? { description: manual.description, llmCalls: 0 }
+    : await mergeDescriptions(context, "entity", name, unique(extracted.map((source) => source.description)));
   return {
     entity: {
       name,
-      entityType: mostFrequent(known.length > 0 ? known : types),
+      // A node kept alive by a manual row alone, with no type set by hand, is UNKNOWN.
+      entityType:
+        manual?.type || (extracted.length > 0 ? mostFrequent(known.length > 0 ? known : types) : "UNKNOWN"),
       description: merged.description,
       sourceId: sourceIds(sorted, context.settings.maxSourceIdsPerEntity),
       filePath: filePaths(sorted, context.settings),
@@ -71,7 +80,10 @@ export async function foldEntity(
   };
 }
 
-/** The edge `src`–`tgt` from its sources: weights summed, keywords a sorted union. */
+/**
+ * The edge `src`–`tgt` from its sources: weights summed, keywords a sorted union; a manual
+ * source's description, keywords and weight replace the extracted ones.
+ */
 export async function foldRelation(
   context: SummaryContext,
   src: string,
@@ -80,22 +92,35 @@ export async function foldRelation(
   createdAt: number,
 ): Promise<{ relation: RelationRecord; llmCalls: number }> {
   const sorted = [...sources].sort(byChunk);
-  const keywords = unique(
-    sorted.flatMap((source) => source.keywords.split(",").map((keyword) => keyword.trim())),
-  ).sort();
-  const merged = await mergeDescriptions(
-    context,
-    "relation",
-    `${src} - ${tgt}`,
-    unique(sorted.map((s) => s.description)),
-  );
+  const manual = sorted.find(isManual);
+  const extracted = sorted.filter((source) => !isManual(source));
+  const keywords = manual?.keywords
+    ? manual.keywords
+    : unique(extracted.flatMap((source) => source.keywords.split(",").map((keyword) => keyword.trim())))
+        .sort()
+        .join(",");
+  const merged = manual?.description
+    ? { description: manual.description, llmCalls: 0 }
+    : await mergeDescriptions(
+        context,
+        "relation",
+        `${src} - ${tgt}`,
+        unique(extracted.map((s) => s.description)),
+      );
+  // LightRAG's default weight for an edge nobody weighed is 1.0.
+  const weight =
+    manual && manual.weight !== UNSET_WEIGHT
+      ? manual.weight
+      : extracted.length > 0
+        ? extracted.reduce((sum, source) => sum + source.weight, 0)
+        : 1;
   return {
     relation: {
       src,
       tgt,
-      keywords: keywords.join(","),
+      keywords,
       description: merged.description,
-      weight: sorted.reduce((sum, source) => sum + source.weight, 0),
+      weight,
       sourceId: sourceIds(sorted, context.settings.maxSourceIdsPerRelation),
       filePath: filePaths(sorted, context.settings),
       createdAt,

@@ -1,5 +1,6 @@
 /** D1 adapter of the commit port: one `batch()` (one transaction) per merge, unmerge or deletion. */
 import type { KnowledgeCommit, KnowledgeWriter } from "../commit";
+import type { EdgeKey } from "../graph";
 import { deleteChunkStatements } from "./chunks";
 import { deleteDocumentStatements, statusStatement } from "./documents";
 import {
@@ -11,7 +12,7 @@ import {
 } from "./extractions";
 import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import { graphWriteStatements } from "./graph-statements";
-import { bulkDelete, bulkUpsert } from "./sql";
+import { bulkDelete, bulkUpsert, jsonBatches } from "./sql";
 
 /** Every engine table; each is keyed by workspace first. */
 const ENGINE_TABLES = [
@@ -24,6 +25,21 @@ const ENGINE_TABLES = [
   "document_contents",
   "documents",
 ] as const;
+
+/** `DELETE` of every row of `table` whose (src, tgt) is one of `pairs`, batched. */
+function deletePairStatements(
+  db: D1Database,
+  table: string,
+  workspace: string,
+  pairs: readonly EdgeKey[],
+): D1PreparedStatement[] {
+  if (pairs.length === 0) return [];
+  const sqlText = `DELETE FROM ${table} WHERE workspace = ?1 AND (src, tgt) IN
+    (SELECT json_extract(value, '$.src'), json_extract(value, '$.tgt') FROM json_each(?2))`;
+  return jsonBatches(pairs.map(({ src, tgt }) => ({ src, tgt }))).map((json) =>
+    db.prepare(sqlText).bind(workspace, json),
+  );
+}
 
 export class D1KnowledgeWriter implements KnowledgeWriter {
   constructor(
@@ -38,6 +54,8 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
     const statements: D1PreparedStatement[] = [
       ...bulkDelete(db, "entity_sources", "doc_id", workspace, change.docIds),
       ...bulkDelete(db, "relation_sources", "doc_id", workspace, change.docIds),
+      ...bulkDelete(db, "entity_sources", "name", workspace, change.removeEntitySources ?? []),
+      ...deletePairStatements(db, "relation_sources", workspace, change.removeRelationSources ?? []),
       ...bulkUpsert(
         db,
         "entity_sources",
