@@ -419,6 +419,32 @@ describe("real answers match their documented schemas", { timeout: 90_000 }, () 
     await conforms("DELETE /documents", await call("DELETE", "/documents"), 200);
   });
 
+  it("Ollama emulation, MCP (off by default), scan and graph edits", async () => {
+    await conforms("GET /api/version", await call("GET", "/api/version"), 200);
+    await conforms("GET /api/tags", await call("GET", "/api/tags"), 200);
+    await conforms("GET /api/ps", await call("GET", "/api/ps"), 200);
+    const chat = {
+      model: "lightrag:latest",
+      stream: false,
+      messages: [{ role: "user", content: "/local Ada?" }],
+    };
+    await conforms("POST /api/chat", await call("POST", "/api/chat", chat), 200);
+    const generate = { model: "lightrag:latest", stream: false, prompt: "Say hello" };
+    await conforms("POST /api/generate", await call("POST", "/api/generate", generate), 200);
+    await conforms("GET /mcp", await call("GET", "/mcp"), 503);
+    // The workspace was cleared above: nothing to pick up, nothing to retry.
+    await conforms("POST /documents/scan", await call("POST", "/documents/scan"), 200);
+    const entity = {
+      entity_name: "Openapi Probe",
+      entity_data: { entity_type: "CONCEPT", description: "A probe." },
+    };
+    await conforms("POST /graph/entity/create", await call("POST", "/graph/entity/create", entity), 200);
+    const edit = { entity_name: "Openapi Probe", updated_data: { description: "An edited probe." } };
+    await conforms("POST /graph/entity/edit", await call("POST", "/graph/entity/edit", edit), 200);
+    const gone = { entity_name: "Openapi Probe" };
+    await conforms("DELETE /graph/entity/delete", await call("DELETE", "/graph/entity/delete", gone), 200);
+  });
+
   it("covers every GET and the main POSTs", () => {
     const gets = Object.keys(docs).filter((key) => key.startsWith("GET "));
     const main = [

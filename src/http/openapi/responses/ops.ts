@@ -40,6 +40,11 @@ export const healthSchema = z.strictObject({
   dependencies: z.array(checkSchema),
   flags: z.record(z.string(), z.boolean()).optional(),
   configuration: z.record(z.string(), z.unknown()).optional(),
+  // LightRAG's deployment fields, with the configuration block (open mode or signed-in callers).
+  working_directory: z.string().optional(),
+  input_directory: z.string().optional(),
+  server_mode: z.string().optional(),
+  workers: z.number().int().optional(),
 });
 
 const flagName = z.enum(FLAG_NAMES);
