@@ -77,6 +77,8 @@ describe("/openapi.json", () => {
     expect(document.openapi).toMatch(/^3\.1\.\d+$/);
     expect(document.info.title).toBe("lightrag-edge");
     expect(document.info.version).toEqual(expect.any(String));
+    // OAS 3.1's default dialect is already JSON Schema 2020-12; Swagger UI warns on any other value.
+    expect((document as unknown as Record<string, unknown>).jsonSchemaDialect).toBeUndefined();
     expect(Object.keys(document.components.schemas)).toContain("ErrorEnvelope");
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(["apiKey", "bearer", "password"]);
     for (const [path, operations] of Object.entries(document.paths)) {

@@ -150,7 +150,6 @@ function frame() {
       version: SERVICE_VERSION,
       description: `LightRAG-compatible graph RAG API (LightRAG API ${LIGHTRAG_API_VERSION}). Errors are \`{"error": {code, message, request_id, details?}}\`.`,
     },
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     components: {
       schemas: { ErrorEnvelope: jsonSchema(errorEnvelopeSchema, "output") },
       securitySchemes: {
