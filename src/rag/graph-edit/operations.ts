@@ -84,6 +84,10 @@ async function entityExists(deps: RagDeps, workspace: string, name: string): Pro
   return (await deps.stores.graph.getEntities(workspace, [name])).length > 0;
 }
 
+async function relationExists(deps: RagDeps, workspace: string, pair: EdgeKey): Promise<boolean> {
+  return (await deps.stores.graph.getRelations(workspace, [pair])).length > 0;
+}
+
 async function requireEntity(deps: RagDeps, workspace: string, name: string): Promise<void> {
   if (!(await entityExists(deps, workspace, name)))
     throw new RagError("bad_input", `Entity '${name}' does not exist`);
@@ -273,7 +277,7 @@ async function createRelation(
     if (!found.has(name)) throw new RagError("bad_input", `${role} entity '${name}' does not exist`);
   }
   const pair = edgeKey(source, target);
-  if ((await deps.stores.graph.getRelations(workspace, [pair])).length > 0)
+  if (await relationExists(deps, workspace, pair))
     throw new RagError("bad_input", `Relation from '${source}' to '${target}' already exists`);
   const applied = await applySourceChange(deps, workspace, {
     addRelations: [manualRelation(pair, fields)],
@@ -301,7 +305,7 @@ async function editRelation(
   fields: RelationFields,
 ): Promise<GraphEditResult> {
   const pair = edgeKey(source, target);
-  if ((await deps.stores.graph.getRelations(workspace, [pair])).length === 0)
+  if (!(await relationExists(deps, workspace, pair)))
     throw new RagError("bad_input", `Relation from '${source}' to '${target}' does not exist`);
   const previous = (await deps.stores.extractions.relationSources(workspace, [pair])).find(isManual);
   const applied = await applySourceChange(deps, workspace, {
@@ -329,7 +333,7 @@ async function deleteRelation(
   target: string,
 ): Promise<GraphEditResult> {
   const pair = edgeKey(source, target);
-  if ((await deps.stores.graph.getRelations(workspace, [pair])).length === 0)
+  if (!(await relationExists(deps, workspace, pair)))
     throw new RagError("not_found", `Relation from '${source}' to '${target}' does not exist`);
   await applySourceChange(deps, workspace, { removeRelations: [pair] });
   return { deletedRelations: 1 };
