@@ -138,6 +138,25 @@ describe("entity edit", { timeout: 90_000 }, () => {
     expect(bad.status).toBe(422);
   });
 
+  it("422s entity names with control characters and stores nothing", async () => {
+    const ws = "ge_control_names";
+    for (const name of ["Bad\u0000Name", "Line\nBreak", "Esc\u001bName", "Del\u007fName"]) {
+      const created = await api(ws, "POST", "/graph/entity/create", {
+        entity_name: name,
+        entity_data: { description: "x" },
+      });
+      expect(created.status, JSON.stringify(name)).toBe(422);
+    }
+    const relation = await api(ws, "POST", "/graph/relation/create", {
+      source_entity: "Fine",
+      target_entity: "Not\u0000Fine",
+      relation_data: { description: "x" },
+    });
+    expect(relation.status).toBe(422);
+    // Nothing was written: the workspace has no entity at all.
+    expect(await json<string[]>(await api(ws, "GET", "/graph/label/list"))).toEqual([]);
+  });
+
   it("renames with allow_rename: edges and vectors follow the new name", async () => {
     const ws = "ge_rename";
     await ingest(ws, ADA, "ada.txt", 1);

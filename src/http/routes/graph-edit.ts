@@ -13,6 +13,7 @@ import { z } from "zod";
 import { audit } from "../../audit";
 import { MAX_NAME_LENGTH } from "../../rag/extraction/names";
 import type { GraphEdit, GraphEditResult } from "../../rag/graph-edit/operations";
+import { hasControlCharacters } from "../../rag/ids";
 import { RagError } from "../../rag/types";
 import type { EntityRecord, RelationRecord } from "../../storage/graph";
 import type { AppEnv } from "../app-env";
@@ -23,12 +24,23 @@ import { requestWorkspace } from "../workspace";
 /** Longest description or keyword list an edit may set. */
 const MAX_TEXT_CHARS = 64 * 1024;
 
-const entityName = z.string().trim().min(1, "entity name is required").max(MAX_NAME_LENGTH);
+/** A name is an identifier in the graph, the vectors and the graph index: no control characters. */
+const entityName = z
+  .string()
+  .trim()
+  .min(1, "entity name is required")
+  .max(MAX_NAME_LENGTH)
+  .refine((name) => !hasControlCharacters(name), "must not contain control characters");
 const text = z.string().max(MAX_TEXT_CHARS);
 
 /** Entity fields LightRAG accepts in `updated_data` / `entity_data` (`source_id` is derived here and ignored). */
 const entityFields = z.object({
-  entity_type: z.string().trim().max(MAX_NAME_LENGTH).optional(),
+  entity_type: z
+    .string()
+    .trim()
+    .max(MAX_NAME_LENGTH)
+    .refine((type) => !hasControlCharacters(type), "must not contain control characters")
+    .optional(),
   description: text.optional(),
   file_path: text.optional(),
   source_id: text.optional(),
