@@ -79,9 +79,10 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);
-  // Effective runtime flags and the request's services, resolved once; everything below reads them.
-  app.use(resolveRuntimeFlags);
   app.use(routeGuard(buildRouteTable(routes.routes)));
+  // Effective runtime flags and the request's services, resolved once for a known route (a 404
+  // or 405 never waits for the flags object); everything below reads them.
+  app.use(resolveRuntimeFlags);
   // The route's one declaration (permission, rate class, body, flags) that every layer below reads.
   app.use(resolveRoutePolicy);
   // Who is calling (bearer JWT or X-API-Key; guest admin in open mode), before the rate limiter keys on it.

@@ -281,3 +281,17 @@ describe("access log", () => {
     expect(lines.filter((line) => line.message === "request").map((line) => line.status)).toEqual([500]);
   });
 });
+
+describe("runtime flags on the request path", () => {
+  it("are read for a known route only: a 404 or 405 never touches the flags object", async () => {
+    const { forgetCachedFlags } = await import("../../src/flags");
+    const app = createApp();
+    const reads = vi.spyOn(env.FLAGS, "idFromName");
+    forgetCachedFlags();
+    expect((await app.request("/no/such/route", {}, env)).status).toBe(404);
+    expect((await app.request("/query", { method: "GET" }, env)).status).toBe(405);
+    expect(reads).not.toHaveBeenCalled();
+    expect((await app.request("/documents/status_counts", {}, env)).status).toBe(200);
+    expect(reads).toHaveBeenCalled();
+  });
+});
