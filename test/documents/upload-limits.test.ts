@@ -9,6 +9,7 @@ import { strToU8, Zip, ZipDeflate, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
+import { concatBytes, pdfOf } from "../fixtures/files";
 
 const MiB = 1024 * 1024;
 const XML_HEAD =
@@ -45,13 +46,7 @@ function bombDocx(megabytes: number): Uint8Array {
   for (let i = 0; i < megabytes; i++) document.push(megabyte);
   document.push(strToU8(`</w:t></w:r></w:p>${XML_TAIL}`), true);
   zip.end();
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A PDF of `pages` pages, each saying `text` (one shared content stream, correct xref). */
@@ -69,17 +64,7 @@ function pdf(pages: number, text: string): Uint8Array {
     ),
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
   ];
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(out);
+  return pdfOf(objects);
 }
 
 interface Envelope {

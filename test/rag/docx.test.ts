@@ -3,6 +3,7 @@ import { strToU8, Zip, ZipDeflate, ZipPassThrough, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { docxToText } from "../../src/rag/parsers/docx";
 import { extractionLimits } from "../../src/rag/parsers/limits";
+import { concatBytes } from "../fixtures/files";
 
 const XML = strToU8(
   '<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>Hello</w:t></w:r></w:p><w:p><w:r><w:t>World</w:t></w:r></w:p></w:body></w:document>',
@@ -26,13 +27,7 @@ function streamed(stored: boolean): Uint8Array {
     file.push(data, true);
   }
   zip.end();
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 describe("docxToText", () => {
