@@ -39,7 +39,9 @@ export function checkCoverage(lines: number, baseline: CoverageBaseline): Covera
     };
   }
   const raise =
-    lines > baseline.lines + baseline.tolerance ? ` (above the baseline: raise .ci/coverage-baseline.json to ${lines})` : "";
+    lines > baseline.lines + baseline.tolerance
+      ? ` (above the baseline: raise .ci/coverage-baseline.json to ${lines})`
+      : "";
   return { ok: true, message: `coverage: ${lines} % of lines, baseline ${baseline.lines} %${raise}` };
 }
 
