@@ -61,7 +61,12 @@ export default defineConfig(async () => {
               remoteBindings: false,
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ...AUTH_TEST_VARS },
+                // FUZZ_SEED replays one run of test/auth/fuzz-routes.test.ts.
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ...AUTH_TEST_VARS,
+                  ...(process.env.FUZZ_SEED ? { FUZZ_SEED: process.env.FUZZ_SEED } : {}),
+                },
               },
             }),
           ],
