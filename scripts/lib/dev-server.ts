@@ -20,6 +20,8 @@ export interface DevServer {
   /** Milliseconds from spawn until the readiness probe answered 200. */
   startupMs: number;
   stop(): void;
+  /** SIGKILLs the whole process group (a crash: nothing is flushed) and resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface DevServerOptions {
@@ -54,6 +56,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", ...options.env },
   });
   const stop = () => killGroup(child);
+  const kill = async () => {
+    killGroup(child, "SIGKILL");
+    const gone = Date.now() + 10_000;
+    while (Date.now() < gone && groupAlive(child)) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
   const deadline = started + (options.timeoutMs ?? 90_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
@@ -61,7 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     try {
       const res = await fetch(`${base}${options.readyPath ?? "/health/ready"}`);
       if (res.status === 200)
-        return { base, pid: child.pid as number, startupMs: Date.now() - started, stop };
+        return { base, pid: child.pid as number, startupMs: Date.now() - started, stop, kill };
     } catch {
       // not listening yet
     }
@@ -91,6 +98,13 @@ export interface LocalWorkerOptions {
   /** Server log; default `bench/logs/<label>-<timestamp>.log`. */
   logFile?: string;
   timeoutMs?: number;
+  /**
+   * An existing state directory to start on (a restart after `kill()`); `stop()` leaves it in
+   * place. Default: a fresh temporary directory, removed by `stop()`.
+   */
+  persist?: string;
+  /** Passes `--test-scheduled`, so `GET /__scheduled?cron=…` runs a cron handler on demand. */
+  testScheduled?: boolean;
 }
 
 /**
@@ -107,8 +121,10 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const logFile = options.logFile ?? defaultLogFile(label, options.port);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const logTail = (bytes = 4000) => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-bytes) : "");
-  const persist = mkdtempSync(path.join(tmpdir(), `${label}-`));
-  const removeState = () => rmSync(persist, { recursive: true, force: true });
+  const persist = options.persist ?? mkdtempSync(path.join(tmpdir(), `${label}-`));
+  const removeState = () => {
+    if (!options.persist) rmSync(persist, { recursive: true, force: true });
+  };
   const migrate = spawnSync(
     WRANGLER,
     ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
@@ -125,6 +141,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const command = [WRANGLER, "dev", "--local", "--ip", "127.0.0.1", "--port", String(options.port)];
   command.push("--inspector-port", String(options.port + 100), "--persist-to", persist);
   command.push("--log-level", options.logLevel ?? "log", "--show-interactive-dev-session=false");
+  if (options.testScheduled) command.push("--test-scheduled");
   for (const [key, value] of Object.entries(options.vars ?? {})) command.push("--var", `${key}:${value}`);
   try {
     const server = await startDevServer({
@@ -160,11 +177,22 @@ function defaultLogFile(label: string, port: number): string {
   return path.join(BENCH_LOG_DIR, `${label}-${stamp}-${port}.log`);
 }
 
-function killGroup(child: ChildProcess): void {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
   if (!child.pid) return;
   try {
-    process.kill(-child.pid, "SIGTERM");
+    process.kill(-child.pid, signal);
   } catch {
     // already gone
+  }
+}
+
+/** Whether any process of `child`'s group is still alive (signal 0 only checks). */
+function groupAlive(child: ChildProcess): boolean {
+  if (!child.pid) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

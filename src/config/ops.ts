@@ -1,5 +1,5 @@
-/** Operations settings: how long runtime flags are cached, backup schedule and retention. */
-import { bool, nonNegativeInt } from "./fields";
+/** Operations settings: how long runtime flags are cached, backup schedule, retention and stall timeout. */
+import { bool, nonNegativeInt, positiveInt } from "./fields";
 
 export const opsFields = {
   /** Seconds an isolate reuses the runtime flags it read; a change is effective everywhere after this. */
@@ -10,4 +10,11 @@ export const opsFields = {
   BACKUP_RETENTION_DAILY: nonNegativeInt(7),
   /** Newest backup of each of this many most recent ISO weeks is kept. */
   BACKUP_RETENTION_WEEKLY: nonNegativeInt(4),
+  /**
+   * Seconds without progress after which the housekeeping cron resumes a restore (its queue
+   * message was lost) or marks a backup without a manifest failed (its run died).
+   */
+  BACKUP_STALL_TIMEOUT: positiveInt(3600),
+  /** Resumes of one stalled restore before it is marked failed instead. */
+  MAX_RESTORE_RESUMES: positiveInt(3),
 };

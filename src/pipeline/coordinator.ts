@@ -18,7 +18,14 @@ import { type GraphEdit, type GraphEditResult, runGraphEdit } from "../rag/graph
 import { type RebuildMode, type RebuildReport, rebuild } from "../rag/knowledge";
 import { RagError, type RagErrorKind } from "../rag/types";
 import { createServices, type Services } from "../runtime/services";
-import { endJob, IDLE_STATUS, type PipelineStatus, startJob, withMessage } from "./pipeline-status";
+import {
+  abandonJobs,
+  endJob,
+  IDLE_STATUS,
+  type PipelineStatus,
+  startJob,
+  withMessage,
+} from "./pipeline-status";
 
 /**
  * The answer of a graph edit. Domain failures come back as values: an exception thrown in the
@@ -35,11 +42,14 @@ export interface PipelineState {
 
 const STATE_KEY = "pipeline";
 const STATUS_KEY = "pipeline_status";
+/** Epoch ms of the last job call (begin, progress, finish, merge, unmerge): the jobs' heartbeat. */
+const TOUCHED_KEY = "pipeline_touched";
 const IDLE: PipelineState = { busy: false, active: false };
 
 export class WorkspaceCoordinator extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   private status: PipelineStatus | null = null;
+  private touched: number | null = null;
 
   /** Proves the object is reachable and its storage readable; returns the pipeline state. */
   async ping(): Promise<PipelineState> {
@@ -122,12 +132,26 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     return "cancellation_requested";
   }
 
+  /** Asked by a running consumer, so also its sign of life (kept in memory only: it is frequent). */
   async cancelRequested(): Promise<boolean> {
+    this.touched = Date.now();
     return (await this.pipelineStatus()).cancellation_requested;
   }
 
+  /**
+   * The status; a `busy` one whose jobs have not called in for DOCUMENT_STALL_TIMEOUT is
+   * abandoned first (their consumer died: the stalled-document cron re-runs their documents).
+   */
   async pipelineStatus(): Promise<PipelineStatus> {
     this.status ??= (await this.ctx.storage.get<PipelineStatus>(STATUS_KEY)) ?? IDLE_STATUS;
+    this.touched ??= (await this.ctx.storage.get<number>(TOUCHED_KEY)) ?? 0;
+    const timeout = this.config().DOCUMENT_STALL_TIMEOUT;
+    if (this.status.busy && Date.now() - this.touched > timeout * 1000) {
+      const jobs = this.status.active_jobs;
+      await this.update((status) =>
+        abandonJobs(status, `Abandoned ${jobs} job(s): no progress for ${timeout} s`),
+      );
+    }
     return this.status;
   }
 
@@ -148,9 +172,22 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   }
 
   private async update(change: (status: PipelineStatus) => PipelineStatus): Promise<void> {
-    const next = change(await this.pipelineStatus());
+    // Read without the staleness check: an update is itself a sign of life.
+    this.status ??= (await this.ctx.storage.get<PipelineStatus>(STATUS_KEY)) ?? IDLE_STATUS;
+    const next = change(this.status);
     this.status = next;
-    await this.ctx.storage.put({ [STATUS_KEY]: next, [STATE_KEY]: { busy: next.busy, active: next.busy } });
+    this.touched = Date.now();
+    await this.ctx.storage.put({
+      [STATUS_KEY]: next,
+      [STATE_KEY]: { busy: next.busy, active: next.busy },
+      [TOUCHED_KEY]: this.touched,
+    });
+  }
+
+  /** Records a sign of life of the running jobs (a merge or unmerge between status updates). */
+  private async touch(): Promise<void> {
+    this.touched = Date.now();
+    await this.ctx.storage.put(TOUCHED_KEY, this.touched);
   }
 
   private exclusive(
@@ -162,6 +199,7 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   ): Promise<RebuildReport> {
     return this.serial(async () => {
       const started = Date.now();
+      await this.touch();
       const report = await rebuild(this.services(flags).engine, workspace, docIds, mode, error);
       this.log().debug("rebuild done", {
         workspace,

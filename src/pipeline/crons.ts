@@ -6,7 +6,7 @@
 export const CRONS = {
   /** 01:00 UTC: backup → verification → retention. */
   backup: "0 1 * * *",
-  /** Every 15 minutes: audit retention, auth sweep, stalled documents. */
+  /** Every 15 minutes: audit retention, auth sweep, stalled documents, backups and restores. */
   housekeeping: "*/15 * * * *",
 } as const;
 

@@ -73,3 +73,16 @@ export function endJob(status: PipelineStatus, message: string, now = new Date()
   };
   return withMessage(next, message, now);
 }
+
+/**
+ * Ends every job of `status` at once: jobs whose consumer died with its runtime (a crash, an
+ * eviction mid-batch) never call `endJob`, and a status left `busy` would refuse clears, graph
+ * edits and scans for ever. The coordinator calls this when no job has touched the status for
+ * the stall timeout.
+ *
+ * @example
+ * abandonJobs(status, "Abandoned 1 job(s): no progress for 1800 s"); // busy: false, active_jobs: 0
+ */
+export function abandonJobs(status: PipelineStatus, message: string, now = new Date()): PipelineStatus {
+  return withMessage({ ...status, busy: false, active_jobs: 0, cancellation_requested: false }, message, now);
+}

@@ -6,6 +6,7 @@
 import { auditRetentionJob } from "../audit/jobs";
 import { authSweepJob } from "../auth/jobs";
 import { backupJob } from "../pipeline/backup/jobs";
+import { stalledBackupsJob } from "../pipeline/backup/stalled";
 import { CRONS, type Cron } from "../pipeline/crons";
 import type { CronJobTable } from "../pipeline/scheduled";
 import { stalledDocumentsJob } from "../pipeline/stalled-documents";
@@ -16,5 +17,6 @@ export const CRON_JOBS: CronJobTable<Cron> = {
     "audit-retention": auditRetentionJob,
     "auth-sweep": authSweepJob,
     "stalled-documents": stalledDocumentsJob,
+    "stalled-backups": stalledBackupsJob,
   },
 };

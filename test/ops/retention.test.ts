@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { backupKeys } from "../../src/pipeline/backup/manifest";
+import { newRestoreState, restoreKey } from "../../src/pipeline/backup/restore";
 import { isoWeek, listBackupIds, pruneBackups, retainedBackups } from "../../src/pipeline/backup/retention";
 
 const bucket = env.BACKUPS as R2Bucket;
@@ -54,5 +55,29 @@ describe("retention policy", () => {
     );
     const orphans = await bucket.list({ prefix: "backups/20261114T010000Z-scheduled/" });
     expect(orphans.objects).toHaveLength(0);
+  });
+
+  it("never prunes a backup that a running restore reads (found by the crash test)", async () => {
+    const older = "20261201T010000Z-manual-aaaa";
+    const newer = "20261201T020000Z-manual-bbbb";
+    for (const id of [older, newer]) await bucket.put(backupKeys.manifest(id), "{}");
+    const running = newRestoreState(older, "acme", "retention_restore", "admin");
+    await bucket.put(restoreKey(running.target_workspace), JSON.stringify(running));
+    try {
+      const policy = { daily: 1, weekly: 0 };
+      const now = new Date(Date.UTC(2026, 11, 1, 3));
+      expect(await pruneBackups(bucket, policy, now)).not.toContain(older);
+      await bucket.put(
+        restoreKey(running.target_workspace),
+        JSON.stringify({ ...running, status: "completed" }),
+      );
+      expect(await pruneBackups(bucket, policy, now)).toContain(older);
+    } finally {
+      await bucket.delete([
+        restoreKey(running.target_workspace),
+        backupKeys.manifest(older),
+        backupKeys.manifest(newer),
+      ]);
+    }
   });
 });

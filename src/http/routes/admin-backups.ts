@@ -16,7 +16,9 @@ import {
 import {
   BACKUP_ID_PATTERN,
   type BackupManifest,
+  backupKeys,
   newBackupId,
+  readBackupFailure,
   readManifest,
   readVerification,
 } from "../../pipeline/backup/manifest";
@@ -68,7 +70,11 @@ adminBackupRoutes.get("/admin/backups", async (c) => {
   const ids = await listBackupIds(c.env.BACKUPS);
   const backups = await Promise.all(
     ids.map(async ({ id, complete }) => {
-      if (!complete) return { id, status: "incomplete", verification: null };
+      if (!complete) {
+        const failure = await readBackupFailure(c.env.BACKUPS, id);
+        if (failure) return { id, status: "failed", error: failure.error, verification: null };
+        return { id, status: "incomplete", verification: null };
+      }
       const [manifest, verification] = await Promise.all([
         readManifest(c.env.BACKUPS, id).catch(() => null),
         readVerification(c.env.BACKUPS, id),
@@ -96,6 +102,10 @@ adminBackupRoutes.post("/admin/backups", async (c) => {
     requested_by: c.get("principal")?.userId ?? null,
     requested_at: now.toISOString(),
   };
+  // Listed (`incomplete`, later `failed`) even if its run never starts.
+  await c.env.BACKUPS.put(backupKeys.requested(id), JSON.stringify(message), {
+    httpMetadata: { contentType: "application/json" },
+  });
   await c.env.INGEST_QUEUE.send(message);
   audit(c, {
     event_type: "administrative",

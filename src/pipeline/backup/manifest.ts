@@ -55,6 +55,10 @@ export const backupKeys = {
   root: (id: string) => `${BACKUP_PREFIX}${id}/`,
   manifest: (id: string) => `${BACKUP_PREFIX}${id}/manifest.json`,
   verification: (id: string) => `${BACKUP_PREFIX}${id}/verification.json`,
+  /** Written when the backup is requested, so one whose run never starts is still listed. */
+  requested: (id: string) => `${BACKUP_PREFIX}${id}/requested.json`,
+  /** Written by the stall sweep when a backup never got its manifest. */
+  failed: (id: string) => `${BACKUP_PREFIX}${id}/failed.json`,
   file: (id: string, workspace: string, name: string, part: number) =>
     `${BACKUP_PREFIX}${id}/${workspace}/${name}.${String(part).padStart(4, "0")}.ndjson.gz`,
 };
@@ -87,5 +91,16 @@ export async function readVerification(bucket: R2Bucket, id: string): Promise<Ve
   const object = await bucket.get(backupKeys.verification(id));
   if (!object) return null;
   const parsed = verificationSchema.safeParse(await object.json());
+  return parsed.success ? parsed.data : null;
+}
+
+export const backupFailureSchema = z.object({ failed_at: z.string(), error: z.string() });
+export type BackupFailure = z.infer<typeof backupFailureSchema>;
+
+/** Why an incomplete backup failed, or `null` when it is not marked failed. */
+export async function readBackupFailure(bucket: R2Bucket, id: string): Promise<BackupFailure | null> {
+  const object = await bucket.get(backupKeys.failed(id));
+  if (!object) return null;
+  const parsed = backupFailureSchema.safeParse(await object.json());
   return parsed.success ? parsed.data : null;
 }

@@ -29,6 +29,8 @@ export const restoreStateSchema = z.object({
   finished_at: z.string().nullable(),
   requested_by: z.string(),
   error: z.string().nullable(),
+  /** Times the housekeeping cron resumed it after it stalled (src/pipeline/backup/stalled.ts). */
+  resumes: z.number().int().min(0).default(0),
 });
 
 export type RestoreState = z.infer<typeof restoreStateSchema>;
@@ -41,7 +43,8 @@ export interface RestoreDeps {
   onGraphChange: GraphChangeListener;
 }
 
-export const restoreKey = (target: string) => `restores/${target}.json`;
+export const RESTORE_PREFIX = "restores/";
+export const restoreKey = (target: string) => `${RESTORE_PREFIX}${target}.json`;
 
 /** The state of a restore that has not started yet. */
 export function newRestoreState(backupId: string, source: string, target: string, by: string): RestoreState {
@@ -60,6 +63,7 @@ export function newRestoreState(backupId: string, source: string, target: string
     finished_at: null,
     requested_by: by,
     error: null,
+    resumes: 0,
   };
 }
 
@@ -68,6 +72,21 @@ export async function readRestoreState(bucket: R2Bucket, target: string): Promis
   if (!object) return null;
   const parsed = restoreStateSchema.safeParse(await object.json());
   return parsed.success ? parsed.data : null;
+}
+
+/** Every restore state in the bucket (running, completed or failed), one per target workspace. */
+export async function listRestoreStates(bucket: R2Bucket): Promise<RestoreState[]> {
+  const states: RestoreState[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix: RESTORE_PREFIX, cursor });
+    for (const object of page.objects) {
+      const state = await readRestoreState(bucket, object.key.slice(RESTORE_PREFIX.length, -".json".length));
+      if (state) states.push(state);
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return states;
 }
 
 export async function saveRestoreState(bucket: R2Bucket, state: RestoreState): Promise<RestoreState> {

@@ -1,9 +1,11 @@
 /**
  * Backup retention: keep the newest backup of each of the N most recent days and of each of
  * the M most recent ISO weeks (defaults 7 and 4); delete the rest, and incomplete backups
- * (no manifest) once they are a day old. The choice is a pure function; pruning applies it.
+ * (no manifest) once they are a day old. The choice is a pure function; pruning applies it,
+ * and never deletes a backup a running restore is reading.
  */
 import { BACKUP_PREFIX, backupKeys, backupTime } from "./manifest";
+import { listRestoreStates } from "./restore";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -73,9 +75,12 @@ async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
   } while (cursor);
 }
 
-/** Deletes the backups the policy does not keep; returns their ids. */
+/** Deletes the backups the policy does not keep, except those a running restore reads; returns their ids. */
 export async function pruneBackups(bucket: R2Bucket, policy: RetentionPolicy, now: Date): Promise<string[]> {
-  const all = await listBackupIds(bucket);
+  const inUse = new Set(
+    (await listRestoreStates(bucket)).filter((s) => s.status === "running").map((s) => s.backup_id),
+  );
+  const all = (await listBackupIds(bucket)).filter((backup) => !inUse.has(backup.id));
   const keep = retainedBackups(
     all.filter((backup) => backup.complete).map((backup) => backup.id),
     policy,

@@ -111,7 +111,9 @@ export const llmStatusSchema = z.strictObject({
 /** One backup of the list: its state, and the manifest's summary when it is complete and readable. */
 const backupSummary = z.strictObject({
   id: z.string(),
-  status: z.enum(["incomplete", "invalid", "unverified", "verified", "corrupt"]),
+  status: z.enum(["incomplete", "failed", "invalid", "unverified", "verified", "corrupt"]),
+  /** Why a `failed` backup failed (it never got its manifest within BACKUP_STALL_TIMEOUT). */
+  error: z.string().optional(),
   verification: verificationSchema.nullable(),
   trigger: z.enum(["scheduled", "manual"]).optional(),
   created_at: z.string().optional(),
