@@ -1,5 +1,6 @@
 /** Query parameters of the engine (LightRAG's `QueryParam`), resolved against the defaults. */
 import type { ChatMessage } from "../../providers/types";
+import type { ChunkPickMethod } from "./related-chunks";
 
 export const QUERY_MODES = ["local", "global", "hybrid", "naive", "mix", "bypass"] as const;
 export type QueryMode = (typeof QUERY_MODES)[number];
@@ -13,6 +14,7 @@ export const QUERY_DEFAULTS = {
   maxTotalTokens: 30000,
   cosineThreshold: 0.2,
   relatedChunkNumber: 5,
+  kgChunkPickMethod: "VECTOR",
   responseType: "Multiple Paragraphs",
 } as const;
 
@@ -24,6 +26,8 @@ export type QueryDefaults = {
   maxTotalTokens: number;
   cosineThreshold: number;
   relatedChunkNumber: number;
+  /** How the chunks behind entities and relations are picked (LightRAG's `KG_CHUNK_PICK_METHOD`). */
+  kgChunkPickMethod: ChunkPickMethod;
 };
 
 /** Every knob of one query, with no optional value left. */

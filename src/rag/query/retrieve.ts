@@ -89,6 +89,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       entities.map((e) => splitSources(e.sourceId)),
       relations.map((r) => splitSources(r.sourceId)),
       params.relatedChunkNumber,
+      params.kgChunkPickMethod,
     ),
   );
   const mergedIds = roundRobin(
