@@ -15,6 +15,7 @@ export const QUERY_DEFAULTS = {
   cosineThreshold: 0.2,
   relatedChunkNumber: 5,
   kgChunkPickMethod: "VECTOR",
+  minRerankScore: 0,
   responseType: "Multiple Paragraphs",
 } as const;
 
@@ -28,6 +29,8 @@ export type QueryDefaults = {
   relatedChunkNumber: number;
   /** How the chunks behind entities and relations are picked (LightRAG's `KG_CHUNK_PICK_METHOD`). */
   kgChunkPickMethod: ChunkPickMethod;
+  /** Reranked chunks scoring below this are dropped (LightRAG's `MIN_RERANK_SCORE`; 0 keeps all). */
+  minRerankScore: number;
 };
 
 /** Every knob of one query, with no optional value left. */
