@@ -8,6 +8,8 @@
  *
  *   npx tsx bench/retrieval.ts
  *   npx tsx bench/retrieval.ts --chunk-top-k 10 --questions 50
+ *   npx tsx bench/retrieval.ts --rerank local          # RERANK_BINDING for the run (default: off)
+ *   npx tsx bench/retrieval.ts --pick WEIGHT           # KG_CHUNK_PICK_METHOD (default: VECTOR)
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     "chunk-top-k": { type: "string", default: "20" },
     "top-k": { type: "string", default: "40" },
     port: { type: "string", default: "9793" },
+    rerank: { type: "string", default: "null" },
+    pick: { type: "string", default: "VECTOR" },
   },
 });
 
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
     Number(values.questions),
   );
   const server = new BenchServer(Number(values.port));
-  await server.start();
+  await server.start({ RERANK_BINDING: values.rerank, KG_CHUNK_PICK_METHOD: values.pick });
   try {
     const workspace = "bench_hotpotqa";
     const docs = corpus();
@@ -56,7 +60,9 @@ async function main(): Promise<void> {
     console.log(
       `hotpotqa: ${docs.length} passages ingested in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed); ${qa.length} questions`,
     );
-    console.log(`top_k ${values["top-k"]}, chunk_top_k ${values["chunk-top-k"]}`);
+    console.log(
+      `top_k ${values["top-k"]}, chunk_top_k ${values["chunk-top-k"]}, KG_CHUNK_PICK_METHOD ${values.pick}, RERANK_BINDING ${values.rerank}`,
+    );
     console.log("mode     passages retrieved  questions complete  chunks/question");
     const results: Record<string, { recall: number; complete: number }> = {};
     for (const mode of MODES) {

@@ -13,6 +13,7 @@ import { opsFields } from "./ops";
 import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
+import { rerankFields } from "./rerank";
 import { serverFields } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
@@ -30,6 +31,7 @@ const schema = z.object({
   ...authFields,
   ...observabilityFields,
   ...queryFields,
+  ...rerankFields,
   ...opsFields,
 });
 

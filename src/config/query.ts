@@ -10,8 +10,18 @@ export const queryFields = {
   MAX_TOTAL_TOKENS: positiveInt(30000),
   /** Vector matches below this cosine similarity are dropped. */
   COSINE_THRESHOLD: z.coerce.number().finite().min(-1).max(1).default(0.2),
-  /** Chunks per entity or relation considered for the related-chunk pick. */
+  /**
+   * Related chunks per entity or relation: VECTOR keeps `RELATED_CHUNK_NUMBER x items / 2` of
+   * all their source chunks, WEIGHT gives the first item this many and the last one.
+   */
   RELATED_CHUNK_NUMBER: positiveInt(5),
+  /** LightRAG's `KG_CHUNK_PICK_METHOD`: VECTOR (by similarity to the query) or WEIGHT (weighted polling). */
+  KG_CHUNK_PICK_METHOD: z
+    .string()
+    .trim()
+    .default("VECTOR")
+    .transform((value) => value.toUpperCase())
+    .pipe(z.enum(["VECTOR", "WEIGHT"])),
   /**
    * Serve queries' graph look-ups from the per-workspace graph index Durable Object (a copy of
    * D1's graph rebuilt after writes); false reads D1 every time.

@@ -30,14 +30,17 @@ import {
   WorkersAiChatTransport,
   WorkersAiEmbeddingTransport,
 } from "./remote/workers-ai";
+import { buildReranker } from "./rerank";
 import type { RetryPolicy } from "./retry";
 import { chainSpecs, isFullyLocal, ROLES } from "./settings";
 import type { ChatTransport, EmbeddingTransport, ProviderSpec } from "./transport";
-import type { EmbeddingClient, LlmClient, LlmRole } from "./types";
+import type { EmbeddingClient, LlmClient, LlmRole, RerankClient } from "./types";
 
 export interface Providers {
   llm: LlmClient;
   embeddings: EmbeddingClient;
+  /** Null when RERANK_BINDING is `null` (reranking off). */
+  reranker: RerankClient | null;
 }
 
 const memo = new WeakMap<object, Providers>();
@@ -198,7 +201,15 @@ export function buildProviders(env: Bindings, config: Config): Providers {
         logger,
       })
     : new LocalEmbeddingClient(config.EMBEDDING_DIM, config.EMBEDDING_MODEL);
-  return { llm, embeddings };
+  const reranker = buildReranker(config, {
+    ai: () => env.AI as unknown as AiRunner,
+    breakerFor,
+    retry: retryPolicy(config),
+    cache: config.ENABLE_LLM_CACHE ? new D1LlmCache(env.DB) : undefined,
+    usage,
+    logger,
+  });
+  return { llm, embeddings, reranker };
 }
 
 /**

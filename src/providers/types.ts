@@ -80,3 +80,26 @@ export interface EmbeddingClient {
   readonly dimension: number;
   embed(request: EmbeddingRequest): Promise<Float32Array[]>;
 }
+
+export interface RerankRequest {
+  query: string;
+  documents: string[];
+  /** How many of the best to return (LightRAG's `top_n`); all when unset. */
+  topN?: number;
+  /** Workspace the call is made for, for accounting and the cache. */
+  workspace: string;
+  signal?: AbortSignal;
+}
+
+/** One reranked document: its index in the request and its relevance, best first in a response. */
+export interface RerankResult {
+  index: number;
+  relevanceScore: number;
+}
+
+/** Scores documents against a query (LightRAG's `rerank_model_func`); implementations handle failover and caching. */
+export interface RerankClient {
+  readonly binding: string;
+  readonly model: string;
+  rerank(request: RerankRequest): Promise<RerankResult[]>;
+}

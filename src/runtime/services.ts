@@ -85,6 +85,7 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     vectors: stores.vectors,
     llm: providers().llm,
     embeddings: providers().embeddings,
+    reranker: providers().reranker,
   }));
   const backup: BackupDeps = { db: env.DB, bucket: env.BACKUPS, vectors: listableVectors, onGraphChange };
   return {

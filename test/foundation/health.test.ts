@@ -204,6 +204,29 @@ describe("GET /health", () => {
     });
   });
 
+  it("reports the configured reranker in LightRAG's rerank keys", async () => {
+    const res = await app.request(
+      "/health",
+      {},
+      {
+        ...env,
+        RERANK_BINDING: "cohere",
+        RERANK_BINDING_HOST: "https://rerank.example/v2/rerank",
+        MIN_RERANK_SCORE: "0.25",
+      },
+    );
+    const body = await res.json<{ configuration: Record<string, unknown> }>();
+    expect(configurationMismatches(body.configuration)).toEqual([]);
+    expect(body.configuration).toMatchObject({
+      enable_rerank: true,
+      rerank_binding: "cohere",
+      rerank_model: "rerank-v3.5",
+      rerank_binding_host: "https://rerank.example/v2/rerank",
+      rerank_timeout: 30,
+      min_rerank_score: 0.25,
+    });
+  });
+
   it("reads the pipeline of the workspace named in LIGHTRAG-WORKSPACE", async () => {
     const res = await SELF.fetch("http://localhost/health", { headers: { "LIGHTRAG-WORKSPACE": "team_a" } });
     expect((await res.json<{ workspace: string }>()).workspace).toBe("team_a");

@@ -4,7 +4,7 @@ import type { LlmClient, LlmRequest } from "../../src/providers/types";
 import { parseKeywords, resolveKeywords } from "../../src/rag/query/keywords";
 import { roundRobin } from "../../src/rag/query/merge";
 import { numberReferences } from "../../src/rag/query/references";
-import { candidateChunks, splitSources } from "../../src/rag/query/related-chunks";
+import { itemChunks, splitSources } from "../../src/rag/query/related-chunks";
 import { memoCounter, truncateByTokens } from "../../src/rag/query/tokens";
 
 describe("roundRobin", () => {
@@ -98,14 +98,14 @@ describe("budgets", () => {
 });
 
 describe("candidate chunks", () => {
-  it("splits <SEP> sources and counts a chunk once, most cited first, at most perItem per item", () => {
+  it("splits <SEP> sources and counts a chunk once, for the first item naming it, most cited first", () => {
     expect(splitSources("c1<SEP>c2<SEP>")).toEqual(["c1", "c2"]);
     const sources = [
       ["c1", "c2", "c3"],
       ["c2", "c4"],
       ["c5", "c4", "c6"],
     ];
-    expect(candidateChunks(sources, 2, new Set())).toEqual(["c2", "c1", "c4", "c5", "c6"]);
-    expect(candidateChunks(sources, 2, new Set(["c2"]))).toEqual(["c1", "c3", "c4", "c5", "c6"]);
+    expect(itemChunks(sources, new Set())).toEqual([["c2", "c1", "c3"], ["c4"], ["c5", "c6"]]);
+    expect(itemChunks(sources, new Set(["c2"]))).toEqual([["c1", "c3"], ["c4"], ["c5", "c6"]]);
   });
 });

@@ -248,3 +248,16 @@ export function embed(text, dimension) {
   const norm = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0)) || 1;
   return vector.map((v) => v / norm);
 }
+
+/**
+ * Relevance of each document to `query`: the share of the query's content words the document
+ * holds, in [0, 1] (the stub rerankers' score).
+ */
+export function rerankScores(query, documents) {
+  const wanted = [...new Set(terms(query))];
+  return documents.map((text) => {
+    if (wanted.length === 0) return 0;
+    const have = new Set(terms(text));
+    return wanted.filter((word) => have.has(word)).length / wanted.length;
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * A stub OpenAI-, Azure-, Anthropic- and Ollama-compatible LLM server for tests and benchmarks.
+ * A stub OpenAI-, Azure-, Anthropic- and Ollama-compatible LLM server for tests and benchmarks,
+ * with Cohere/Jina (`/v1/rerank`, `/v2/rerank`) and Aliyun (`/api/v1/services/rerank/…`) rerankers.
  * Real HTTP on 127.0.0.1; deterministic outputs (model.mjs); configurable latency; injectable
  * faults per scope (429 with Retry-After, 5xx, hang, malformed output, cut streams).
  *
@@ -7,7 +8,7 @@
  * scope its own fault queue, latency and request log.
  */
 import http from "node:http";
-import { embed, respond, tokens } from "./model.mjs";
+import { embed, rerankScores, respond, tokens } from "./model.mjs";
 
 const MALFORMED = {
   extract: "entity<|#|>Broken\nrelation<|#|>only-two\nthis line has no delimiters at all",
@@ -278,7 +279,35 @@ export async function startStubServer(options = {}) {
     });
   }
 
+  async function rerank(req, res, flavour, scope, body) {
+    const fault = nextFault(scope, req);
+    scope.requests.at(-1).fault = fault?.kind;
+    if (await applyFault(fault, res, flavour)) return;
+    const aliyun = flavour === "aliyun";
+    const query = String((aliyun ? body.input?.query : body.query) ?? "");
+    const documents = (aliyun ? body.input?.documents : body.documents) ?? [];
+    const topN = Number(aliyun ? body.parameters?.top_n : body.top_n);
+    const texts = documents.map((d) => (typeof d === "string" ? d : String(d?.text ?? "")));
+    const ranked = rerankScores(query, texts)
+      .map((relevance_score, index) => ({ index, relevance_score }))
+      .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
+      .slice(0, topN > 0 ? topN : texts.length);
+    if (fault?.kind === "malformed") return sendJson(res, 200, { results: "not a list" });
+    if (aliyun)
+      return sendJson(res, 200, {
+        output: { results: ranked },
+        usage: { total_tokens: tokens(texts.join(" ")) },
+      });
+    return sendJson(res, 200, {
+      id: "stub-rerank",
+      results: ranked,
+      meta: { billed_units: { search_units: 1 } },
+    });
+  }
+
   const routes = [
+    [/^\/v[12]\/rerank$/, rerank, "rerank"],
+    [/^\/api\/v1\/services\/rerank\/text-rerank\/text-rerank$/, rerank, "aliyun"],
     [/^\/v1\/chat\/completions$/, chat, "openai"],
     [/^\/openai\/deployments\/[^/]+\/chat\/completions$/, chat, "openai"],
     [/^\/v1\/messages$/, chat, "anthropic"],

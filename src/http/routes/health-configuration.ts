@@ -2,9 +2,11 @@
  * The `configuration` block of `/health` in LightRAG 1.5.7's shape. LightRAG's web UI reads
  * these keys without checking they exist (its status card crashes on a missing one), so every
  * key LightRAG sends is sent here, with our value where the setting exists and LightRAG's
- * "feature off" value (no rerank, no VLM, no MinerU or Docling) where it does not.
+ * "feature off" value (no VLM, no MinerU or Docling) where it does not.
  */
 import type { Config } from "../../config";
+import type { RerankBinding } from "../../config/rerank";
+import { rerankModel } from "../../providers/rerank";
 import { BINARY_EXTENSIONS, TEXT_EXTENSIONS } from "../../rag/parsers";
 
 /** The storage class names LightRAG clients expect, per backend. */
@@ -57,16 +59,22 @@ const PARSER_ROUTING = [...TEXT_EXTENSIONS, ...BINARY_EXTENSIONS]
   .map((extension) => `${extension.slice(1)}:native`)
   .join(",");
 
-/** Rerank is not offered: LightRAG's values with no rerank function configured. */
-const NO_RERANK = {
-  enable_rerank: false,
-  rerank_binding: "null",
-  rerank_model: null,
-  rerank_binding_host: null,
-  rerank_max_async: 0,
-  rerank_timeout: 0,
-  min_rerank_score: 0,
-} as const;
+/** The reranker as LightRAG reports it; `null` binding: rerank off. */
+function rerankConfiguration(config: Config) {
+  const on = config.RERANK_BINDING !== "null";
+  return {
+    enable_rerank: on,
+    rerank_binding: config.RERANK_BINDING,
+    rerank_model: on
+      ? rerankModel(config.RERANK_BINDING as Exclude<RerankBinding, "null">, config.RERANK_MODEL)
+      : null,
+    rerank_binding_host: on ? (config.RERANK_BINDING_HOST ?? null) : null,
+    // Rerank calls have no queue of their own (one per query).
+    rerank_max_async: 0,
+    rerank_timeout: on ? config.RERANK_TIMEOUT : 0,
+    min_rerank_score: config.MIN_RERANK_SCORE,
+  };
+}
 
 /**
  * Builds LightRAG's `configuration` block from our config.
@@ -93,7 +101,7 @@ export function lightragConfiguration(config: Config) {
     // One database holds every workspace; each storage is scoped by the workspace column.
     storage_workspaces: Object.fromEntries(Object.keys(storage).map((key) => [key, config.WORKSPACE])),
     max_graph_nodes: config.MAX_GRAPH_NODES,
-    ...NO_RERANK,
+    ...rerankConfiguration(config),
     summary_language: config.SUMMARY_LANGUAGE,
     force_llm_summary_on_merge: config.FORCE_LLM_SUMMARY_ON_MERGE,
     max_parallel_insert: config.MAX_PARALLEL_INSERT,

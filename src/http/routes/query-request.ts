@@ -92,12 +92,14 @@ export function toQueryParams(body: QueryRequest, config: Config, stream: boolea
     maxTotalTokens: body.max_total_tokens ?? config.MAX_TOTAL_TOKENS,
     cosineThreshold: config.COSINE_THRESHOLD,
     relatedChunkNumber: config.RELATED_CHUNK_NUMBER,
+    kgChunkPickMethod: config.KG_CHUNK_PICK_METHOD,
+    minRerankScore: config.MIN_RERANK_SCORE,
     hlKeywords: body.hl_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     llKeywords: body.ll_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     conversationHistory: history(body.conversation_history),
     userPrompt: body.user_prompt ?? "",
-    // No reranker is configured; the flag is kept for the cache key and wire compatibility.
-    enableRerank: body.enable_rerank ?? true,
+    // Without a reranker (RERANK_BINDING=null) the flag changes nothing but the answer's cache key.
+    enableRerank: body.enable_rerank ?? config.RERANK_BY_DEFAULT,
     includeReferences: body.include_references ?? true,
     includeChunkContent: body.include_chunk_content ?? false,
   };

@@ -8,7 +8,7 @@ import type { QueryKeywords } from "./keywords";
 import type { QueryParams } from "./params";
 
 /** Bumped when the retrieval or prompt policy changes, so old answers stop matching. */
-export const ANSWER_POLICY_VERSION = "1";
+export const ANSWER_POLICY_VERSION = "2";
 
 /** LightRAG's keyword-extraction language (SUMMARY_LANGUAGE default). */
 const KEYWORD_LANGUAGE = "English";

@@ -1,5 +1,6 @@
 /** Query parameters of the engine (LightRAG's `QueryParam`), resolved against the defaults. */
 import type { ChatMessage } from "../../providers/types";
+import type { ChunkPickMethod } from "./related-chunks";
 
 export const QUERY_MODES = ["local", "global", "hybrid", "naive", "mix", "bypass"] as const;
 export type QueryMode = (typeof QUERY_MODES)[number];
@@ -13,6 +14,8 @@ export const QUERY_DEFAULTS = {
   maxTotalTokens: 30000,
   cosineThreshold: 0.2,
   relatedChunkNumber: 5,
+  kgChunkPickMethod: "VECTOR",
+  minRerankScore: 0,
   responseType: "Multiple Paragraphs",
 } as const;
 
@@ -24,6 +27,10 @@ export type QueryDefaults = {
   maxTotalTokens: number;
   cosineThreshold: number;
   relatedChunkNumber: number;
+  /** How the chunks behind entities and relations are picked (LightRAG's `KG_CHUNK_PICK_METHOD`). */
+  kgChunkPickMethod: ChunkPickMethod;
+  /** Reranked chunks scoring below this are dropped (LightRAG's `MIN_RERANK_SCORE`; 0 keeps all). */
+  minRerankScore: number;
 };
 
 /** Every knob of one query, with no optional value left. */

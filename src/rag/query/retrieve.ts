@@ -11,6 +11,7 @@ import type { QueryParams } from "./params";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
 import { relatedChunks, splitSources } from "./related-chunks";
+import { rerankChunks } from "./rerank";
 import { type PhaseTimer, timed } from "./timings";
 import type { Tokenizer } from "./tokens";
 import { memoCounter, truncateByTokens } from "./tokens";
@@ -89,6 +90,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       entities.map((e) => splitSources(e.sourceId)),
       relations.map((r) => splitSources(r.sourceId)),
       params.relatedChunkNumber,
+      params.kgChunkPickMethod,
     ),
   );
   const mergedIds = roundRobin(
@@ -97,15 +99,24 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   );
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
-  const records = await timed(timer, "chunks", () =>
-    chunkRows(deps, workspace, mergedIds.slice(0, params.chunkTopK)),
+  // A reranker sees every merged chunk (LightRAG); without one only the first chunk_top_k are read.
+  const reranker = params.enableRerank ? deps.reranker : undefined;
+  const loaded = await timed(timer, "chunks", () =>
+    loadChunks(deps, workspace, reranker ? mergedIds : mergedIds.slice(0, params.chunkTopK)),
   );
-  const byId = new Map(records.map((chunk) => [chunk.id, chunk]));
-  const kept: RetrievedChunk[] = [];
-  for (const id of mergedIds.slice(0, params.chunkTopK)) {
-    const chunk = byId.get(id);
-    if (chunk)
-      kept.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath, tokens: chunk.tokens });
+  let kept = loaded;
+  if (reranker) {
+    input.onProgress?.("reranking");
+    const ranked = await timed(timer, "rerank", () =>
+      rerankChunks(reranker, {
+        workspace,
+        query: input.query,
+        chunks: loaded,
+        topN: params.chunkTopK,
+        minScore: params.minRerankScore,
+      }),
+    );
+    kept = ranked.slice(0, params.chunkTopK);
   }
   const entityLines = entities.map(entityLine);
   const relationLines = relations.map(relationLine);
@@ -144,6 +155,18 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       final_chunks_count: chunks.length,
     },
   };
+}
+
+/** The chunks of `ids`, in that order (missing ones skipped). */
+async function loadChunks(deps: QueryDeps, workspace: string, ids: string[]): Promise<RetrievedChunk[]> {
+  const byId = new Map((await chunkRows(deps, workspace, ids)).map((chunk) => [chunk.id, chunk]));
+  const out: RetrievedChunk[] = [];
+  for (const id of ids) {
+    const chunk = byId.get(id);
+    if (chunk)
+      out.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath, tokens: chunk.tokens });
+  }
+  return out;
 }
 
 /** Chunks in order while their stored token counts fit `budget` (counted afresh when unknown). */

@@ -1,5 +1,5 @@
 /** What the query engine needs (ports only) and what retrieval returns. */
-import type { EmbeddingClient, LlmClient } from "../../providers/types";
+import type { EmbeddingClient, LlmClient, RerankClient } from "../../providers/types";
 import type { ChunkStore } from "../../storage/chunks";
 import type { EntityRecord, RelationRecord } from "../../storage/graph";
 import type { GraphSearchStore } from "../../storage/graph-search";
@@ -11,6 +11,8 @@ export interface QueryDeps {
   vectors: VectorStore;
   llm: LlmClient;
   embeddings: EmbeddingClient;
+  /** Chunk reranker (RERANK_BINDING); absent or null: no rerank, whatever `enable_rerank` says. */
+  reranker?: RerankClient | null;
 }
 
 /** An entity as retrieved, with its degree as rank. */
