@@ -3,6 +3,7 @@ import type { EmbeddingClient, LlmClient } from "../../providers/types";
 import type { ChunkStore } from "../../storage/chunks";
 import type { EntityRecord, RelationRecord } from "../../storage/graph";
 import type { GraphSearchStore } from "../../storage/graph-search";
+import type { LexicalStore } from "../../storage/lexical";
 import type { VectorStore } from "../../storage/vectors";
 
 export interface QueryDeps {
@@ -11,6 +12,8 @@ export interface QueryDeps {
   vectors: VectorStore;
   llm: LlmClient;
   embeddings: EmbeddingClient;
+  /** BM25 look-ups fused with the vector matches; absent: vectors alone (LEXICAL_SEARCH_ENABLED=false). */
+  lexical?: LexicalStore;
 }
 
 /** An entity as retrieved, with its degree as rank. */
