@@ -27,6 +27,11 @@ export const queryFields = {
    * D1's graph rebuilt after writes); false reads D1 every time.
    */
   GRAPH_INDEX_ENABLED: bool(true),
+  /**
+   * Fuse BM25 (FTS5) hits with the vector matches of chunks, entities and relations
+   * (reciprocal-rank fusion); false retrieves by vectors alone, as LightRAG does.
+   */
+  LEXICAL_SEARCH_ENABLED: bool(true),
   /** Upper bound of `max_nodes` on `GET /graphs`. */
   MAX_GRAPH_NODES: positiveInt(1000),
   /** Name and tag of the model the Ollama-compatible API (`/api/chat`) offers: `lightrag:latest`. */

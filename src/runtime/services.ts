@@ -17,6 +17,7 @@ import type { QueryDeps } from "../rag/query/types";
 import type { RagDeps } from "../rag/types";
 import type { GraphChangeListener } from "../storage/d1/graph-change";
 import { D1GraphSearchStore } from "../storage/d1/graph-search";
+import { D1LexicalStore } from "../storage/d1/lexical";
 import { createD1Stores } from "../storage/d1/stores";
 import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-index/store";
 import type { GraphSearchStore } from "../storage/graph-search";
@@ -86,6 +87,7 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     llm: providers().llm,
     embeddings: providers().embeddings,
     reranker: providers().reranker,
+    ...(config.LEXICAL_SEARCH_ENABLED && { lexical: new D1LexicalStore(env.DB) }),
   }));
   const backup: BackupDeps = { db: env.DB, bucket: env.BACKUPS, vectors: listableVectors, onGraphChange };
   return {

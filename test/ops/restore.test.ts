@@ -19,6 +19,7 @@ import {
 } from "../../src/pipeline/backup/restore";
 import { runBackup, stepRestore } from "../../src/pipeline/backup/service";
 import { graphIndexOf } from "../../src/storage/graph-index/store";
+import { expectIndexMatchesRows, lexicalStore } from "../fixtures/lexical-index";
 import { testRuntime } from "../runtime-helpers";
 import { dumpWorkspace, resetStorage, seedWorkspace, wipeWorkspace, workerEnv } from "./backup-fixtures";
 
@@ -113,6 +114,32 @@ describe("restore", () => {
     ).first();
     expect(row).toEqual({ display_name: "Workspace acme" });
   });
+
+  it("the lexical index follows a wipe and a restore, in place and into a new workspace", async () => {
+    await seedWorkspace("acme", 2);
+    const manifest = await backupNow();
+    const search = (ws: string) =>
+      lexicalStore().search(ws, { chunks: "c1", entities: "about", relations: "links", limit: 10 });
+    const seeded = await search("acme");
+    expect(seeded.chunks.sort()).toEqual(["doc-0-c1", "doc-1-c1"]);
+    expect(seeded.entities.sort()).toEqual(["Entity 0", "Entity 1"]);
+    expect(seeded.relations).toEqual([{ src: "Entity 0", tgt: "Entity 1" }]);
+    await wipeWorkspace("acme");
+    expect(await search("acme")).toEqual({ chunks: [], entities: [], relations: [] });
+    const ctx = createExecutionContext();
+    const runtime = await testRuntime(ctx, fastEnv);
+    for (const target of ["acme", "acme_copy"]) {
+      const state = await stepRestore(
+        runtime,
+        await saveRestoreState(workerEnv.BACKUPS, newState(manifest, "acme", target)),
+      );
+      expect(state.status).toBe("completed");
+      await expectIndexMatchesRows(target);
+      const found = await search(target);
+      expect({ ...found, chunks: found.chunks.sort(), entities: found.entities.sort() }).toEqual(seeded);
+    }
+    await waitOnExecutionContext(ctx);
+  }, 30_000);
 
   it("is resumable: a step cut short continues from the saved progress, and running it twice changes nothing", async () => {
     await seedWorkspace("acme", 3);

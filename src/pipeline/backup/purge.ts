@@ -35,13 +35,18 @@ export async function purgeWorkspace(
   const tables = await existingTables(db);
   // Children first, the workspace row last, all in one transaction.
   const present = [...WORKSPACE_TABLES].reverse().filter((table) => tables.has(table.name));
-  const results = await db.batch(
-    present.map((table) =>
+  // Rows are counted in the same transaction, before the deletes: D1's `changes` of a DELETE
+  // also counts what its triggers wrote (the lexical index), so it is not the table's count.
+  const results = await db.batch<{ n: number }>([
+    ...present.map((table) =>
+      db.prepare(`SELECT COUNT(*) AS n FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(ws),
+    ),
+    ...present.map((table) =>
       db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(ws),
     ),
-  );
+  ]);
   present.forEach((table, i) => {
-    deleted[table.name] = results[i]?.meta.changes ?? 0;
+    deleted[table.name] = results[i]?.results[0]?.n ?? 0;
   });
   await onGraphChange(ws);
   return deleted;

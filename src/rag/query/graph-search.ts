@@ -5,6 +5,8 @@
  */
 import type { EdgeKey, RelationRecord } from "../../storage/graph";
 import type { EntityNeighbourhood, RelationEndpoints } from "../../storage/graph-search";
+import { reciprocalRankFusion } from "./fusion";
+import type { LexicalHits } from "./lexical";
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
 
@@ -17,6 +19,8 @@ export interface SearchOptions {
   topK: number;
   threshold: number;
   timer?: PhaseTimer;
+  /** BM25 hits (vector ids) fused with the vector matches of each half that runs. */
+  lexical?: Promise<LexicalHits>;
 }
 
 /** The keyword vectors to search with; a missing one skips its half. */
@@ -37,7 +41,8 @@ function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
 
 /**
  * `local` and `global` hits of a query, in two round trips whatever the mode: the vector
- * queries in parallel, then one graph look-up.
+ * queries in parallel (the lexical look-up, started earlier, beside them), then one graph
+ * look-up of the fused ids.
  *
  * @example
  * const { local, global } = await graphSearch(deps, ws, { low, high }, { topK: 40, threshold: 0.2 });
@@ -62,10 +67,24 @@ export async function graphSearch(
     search("relations", query.high),
   ]);
   if (!entityMatches && !relationMatches) return { local: EMPTY, global: EMPTY };
+  const lexical = await options.lexical;
+  // Fused lists are cut back to top_k, so the graph look-up does no more work than before.
+  const fuse = (vectorIds: string[], lexicalIds: string[] = []) =>
+    reciprocalRankFusion([vectorIds, lexicalIds], (id) => id).slice(0, options.topK);
   const found = await timed(options.timer, "graph", () =>
     deps.graphSearch.lookup(workspace, {
-      entityVectorIds: entityMatches?.map((match) => match.id),
-      relationVectorIds: relationMatches?.map((match) => match.id),
+      entityVectorIds:
+        entityMatches &&
+        fuse(
+          entityMatches.map((match) => match.id),
+          lexical?.entities,
+        ),
+      relationVectorIds:
+        relationMatches &&
+        fuse(
+          relationMatches.map((match) => match.id),
+          lexical?.relations,
+        ),
     }),
   );
   // A look-up the graph index could not serve (stale after a write) was read from D1.
@@ -76,14 +95,14 @@ export async function graphSearch(
   };
 }
 
-/** Entities in vector order, then every edge touching them ranked by (edge degree, weight). */
+/** Entities in fused order, then every edge touching them ranked by (edge degree, weight). */
 function localHits(found: EntityNeighbourhood): GraphHits {
   const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
   const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
   return { entities, relations };
 }
 
-/** Relations in vector order, then their endpoints in order of first appearance. */
+/** Relations in fused order, then their endpoints in order of first appearance. */
 function globalHits(found: RelationEndpoints): GraphHits {
   const relations = rankEdges(found.relations, found.degrees);
   const byName = new Map(found.entities.map((record) => [record.name, record]));

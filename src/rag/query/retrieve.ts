@@ -4,8 +4,10 @@
  */
 import { chunkRows } from "./chunk-rows";
 import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
+import { reciprocalRankFusion } from "./fusion";
 import { graphSearch } from "./graph-search";
 import type { QueryKeywords } from "./keywords";
+import { lexicalHits } from "./lexical";
 import { roundRobin } from "./merge";
 import type { QueryParams } from "./params";
 import { kgContext, naiveContext } from "./prompts";
@@ -47,12 +49,25 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const useGlobal = (mode === "global" || mode === "hybrid" || mode === "mix") && keywords.high.length > 0;
   const useVector = mode === "mix" || mode === "naive";
 
+  // BM25 needs no embedding: it runs while the query is embedded (LightRAG makes no such call).
+  const lexical = lexicalHits(
+    deps,
+    workspace,
+    {
+      chunks: useVector ? input.query : undefined,
+      entities: useLocal ? keywords.low.join(" ") : undefined,
+      relations: useGlobal ? keywords.high.join(" ") : undefined,
+      chunkLimit: params.chunkTopK,
+      graphLimit: params.topK,
+    },
+    timer,
+  );
   // One embedding call for the query and both keyword strings, as LightRAG batches them.
   const texts = [input.query, keywords.low.join(", "), keywords.high.join(", ")];
   const [queryVector, lowVector, highVector] = (await timed(timer, "embed", () =>
     deps.embeddings.embed({ texts, workspace }),
   )) as [Float32Array, Float32Array, Float32Array];
-  const search = { topK: params.topK, threshold: params.cosineThreshold, timer };
+  const search = { topK: params.topK, threshold: params.cosineThreshold, timer, lexical };
   input.onProgress?.("retrieving_entities");
   const [{ local, global }, vectorIds] = await Promise.all([
     graphSearch(
@@ -93,10 +108,12 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
       params.kgChunkPickMethod,
     ),
   );
-  const mergedIds = roundRobin(
-    [vectorIds.map((match) => match.id), entityChunks, relationChunks],
+  // Vector and BM25 chunk hits fused first, then merged with the graph's chunks as LightRAG does.
+  const chunkHits = reciprocalRankFusion(
+    [vectorIds.map((match) => match.id), useVector ? (await lexical).chunks : []],
     (id) => id,
-  );
+  ).slice(0, params.chunkTopK);
+  const mergedIds = roundRobin([chunkHits, entityChunks, relationChunks], (id) => id);
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
   // A reranker sees every merged chunk (LightRAG); without one only the first chunk_top_k are read.

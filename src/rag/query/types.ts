@@ -3,6 +3,7 @@ import type { EmbeddingClient, LlmClient, RerankClient } from "../../providers/t
 import type { ChunkStore } from "../../storage/chunks";
 import type { EntityRecord, RelationRecord } from "../../storage/graph";
 import type { GraphSearchStore } from "../../storage/graph-search";
+import type { LexicalStore } from "../../storage/lexical";
 import type { VectorStore } from "../../storage/vectors";
 
 export interface QueryDeps {
@@ -13,6 +14,8 @@ export interface QueryDeps {
   embeddings: EmbeddingClient;
   /** Chunk reranker (RERANK_BINDING); absent or null: no rerank, whatever `enable_rerank` says. */
   reranker?: RerankClient | null;
+  /** BM25 look-ups fused with the vector matches; absent: vectors alone (LEXICAL_SEARCH_ENABLED=false). */
+  lexical?: LexicalStore;
 }
 
 /** An entity as retrieved, with its degree as rank. */

@@ -1,0 +1,46 @@
+/**
+ * Port for lexical (BM25) retrieval over chunks, entities and relations: the ranked keys
+ * whose text shares the rare words, names and numbers of a query, which embeddings blur.
+ * Adapters keep their index in step with the base tables themselves (D1: FTS5 and triggers;
+ * a Postgres adapter would use a `tsvector` column with a GIN index and `ts_rank_cd`).
+ * Callers pass plain text; each adapter builds its own query syntax, so no user text can be
+ * a syntax error.
+ */
+import type { EdgeKey } from "./graph";
+
+export interface LexicalRequest {
+  /** Text to match against chunk contents (the user query). */
+  chunks?: string;
+  /** Text to match against entity names and descriptions (low-level keywords). */
+  entities?: string;
+  /** Text to match against relation endpoints, keywords and descriptions (high-level keywords). */
+  relations?: string;
+  /** Most keys returned per kind. */
+  limit: number;
+}
+
+export interface LexicalResult {
+  /** Chunk ids, best first. */
+  chunks: string[];
+  /** Entity names, best first. */
+  entities: string[];
+  /** Relation keys (`src <= tgt`), best first. */
+  relations: EdgeKey[];
+}
+
+export interface LexicalStore {
+  /**
+   * The best matches of each requested kind, in one round trip; a kind not asked for, or
+   * text without a searchable word, answers an empty list.
+   *
+   * @example
+   * const hits = await lexical.search(ws, { chunks: "Who wrote Dune in 1965?", limit: 20 });
+   * hits.chunks; // ["doc-…-chunk-000", …]
+   */
+  search(workspace: string, request: LexicalRequest): Promise<LexicalResult>;
+  /**
+   * Rebuilds the workspace's index from its base rows (recovery; normal writes keep it in step).
+   * Returns the rows indexed per kind.
+   */
+  rebuild(workspace: string): Promise<{ chunks: number; entities: number; relations: number }>;
+}
