@@ -92,6 +92,7 @@ export function toQueryParams(body: QueryRequest, config: Config, stream: boolea
     maxTotalTokens: body.max_total_tokens ?? config.MAX_TOTAL_TOKENS,
     cosineThreshold: config.COSINE_THRESHOLD,
     relatedChunkNumber: config.RELATED_CHUNK_NUMBER,
+    mixPpr: config.QUERY_MIX_PPR,
     hlKeywords: body.hl_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     llKeywords: body.ll_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     conversationHistory: history(body.conversation_history),

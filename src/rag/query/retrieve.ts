@@ -8,6 +8,7 @@ import { graphSearch } from "./graph-search";
 import type { QueryKeywords } from "./keywords";
 import { roundRobin } from "./merge";
 import type { QueryParams } from "./params";
+import { pprChunks, recordingVectors } from "./ppr-chunks";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
 import { relatedChunks, splitSources } from "./related-chunks";
@@ -42,9 +43,12 @@ export interface RetrieveInput {
 export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<RetrievalResult | null> {
   const { params, keywords, workspace, timer } = input;
   const mode = params.mode;
-  const useLocal = (mode === "local" || mode === "hybrid" || mode === "mix") && keywords.low.length > 0;
-  const useGlobal = (mode === "global" || mode === "hybrid" || mode === "mix") && keywords.high.length > 0;
-  const useVector = mode === "mix" || mode === "naive";
+  // `ppr` (our extension) searches like mix, then ranks chunks by Personalized PageRank.
+  const usePpr = mode === "ppr" || (mode === "mix" && params.mixPpr);
+  const graphMode = mode === "hybrid" || mode === "mix" || mode === "ppr";
+  const useLocal = (mode === "local" || graphMode) && keywords.low.length > 0;
+  const useGlobal = (mode === "global" || graphMode) && keywords.high.length > 0;
+  const useVector = mode === "mix" || mode === "naive" || mode === "ppr";
 
   // One embedding call for the query and both keyword strings, as LightRAG batches them.
   const texts = [input.query, keywords.low.join(", "), keywords.high.join(", ")];
@@ -53,9 +57,11 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   )) as [Float32Array, Float32Array, Float32Array];
   const search = { topK: params.topK, threshold: params.cosineThreshold, timer };
   input.onProgress?.("retrieving_entities");
+  // PPR seeds need the entity and relation similarities the graph search sees.
+  const recorder = usePpr ? recordingVectors(deps.vectors) : undefined;
   const [{ local, global }, vectorIds] = await Promise.all([
     graphSearch(
-      deps,
+      recorder ? { ...deps, vectors: recorder.store } : deps,
       workspace,
       { low: useLocal ? lowVector : undefined, high: useGlobal ? highVector : undefined },
       search,
@@ -81,20 +87,47 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const relations = truncateByTokens(allRelations, relationTokens, params.maxRelationTokens);
 
   input.onProgress?.("retrieving_chunks");
-  const { entityChunks, relationChunks } = await timed(timer, "related", () =>
-    relatedChunks(
-      deps,
-      workspace,
-      queryVector,
-      entities.map((e) => splitSources(e.sourceId)),
-      relations.map((r) => splitSources(r.sourceId)),
-      params.relatedChunkNumber,
-    ),
-  );
-  const mergedIds = roundRobin(
-    [vectorIds.map((match) => match.id), entityChunks, relationChunks],
-    (id) => id,
-  );
+  const [{ entityChunks, relationChunks }, pprIds] = await Promise.all([
+    mode === "ppr"
+      ? { entityChunks: [], relationChunks: [] }
+      : timed(timer, "related", () =>
+          relatedChunks(
+            deps,
+            workspace,
+            queryVector,
+            entities.map((e) => splitSources(e.sourceId)),
+            relations.map((r) => splitSources(r.sourceId)),
+            params.relatedChunkNumber,
+          ),
+        ),
+    usePpr && recorder
+      ? timed(timer, "ppr", () =>
+          pprChunks(
+            deps,
+            workspace,
+            {
+              entities: allEntities,
+              relations: allRelations,
+              chunkMatches: vectorIds,
+              scores: recorder.scores,
+              maxNeighbours: params.topK,
+              limit: params.chunkTopK,
+            },
+            timer,
+          ),
+        )
+      : [],
+  ]);
+  const vectorList = vectorIds.map((match) => match.id);
+  const mergedIds =
+    mode === "ppr"
+      ? pprIds
+      : roundRobin(
+          usePpr
+            ? [pprIds, vectorList, entityChunks, relationChunks]
+            : [vectorList, entityChunks, relationChunks],
+          (id) => id,
+        );
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
   const records = await timed(timer, "chunks", () =>
