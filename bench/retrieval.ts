@@ -14,8 +14,10 @@
  *   npx tsx bench/retrieval.ts
  *   npx tsx bench/retrieval.ts --extractor stub --port 9821
  *   npx tsx bench/retrieval.ts --chunk-top-k 10 --questions 50 --modes naive,ppr
+ *   npx tsx bench/retrieval.ts --mix-ppr off      # mix exactly as LightRAG's (QUERY_MIX_PPR=false)
  */
 import { readFileSync } from "node:fs";
+import { get } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startStubServer } from "../tools/stub-llm/server.mjs";
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "9793" },
     extractor: { type: "string", default: "local" },
     modes: { type: "string", default: "naive,local,global,hybrid,mix,ppr" },
+    "mix-ppr": { type: "string", default: "" },
   },
 });
 
@@ -67,6 +70,43 @@ function corpus(): Doc[] {
   }));
 }
 
+/** Resolves once every document is processed or failed (polled each 2 s, 10 s per request). */
+async function allProcessed(
+  base: string,
+  workspace: string,
+  total: number,
+): Promise<{ seconds: number; failed: number; processed: number }> {
+  const started = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const counts = await new Promise<Record<string, number> | null>((resolve) => {
+      const request = get(
+        `${base}/documents/status_counts`,
+        { headers: { "LIGHTRAG-WORKSPACE": workspace }, timeout: 10_000 },
+        (res) => {
+          let text = "";
+          res.on("data", (piece: Buffer) => {
+            text += piece.toString();
+          });
+          res.on("end", () => {
+            try {
+              resolve((JSON.parse(text) as { status_counts: Record<string, number> }).status_counts);
+            } catch {
+              resolve(null);
+            }
+          });
+        },
+      );
+      request.on("timeout", () => request.destroy());
+      request.on("error", () => resolve(null));
+    });
+    const processed = counts?.processed ?? 0;
+    const failed = counts?.failed ?? 0;
+    if (counts && processed + failed >= total)
+      return { seconds: (performance.now() - started) / 1000, failed, processed };
+  }
+}
+
 const pair = (figures: [number, number] | undefined) =>
   figures ? `${figures[0].toFixed(3)}/${figures[1].toFixed(2)}` : "-";
 
@@ -79,24 +119,36 @@ async function main(): Promise<void> {
   const stub =
     extractor === "stub" ? await startStubServer({ port: 0, latencyMs: 0, requireKey: false }) : null;
   const server = new BenchServer(Number(values.port));
+  // `--mix-ppr on|off` overrides QUERY_MIX_PPR; empty keeps the configured default.
+  const mixPpr: Record<string, string> = values["mix-ppr"]
+    ? { QUERY_MIX_PPR: values["mix-ppr"] === "on" ? "true" : "false" }
+    : {};
   await server.start(
     stub
       ? {
+          ...mixPpr,
           LLM_BINDING: "openai",
           LLM_MODEL: "stub",
           LLM_BINDING_HOST: `${stub.url}/s/${STUB_SCOPE}/v1`,
           LLM_BINDING_API_KEY: "bench",
         }
-      : {},
+      : mixPpr,
   );
   try {
     const workspace = "bench_hotpotqa";
     const docs = corpus();
-    const ingest = await server.ingest(workspace, docs);
+    // A status poll of `ingest` was once left hanging with no socket open after a long queue
+    // batch; a second, plain node:http poll ends the wait when every document is done.
+    const ingest = await Promise.race([
+      server.ingest(workspace, docs),
+      allProcessed(server.base, workspace, docs.length),
+    ]);
     console.log(
       `hotpotqa: ${docs.length} passages ingested in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed); ${qa.length} questions; extractor ${extractor}`,
     );
-    console.log(`top_k ${values["top-k"]}, chunk_top_k ${values["chunk-top-k"]}`);
+    console.log(
+      `top_k ${values["top-k"]}, chunk_top_k ${values["chunk-top-k"]}, QUERY_MIX_PPR ${values["mix-ppr"] || "default"}`,
+    );
     console.log(
       "mode     recall  all-found  chunks/q  client p50  client p95  LightRAG 1.5.7  before (issue 17)",
     );
