@@ -70,7 +70,7 @@ function corpus(): Doc[] {
   }));
 }
 
-/** Resolves once every document is processed or failed, or nothing moved for 3 minutes (polled each 2 s). */
+/** Resolves once every document is processed or failed, or nothing moved for 10 minutes (polled each 2 s). */
 async function allProcessed(
   base: string,
   workspace: string,
@@ -108,7 +108,7 @@ async function allProcessed(
       last = processed + failed;
       lastMove = performance.now();
     }
-    if ((counts && processed + failed >= total) || performance.now() - lastMove > 180_000)
+    if ((counts && processed + failed >= total) || performance.now() - lastMove > 600_000)
       return { seconds: (performance.now() - started) / 1000, failed, processed };
   }
 }
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const docs = corpus();
     // On a loaded machine a status poll of `ingest` was once left hanging with no socket open,
     // and others died with a reset socket: a second, plain node:http poll ends the wait when
-    // every document is done (or nothing moved for 3 minutes; the counts below then show it).
+    // every document is done (or nothing moved for 10 minutes, longer than a queue batch was seen to take; the counts below then show it).
     const ingest = await Promise.race([
       server.ingest(workspace, docs).catch((error: unknown) => {
         console.error(`ingest's own poll failed (${String(error)}); waiting on the plain poll`);
