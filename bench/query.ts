@@ -8,6 +8,7 @@
  *   npx tsx bench/query.ts --copies 10 --queries 100     # the same ten times over (10x)
  *   npx tsx bench/query.ts --phases                      # also the mean and p95 of each Server-Timing phase
  *   npx tsx bench/query.ts --graph-index off             # graph look-ups from D1 (as while the copy is stale)
+ *   npx tsx bench/query.ts --mix-ppr on                  # mix with the PPR chunk ranking (QUERY_MIX_PPR)
  */
 import { parseArgs } from "node:util";
 import { BenchServer, docsCorpus, median, percentile } from "./query-server";
@@ -19,12 +20,13 @@ const { values } = parseArgs({
     port: { type: "string", default: "9791" },
     phases: { type: "boolean", default: false },
     "graph-index": { type: "string", default: "on" },
+    "mix-ppr": { type: "string", default: "" },
   },
 });
 
 /** LightRAG's p95 in ms for the same kind of query (from the brief). */
 const LIGHTRAG_P95: Record<string, number> = { naive: 25, local: 70, global: 86, hybrid: 114, mix: 95 };
-const MODES = ["naive", "local", "global", "hybrid", "mix"];
+const MODES = ["naive", "local", "global", "hybrid", "mix", "ppr"];
 
 /** Questions built from the corpus' own section titles, so every mode has something to find. */
 function questions(texts: string[], count: number): string[] {
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
   const docs = docsCorpus(copies);
   const server = new BenchServer(Number(values.port));
   const graphIndex = values["graph-index"] !== "off";
-  await server.start(graphIndex ? {} : { GRAPH_INDEX_ENABLED: "false" });
+  const vars: Record<string, string> = graphIndex ? {} : { GRAPH_INDEX_ENABLED: "false" };
+  if (values["mix-ppr"]) vars.QUERY_MIX_PPR = values["mix-ppr"] === "on" ? "true" : "false";
+  await server.start(vars);
   try {
     const workspace = `bench_q${copies}`;
     const ingest = await server.ingest(workspace, docs);

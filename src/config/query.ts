@@ -23,6 +23,11 @@ export const queryFields = {
     .transform((value) => value.toUpperCase())
     .pipe(z.enum(["VECTOR", "WEIGHT"])),
   /**
+   * Mix mode also ranks chunks by Personalized PageRank over the entity-chunk graph (as the
+   * `ppr` mode) and merges that list first; false keeps LightRAG's mix exactly.
+   */
+  QUERY_MIX_PPR: bool(false),
+  /**
    * Serve queries' graph look-ups from the per-workspace graph index Durable Object (a copy of
    * D1's graph rebuilt after writes); false reads D1 every time.
    */

@@ -112,7 +112,7 @@ describe("MCP server", { timeout: 90_000 }, () => {
     const query = byName.query?.inputSchema;
     expect(query?.required).toEqual(["query"]);
     expect(query?.properties?.mode).toMatchObject({
-      enum: ["local", "global", "hybrid", "naive", "mix", "bypass"],
+      enum: ["local", "global", "hybrid", "naive", "mix", "bypass", "ppr"],
       default: "mix",
     });
     expect(byName.insert_text?.inputSchema.required).toEqual(["text"]);
@@ -155,7 +155,7 @@ describe("MCP server", { timeout: 90_000 }, () => {
       status_counts: { processed: 1 },
     });
 
-    for (const mode of ["local", "global", "hybrid", "naive", "mix", "bypass"]) {
+    for (const mode of ["local", "global", "hybrid", "naive", "mix", "bypass", "ppr"]) {
       const answer = await callTool(client, "query", { query: "Who worked with Charles Babbage?", mode });
       expect(answer.isError, `${mode}: ${textOf(answer)}`).toBeFalsy();
       expect(typeof answer.structuredContent?.response, mode).toBe("string");

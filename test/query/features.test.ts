@@ -1,6 +1,7 @@
 /** Answer features: references, context and prompt only, response type, user prompt, history, budgets, validation. */
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { queryRequestSchema } from "../../src/http/routes/query-request";
 import { loadTokenizer, type Tokenizer } from "../../src/rag/query/tokens";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { seedCorpus } from "./corpus";
@@ -260,6 +261,13 @@ describe("request validation", () => {
       expect(envelope.error.details.length).toBeGreaterThan(0);
     });
   }
+
+  it("accepts every LightRAG mode and our `ppr`; mix stays the default", () => {
+    for (const mode of ["local", "global", "hybrid", "naive", "mix", "bypass", "ppr"])
+      expect(queryRequestSchema.parse({ query: "hello world", mode }).mode).toBe(mode);
+    expect(queryRequestSchema.parse({ query: "hello world" }).mode).toBe("mix");
+    expect(queryRequestSchema.safeParse({ query: "hello world", mode: "PPR" }).success).toBe(false);
+  });
 
   it("400 for malformed JSON", async () => {
     const response = await SELF.fetch("https://example.com/query", {

@@ -117,6 +117,28 @@ describe("query modes (/query/data)", () => {
     expect(chunkIds(answer)).toContain("acme-chunk-000");
   });
 
+  it("ppr (our extension): chunks two hops away through the graph, ranked by Personalized PageRank", async () => {
+    const body = { query: "Charles Babbage", ll_keywords: ["Charles Babbage"], top_k: 1, chunk_top_k: 10 };
+    const ppr = await queryData({ ...body, mode: "ppr" }, WS);
+    expect(ppr.status).toBe("success");
+    // Charles Babbage -> his chunk; -> Babbage Labs (hop 1) -> its other chunk (hop 2).
+    expect(chunkIds(ppr).slice(0, 2)).toEqual(["babbage-chunk-000", "acme-chunk-001"]);
+    // The graph half is hybrid's: the matched entity and its edges go into the context.
+    expect(names(ppr)).toEqual(["Charles Babbage"]);
+    expect(pairs(ppr)).toEqual(["Babbage Labs|Charles Babbage"]);
+    // local stops at the matched entity's own chunks.
+    const local = await queryData({ ...body, mode: "local" }, WS);
+    expect(chunkIds(local)).toEqual(["babbage-chunk-000"]);
+  });
+
+  it("ppr is bounded by chunk_top_k", async () => {
+    const answer = await queryData(
+      { query: "Acme Corporation", ll_keywords: ["Acme Corporation"], mode: "ppr", chunk_top_k: 1 },
+      WS,
+    );
+    expect(chunkIds(answer)).toHaveLength(1);
+  });
+
   it("keywords come from the keyword LLM when none are given", async () => {
     const answer = await queryData({ query: "Who founded Acme Corporation?", mode: "local", top_k: 2 }, WS);
     expect(answer.metadata.keywords.low_level).toContain("Acme Corporation");
@@ -159,7 +181,7 @@ describe("query modes (/query/data)", () => {
 });
 
 describe("POST /query in every mode", () => {
-  for (const mode of ["naive", "local", "global", "hybrid", "mix", "bypass"]) {
+  for (const mode of ["naive", "local", "global", "hybrid", "mix", "bypass", "ppr"]) {
     it(`${mode} answers with the LightRAG response shape`, async () => {
       const response = await post("/query", { query: "Who founded Acme Corporation?", mode }, WS);
       expect(response.status).toBe(200);

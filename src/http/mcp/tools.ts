@@ -63,7 +63,8 @@ export const documentStatusSchema = z
 const QUERY_ARGS =
   "Arguments are LightRAG's QueryRequest: `query` (at least 3 characters), `mode` (local: entities " +
   "near the question; global: relations; hybrid: both; naive: vector search over chunks; mix " +
-  "(default): graph and chunks; bypass: the LLM alone), `top_k`, `chunk_top_k`, token budgets, " +
+  "(default): graph and chunks; bypass: the LLM alone; ppr, our extension: chunks ranked by " +
+  "Personalized PageRank over the entity-chunk graph, for multi-hop questions), `top_k`, `chunk_top_k`, token budgets, " +
   "`hl_keywords`/`ll_keywords`, `conversation_history`, `user_prompt`, `response_type`, " +
   "`include_references` (default true) and `include_chunk_content`.";
 

@@ -94,6 +94,7 @@ export function toQueryParams(body: QueryRequest, config: Config, stream: boolea
     relatedChunkNumber: config.RELATED_CHUNK_NUMBER,
     kgChunkPickMethod: config.KG_CHUNK_PICK_METHOD,
     minRerankScore: config.MIN_RERANK_SCORE,
+    mixPpr: config.QUERY_MIX_PPR,
     hlKeywords: body.hl_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     llKeywords: body.ll_keywords.map((k) => k.trim()).filter((k) => k !== ""),
     conversationHistory: history(body.conversation_history),

@@ -40,6 +40,8 @@ export function answerCacheOptions(
     params.userPrompt,
     params.enableRerank,
     false,
+    // Only where it changes retrieval, so LightRAG-compatible keys stay as they were.
+    ...(params.mode === "mix" && params.mixPpr ? ["mix_ppr"] : []),
   ];
   return {
     mode: params.mode,

@@ -2,7 +2,8 @@
 import type { ChatMessage } from "../../providers/types";
 import type { ChunkPickMethod } from "./related-chunks";
 
-export const QUERY_MODES = ["local", "global", "hybrid", "naive", "mix", "bypass"] as const;
+/** LightRAG's modes, then ours: `ppr` ranks chunks by Personalized PageRank (HippoRAG 2). */
+export const QUERY_MODES = ["local", "global", "hybrid", "naive", "mix", "bypass", "ppr"] as const;
 export type QueryMode = (typeof QUERY_MODES)[number];
 
 /** LightRAG's `constants.py` defaults; the config can override the first six. */
@@ -46,6 +47,8 @@ export interface QueryParams extends QueryDefaults {
   conversationHistory: ChatMessage[];
   userPrompt: string;
   enableRerank: boolean;
+  /** Mix mode merges the Personalized PageRank ranking of chunks first (`QUERY_MIX_PPR`). */
+  mixPpr?: boolean;
   includeReferences: boolean;
   includeChunkContent: boolean;
 }

@@ -10,6 +10,7 @@ import type { QueryKeywords } from "./keywords";
 import { lexicalHits } from "./lexical";
 import { roundRobin } from "./merge";
 import type { QueryParams } from "./params";
+import { pprChunks, recordingVectors } from "./ppr-chunks";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
 import { relatedChunks, splitSources } from "./related-chunks";
@@ -45,9 +46,12 @@ export interface RetrieveInput {
 export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<RetrievalResult | null> {
   const { params, keywords, workspace, timer } = input;
   const mode = params.mode;
-  const useLocal = (mode === "local" || mode === "hybrid" || mode === "mix") && keywords.low.length > 0;
-  const useGlobal = (mode === "global" || mode === "hybrid" || mode === "mix") && keywords.high.length > 0;
-  const useVector = mode === "mix" || mode === "naive";
+  // `ppr` (our extension) searches like mix, then ranks chunks by Personalized PageRank.
+  const usePpr = mode === "ppr" || (mode === "mix" && params.mixPpr);
+  const graphMode = mode === "hybrid" || mode === "mix" || mode === "ppr";
+  const useLocal = (mode === "local" || graphMode) && keywords.low.length > 0;
+  const useGlobal = (mode === "global" || graphMode) && keywords.high.length > 0;
+  const useVector = mode === "mix" || mode === "naive" || mode === "ppr";
 
   // BM25 needs no embedding: it runs while the query is embedded (LightRAG makes no such call).
   const lexical = lexicalHits(
@@ -69,9 +73,11 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   )) as [Float32Array, Float32Array, Float32Array];
   const search = { topK: params.topK, threshold: params.cosineThreshold, timer, lexical };
   input.onProgress?.("retrieving_entities");
+  // PPR seeds need the entity and relation similarities the graph search sees.
+  const recorder = usePpr ? recordingVectors(deps.vectors) : undefined;
   const [{ local, global }, vectorIds] = await Promise.all([
     graphSearch(
-      deps,
+      recorder ? { ...deps, vectors: recorder.store } : deps,
       workspace,
       { low: useLocal ? lowVector : undefined, high: useGlobal ? highVector : undefined },
       search,
@@ -97,23 +103,52 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const relations = truncateByTokens(allRelations, relationTokens, params.maxRelationTokens);
 
   input.onProgress?.("retrieving_chunks");
-  const { entityChunks, relationChunks } = await timed(timer, "related", () =>
-    relatedChunks(
-      deps,
-      workspace,
-      queryVector,
-      entities.map((e) => splitSources(e.sourceId)),
-      relations.map((r) => splitSources(r.sourceId)),
-      params.relatedChunkNumber,
-      params.kgChunkPickMethod,
-    ),
-  );
+  const [{ entityChunks, relationChunks }, pprIds] = await Promise.all([
+    mode === "ppr"
+      ? { entityChunks: [], relationChunks: [] }
+      : timed(timer, "related", () =>
+          relatedChunks(
+            deps,
+            workspace,
+            queryVector,
+            entities.map((e) => splitSources(e.sourceId)),
+            relations.map((r) => splitSources(r.sourceId)),
+            params.relatedChunkNumber,
+            params.kgChunkPickMethod,
+          ),
+        ),
+    usePpr && recorder
+      ? timed(timer, "ppr", () =>
+          pprChunks(
+            deps,
+            workspace,
+            {
+              entities: allEntities,
+              relations: allRelations,
+              chunkMatches: vectorIds,
+              scores: recorder.scores,
+              maxNeighbours: params.topK,
+              limit: params.chunkTopK,
+            },
+            timer,
+          ),
+        )
+      : [],
+  ]);
   // Vector and BM25 chunk hits fused first, then merged with the graph's chunks as LightRAG does.
-  const chunkHits = reciprocalRankFusion(
+  const vectorList = reciprocalRankFusion(
     [vectorIds.map((match) => match.id), useVector ? (await lexical).chunks : []],
     (id) => id,
   ).slice(0, params.chunkTopK);
-  const mergedIds = roundRobin([chunkHits, entityChunks, relationChunks], (id) => id);
+  const mergedIds =
+    mode === "ppr"
+      ? pprIds
+      : roundRobin(
+          usePpr
+            ? [pprIds, vectorList, entityChunks, relationChunks]
+            : [vectorList, entityChunks, relationChunks],
+          (id) => id,
+        );
   if (entities.length === 0 && relations.length === 0 && mergedIds.length === 0) return null;
 
   // A reranker sees every merged chunk (LightRAG); without one only the first chunk_top_k are read.
