@@ -1,0 +1,4 @@
+/** Placeholder, replaced below. */
+export default function Page() {
+  return <h1>documents</h1>;
+}
