@@ -90,8 +90,10 @@ export default defineConfig(async () => {
             name: "e2e",
             environment: "node",
             include: ["test/e2e/**/*.test.ts"],
-            // Builds the UI when stale and checks that Chromium is there, once per run.
+            // Builds the UI when stale, checks Chromium, starts the shared Workers, once per run.
             globalSetup: ["./test/e2e/global-setup.ts"],
+            // One browser at a time on the shared Workers: steadier timings on a small machine.
+            fileParallelism: false,
             testTimeout: 90_000,
             hookTimeout: 90_000,
           },

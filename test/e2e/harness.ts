@@ -4,18 +4,19 @@
  * sign-in helpers and screenshots saved to test-artifacts/. Every e2e test file builds on it:
  *
  * @example
- * const worker = await startE2EWorker({ auth: true });
+ * const worker = e2eWorker("auth"); // started once per run by test/e2e/global-setup.ts
  * const browser = await launchBrowser();
  * const page = await browser.newPage();
  * await signIn(page, worker, ADMIN);
  * await screenshot(page, "documents");
- * await browser.close(); worker.stop();
+ * await browser.close();
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { inject } from "vitest";
 import { type LocalWorker, ROOT, startLocalWorker } from "../../scripts/lib/dev-server";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -49,6 +50,24 @@ export interface Account {
 
 /** The administrator `startE2EWorker({ auth: true })` creates. */
 export const ADMIN: Account = { username: "e2e-admin", password: "correct-horse-battery-e2e" };
+
+export interface E2EWorker {
+  base: string;
+}
+
+/**
+ * One of the two Workers the e2e global setup started for the whole run: "guest" (open mode)
+ * or "auth" (accounts on, ADMIN registered). Files share them, so each test uses its own
+ * workspace (`uniqueWorkspace()`) when it writes data.
+ */
+export function e2eWorker(kind: "guest" | "auth"): E2EWorker {
+  return { base: inject(kind === "guest" ? "e2eGuestBase" : "e2eAuthBase") };
+}
+
+/** A workspace name no other test uses (letters, digits, underscores). */
+export function uniqueWorkspace(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+}
 
 /** A free TCP port on 127.0.0.1 whose +100 neighbour (the inspector) is free too. */
 export async function freePort(): Promise<number> {

@@ -1,30 +1,27 @@
 /** Sign-in in a real browser: accounts on (login, user badge, sign out) and open guest mode. */
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../scripts/lib/dev-server";
 import {
   ADMIN,
   type E2EBrowser,
+  e2eWorker,
   enterAsGuest,
   launchBrowser,
   openUi,
   screenshot,
   signIn,
-  startE2EWorker,
 } from "./harness";
 
-describe("sign-in (auth on)", () => {
-  let worker: LocalWorker;
-  let browser: E2EBrowser;
-  beforeAll(async () => {
-    [worker, browser] = await Promise.all([startE2EWorker({ auth: true }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    worker?.stop();
-  });
+let browser: E2EBrowser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
+describe("sign-in (auth on)", () => {
   it("redirects / to the UI, refuses a wrong password, signs in and out", async () => {
+    const worker = e2eWorker("auth");
     const page = await browser.newPage();
     const root = await page.goto(`${worker.base}/`);
     expect(root?.url()).toContain("/webui/");
@@ -40,26 +37,19 @@ describe("sign-in (auth on)", () => {
     await page.getByLabel("Username").waitFor();
     await openUi(page, worker, "/documents");
     await page.getByLabel("Username").waitFor(); // signed out: the sign-in page again
+    await page.close();
   });
 });
 
 describe("guest mode (auth off)", () => {
-  let worker: LocalWorker;
-  let browser: E2EBrowser;
-  beforeAll(async () => {
-    [worker, browser] = await Promise.all([startE2EWorker(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    worker?.stop();
-  });
-
   it("shows open mode clearly and enters as guest", async () => {
+    const worker = e2eWorker("guest");
     const page = await browser.newPage();
     await openUi(page, worker);
     await page.getByText("Open mode.").waitFor();
     await screenshot(page, "signin-guest");
     await enterAsGuest(page, worker);
     expect(await page.getByText("Guest mode: authentication disabled").isVisible()).toBe(true);
+    await page.close();
   });
 });
