@@ -106,7 +106,13 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     llm: providers().llm,
     embeddings: providers().embeddings,
   }));
-  const backup: BackupDeps = { db: env.DB, bucket: env.BACKUPS, vectors: listableVectors, onGraphChange };
+  const backup: BackupDeps = {
+    db: env.DB,
+    bucket: env.BACKUPS,
+    vectors: listableVectors,
+    vectorBackend: config.VECTOR_BACKEND,
+    onGraphChange,
+  };
   return {
     stores,
     get graphSearch() {
