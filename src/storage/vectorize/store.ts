@@ -273,12 +273,18 @@ export class VectorizeVectorStore implements VectorStore {
     return out;
   }
 
-  /** getByIds in batches of the with-values limit. */
+  /**
+   * getByIds in batches of the with-values limit, a few at once: `score` re-ranks hundreds of
+   * candidate chunks on the query path, and one batch after another would add up.
+   */
   private async read(namespace: VectorNamespace, stored: string[]): Promise<VectorizeRecord[]> {
     const out: VectorizeRecord[] = [];
     const { binding } = this.indexes[namespace];
-    for (const batch of chunked(stored, VECTORIZE_LIMITS.getByIdsBatch))
-      out.push(...(await binding.getByIds(batch)));
+    const batches = chunked(stored, VECTORIZE_LIMITS.getByIdsBatch);
+    // Six: a Worker's limit of simultaneous open connections.
+    for (const wave of chunked(batches, 6))
+      for (const records of await Promise.all(wave.map((batch) => binding.getByIds(batch))))
+        out.push(...records);
     return out;
   }
 
