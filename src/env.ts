@@ -21,9 +21,9 @@ export interface Bindings {
   BACKUPS: R2Bucket;
   ANALYTICS: AnalyticsEngineDataset;
   AI: Ai;
-  VECTORIZE_ENTITIES: VectorizeIndex;
-  VECTORIZE_RELATIONS: VectorizeIndex;
-  VECTORIZE_CHUNKS: VectorizeIndex;
+  VECTORIZE_ENTITIES: Vectorize;
+  VECTORIZE_RELATIONS: Vectorize;
+  VECTORIZE_CHUNKS: Vectorize;
   ASSETS: Fetcher;
 }
 

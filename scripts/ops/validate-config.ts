@@ -101,7 +101,12 @@ export function validateEnvironment(
   }
   // Secret values are never read here: a set secret is stood in for by a valid-looking value.
   const standIns = Object.fromEntries((secretNames ?? needed).map((name) => [name, "x".repeat(48)]));
-  const { problems: configProblems } = parseConfig({ ...vars, ...standIns });
+  // Bindings are not vars: each declared Vectorize binding is stood in for by an object with
+  // query(), so VECTOR_BACKEND=vectorize is checked against what the environment declares.
+  const vectorize = Object.fromEntries(
+    list(section.vectorize).map((binding) => [String(binding.binding), { query: () => undefined }]),
+  );
+  const { problems: configProblems } = parseConfig({ ...vars, ...standIns, ...vectorize });
   problems.push(...configProblems.map((p) => `config: ${p}`));
   return problems;
 }

@@ -14,7 +14,7 @@ import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { rerankFields } from "./rerank";
-import { serverFields } from "./server";
+import { serverFields, vectorBackendProblems } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL/;
@@ -77,6 +77,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...insecureAuthSettings(parsed.data),
       ...ratelimitProblems(parsed.data),
       ...ragProblems(parsed.data),
+      ...vectorBackendProblems(parsed.data, env),
     ],
   };
 }

@@ -58,9 +58,61 @@ export const serverFields = {
     .enum(["local", "vectorize", "pgvector"])
     .default("local")
     .refine(
-      (value) => value === "local",
-      "only local (the VectorIndex Durable Objects) is implemented in this version (vectorize and pgvector are planned)",
+      (value) => value !== "pgvector",
+      "only local (the VectorIndex Durable Objects) and vectorize are implemented in this version (pgvector is planned)",
     ),
+  /** Account of the Vectorize indexes: list-vectors is a REST call (VECTOR_BACKEND=vectorize). */
+  VECTORIZE_ACCOUNT_ID: optionalText,
+  /** API token with Vectorize Read, for list-vectors (a secret). */
+  VECTORIZE_API_TOKEN: optionalText,
+  /** Index names for list-vectors; `{namespace}` is entities, relations or chunks. */
+  VECTORIZE_INDEX_NAME_TEMPLATE: z
+    .string()
+    .trim()
+    .refine((value) => value.includes("{namespace}"), "must contain {namespace}")
+    .default("lightrag-edge-{namespace}-dev"),
   WEBUI_TITLE: z.string().default("lightrag-edge"),
   WEBUI_DESCRIPTION: z.string().default("Graph RAG on the edge"),
 };
+
+/** The Vectorize binding of each vector namespace, as wrangler.toml names them. */
+export const VECTORIZE_BINDINGS = {
+  entities: "VECTORIZE_ENTITIES",
+  relations: "VECTORIZE_RELATIONS",
+  chunks: "VECTORIZE_CHUNKS",
+} as const;
+
+/**
+ * What the selected vector backend lacks in `env`, one problem per missing binding or setting,
+ * so start-up refuses the backend by name instead of failing on the first vector call.
+ *
+ * @example
+ * vectorBackendProblems({ VECTOR_BACKEND: "vectorize", ... }, env); // ["VECTORIZE_CHUNKS: binding missing …"]
+ */
+export function vectorBackendProblems(
+  config: {
+    VECTOR_BACKEND: string;
+    VECTORIZE_ACCOUNT_ID?: string | undefined;
+    VECTORIZE_API_TOKEN?: string | undefined;
+  },
+  env: Record<string, unknown>,
+): string[] {
+  if (config.VECTOR_BACKEND !== "vectorize") return [];
+  const problems: string[] = [];
+  for (const name of Object.values(VECTORIZE_BINDINGS)) {
+    const binding = env[name] as { query?: unknown } | undefined;
+    if (typeof binding?.query !== "function")
+      problems.push(
+        `${name}: binding missing (VECTOR_BACKEND=vectorize needs a [[vectorize]] binding named ${name})`,
+      );
+  }
+  if (!config.VECTORIZE_ACCOUNT_ID)
+    problems.push(
+      "VECTORIZE_ACCOUNT_ID: is required when VECTOR_BACKEND=vectorize (list-vectors is a REST call)",
+    );
+  if (!config.VECTORIZE_API_TOKEN)
+    problems.push(
+      "VECTORIZE_API_TOKEN: is required when VECTOR_BACKEND=vectorize (wrangler secret put VECTORIZE_API_TOKEN)",
+    );
+  return problems;
+}

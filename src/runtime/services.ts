@@ -23,6 +23,7 @@ import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-
 import type { GraphSearchStore } from "../storage/graph-search";
 import type { Stores } from "../storage/index";
 import { LocalVectorStore } from "../storage/local-vector/store";
+import { createVectorizeStore } from "../storage/vectorize/create";
 import type { VectorStore } from "../storage/vectors";
 import { ragSettings } from "./settings";
 
@@ -45,6 +46,24 @@ export interface Services {
   purgeWorkspace(workspace: string): Promise<Record<string, number>>;
 }
 
+/**
+ * The vector store VECTOR_BACKEND selects. Config validation has already refused a Vectorize
+ * setup with a binding or setting missing (vectorBackendProblems), so they are present here.
+ */
+function vectorStore(env: Bindings, config: Config): VectorStore {
+  if (config.VECTOR_BACKEND !== "vectorize") return new LocalVectorStore(env.VECTOR_INDEX);
+  return createVectorizeStore({
+    bindings: {
+      entities: env.VECTORIZE_ENTITIES,
+      relations: env.VECTORIZE_RELATIONS,
+      chunks: env.VECTORIZE_CHUNKS,
+    },
+    accountId: config.VECTORIZE_ACCOUNT_ID ?? "",
+    apiToken: config.VECTORIZE_API_TOKEN ?? "",
+    indexNameTemplate: config.VECTORIZE_INDEX_NAME_TEMPLATE,
+  });
+}
+
 /** `build()` on first use, then the same value: a request that reads one document builds no LLM client. */
 function lazy<T>(build: () => T): () => T {
   let value: { v: T } | undefined;
@@ -64,10 +83,11 @@ function lazy<T>(build: () => T): () => T {
  */
 export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
   const onGraphChange: GraphChangeListener = (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace);
-  const vectors = new LocalVectorStore(env.VECTOR_INDEX);
+  const vectors = vectorStore(env, config);
   const stores = createD1Stores(env.DB, vectors, onGraphChange);
-  // A backup lists vectors and a restore fills them only where the backend can be listed.
-  const listableVectors: VectorStore | null = config.VECTOR_BACKEND === "local" ? vectors : null;
+  // A backup lists vectors and a restore fills them only where the backend can be listed
+  // (local, and Vectorize through list-vectors).
+  const listableVectors: VectorStore | null = vectors;
   const providers = lazy(() => createProviders(env, config));
   const graphSearch = lazy<GraphSearchStore>(() =>
     config.GRAPH_INDEX_ENABLED
@@ -89,7 +109,13 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     reranker: providers().reranker,
     ...(config.LEXICAL_SEARCH_ENABLED && { lexical: new D1LexicalStore(env.DB) }),
   }));
-  const backup: BackupDeps = { db: env.DB, bucket: env.BACKUPS, vectors: listableVectors, onGraphChange };
+  const backup: BackupDeps = {
+    db: env.DB,
+    bucket: env.BACKUPS,
+    vectors: listableVectors,
+    vectorBackend: config.VECTOR_BACKEND,
+    onGraphChange,
+  };
   return {
     stores,
     get graphSearch() {

@@ -68,4 +68,12 @@ export interface VectorStore {
   /** Every id in the namespace (maintenance and invariant checks). */
   ids(workspace: string, namespace: VectorNamespace): Promise<string[]>;
   clear(workspace: string, namespace: VectorNamespace): Promise<void>;
+  /**
+   * Resolves once this store's earlier writes are visible to its reads. Absent where writes
+   * are read-your-writes (the local index); Vectorize applies mutations asynchronously.
+   *
+   * @example
+   * await store.upsert(ws, "chunks", items); await store.settle?.(); await store.count(ws, "chunks");
+   */
+  settle?(): Promise<void>;
 }

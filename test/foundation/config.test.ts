@@ -62,11 +62,13 @@ describe("config", () => {
   });
 
   it("refuses backends this version does not implement, by name, instead of ignoring them", () => {
-    const { config, problems } = parseConfig({ STORAGE_BACKEND: "neon", VECTOR_BACKEND: "vectorize" });
+    const { config, problems } = parseConfig({ STORAGE_BACKEND: "neon", VECTOR_BACKEND: "pgvector" });
     expect(config).toBeNull();
     expect(problems).toHaveLength(2);
     expect(problems.find((p) => p.startsWith("STORAGE_BACKEND:"))).toMatch(/only d1 is implemented/);
-    expect(problems.find((p) => p.startsWith("VECTOR_BACKEND:"))).toMatch(/only local .* is implemented/);
+    expect(problems.find((p) => p.startsWith("VECTOR_BACKEND:"))).toMatch(
+      /only local .* and vectorize are implemented/,
+    );
     expect(parseConfig({ STORAGE_BACKEND: "d1", VECTOR_BACKEND: "local" }).problems).toEqual([]);
   });
 

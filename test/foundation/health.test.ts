@@ -49,6 +49,7 @@ describe("GET /health/ready", () => {
       ["config", "pass"],
       ["d1", "pass"],
       ["durable_objects", "pass"],
+      ["vectors", "pass"],
     ]);
     for (const check of body.checks) expect(check.latency_ms).toBeGreaterThanOrEqual(0);
   });
@@ -141,6 +142,7 @@ describe("GET /health", () => {
       "config:pass",
       "d1:pass",
       "durable_objects:pass",
+      "vectors:pass",
       "kv:pass",
       "r2:pass",
       "queue:pass",

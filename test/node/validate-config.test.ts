@@ -70,4 +70,26 @@ describe("wrangler.toml: the audit trail reaches Workers Logs and Logpush", () =
       "[observability] enabled = true is missing for [env.staging]: Workers Logs would drop the audit lines",
     );
   });
+
+  it("checks VECTOR_BACKEND=vectorize against the environment's vectorize bindings and settings", () => {
+    const filled = toml.replaceAll(/REPLACE_ME_[A-Z_]+/g, "0123456789abcdef");
+    const vectorize = filled.replace(
+      /# VECTOR_BACKEND = "vectorize"\n# (VECTORIZE_ACCOUNT_ID = "[^"]+")\n# (VECTORIZE_INDEX_NAME_TEMPLATE = "lightrag-edge-\{namespace\}-production")/,
+      'VECTOR_BACKEND = "vectorize"\n$1\n$2',
+    );
+    expect(vectorize).not.toBe(filled);
+    expect(validateEnvironment(vectorize, "production", ["JWT_SECRET_KEY", "VECTORIZE_API_TOKEN"])).toEqual(
+      [],
+    );
+    expect(validateEnvironment(vectorize, "production", ["JWT_SECRET_KEY"])).toContain(
+      "config: VECTORIZE_API_TOKEN: is required when VECTOR_BACKEND=vectorize (wrangler secret put VECTORIZE_API_TOKEN)",
+    );
+    const noChunks = vectorize.replace(
+      /\[\[env\.production\.vectorize\]\]\nbinding = "VECTORIZE_CHUNKS"\nindex_name = "[^"]+"\n/,
+      "",
+    );
+    expect(validateEnvironment(noChunks, "production", ["JWT_SECRET_KEY", "VECTORIZE_API_TOKEN"])).toContain(
+      "config: VECTORIZE_CHUNKS: binding missing (VECTOR_BACKEND=vectorize needs a [[vectorize]] binding named VECTORIZE_CHUNKS)",
+    );
+  });
 });

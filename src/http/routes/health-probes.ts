@@ -1,5 +1,6 @@
 /** The dependency probes behind the health routes, built from the Worker's bindings. */
 import type { Config } from "../../config";
+import { VECTORIZE_BINDINGS } from "../../config/server";
 import type { Env } from "../../env";
 import { type HealthCheck, SKIP } from "../../observability/health";
 import type { PipelineState } from "../../pipeline/coordinator";
@@ -34,6 +35,34 @@ export function coordinatorCheck(
     name: "durable_objects",
     critical: true,
     run: () => env.COORDINATOR.get(env.COORDINATOR.idFromName(workspace)).ping(),
+  };
+}
+
+/**
+ * The selected vector backend: each Vectorize index answers describe(); the local index lives
+ * in Durable Objects, whose namespace binding is all there is to check without waking one.
+ */
+export function vectorsCheck(env: Env, config: Config | null): HealthCheck {
+  return {
+    name: "vectors",
+    critical: true,
+    run: async () => {
+      if (config?.VECTOR_BACKEND !== "vectorize") {
+        if (!env.VECTOR_INDEX) throw new Error("VECTOR_INDEX binding missing");
+        return;
+      }
+      await Promise.all(
+        Object.values(VECTORIZE_BINDINGS).map(async (name) => {
+          const binding = env[name] as { describe?: () => Promise<unknown> } | undefined;
+          if (typeof binding?.describe !== "function") throw new Error(`${name} binding missing`);
+          try {
+            await binding.describe();
+          } catch (error) {
+            throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }),
+      );
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Health probes: `/health/live` (no I/O), `/health/ready` (config, D1, Durable Object) and the
- * deep `/health`, which also carries LightRAG's `/health` fields for its clients. The deep
+ * Health probes: `/health/live` (no I/O), `/health/ready` (config, D1, Durable Object, vector
+ * backend) and the deep `/health`, which also carries LightRAG's `/health` fields for its clients. The deep
  * probe shows a workspace's pipeline only to a caller allowed in that workspace: anyone else
  * gets the global health, and no workspace's coordinator is woken for them.
  */
@@ -12,7 +12,7 @@ import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
 import { lightragConfiguration, lightragDeployment } from "./health-configuration";
-import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
+import { configCheck, coordinatorCheck, d1Check, dependencyChecks, vectorsCheck } from "./health-probes";
 
 export const healthRoutes = new Hono<AppEnv>();
 
@@ -21,7 +21,12 @@ healthRoutes.get("/health/live", (c) => c.json({ status: "ok", version: SERVICE_
 healthRoutes.get("/health/ready", async (c) => {
   const { config, problems } = loadConfig(c.env);
   const workspace = config?.WORKSPACE ?? "default";
-  const checks = await runChecks([configCheck(problems), d1Check(c.env), coordinatorCheck(c.env, workspace)]);
+  const checks = await runChecks([
+    configCheck(problems),
+    d1Check(c.env),
+    coordinatorCheck(c.env, workspace),
+    vectorsCheck(c.env, config),
+  ]);
   const ready = isHealthy(checks);
   return c.json(
     { status: ready ? "ready" : "not_ready", checks: checks.map(withoutDetail) },
@@ -39,6 +44,7 @@ healthRoutes.get("/health", async (c) => {
     configCheck(problems),
     d1Check(c.env),
     ...(coordinator ? [coordinator] : []),
+    vectorsCheck(c.env, config),
     ...dependencyChecks(c.env, config),
   ]);
   const healthy = isHealthy(checks);

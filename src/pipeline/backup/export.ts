@@ -23,6 +23,8 @@ export interface BackupDeps {
   bucket: R2Bucket;
   /** Null when the vector backend cannot list its vectors; a restore then re-embeds. */
   vectors: VectorStore | null;
+  /** VECTOR_BACKEND, recorded in the manifest. */
+  vectorBackend?: string;
   /** Told after a restore step or a purge changed a workspace's tables (the graph index rebuilds). */
   onGraphChange: GraphChangeListener;
 }
@@ -203,6 +205,7 @@ export async function createBackup(
     d1_migrations: await appliedMigrations(deps.db),
     counts: countsOf(files),
     files,
+    vectors: { backend: deps.vectorBackend ?? "local", restore: deps.vectors ? "from_backup" : "re_embed" },
   };
   await deps.bucket.put(backupKeys.manifest(id), JSON.stringify(manifest, null, 1), {
     httpMetadata: { contentType: "application/json" },

@@ -36,6 +36,12 @@ export const manifestSchema = z.object({
   /** Workspace → table or `vectors:<namespace>` → rows. */
   counts: z.record(z.string(), z.record(z.string(), z.number().int().min(0))),
   files: z.array(fileEntry),
+  /**
+   * Where a restore gets the vectors: `from_backup` re-reads the `vectors` files (local and
+   * Vectorize list theirs); `re_embed` means the backup holds rows only and the workspace must
+   * be re-embedded. Absent in backups written before this field (they hold the local vectors).
+   */
+  vectors: z.object({ backend: z.string(), restore: z.enum(["from_backup", "re_embed"]) }).optional(),
 });
 
 export type BackupManifest = z.infer<typeof manifestSchema>;

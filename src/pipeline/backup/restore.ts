@@ -178,8 +178,11 @@ async function targetCounts(
       .first<{ n: number }>();
     counts[table.name] = row?.n ?? 0;
   }
-  if (deps.vectors)
+  if (deps.vectors) {
+    // Vectorize applies upserts asynchronously: count once this store's writes are visible.
+    await deps.vectors.settle?.();
     for (const ns of VECTOR_NAMESPACES) counts[`vectors:${ns}`] = await deps.vectors.count(target, ns);
+  }
   return counts;
 }
 

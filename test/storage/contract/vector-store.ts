@@ -1,10 +1,15 @@
-/** Contract every VectorStore adapter must meet; run it against each adapter with its own factory. */
+/**
+ * Contract every VectorStore adapter must meet; run it against each adapter with its own factory.
+ * Reads after writes wait for `settle()` first: Vectorize applies mutations asynchronously, and
+ * the local index, whose writes are read-your-writes, has no settle (a no-op here).
+ */
 import { describe, expect, it } from "vitest";
 import type { VectorStore } from "../../../src/storage/vectors";
 
 const vec = (...values: number[]) => Float32Array.from(values);
 let counter = 0;
 const freshWorkspace = () => `vc_${Date.now()}_${counter++}`;
+const settle = async (store: VectorStore) => await store.settle?.();
 
 export function describeVectorStoreContract(name: string, makeStore: () => VectorStore): void {
   describe(`VectorStore contract: ${name}`, () => {
@@ -17,6 +22,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
         { id: "c", vector: vec(0, 1, 0) },
         { id: "d", vector: vec(-1, 0, 0) },
       ]);
+      await settle(store);
       const matches = await store.query(ws, "entities", vec(2, 0, 0), { topK: 3, threshold: 0.2 });
       expect(matches.map((m) => m.id)).toEqual(["a", "b"]);
       expect(matches[0]?.score).toBeCloseTo(1, 5);
@@ -34,16 +40,19 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
         { id: "y", vector: vec(0, 1) },
       ]);
       await store.upsert(ws, "chunks", [{ id: "x", vector: vec(0, 3) }]);
+      await settle(store);
       expect(await store.count(ws, "chunks")).toBe(2);
       const top = await store.query(ws, "chunks", vec(0, 1), { topK: 2 });
       expect(top[0]?.score).toBeCloseTo(1, 5);
       expect(top[1]?.score).toBeCloseTo(1, 5);
       await store.delete(ws, "chunks", ["y", "missing"]);
+      await settle(store);
       expect(await store.ids(ws, "chunks")).toEqual(["x"]);
       const got = await store.get(ws, "chunks", ["x", "missing"]);
       expect(got).toHaveLength(1);
       expect(Array.from(got[0]?.vector ?? [])).toEqual([0, 1]);
       await store.clear(ws, "chunks");
+      await settle(store);
       expect(await store.count(ws, "chunks")).toBe(0);
       expect(await store.query(ws, "chunks", vec(0, 1), { topK: 2 })).toEqual([]);
     });
@@ -55,6 +64,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       await store.upsert(one, "entities", [{ id: "e", vector: vec(1, 0) }]);
       await store.upsert(one, "relations", [{ id: "r", vector: vec(1, 0) }]);
       await store.upsert(two, "entities", [{ id: "f", vector: vec(1, 0) }]);
+      await settle(store);
       expect(await store.ids(one, "entities")).toEqual(["e"]);
       expect(await store.ids(one, "relations")).toEqual(["r"]);
       expect(await store.ids(two, "entities")).toEqual(["f"]);
@@ -65,6 +75,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       const store = makeStore();
       const ws = freshWorkspace();
       await store.upsert(ws, "entities", [{ id: "a", vector: vec(1, 0, 0) }]);
+      await settle(store);
       await expect(store.upsert(ws, "entities", [{ id: "b", vector: vec(1, 0) }])).rejects.toThrow(
         /dimension/,
       );
@@ -79,6 +90,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
         { id: "b", vector: vec(1, 1, 0) },
         { id: "c", vector: vec(0, 0, 5) },
       ]);
+      await settle(store);
       const scores = await store.score(ws, "chunks", ["b", "missing", "c", "a"], vec(2, 0, 0));
       const byId = new Map(scores.map((match) => [match.id, match.score]));
       expect([...byId.keys()].sort()).toEqual(["a", "b", "c"]);
@@ -106,6 +118,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       const removed = new Set(items.filter((_, i) => i % 3 === 0).map((item) => item.id));
       await store.delete(ws, "entities", [...removed]);
       await store.upsert(ws, "entities", [{ id: "v1", vector: items[2]?.vector as Float32Array }]);
+      await settle(store);
       const expected = new Map(
         items.filter((item) => !removed.has(item.id)).map((item) => [item.id, item.vector]),
       );
@@ -137,11 +150,14 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       const store = makeStore();
       const ws = freshWorkspace();
       await store.upsert(ws, "chunks", [{ id: "a", vector: vec(1, 2, 3, 4, 5) }]);
+      await settle(store);
       await store.clear(ws, "chunks");
+      await settle(store);
       await store.upsert(ws, "chunks", [
         { id: "b", vector: vec(0, 1) },
         { id: "c", vector: vec(1, 0) },
       ]);
+      await settle(store);
       expect((await store.query(ws, "chunks", vec(0, 2), { topK: 1 }))[0]).toMatchObject({ id: "b" });
     });
 
@@ -153,6 +169,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
         { id: "b", vector: vec(0, 1) },
         { id: "c", vector: vec(1, 1), payload: "gamma" },
       ]);
+      await settle(store);
       const payloads = await store.payloads(ws, "chunks", ["a", "b", "c", "missing"]);
       expect(payloads.sort((x, y) => x.id.localeCompare(y.id))).toEqual([
         { id: "a", payload: '{"content":"alpha"}' },
@@ -163,6 +180,7 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       // A vector written again without a payload must not keep a stale one.
       await store.upsert(ws, "chunks", [{ id: "c", vector: vec(1, 2) }]);
       await store.delete(ws, "chunks", ["a"]);
+      await settle(store);
       expect(await store.payloads(ws, "chunks", ["a", "c"])).toEqual([]);
       expect(await store.payloads(ws, "chunks", [])).toEqual([]);
       expect(await store.payloads(freshWorkspace(), "chunks", ["a"])).toEqual([]);
