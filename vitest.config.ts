@@ -50,6 +50,7 @@ export default defineConfig(async () => {
               "./test/node/log-capture-setup.ts",
               "./test/node/stub-llm-setup.ts",
               "./test/node/upstash-global-setup.ts",
+              "./test/node/pg-global-setup.ts",
             ],
           },
         },
