@@ -13,7 +13,7 @@ import { opsFields } from "./ops";
 import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
-import { serverFields } from "./server";
+import { serverFields, storageProblems } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL/;
@@ -75,6 +75,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...insecureAuthSettings(parsed.data),
       ...ratelimitProblems(parsed.data),
       ...ragProblems(parsed.data),
+      ...storageProblems(parsed.data),
     ],
   };
 }

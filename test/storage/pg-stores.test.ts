@@ -6,6 +6,11 @@
 import { env } from "cloudflare:test";
 import type { Pool } from "@neondatabase/serverless";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseConfig } from "../../src/config";
+import { defaultFlags } from "../../src/flags/names";
+import { storageChecks } from "../../src/http/routes/health-probes";
+import { runChecks } from "../../src/observability/health";
+import { createServices } from "../../src/runtime";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
@@ -239,5 +244,61 @@ describe("Postgres adapters", () => {
     expect(fromPg.global?.relations).toEqual(fromD1.global?.relations);
     expect(sorted(fromPg.global?.entities)).toEqual(sorted(fromD1.global?.entities));
     expect(fromPg.local?.entities.map((e) => e.name)).toEqual(["C", "A"]);
+  });
+});
+
+describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
+  const neonConfig = (overrides: Record<string, string> = {}) => {
+    const { databaseUrl, wsProxy } = endpoint();
+    const { config, problems } = parseConfig({
+      ...env,
+      STORAGE_BACKEND: "neon",
+      VECTOR_BACKEND: "pgvector",
+      DATABASE_URL: databaseUrl,
+      PG_WS_PROXY: wsProxy,
+      ...overrides,
+    });
+    if (!config) throw new Error(problems.join("; "));
+    return config;
+  };
+
+  it("the composition root builds every engine store, the graph look-up and purge on Postgres", async () => {
+    const config = neonConfig();
+    const services = createServices(env, config, defaultFlags(config));
+    expect(services.stores.vectors).toBeInstanceOf(PgVectorStore);
+    expect(services.graphSearch).toBeInstanceOf(PgGraphSearchStore);
+    const ws = `wired_${Date.now()}`;
+    await services.stores.documents.insert(ws, [{ record: docRecord(ws, "d1"), content: "on postgres" }]);
+    await services.stores.vectors.upsert(ws, "chunks", [
+      { id: "d1-chunk-000", vector: Float32Array.from([1, 0]) },
+    ]);
+    const p = pool();
+    const [row] = await pgQuery<{ n: number }>(
+      p,
+      "SELECT count(*) AS n FROM documents WHERE workspace = $1",
+      [ws],
+    );
+    expect(row?.n).toBe(1);
+    expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(1);
+    // D1 saw nothing of it.
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM documents WHERE workspace = ?1").bind(ws).first("n"),
+    ).toBe(0);
+    const deleted = await services.purgeWorkspace(ws);
+    expect(deleted["vectors:chunks"]).toBe(1);
+    expect(await services.stores.documents.get(ws, ["d1"])).toEqual([]);
+    expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(0);
+  });
+
+  it("health probes the selected Postgres and fails when it does not answer", async () => {
+    const [check] = storageChecks(neonConfig());
+    expect(check).toMatchObject({ name: "postgres_pgvector", critical: true });
+    await expect(check?.run()).resolves.toBeUndefined();
+    const [down] = storageChecks(
+      neonConfig({ DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/postgres" }),
+    );
+    const [result] = await runChecks(down ? [down] : [], 5000);
+    expect(result).toMatchObject({ name: "postgres_pgvector", status: "fail" });
+    expect(storageChecks(parseConfig({}).config)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
 import { lightragConfiguration, lightragDeployment } from "./health-configuration";
-import { configCheck, coordinatorCheck, d1Check, dependencyChecks } from "./health-probes";
+import { configCheck, coordinatorCheck, d1Check, dependencyChecks, storageChecks } from "./health-probes";
 
 export const healthRoutes = new Hono<AppEnv>();
 
@@ -21,7 +21,12 @@ healthRoutes.get("/health/live", (c) => c.json({ status: "ok", version: SERVICE_
 healthRoutes.get("/health/ready", async (c) => {
   const { config, problems } = loadConfig(c.env);
   const workspace = config?.WORKSPACE ?? "default";
-  const checks = await runChecks([configCheck(problems), d1Check(c.env), coordinatorCheck(c.env, workspace)]);
+  const checks = await runChecks([
+    configCheck(problems),
+    d1Check(c.env),
+    ...storageChecks(config),
+    coordinatorCheck(c.env, workspace),
+  ]);
   const ready = isHealthy(checks);
   return c.json(
     { status: ready ? "ready" : "not_ready", checks: checks.map(withoutDetail) },
@@ -38,6 +43,7 @@ healthRoutes.get("/health", async (c) => {
   const checks = await runChecks([
     configCheck(problems),
     d1Check(c.env),
+    ...storageChecks(config),
     ...(coordinator ? [coordinator] : []),
     ...dependencyChecks(c.env, config),
   ]);

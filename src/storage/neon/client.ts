@@ -47,7 +47,8 @@ const parsers = {
 export function createPgPool(options: PgConnectionOptions): Pool {
   if (options.wsProxy) {
     // neonConfig is module-global: a process talks to one Postgres, so setting it per pool is safe.
-    neonConfig.wsProxy = () => options.wsProxy as string;
+    // The proxy learns the target from `address`, as Neon's own proxy does.
+    neonConfig.wsProxy = (host, port) => `${options.wsProxy}?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;
     neonConfig.pipelineConnect = false;
     neonConfig.pipelineTLS = false;
