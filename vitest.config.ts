@@ -12,6 +12,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { readPgMigrations } from "./scripts/pg-migrations";
 import { recordConsoleLog } from "./test/node/log-secrets";
 
 /** Env of the `workers-auth` project (test/auth reads the same values from `env`). */
@@ -27,6 +28,8 @@ const AUTH_TEST_VARS = {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
+  // The Postgres tests apply these to the local server (test/storage/pg-stores.test.ts).
+  const pgMigrations = readPgMigrations(path.join(__dirname, "migrations-pg"));
   return {
     test: {
       // Vitest calls this (root-level only) for every console line of every project.
@@ -38,7 +41,7 @@ export default defineConfig(async () => {
               remoteBindings: false,
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations },
+                bindings: { TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations },
               },
             }),
           ],
@@ -53,6 +56,7 @@ export default defineConfig(async () => {
               "./test/node/log-capture-setup.ts",
               "./test/node/stub-llm-setup.ts",
               "./test/node/upstash-global-setup.ts",
+              "./test/node/pg-global-setup.ts",
             ],
           },
         },

@@ -8,6 +8,8 @@ declare module "vitest" {
     stubLlmUrl: string;
     /** The Upstash REST harness, or why it could not start (test/node/upstash-global-setup.ts). */
     upstash: { url: string; token: string } | { error: string };
+    /** The local Postgres + pgvector and its WebSocket proxy, or why it is missing (test/node/pg-global-setup.ts). */
+    postgres: { databaseUrl: string; wsProxy: string } | { error: string };
   }
 }
 

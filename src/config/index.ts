@@ -14,7 +14,7 @@ import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { rerankFields } from "./rerank";
-import { serverFields, vectorBackendProblems } from "./server";
+import { serverFields, storageProblems, vectorBackendProblems } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL/;
@@ -78,6 +78,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...ratelimitProblems(parsed.data),
       ...ragProblems(parsed.data),
       ...vectorBackendProblems(parsed.data, env),
+      ...storageProblems(parsed.data),
     ],
   };
 }

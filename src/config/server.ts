@@ -50,16 +50,14 @@ export const serverFields = {
   TRUSTED_PROXY: bool(false),
   // Backends this version implements. The planned ones are refused by name, so a config asking
   // for them fails at start-up instead of silently running on D1 and the local index.
-  STORAGE_BACKEND: z
-    .enum(["d1", "neon"])
-    .default("d1")
-    .refine((value) => value === "d1", "only d1 is implemented in this version (neon is planned)"),
+  /** `neon`: every engine store on Postgres (DATABASE_URL); docs/postgres.md. */
+  STORAGE_BACKEND: z.enum(["d1", "neon"]).default("d1"),
   VECTOR_BACKEND: z
     .enum(["local", "vectorize", "pgvector"])
     .default("local")
     .refine(
-      (value) => value !== "pgvector",
-      "only local (the VectorIndex Durable Objects) and vectorize are implemented in this version (pgvector is planned)",
+      (value) => ["local", "vectorize", "pgvector"].includes(value),
+      "local (the VectorIndex Durable Objects), vectorize or pgvector",
     ),
   /** Account of the Vectorize indexes: list-vectors is a REST call (VECTOR_BACKEND=vectorize). */
   VECTORIZE_ACCOUNT_ID: optionalText,
@@ -71,6 +69,13 @@ export const serverFields = {
     .trim()
     .refine((value) => value.includes("{namespace}"), "must contain {namespace}")
     .default("lightrag-edge-{namespace}-dev"),
+  /** Postgres connection string (a secret: `wrangler secret put DATABASE_URL`); required by STORAGE_BACKEND=neon. */
+  DATABASE_URL: optionalText,
+  /**
+   * WebSocket-to-TCP proxy of a local Postgres (tools/pg-local: `127.0.0.1:5434/v2`), for
+   * development and tests only; unset on Neon, whose own proxy the driver finds.
+   */
+  PG_WS_PROXY: optionalText,
   WEBUI_TITLE: z.string().default("lightrag-edge"),
   WEBUI_DESCRIPTION: z.string().default("Graph RAG on the edge"),
 };
@@ -114,5 +119,36 @@ export function vectorBackendProblems(
     problems.push(
       "VECTORIZE_API_TOKEN: is required when VECTOR_BACKEND=vectorize (wrangler secret put VECTORIZE_API_TOKEN)",
     );
+  return problems;
+}
+
+/**
+ * Storage choices that cannot work: a backend whose secret is missing, or pgvector without the
+ * Postgres it lives in. Each problem names the variable, and start-up refuses to serve.
+ *
+ * @example
+ * storageProblems(config); // ["DATABASE_URL: is required when STORAGE_BACKEND=neon (wrangler secret put DATABASE_URL)"]
+ */
+export function storageProblems(config: {
+  STORAGE_BACKEND: "d1" | "neon";
+  VECTOR_BACKEND: string;
+  DATABASE_URL?: string;
+  NODE_ENV: string;
+  PG_WS_PROXY?: string;
+}): string[] {
+  const problems: string[] = [];
+  if (config.STORAGE_BACKEND === "neon" && !config.DATABASE_URL) {
+    problems.push("DATABASE_URL: is required when STORAGE_BACKEND=neon (wrangler secret put DATABASE_URL)");
+  }
+  if (config.VECTOR_BACKEND === "pgvector" && config.STORAGE_BACKEND !== "neon") {
+    problems.push(
+      "VECTOR_BACKEND: pgvector keeps vectors in the Postgres of STORAGE_BACKEND=neon, which is not selected",
+    );
+  }
+  if (config.PG_WS_PROXY && config.NODE_ENV === "production") {
+    problems.push(
+      "PG_WS_PROXY: is a local development proxy (plain ws://, no TLS) and must be unset in production",
+    );
+  }
   return problems;
 }

@@ -23,12 +23,16 @@ import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-
 import type { GraphSearchStore } from "../storage/graph-search";
 import type { Stores } from "../storage/index";
 import { LocalVectorStore } from "../storage/local-vector/store";
+import { createPgPool } from "../storage/neon/client";
+import { PgGraphSearchStore } from "../storage/neon/graph-search";
+import { createPgStores } from "../storage/neon/stores";
+import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
 import type { VectorStore } from "../storage/vectors";
 import { ragSettings } from "./settings";
 
 export interface Services {
-  /** The engine's storage ports (D1 + the vector index); graph writes invalidate the graph index. */
+  /** The engine's storage ports (D1 or Postgres, + the vector backend); D1 graph writes invalidate the graph index. */
   stores: Stores;
   /** The query-side graph look-up: the graph index in front of D1, or D1 alone (GRAPH_INDEX_ENABLED=false). */
   graphSearch: GraphSearchStore;
@@ -83,16 +87,27 @@ function lazy<T>(build: () => T): () => T {
  */
 export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
   const onGraphChange: GraphChangeListener = (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace);
-  const vectors = vectorStore(env, config);
-  const stores = createD1Stores(env.DB, vectors, onGraphChange);
-  // A backup lists vectors and a restore fills them only where the backend can be listed
-  // (local, and Vectorize through list-vectors).
+  // STORAGE_BACKEND=neon: one pool per entry point (a Worker cannot reuse a WebSocket across
+  // requests); it connects on first query. Config refuses neon without DATABASE_URL.
+  const pool =
+    config.STORAGE_BACKEND === "neon"
+      ? createPgPool({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY })
+      : null;
+  const vectors: VectorStore =
+    pool && config.VECTOR_BACKEND === "pgvector"
+      ? new PgVectorStore(pool, { indexedDims: [config.EMBEDDING_DIM] })
+      : vectorStore(env, config);
+  const stores = pool ? createPgStores(pool, vectors) : createD1Stores(env.DB, vectors, onGraphChange);
+  // A backup lists vectors and a restore fills them: every backend can be listed (local, pgvector,
+  // and Vectorize through list-vectors).
   const listableVectors: VectorStore | null = vectors;
   const providers = lazy(() => createProviders(env, config));
   const graphSearch = lazy<GraphSearchStore>(() =>
-    config.GRAPH_INDEX_ENABLED
-      ? new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB, logger)
-      : new D1GraphSearchStore(env.DB),
+    pool
+      ? new PgGraphSearchStore(pool)
+      : config.GRAPH_INDEX_ENABLED
+        ? new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB, logger)
+        : new D1GraphSearchStore(env.DB),
   );
   const engine = lazy<RagDeps>(() => ({
     stores,
@@ -132,6 +147,11 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     },
     backup,
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
-    purgeWorkspace: (workspace) => purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange),
+    purgeWorkspace: async (workspace) => {
+      const deleted = await purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange);
+      // On Postgres the engine tables live there; D1 keeps accounts, cache and audit rows.
+      if (pool) await stores.writer.clearWorkspace(workspace);
+      return deleted;
+    },
   };
 }

@@ -4,6 +4,7 @@ import { VECTORIZE_BINDINGS } from "../../config/server";
 import type { Env } from "../../env";
 import { type HealthCheck, SKIP } from "../../observability/health";
 import type { PipelineState } from "../../pipeline/coordinator";
+import { createPgPool, pgQuery } from "../../storage/neon/client";
 
 const PROBE_KEY = "health/probe";
 
@@ -47,6 +48,8 @@ export function vectorsCheck(env: Env, config: Config | null): HealthCheck {
     name: "vectors",
     critical: true,
     run: async () => {
+      // pgvector lives in the Postgres that the `postgres_pgvector` check probes.
+      if (config?.VECTOR_BACKEND === "pgvector") return;
       if (config?.VECTOR_BACKEND !== "vectorize") {
         if (!env.VECTOR_INDEX) throw new Error("VECTOR_INDEX binding missing");
         return;
@@ -86,6 +89,33 @@ export function dependencyChecks(env: Env, config: Config | null): HealthCheck[]
         const used = config?.LLM_BINDING === "workers-ai" || config?.EMBEDDING_BINDING === "workers-ai";
         if (!used) return SKIP;
         if (!env.AI) throw new Error("AI binding missing");
+      },
+    },
+  ];
+}
+
+/**
+ * The selected storage backends beyond D1: with STORAGE_BACKEND=neon, a `SELECT 1` on Postgres
+ * (which also serves VECTOR_BACKEND=pgvector). Critical: the engine cannot read or write without it.
+ *
+ * @example
+ * await runChecks([...storageChecks(config)]);
+ */
+export function storageChecks(config: Config | null): HealthCheck[] {
+  if (config?.STORAGE_BACKEND !== "neon") return [];
+  const { DATABASE_URL: connectionString, PG_WS_PROXY: wsProxy } = config;
+  return [
+    {
+      name: config.VECTOR_BACKEND === "pgvector" ? "postgres_pgvector" : "postgres",
+      critical: true,
+      run: async () => {
+        if (!connectionString) throw new Error("DATABASE_URL missing");
+        const pool = createPgPool({ connectionString, wsProxy, max: 1 });
+        try {
+          await pgQuery(pool, "SELECT 1 AS ok");
+        } finally {
+          await pool.end();
+        }
       },
     },
   ];

@@ -12,7 +12,14 @@ import type { PipelineState } from "../../pipeline/coordinator";
 import { LIGHTRAG_API_VERSION, LIGHTRAG_CORE_VERSION, SERVICE_VERSION } from "../../version";
 import type { AppEnv } from "../app-env";
 import { lightragConfiguration, lightragDeployment } from "./health-configuration";
-import { configCheck, coordinatorCheck, d1Check, dependencyChecks, vectorsCheck } from "./health-probes";
+import {
+  configCheck,
+  coordinatorCheck,
+  d1Check,
+  dependencyChecks,
+  storageChecks,
+  vectorsCheck,
+} from "./health-probes";
 
 export const healthRoutes = new Hono<AppEnv>();
 
@@ -24,6 +31,7 @@ healthRoutes.get("/health/ready", async (c) => {
   const checks = await runChecks([
     configCheck(problems),
     d1Check(c.env),
+    ...storageChecks(config),
     coordinatorCheck(c.env, workspace),
     vectorsCheck(c.env, config),
   ]);
@@ -43,6 +51,7 @@ healthRoutes.get("/health", async (c) => {
   const checks = await runChecks([
     configCheck(problems),
     d1Check(c.env),
+    ...storageChecks(config),
     ...(coordinator ? [coordinator] : []),
     vectorsCheck(c.env, config),
     ...dependencyChecks(c.env, config),

@@ -1,6 +1,7 @@
 /** D1 adapter of the graph store: `entities` and `relations` tables, degrees computed on read. */
 import type { EdgeKey, EntityRecord, GraphStore, GraphWrite, RelationRecord } from "../graph";
 import { edgeKey } from "../graph";
+import { neighbourhoodOf } from "../graph-walk";
 import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import {
   type EntityRow,
@@ -104,63 +105,13 @@ export class D1GraphStore implements GraphStore {
     return results.map((row) => row.name);
   }
 
-  async neighbourhood(
+  neighbourhood(
     workspace: string,
     label: string,
     maxDepth: number,
     maxNodes: number,
   ): Promise<{ entities: EntityRecord[]; relations: RelationRecord[]; truncated: boolean }> {
-    let names: string[];
-    let truncated = false;
-    if (label === "*") {
-      names = await this.popularLabels(workspace, maxNodes + 1);
-      truncated = names.length > maxNodes;
-      names = names.slice(0, maxNodes);
-    } else {
-      const start = await this.getEntities(workspace, [label]);
-      if (start.length === 0) return { entities: [], relations: [], truncated: false };
-      ({ names, truncated } = await this.breadthFirst(workspace, label, maxDepth, maxNodes));
-    }
-    const [entities, relations] = await Promise.all([
-      this.getEntities(workspace, names),
-      this.relationsAmong(workspace, names),
-    ]);
-    const order = new Map(names.map((name, index) => [name, index]));
-    entities.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
-    return { entities, relations, truncated };
-  }
-
-  /** BFS from `label`; within a level, neighbours with higher degree come first. */
-  private async breadthFirst(workspace: string, label: string, maxDepth: number, maxNodes: number) {
-    const visited = new Set([label]);
-    let frontier = [label];
-    let truncated = false;
-    for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
-      const edges = await this.relationsOf(workspace, frontier);
-      const next = [...new Set(edges.flatMap((edge) => [edge.src, edge.tgt]))].filter(
-        (name) => !visited.has(name),
-      );
-      const degrees = await this.degrees(workspace, next);
-      next.sort((a, b) => (degrees.get(b) ?? 0) - (degrees.get(a) ?? 0) || (a < b ? -1 : 1));
-      frontier = [];
-      for (const name of next) {
-        if (visited.size >= maxNodes) {
-          truncated = true;
-          break;
-        }
-        visited.add(name);
-        frontier.push(name);
-      }
-    }
-    return { names: [...visited], truncated };
-  }
-
-  private async relationsAmong(workspace: string, names: string[]): Promise<RelationRecord[]> {
-    if (names.length === 0) return [];
-    const members = new Set(names);
-    return (await this.relationsOf(workspace, names)).filter(
-      (edge) => members.has(edge.src) && members.has(edge.tgt),
-    );
+    return neighbourhoodOf(this, workspace, label, maxDepth, maxNodes);
   }
 
   async counts(workspace: string): Promise<{ entities: number; relations: number }> {

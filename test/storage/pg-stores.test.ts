@@ -1,0 +1,304 @@
+/**
+ * The Postgres backend (STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector) inside workerd: the Neon
+ * driver reaches the local Postgres + pgvector of .ci/services through its WebSocket proxy, and
+ * the same contract suites as D1 and the local index run against it unchanged.
+ */
+import { env } from "cloudflare:test";
+import type { Pool } from "@neondatabase/serverless";
+import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseConfig } from "../../src/config";
+import { defaultFlags } from "../../src/flags/names";
+import { storageChecks } from "../../src/http/routes/health-probes";
+import { runChecks } from "../../src/observability/health";
+import { createServices } from "../../src/runtime";
+import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
+import { createD1Stores } from "../../src/storage/d1/stores";
+import type { GraphWrite } from "../../src/storage/graph";
+import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
+import { LocalVectorStore } from "../../src/storage/local-vector/store";
+import { createPgPool, pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
+import { migratePg } from "../../src/storage/neon/migrate";
+import { createPgStores } from "../../src/storage/neon/stores";
+import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
+import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
+import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
+import { describeVectorStoreContract } from "./contract/vector-store";
+
+function endpoint() {
+  const found = inject("postgres");
+  if ("error" in found) throw new Error(`local Postgres unavailable: ${found.error}`);
+  return found;
+}
+
+// A pool's WebSockets belong to the test that opened them (workerd's I/O context), so every
+// test gets its own pools and ends them.
+const pools: Pool[] = [];
+function pool(): Pool {
+  const { databaseUrl, wsProxy } = endpoint();
+  const created = createPgPool({ connectionString: databaseUrl, wsProxy });
+  pools.push(created);
+  return created;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.end()));
+});
+
+beforeAll(async () => {
+  const migrations = pool();
+  await migratePg(migrations, env.TEST_PG_MIGRATIONS, { embeddingDim: 384 });
+  await migrations.end();
+  pools.length = 0;
+}, 120_000);
+
+const makeStores = () => {
+  const p = pool();
+  return createPgStores(p, new PgVectorStore(p));
+};
+
+describeKnowledgeStoresContract("Postgres", makeStores);
+describeVectorStoreContract("pgvector", () => new PgVectorStore(pool()));
+
+describe("local Postgres through the Neon driver", () => {
+  it("runs pgvector: the extension, an HNSW cosine index and a query by it", async () => {
+    const p = pool();
+    const [ext] = await pgQuery<{ extversion: string }>(
+      p,
+      "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+    );
+    expect(ext?.extversion).toMatch(/^0\.8\./);
+    const indexes = await pgQuery<{ indexname: string }>(
+      p,
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'vectors_chunks' AND indexdef LIKE '%hnsw%'",
+    );
+    expect(indexes.map((row) => row.indexname)).toContain("vectors_chunks_hnsw_384");
+  });
+
+  it("answers a 384-dimension query from the HNSW index with the exact top matches", async () => {
+    const p = pool();
+    const store = new PgVectorStore(p, { indexedDims: [384] });
+    const ws = `hnsw_${Date.now()}`;
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648 - 0.5;
+    };
+    // Few rows: every insert walks the HNSW graph, slow in PGlite's WASM (about 25 ms a row here).
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      id: `c${i}`,
+      vector: Float32Array.from({ length: 384 }, random),
+    }));
+    await store.upsert(ws, "chunks", items);
+    const probe = items[42]?.vector as Float32Array;
+    const plan = await pgTransaction(p, async (tx) => {
+      // The planner sorts a workspace this small exactly; forbid that to see the index answer.
+      for (const setting of ["enable_seqscan", "enable_bitmapscan", "enable_sort"]) {
+        await tx.query(`SET LOCAL ${setting} = off`);
+      }
+      const rows = await pgQuery<{ "QUERY PLAN": string }>(
+        tx,
+        `EXPLAIN ${indexedQuerySql("vectors_chunks", 384)}`,
+        [ws, `[${Array.from(probe).join(",")}]`, 5],
+      );
+      return rows.map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("vectors_chunks_hnsw_384");
+    const exact = await new PgVectorStore(p).query(ws, "chunks", probe, { topK: 5 });
+    const indexed = await store.query(ws, "chunks", probe, { topK: 5 });
+    expect(indexed[0]).toMatchObject({ id: "c42" });
+    expect(indexed[0]?.score).toBeCloseTo(1, 5);
+    expect(indexed.map((m) => m.id)).toEqual(exact.map((m) => m.id));
+    await store.clear(ws, "chunks");
+  }, 60_000);
+});
+
+describe("Postgres adapters", () => {
+  it("a failing statement rolls the whole commit back", async () => {
+    const stores = makeStores();
+    const ws = `atomic_${Date.now()}`;
+    await stores.documents.insert(ws, [{ record: docRecord(ws, "d1"), content: "x" }]);
+    const bad = {
+      name: "A",
+      entityType: "t",
+      description: "d",
+      sourceId: "s",
+      filePath: "f",
+      createdAt: null as unknown as number,
+    };
+    await expect(
+      stores.writer.commit(ws, {
+        docIds: ["d1"],
+        entitySources: [{ name: "A", chunkId: "c", docId: "d1", type: "t", description: "d", filePath: "f" }],
+        relationSources: [],
+        graph: { upsertEntities: [bad], deleteEntities: [], upsertRelations: [], deleteRelations: [] },
+        status: { status: "processed" },
+      }),
+    ).rejects.toThrow();
+    expect((await stores.documents.get(ws, ["d1"]))[0]?.status).toBe("pending");
+    expect(await stores.extractions.entitySources(ws, ["A"])).toEqual([]);
+  });
+
+  it("writes thousands of rows with a handful of statements", async () => {
+    const stores = makeStores();
+    const ws = `bulk_${Date.now()}`;
+    const names = Array.from({ length: 3000 }, (_, i) => `Entity ${i}`);
+    await stores.graph.write(ws, {
+      upsertEntities: names.map((name) => ({
+        name,
+        entityType: "t",
+        description: "d".repeat(50),
+        sourceId: "s",
+        filePath: "f",
+        createdAt: 1,
+      })),
+      deleteEntities: [],
+      upsertRelations: [],
+      deleteRelations: [],
+    });
+    expect((await stores.graph.counts(ws)).entities).toBe(3000);
+    expect(await stores.graph.getEntities(ws, names)).toHaveLength(3000);
+  });
+
+  it("commits graph rows and their vectors in one transaction, or neither", async () => {
+    const p = pool();
+    const stores = createPgStores(p, new PgVectorStore(p));
+    const vectors = new PgVectorStore(p);
+    const writer = stores.writer as import("../../src/storage/neon/writer").PgKnowledgeWriter;
+    const ws = `tx_${Date.now()}`;
+    const change = {
+      docIds: [],
+      entitySources: [],
+      relationSources: [],
+      graph: {
+        upsertEntities: [
+          { name: "A", entityType: "t", description: "d", sourceId: "s", filePath: "f", createdAt: 1 },
+        ],
+        deleteEntities: [],
+        upsertRelations: [],
+        deleteRelations: [],
+      },
+    };
+    const item = { id: entityVectorId("A"), vector: Float32Array.from([1, 0]) };
+    await expect(
+      pgTransaction(p, async (tx) => {
+        await writer.commitIn(tx, ws, change);
+        await vectors.upsertIn(tx, ws, "entities", [item]);
+        throw new Error("embedding failed after the graph was written");
+      }),
+    ).rejects.toThrow(/embedding failed/);
+    expect(await stores.graph.counts(ws)).toEqual({ entities: 0, relations: 0 });
+    expect(await vectors.count(ws, "entities")).toBe(0);
+    await pgTransaction(p, async (tx) => {
+      await writer.commitIn(tx, ws, change);
+      await vectors.upsertIn(tx, ws, "entities", [item]);
+    });
+    expect(await stores.graph.counts(ws)).toEqual({ entities: 1, relations: 0 });
+    expect(await vectors.ids(ws, "entities")).toEqual([entityVectorId("A")]);
+  });
+
+  it("answers the query-side graph look-up exactly as D1 does", async () => {
+    const ws = `lookup_${Date.now()}`;
+    const entity = (name: string) => ({
+      name,
+      entityType: "concept",
+      description: `about ${name}`,
+      sourceId: "c1",
+      filePath: "a.txt",
+      createdAt: 5,
+      lineTokens: 7,
+    });
+    const relation = (src: string, tgt: string) => ({
+      src,
+      tgt,
+      keywords: "k",
+      description: `${src}-${tgt}`,
+      weight: 1.5,
+      sourceId: "c1",
+      filePath: "a.txt",
+      createdAt: 5,
+    });
+    const graph: GraphWrite = {
+      upsertEntities: ["A", "B", "C", "D"].map(entity),
+      deleteEntities: [],
+      upsertRelations: [relation("A", "B"), relation("A", "C"), relation("C", "D")],
+      deleteRelations: [],
+    };
+    const p = pool();
+    const d1 = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (w) =>
+      invalidateGraphIndex(env.GRAPH_INDEX, w),
+    );
+    await d1.graph.write(ws, graph);
+    await createPgStores(p, new PgVectorStore(p)).graph.write(ws, graph);
+    const request = {
+      entityVectorIds: [entityVectorId("C"), "ent-unknown", entityVectorId("A")],
+      relationVectorIds: [relationVectorId("C", "D")],
+    };
+    const fromD1 = await new D1GraphSearchStore(env.DB).lookup(ws, request);
+    const fromPg = await new PgGraphSearchStore(p).lookup(ws, request);
+    const sorted = <T>(list: T[] | undefined) => [...(list ?? [])].map((x) => JSON.stringify(x)).sort();
+    expect(fromPg.local?.entities).toEqual(fromD1.local?.entities);
+    expect(sorted(fromPg.local?.edges)).toEqual(sorted(fromD1.local?.edges));
+    expect(Object.fromEntries(fromPg.local?.degrees ?? [])).toEqual(
+      Object.fromEntries(fromD1.local?.degrees ?? []),
+    );
+    expect(fromPg.global?.relations).toEqual(fromD1.global?.relations);
+    expect(sorted(fromPg.global?.entities)).toEqual(sorted(fromD1.global?.entities));
+    expect(fromPg.local?.entities.map((e) => e.name)).toEqual(["C", "A"]);
+  });
+});
+
+describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
+  const neonConfig = (overrides: Record<string, string> = {}) => {
+    const { databaseUrl, wsProxy } = endpoint();
+    const { config, problems } = parseConfig({
+      ...env,
+      STORAGE_BACKEND: "neon",
+      VECTOR_BACKEND: "pgvector",
+      DATABASE_URL: databaseUrl,
+      PG_WS_PROXY: wsProxy,
+      ...overrides,
+    });
+    if (!config) throw new Error(problems.join("; "));
+    return config;
+  };
+
+  it("the composition root builds every engine store, the graph look-up and purge on Postgres", async () => {
+    const config = neonConfig();
+    const services = createServices(env, config, defaultFlags(config));
+    expect(services.stores.vectors).toBeInstanceOf(PgVectorStore);
+    expect(services.graphSearch).toBeInstanceOf(PgGraphSearchStore);
+    const ws = `wired_${Date.now()}`;
+    await services.stores.documents.insert(ws, [{ record: docRecord(ws, "d1"), content: "on postgres" }]);
+    await services.stores.vectors.upsert(ws, "chunks", [
+      { id: "d1-chunk-000", vector: Float32Array.from([1, 0]) },
+    ]);
+    const p = pool();
+    const [row] = await pgQuery<{ n: number }>(
+      p,
+      "SELECT count(*) AS n FROM documents WHERE workspace = $1",
+      [ws],
+    );
+    expect(row?.n).toBe(1);
+    expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(1);
+    // D1 saw nothing of it.
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM documents WHERE workspace = ?1").bind(ws).first("n"),
+    ).toBe(0);
+    const deleted = await services.purgeWorkspace(ws);
+    expect(deleted["vectors:chunks"]).toBe(1);
+    expect(await services.stores.documents.get(ws, ["d1"])).toEqual([]);
+    expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(0);
+  });
+
+  it("health probes the selected Postgres and fails when it does not answer", async () => {
+    const [check] = storageChecks(neonConfig());
+    expect(check).toMatchObject({ name: "postgres_pgvector", critical: true });
+    await expect(check?.run()).resolves.toBeUndefined();
+    const [down] = storageChecks(
+      neonConfig({ DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/postgres" }),
+    );
+    const [result] = await runChecks(down ? [down] : [], 5000);
+    expect(result).toMatchObject({ name: "postgres_pgvector", status: "fail" });
+    expect(storageChecks(parseConfig({}).config)).toEqual([]);
+  });
+});

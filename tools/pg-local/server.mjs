@@ -1,0 +1,70 @@
+/**
+ * A local Postgres with pgvector for tests and benches, without internet or a system Postgres:
+ * PGlite (Postgres compiled to WASM) with its `vector` extension, served over the Postgres wire
+ * protocol by pglite-socket, plus a WebSocket-to-TCP proxy so the Neon serverless driver (which
+ * only speaks Postgres over WebSocket) reaches it from inside workerd, as it reaches Neon's own
+ * proxy in production.
+ *
+ * PGlite is one single-user backend: pglite-socket accepts several connections but queues their
+ * queries onto that one backend, so work is serialized. A transaction holds the backend for its
+ * whole length; that is why `maxConnections` is kept high and each client keeps its transactions short.
+ */
+import { connect } from "node:net";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { WebSocketServer } from "ws";
+
+/**
+ * Starts PGlite, its TCP server and the WebSocket proxy; resolves once both listen.
+ *
+ * @example
+ * const pg = await startPgLocal({ pgPort: 5433, wsPort: 5434 });
+ * // DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5433/postgres, proxy ws://127.0.0.1:5434/v2
+ * await pg.close();
+ */
+export async function startPgLocal({ host = "127.0.0.1", pgPort = 5433, wsPort = 5434, dataDir } = {}) {
+  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
+  const pg = new PGLiteSocketServer({ db, host, port: pgPort, maxConnections: 64 });
+  await pg.start();
+  const wss = new WebSocketServer({ host, port: wsPort });
+  wss.on("connection", (ws, request) => {
+    // The Neon driver asks for `<proxy>/v2?address=<host>:<port>`; only the local server is allowed.
+    const url = new URL(request.url ?? "/", "http://proxy");
+    const address = url.searchParams.get("address") ?? `${host}:${pgPort}`;
+    const [, port] = address.split(":");
+    if (Number(port) !== pgPort) {
+      ws.close(1008, "only the local Postgres is proxied");
+      return;
+    }
+    const tcp = connect(pgPort, host);
+    const pending = [];
+    tcp.on("connect", () => {
+      for (const chunk of pending.splice(0)) tcp.write(chunk);
+    });
+    tcp.on("data", (data) => ws.send(data));
+    tcp.on("close", () => ws.close());
+    tcp.on("error", () => ws.close());
+    ws.on("message", (data) => {
+      const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
+      if (tcp.connecting) pending.push(chunk);
+      else tcp.write(chunk);
+    });
+    ws.on("close", () => tcp.end());
+    ws.on("error", () => tcp.destroy());
+  });
+  await new Promise((resolve, reject) => {
+    wss.once("listening", resolve);
+    wss.once("error", reject);
+  });
+  return {
+    databaseUrl: `postgres://postgres:postgres@${host}:${pgPort}/postgres`,
+    wsProxy: `${host}:${wsPort}/v2`,
+    async close() {
+      await new Promise((resolve) => wss.close(resolve));
+      await pg.stop();
+      await db.close();
+    },
+  };
+}
