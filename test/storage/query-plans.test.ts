@@ -3,6 +3,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RELATION_SOURCES_OF_PAIRS } from "../../src/storage/d1/extractions";
 import { GRAPH_LOOKUP_SQL } from "../../src/storage/d1/graph-lookup";
+import { lexicalSearchSql } from "../../src/storage/d1/lexical";
 
 async function plan(sql: string, ...args: string[]): Promise<string[]> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -28,5 +29,13 @@ describe("query plans", () => {
     expect(steps).toContain("SEARCH d USING COVERING INDEX");
     // "SCAN" steps are over the statement's own small CTEs, never over a table of the workspace.
     expect(steps).not.toMatch(/SCAN (entities|relations)\b/);
+  });
+
+  it("runs the BM25 match once, then finds each hit's key by its integer key", async () => {
+    for (const kind of ["chunk", "entity", "relation"] as const) {
+      const steps = await plan(lexicalSearchSql(kind), "w", '"word"', "10");
+      expect(steps[0]).toMatch(/^SCAN \w+_fts VIRTUAL TABLE/);
+      expect(steps[1]).toMatch(/^SEARCH k USING INTEGER PRIMARY KEY/);
+    }
   });
 });

@@ -7,7 +7,8 @@
 import type { LexicalRequest, LexicalResult, LexicalStore } from "../lexical";
 import { ftsMatchExpression } from "./fts-query";
 
-type Kind = "chunk" | "entity" | "relation";
+export type LexicalKind = "chunk" | "entity" | "relation";
+type Kind = LexicalKind;
 
 /** Per kind: its FTS table, and how its base rows fill the index (`?1` = workspace). */
 const KINDS: Record<Kind, { table: string; fill: string }> = {
@@ -48,10 +49,14 @@ interface IndexCounts {
   relations: number;
 }
 
-/** `rank` is FTS5's bm25() (lower is better); the join keeps one workspace's rows. */
-function searchSql(kind: Kind): string {
+/**
+ * `rank` is FTS5's bm25() (lower is better); the join keeps one workspace's rows. CROSS JOIN
+ * makes the FTS match the outer loop (SQLite never reorders it): otherwise the planner may walk
+ * the workspace's keys and run the match once per key.
+ */
+export function lexicalSearchSql(kind: Kind): string {
   const { table } = KINDS[kind];
-  return `SELECT k.k1 AS k1, k.k2 AS k2 FROM ${table} JOIN rag_fts_keys k ON k.id = ${table}.rowid
+  return `SELECT k.k1 AS k1, k.k2 AS k2 FROM ${table} CROSS JOIN rag_fts_keys k ON k.id = ${table}.rowid
     WHERE ${table} MATCH ?2 AND k.workspace = ?1 AND k.kind = '${kind}'
     ORDER BY ${table}.rank LIMIT ?3`;
 }
@@ -78,7 +83,7 @@ export class D1LexicalStore implements LexicalStore {
     if (planned.length === 0 || request.limit <= 0) return result;
     const answers = await this.db.batch<KeyRow>(
       planned.map(({ kind, match }) =>
-        this.db.prepare(searchSql(kind)).bind(workspace, match, request.limit),
+        this.db.prepare(lexicalSearchSql(kind)).bind(workspace, match, request.limit),
       ),
     );
     planned.forEach(({ kind }, i) => {
