@@ -49,12 +49,19 @@ export class Api {
    */
   async call<T>(workspace: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const res = await fetch(`${this.base}${path}`, {
-        method: init.method ?? "GET",
-        headers: { "content-type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
-        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
+      let res: Response;
+      try {
+        res = await fetch(`${this.base}${path}`, {
+          method: init.method ?? "GET",
+          headers: { "content-type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
+          ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (error) {
+        // The isolate answering HTTP also runs the CPU-bound consumer: a slow read is asked again.
+        if ((init.method ?? "GET") === "GET" && attempt < 5) continue;
+        throw error;
+      }
       const text = await res.text();
       // wrangler's own answer when workerd restarts under a request (a reload, not the Worker):
       // every call here is idempotent, so it is sent again.
