@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
-import { observabilityFields } from "./observability";
+import { observabilityFields, observabilityProblems } from "./observability";
 import { opsFields } from "./ops";
 import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
@@ -75,6 +75,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...insecureAuthSettings(parsed.data),
       ...ratelimitProblems(parsed.data),
       ...ragProblems(parsed.data),
+      ...observabilityProblems(parsed.data),
     ],
   };
 }
