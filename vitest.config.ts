@@ -4,7 +4,10 @@
  *   in test/setup.ts; the Upstash REST harness started by test/node/upstash-global-setup.ts);
  * - `workers-auth`: test/auth, the same Worker with AUTH_ENABLED=true and a low scrypt cost;
  * - `node`: Node-side integration tests in test/node (real HTTP servers, redis-server started by
- *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing.
+ *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing;
+ * - `webui`: unit tests of the web UI's own logic (webui/src/lib), in Node;
+ * - `e2e`: the web UI in Debian's Chromium (playwright-core) against `wrangler dev --local`
+ *   workers started by test/e2e/harness.ts; screenshots go to test-artifacts/.
  */
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -42,7 +45,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**", "test/auth/**"],
+            exclude: ["test/node/**", "test/auth/**", "test/e2e/**", "test/webui/**"],
             setupFiles: ["./test/setup.ts"],
             // log-capture-setup: scans every console line of the suite for secrets when the run ends.
             // upstash-global-setup: the Upstash REST harness that test/ratelimit/upstash.test.ts reaches.
@@ -77,6 +80,22 @@ export default defineConfig(async () => {
             environment: "node",
             include: ["test/node/**/*.test.ts"],
             globalSetup: ["./test/node/global-setup.ts"],
+          },
+        },
+        {
+          test: { name: "webui", environment: "node", include: ["test/webui/**/*.test.ts"] },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            // Builds the UI when stale, checks Chromium, starts the shared Workers, once per run.
+            globalSetup: ["./test/e2e/global-setup.ts"],
+            // One browser at a time on the shared Workers: steadier timings on a small machine.
+            fileParallelism: false,
+            testTimeout: 90_000,
+            hookTimeout: 90_000,
           },
         },
       ],

@@ -125,7 +125,7 @@ describe("GET /health", () => {
       auth_mode: "disabled",
       core_version: "1.5.7",
       api_version: "0329",
-      webui_available: false,
+      webui_available: expect.any(Boolean),
       webui_title: expect.any(String),
       webui_description: expect.any(String),
       pipeline_busy: false,
@@ -148,10 +148,17 @@ describe("GET /health", () => {
     ]);
   });
 
-  it("says webui_available: false while /webui/ has no UI (the landing page at / is not one)", async () => {
-    expect((await SELF.fetch("http://localhost/webui/")).status).toBe(404);
+  it("says webui_available exactly when the static assets serve /webui/ (the built UI, npm test builds it)", async () => {
+    // SELF reaches the Worker, not the asset router; the assets binding is what /health asks.
+    const page = await env.ASSETS.fetch("http://localhost/webui/");
     const body = await (await SELF.fetch("http://localhost/health")).json<Record<string, unknown>>();
-    expect(body.webui_available).toBe(false);
+    expect(body.webui_available).toBe(page.status === 200);
+  });
+
+  it("says webui_available: false without the UI's assets", async () => {
+    const empty = { fetch: async () => new Response(null, { status: 404 }) };
+    const missing = await app.request("/health", {}, { ...env, ASSETS: empty });
+    expect((await missing.json<Record<string, unknown>>()).webui_available).toBe(false);
     const unbound = await app.request("/health", {}, { ...env, ASSETS: undefined });
     expect((await unbound.json<Record<string, unknown>>()).webui_available).toBe(false);
   });

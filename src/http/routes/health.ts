@@ -77,8 +77,8 @@ function withoutDetail({ detail: _detail, ...rest }: CheckResult): Omit<CheckRes
 }
 
 /**
- * True when the static assets carry LightRAG's WebUI at `/webui/` (the page at `/` is only a
- * landing page); false without an ASSETS binding.
+ * True when the static assets carry the web UI at `/webui/` (built from webui/; `/` redirects
+ * there); false without an ASSETS binding.
  */
 async function webuiAvailable(assets: Fetcher | undefined): Promise<boolean> {
   if (!assets) return false;
