@@ -94,7 +94,7 @@ export default defineConfig(async () => {
             globalSetup: ["./test/e2e/global-setup.ts"],
             // One browser at a time on the shared Workers: steadier timings on a small machine.
             fileParallelism: false,
-            testTimeout: 90_000,
+            testTimeout: 120_000,
             hookTimeout: 90_000,
           },
         },

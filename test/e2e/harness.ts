@@ -156,6 +156,10 @@ export async function launchBrowser(): Promise<E2EBrowser> {
       if (message.type() === "error") console.error(`[browser] ${message.text()}`);
     });
     page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+    page.on("response", (response) => {
+      if (response.status() >= 500)
+        console.error(`[browser] ${response.status()} ${response.request().method()} ${response.url()}`);
+    });
   };
   context.on("page", watch);
   return {

@@ -238,7 +238,11 @@ export default function GraphPage() {
     <div>
       <h1 class="visually-hidden">Graph explorer</h1>
       <section class="row card" aria-label="Graph controls">
-        <LabelSearch initial={label.value} onPick={(name) => navigate("/graph", { label: name })} />
+        <LabelSearch
+          key={label.value}
+          initial={label.value}
+          onPick={(name) => navigate("/graph", { label: name })}
+        />
         <label class="inline">
           Depth
           <select value={String(depth.value)} onChange={(e) => (depth.value = Number(e.currentTarget.value))}>

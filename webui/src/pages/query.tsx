@@ -155,16 +155,20 @@ export default function Query() {
               />
             </label>
             <div class="row">
-              <label class="inline">
+              <label class="inline" for="query-mode">
                 Mode
-                <select value={f.mode} onChange={(e) => set("mode", e.currentTarget.value as QueryMode)}>
-                  {QUERY_MODES.map((mode) => (
-                    <option key={mode} value={mode}>
-                      {mode} — {MODE_HELP[mode]}
-                    </option>
-                  ))}
-                </select>
               </label>
+              <select
+                id="query-mode"
+                value={f.mode}
+                onChange={(e) => set("mode", e.currentTarget.value as QueryMode)}
+              >
+                {QUERY_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {mode} — {MODE_HELP[mode]}
+                  </option>
+                ))}
+              </select>
               <label class="check">
                 <input
                   type="checkbox"

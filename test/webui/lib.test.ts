@@ -1,0 +1,223 @@
+/** Unit tests of the web UI's own logic (webui/src/lib): routing, streaming, documents, query, graph. */
+import { describe, expect, it } from "vitest";
+import {
+  checkFiles,
+  DEFAULT_LIST,
+  paginatedBody,
+  pipelineProgress,
+  toggleSelected,
+  toggleSort,
+} from "../../webui/src/lib/documents";
+import { baseName, formatBytes } from "../../webui/src/lib/format";
+import {
+  degrees,
+  edgeKey,
+  mergeGraphs,
+  nodeSize,
+  splitSources,
+  typeColor,
+} from "../../webui/src/lib/graph-model";
+import { hashHref, parseHash } from "../../webui/src/lib/hash-route";
+import { ndjsonSplitter } from "../../webui/src/lib/ndjson";
+import {
+  applyStreamLine,
+  DEFAULT_FORM,
+  historyFor,
+  queryBody,
+  type StreamState,
+} from "../../webui/src/lib/query";
+import { roleAtLeast } from "../../webui/src/lib/roles";
+
+describe("hash routes", () => {
+  it("parse path and params, and build them back", () => {
+    expect(parseHash("#/graph?label=Ada%20Lovelace")).toEqual({
+      path: "/graph",
+      params: { label: "Ada Lovelace" },
+    });
+    expect(parseHash("")).toEqual({ path: "/", params: {} });
+    expect(parseHash("#documents/")).toEqual({ path: "/documents", params: {} });
+    expect(hashHref("/graph", { label: "Ada Lovelace", empty: "", none: undefined })).toBe(
+      "#/graph?label=Ada+Lovelace",
+    );
+    expect(parseHash(hashHref("/documents", { file: "a b.pdf" })).params.file).toBe("a b.pdf");
+  });
+});
+
+describe("ndjsonSplitter", () => {
+  it("joins lines split across chunks and skips blank lines", () => {
+    const split = ndjsonSplitter();
+    expect(split.push('{"a":1}\n{"b"')).toEqual([{ a: 1 }]);
+    expect(split.push(':2}\n\n{"c":3}')).toEqual([{ b: 2 }]);
+    expect(split.flush()).toEqual([{ c: 3 }]);
+    expect(split.flush()).toEqual([]);
+  });
+
+  it("reports an unreadable line as an error value instead of throwing", () => {
+    const [line] = ndjsonSplitter().push("not json\n");
+    expect(line).toMatchObject({ error: expect.stringContaining("not json") });
+  });
+});
+
+describe("documents helpers", () => {
+  it("build the paginated request, with the status filter only when one is chosen", () => {
+    expect(paginatedBody(DEFAULT_LIST)).toEqual({
+      page: 1,
+      page_size: 20,
+      sort_field: "updated_at",
+      sort_direction: "desc",
+    });
+    expect(paginatedBody({ ...DEFAULT_LIST, status: "failed", page: 3 })).toMatchObject({
+      status_filter: "failed",
+      page: 3,
+    });
+  });
+
+  it("flip the direction of the same column and start a new one on page 1", () => {
+    const byDate = toggleSort({ ...DEFAULT_LIST, page: 4 }, "updated_at");
+    expect(byDate).toMatchObject({ sortField: "updated_at", sortDirection: "asc", page: 1 });
+    expect(toggleSort(DEFAULT_LIST, "file_path")).toMatchObject({
+      sortField: "file_path",
+      sortDirection: "asc",
+    });
+    expect(toggleSort(DEFAULT_LIST, "created_at")).toMatchObject({ sortDirection: "desc" });
+  });
+
+  it("toggle a selection without mutating it", () => {
+    const first = new Set(["a"]);
+    expect([...toggleSelected(first, "b")]).toEqual(["a", "b"]);
+    expect([...toggleSelected(first, "a")]).toEqual([]);
+    expect([...first]).toEqual(["a"]);
+  });
+
+  it("refuse unsupported and oversized files before upload", () => {
+    const files = [
+      { name: "a.PDF", size: 10 },
+      { name: "b.exe", size: 10 },
+      { name: "noext", size: 10 },
+      { name: "big.md", size: 2_000 },
+    ];
+    const { accepted, refused } = checkFiles(files, [".pdf", ".md"], 1_000);
+    expect(accepted.map((f) => f.name)).toEqual(["a.PDF"]);
+    expect(refused.map((r) => r.reason)).toEqual([
+      "unsupported type .exe",
+      "unsupported type (none)",
+      "file too large",
+    ]);
+  });
+
+  it("describe pipeline progress only while busy", () => {
+    expect(pipelineProgress({ busy: false, cur_batch: 1, batchs: 2, docs: 3 })).toBe("");
+    expect(pipelineProgress({ busy: true, cur_batch: 1, batchs: 2, docs: 3 })).toBe(
+      "batch 1 of 2, 3 document(s)",
+    );
+    expect(pipelineProgress({ busy: true, cur_batch: 0, batchs: 0, docs: 0 })).toBe("starting");
+  });
+});
+
+describe("query helpers", () => {
+  it("leave blank numbers out so the server's defaults apply, and split keywords", () => {
+    const body = queryBody(
+      { ...DEFAULT_FORM, query: "  who?  ", topK: "7", chunkTopK: "x", hlKeywords: "a, b ,," },
+      [],
+    );
+    expect(body).toMatchObject({
+      query: "who?",
+      mode: "mix",
+      top_k: 7,
+      hl_keywords: ["a", "b"],
+      ll_keywords: [],
+    });
+    expect(body).not.toHaveProperty("chunk_top_k");
+    expect(body).not.toHaveProperty("user_prompt");
+  });
+
+  it("send the last turns of history without failed answers", () => {
+    const history = [
+      { role: "user" as const, content: "q1" },
+      { role: "assistant" as const, content: "a1" },
+      { role: "user" as const, content: "q2" },
+      { role: "assistant" as const, content: "", error: "boom" },
+      { role: "user" as const, content: "q3" },
+      { role: "assistant" as const, content: "a3" },
+    ];
+    expect(historyFor(history, 1)).toEqual([
+      { role: "user", content: "q3" },
+      { role: "assistant", content: "a3" },
+    ]);
+    expect(historyFor(history, 0)).toEqual([]);
+    expect(
+      queryBody({ ...DEFAULT_FORM, query: "abc", historyTurns: 2 }, history).conversation_history,
+    ).toHaveLength(4);
+  });
+
+  it("fold stream lines into progress, references, deltas, errors and timing", () => {
+    const lines = [
+      { progress: "extracting_keywords" },
+      { references: [{ reference_id: "1", file_path: "a.md" }] },
+      { response: "Hel" },
+      { response: "lo" },
+      { response_time: 0.25 },
+    ];
+    const start: StreamState = { answer: "", references: [], progress: [] };
+    const end = lines.reduce(applyStreamLine, start);
+    expect(end).toEqual({
+      answer: "Hello",
+      references: [{ reference_id: "1", file_path: "a.md" }],
+      progress: ["extracting_keywords"],
+      responseTime: 0.25,
+    });
+    expect(applyStreamLine(end, { error: "LLM down" }).error).toBe("LLM down");
+    expect(applyStreamLine(end, null)).toBe(end);
+  });
+});
+
+describe("graph model", () => {
+  const node = (id: string, type = "person") => ({ id, labels: [id], properties: { entity_type: type } });
+  const edge = (source: string, target: string) => ({
+    id: `${source}-${target}`,
+    source,
+    target,
+    properties: {},
+  });
+
+  it("merges an expansion, reporting only new nodes and dropping dangling edges", () => {
+    const current = { nodes: [node("A"), node("B")], edges: [edge("A", "B")], is_truncated: false };
+    const incoming = {
+      nodes: [node("B"), node("C")],
+      edges: [edge("B", "A"), edge("B", "C"), edge("C", "Z")],
+      is_truncated: true,
+    };
+    const merged = mergeGraphs(current, incoming);
+    expect(merged.added).toEqual(["C"]);
+    expect(merged.nodes.map((n) => n.id)).toEqual(["A", "B", "C"]);
+    expect(merged.edges.map((e) => e.id)).toEqual(["A-B", "B-C"]);
+    expect(merged.is_truncated).toBe(true);
+    expect(edgeKey({ source: "B", target: "A" })).toBe(edgeKey({ source: "A", target: "B" }));
+  });
+
+  it("gives stable colours per type, degree-based sizes and distinct sources", () => {
+    expect(typeColor("Person")).toBe(typeColor("person"));
+    expect(typeColor("x")).toMatch(/^#[0-9a-f]{6}$/);
+    expect(nodeSize(0)).toBe(4);
+    expect(nodeSize(10_000)).toBe(20);
+    const graph = {
+      nodes: [node("A"), node("B"), node("C")],
+      edges: [edge("A", "B"), edge("A", "C")],
+      is_truncated: false,
+    };
+    expect(Object.fromEntries(degrees(graph))).toEqual({ A: 2, B: 1, C: 1 });
+    expect(splitSources("a.pdf<SEP>b.md<SEP> a.pdf <SEP>")).toEqual(["a.pdf", "b.md"]);
+    expect(splitSources(undefined)).toEqual([]);
+  });
+});
+
+describe("format and roles", () => {
+  it("formats sizes and names, and orders roles", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    expect(baseName("dir/sub\\file.pdf")).toBe("file.pdf");
+    expect(roleAtLeast("admin", "user")).toBe(true);
+    expect(roleAtLeast("viewer", "user")).toBe(false);
+    expect(roleAtLeast("unknown", "viewer")).toBe(false);
+  });
+});
