@@ -60,9 +60,12 @@ describe("admin page and analytics dashboard (auth on)", () => {
       .or(page.getByRole("rowheader", { name: "e2e-dashboard-key" }))
       .first()
       .waitFor();
-    await screenshot(page, "admin");
+    await screenshot(page, "admin-api-key-created");
     await page.getByRole("button", { name: "Done" }).click();
     expect(await page.getByTestId("new-api-key").count()).toBe(0);
+    // The key is not shown again: not on the page, and the list has only its prefix.
+    expect(await page.content()).not.toContain(key);
+    await screenshot(page, "admin");
   });
 
   it("flips read-only mode, and an upload is refused until it is off again", async () => {
@@ -72,15 +75,13 @@ describe("admin page and analytics dashboard (auth on)", () => {
     await flag.check();
     await page.getByText("Read-only mode is on").waitFor();
     await openUi(page, worker, "/documents");
-    await page
-      .getByLabel("Choose files")
-      .setInputFiles([
-        {
-          name: "refused.md",
-          mimeType: "text/markdown",
-          buffer: Buffer.from("# Refused\n\nRead-only mode refuses this upload.\n"),
-        },
-      ]);
+    await page.getByLabel("Choose files").setInputFiles([
+      {
+        name: "refused.md",
+        mimeType: "text/markdown",
+        buffer: Buffer.from("# Refused\n\nRead-only mode refuses this upload.\n"),
+      },
+    ]);
     const item = page.locator('[data-testid="upload-item"]', { hasText: "refused.md" });
     await item.getByText(/failed/).waitFor();
     expect(await item.textContent()).toMatch(/read-only/i);

@@ -1,7 +1,14 @@
 /** The dashboard's chart logic: which charts an answer makes, summaries and table rows. */
 import { describe, expect, it } from "vitest";
 import type { AnalyticsAnswer } from "../../webui/src/api/analytics";
-import { chartsOf, formatValue, hasData, summarize, tableRows } from "../../webui/src/lib/dashboard";
+import {
+  chartsOf,
+  formatTick,
+  formatValue,
+  hasData,
+  summarize,
+  tableRows,
+} from "../../webui/src/lib/dashboard";
 
 const T0 = Date.UTC(2026, 11, 5, 22, 0) / 1000;
 
@@ -94,6 +101,10 @@ describe("summaries and tables", () => {
     expect(formatValue(0.5, "count")).toBe("0.50");
     expect(formatValue(0.00123, "usd")).toBe("$0.0012");
     expect(formatValue(33.333, "percent")).toBe("33.3 %");
+    expect(formatTick(2500, "ms")).toBe("2.5 s");
+    expect(formatTick(450.4, "ms")).toBe("450 ms");
+    expect(formatTick(12_000, "tokens")).toBe("12.0k");
+    expect(formatTick(3, "count")).toBe("3");
   });
 });
 

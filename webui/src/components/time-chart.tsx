@@ -6,7 +6,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { type ChartSpec, formatValue, summarize, tableRows } from "../lib/dashboard";
+import { type ChartSpec, formatTick, formatValue, summarize, tableRows } from "../lib/dashboard";
 
 /** Colour-blind-safe palette (Okabe–Ito), readable on white. */
 const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
@@ -36,8 +36,8 @@ export function TimeChart({ chart, timestamps }: { chart: ChartSpec; timestamps:
         axes: [
           {},
           {
-            values: (_: uPlot, ticks: number[]) => ticks.map((tick) => formatValue(tick, chart.unit)),
-            size: 70,
+            values: (_: uPlot, ticks: number[]) => ticks.map((tick) => formatTick(tick, chart.unit)),
+            size: 64,
           },
         ],
         scales: { x: { time: true } },

@@ -126,6 +126,21 @@ export function formatValue(value: number | null, unit: Unit): string {
   }
 }
 
+/**
+ * A short axis tick: whole milliseconds or seconds, k/M for large counts.
+ *
+ * @example
+ * formatTick(2500, "ms"); // "2.5 s"
+ */
+export function formatTick(value: number, unit: Unit): string {
+  if (unit === "ms") return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+  if (unit === "percent") return `${Math.round(value)} %`;
+  if (unit === "usd") return `$${value.toPrecision(2)}`;
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
+  if (Math.abs(value) >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
+  return String(Math.round(value * 100) / 100);
+}
+
 /** True when any series of `chart` has a non-zero value. */
 export function hasData(chart: ChartSpec): boolean {
   return chart.series.some((series) => series.values.some((value) => value !== null && value !== 0));
