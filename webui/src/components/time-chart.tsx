@@ -29,6 +29,8 @@ export function TimeChart({ chart, timestamps }: { chart: ChartSpec; timestamps:
             label: series.label,
             stroke: COLOURS[i % COLOURS.length],
             width: 2,
+            // Points too: a window with traffic in one bucket only would otherwise draw nothing.
+            points: { show: true, size: 4 },
             spanGaps: false,
             value: (_: uPlot, value: number | null) => formatValue(value, chart.unit),
           })),
