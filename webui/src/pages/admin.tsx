@@ -494,6 +494,7 @@ function Flags() {
       version.value++;
     } catch (e) {
       status.value = message(e);
+      version.value++;
     }
   };
   const view = data.value;
@@ -530,9 +531,12 @@ function Flags() {
                       id={`flag-${name}`}
                       type="checkbox"
                       checked={view.flags[name]}
-                      onChange={(e) =>
-                        void put({ [name]: (e.target as HTMLInputElement).checked }, `${name} changed`)
-                      }
+                      onChange={(e) => {
+                        const on = (e.target as HTMLInputElement).checked;
+                        // Optimistic: the box keeps its new state until the reload (or an error) says otherwise.
+                        data.value = { ...view, flags: { ...view.flags, [name]: on } };
+                        void put({ [name]: on }, `${name} changed`);
+                      }}
                     />
                   </td>
                   <td>{String(view.defaults[name])}</td>
