@@ -108,7 +108,8 @@ export interface E2EWorkerOptions {
 export async function startE2EWorker(options: E2EWorkerOptions = {}): Promise<LocalWorker> {
   const port = await freePort();
   const vars = { LOG_LEVEL: "WARNING", ...(options.auth ? AUTH_VARS : {}), ...options.vars };
-  const worker = await startLocalWorker({ port, vars, label: "e2e", logLevel: "error", timeoutMs: 60_000 });
+  // Seconds on an idle machine; minutes when a shared CI box runs a load average of 20.
+  const worker = await startLocalWorker({ port, vars, label: "e2e", logLevel: "error", timeoutMs: 150_000 });
   if (options.auth) {
     try {
       await registerUser(worker.base, { ...ADMIN, role: "administrator" });

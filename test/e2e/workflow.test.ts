@@ -17,7 +17,8 @@ import {
   uniqueWorkspace,
 } from "./harness";
 
-const MODES = ["local", "global", "hybrid", "naive", "mix", "bypass"] as const;
+// mix last, so the screenshot shows its retrieved context beside the answers.
+const MODES = ["bypass", "local", "global", "hybrid", "naive", "mix"] as const;
 
 const MARKDOWN = `# The Analytical Engine
 
@@ -69,13 +70,17 @@ describe("documents, graph and query (guest mode)", () => {
         buffer: pdf("Charles Babbage built the Difference Engine in London"),
       },
     ]);
-    await page
-      .locator('[data-testid="upload-item"]', { hasText: "done" })
+    const uploads = page.locator('[data-testid="upload-item"]');
+    await uploads
+      .filter({ hasText: "done" })
       .nth(1)
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 45_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`uploads: ${(await uploads.allTextContents()).join(" | ")}`, { cause: error });
+      });
     const processed = page.locator('[data-testid="doc-row"][data-status="processed"]');
     // Seconds on an idle machine; the bound is for a CI box shared with other jobs.
-    await processed.nth(1).waitFor({ timeout: 80_000 });
+    await processed.nth(1).waitFor({ timeout: 65_000 });
     expect(await processed.count()).toBe(2);
     await page.getByText("idle").waitFor();
     await screenshot(page, "documents");

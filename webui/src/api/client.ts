@@ -90,8 +90,15 @@ export interface RequestOptions extends Omit<RequestInit, "body"> {
   body?: BodyInit;
 }
 
+/** A user's access token this close to expiry is refreshed before the request, not after a 401. */
+const REFRESH_AHEAD_MS = 30_000;
+
 /** fetch with the session's headers, one refresh-and-retry on 401, and X-New-Token pick-up. */
 export async function rawFetch(path: string, options: RequestOptions = {}): Promise<Response> {
+  const current = session.value;
+  if (current?.refreshToken && current.expiresAt > 0 && current.expiresAt - Date.now() < REFRESH_AHEAD_MS) {
+    await refreshSession();
+  }
   const send = () => {
     const headers = new Headers(options.headers);
     for (const [key, value] of Object.entries(authHeaders())) headers.set(key, value);

@@ -9,6 +9,8 @@ import { formatBytes } from "../lib/format";
 
 interface UploadItem {
   key: number;
+  /** Kept for a retry of a failed upload. */
+  file?: File;
   name: string;
   size: number;
   progress: number;
@@ -79,6 +81,12 @@ export function UploadZone({ onUploaded, disabled }: { onUploaded: () => void; d
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   };
 
+  const retry = (item: UploadItem) => {
+    if (!item.file) return;
+    items.value = items.value.filter((i) => i.key !== item.key);
+    void start([item.file]);
+  };
+
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     over.value = false;
@@ -128,6 +136,11 @@ export function UploadZone({ onUploaded, disabled }: { onUploaded: () => void; d
                 {item.state}
                 {item.message ? `: ${item.message}` : ""}
               </span>
+              {item.state === "failed" && item.file && (
+                <button type="button" onClick={() => retry(item)}>
+                  Retry
+                </button>
+              )}
             </li>
           ))}
         </ul>

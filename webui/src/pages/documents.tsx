@@ -54,7 +54,10 @@ export default function Documents() {
         const active = (answer.status_counts.pending ?? 0) + (answer.status_counts.processing ?? 0);
         if (active > 0) timer = setTimeout(load, REFRESH_WHILE_ACTIVE_MS);
       } catch (e) {
-        if (!stopped) error.value = e instanceof Error ? e.message : String(e);
+        if (stopped) return;
+        error.value = e instanceof Error ? e.message : String(e);
+        // A passing outage must not freeze the list: try again shortly.
+        timer = setTimeout(load, REFRESH_WHILE_ACTIVE_MS);
       }
     };
     void load();
