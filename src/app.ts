@@ -21,6 +21,7 @@ import { resolveRoutePolicy } from "./http/middleware/route-policy";
 import { resolveRuntimeFlags } from "./http/middleware/runtime-flags";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { buildRouteTable } from "./http/route-table";
+import { adminAnalyticsRoutes } from "./http/routes/admin-analytics";
 import { adminAuditRoutes } from "./http/routes/admin-audit";
 import { adminBackupRoutes } from "./http/routes/admin-backups";
 import { adminFlagsRoutes } from "./http/routes/admin-flags";
@@ -57,6 +58,7 @@ function buildRoutes(): Hono<AppEnv> {
   routes.route("/", metricsRoutes);
   routes.route("/", adminAuditRoutes);
   routes.route("/", adminLlmRoutes);
+  routes.route("/", adminAnalyticsRoutes);
   routes.route("/", mcpRoutes);
   routes.route("/", openApiRoutes);
   return routes;

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { authFields, insecureAuthSettings } from "./auth";
 import { llmFields } from "./llm";
-import { observabilityFields } from "./observability";
+import { observabilityFields, observabilityProblems } from "./observability";
 import { opsFields } from "./ops";
 import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
@@ -79,6 +79,7 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
       ...ragProblems(parsed.data),
       ...vectorBackendProblems(parsed.data, env),
       ...storageProblems(parsed.data),
+      ...observabilityProblems(parsed.data),
     ],
   };
 }

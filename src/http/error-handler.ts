@@ -6,6 +6,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AnalyticsSourceError } from "../observability/analytics/engine-source";
 import { LlmUnavailableError, ProviderError } from "../providers/errors";
 import { RagError, type RagErrorKind } from "../rag/types";
 import type { AppEnv } from "./app-env";
@@ -60,6 +61,13 @@ function fromDomainError(error: unknown): AppError | undefined {
     return new AppError(503, "service_unavailable", `LLM provider failed (${error.message})`, {
       headers: { "Retry-After": String(retryAfter) },
       details: { attempts: [{ provider: error.provider, kind: error.kind, status: error.status }] },
+      cause: error,
+    });
+  }
+  if (error instanceof AnalyticsSourceError) {
+    // The dashboard's production source; the message names the status, never the token.
+    return new AppError(503, "service_unavailable", error.message, {
+      headers: { "Retry-After": String(PROVIDERS_RETRY_AFTER_SECONDS) },
       cause: error,
     });
   }

@@ -165,6 +165,8 @@ export const ROUTE_POLICIES = {
   "GET /admin/audit": read("admin", "admin"),
   "GET /admin/llm/status": read("admin", "admin"),
   "GET /admin/llm/usage": read("admin", "admin"),
+  // The dashboard's time series (global administrators; the source is configuration).
+  "GET /admin/analytics": read("admin", "admin"),
   // The operator's way out of read-only mode and of a failed restore keeps working in it.
   "GET /admin/flags": read("admin", "admin"),
   "PUT /admin/flags": operator,

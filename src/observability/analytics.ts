@@ -1,23 +1,26 @@
 /**
- * Analytics Engine data points for dashboards: one per request, per query and per ingested
- * document. Writing is fire-and-forget (the runtime batches it) and never throws. The column
- * layout is fixed here and documented in docs/observability.md, which has the SQL API queries.
+ * Analytics Engine data points for dashboards: one per request, per query, per ingested
+ * document and per LLM call. Writing is fire-and-forget (the runtime batches it) and never
+ * throws. The column layout is fixed here and documented in docs/observability.md, which has
+ * the SQL API queries; the dashboard's queries are built in `analytics/engine-sql.ts`.
  *
- * | column  | request        | query               | document                 |
- * | ------- | -------------- | ------------------- | ------------------------ |
- * | index1  | workspace      | workspace           | workspace                |
- * | blob1   | "request"      | "query"             | "document"               |
- * | blob2   | workspace      | workspace           | workspace                |
- * | blob3   | route template | mode                | source (text/file/…)     |
- * | blob4   | method         | "" or cache         | ""                       |
- * | blob5   | status code    | "ok" / "error"      | "processed" / "failed"   |
- * | double1 | duration ms    | duration ms         | duration ms              |
- * | double2 | status code    | prompt tokens       | prompt tokens            |
- * | double3 | 0              | completion tokens   | completion tokens        |
- * | double4 | 0              | 1 when cached       | chunks                   |
+ * | column  | request        | query               | document                 | llm               |
+ * | ------- | -------------- | ------------------- | ------------------------ | ----------------- |
+ * | index1  | workspace      | workspace           | workspace                | workspace         |
+ * | blob1   | "request"      | "query"             | "document"               | "llm"             |
+ * | blob2   | workspace      | workspace           | workspace                | workspace         |
+ * | blob3   | route template | mode                | source (text/file/…)     | model             |
+ * | blob4   | method         | "" or cache         | ""                       | provider          |
+ * | blob5   | status code    | "ok" / "error"      | "processed" / "failed"   | role              |
+ * | blob6   | route class    | —                   | —                        | —                 |
+ * | double1 | duration ms    | duration ms         | duration ms              | 0                 |
+ * | double2 | status code    | prompt tokens       | prompt tokens            | prompt tokens     |
+ * | double3 | 0              | completion tokens   | completion tokens        | completion tokens |
+ * | double4 | 0              | 1 when cached       | chunks                   | 1 when cached     |
  */
 import { loadConfig } from "../config";
 import type { Env } from "../env";
+import { routeClass } from "./analytics/route-class";
 
 export interface RequestPoint {
   workspace: string;
@@ -47,10 +50,27 @@ export interface DocumentPoint {
   chunks?: number;
 }
 
-/** Writes one request point. */
+export interface LlmPoint {
+  workspace: string;
+  model: string;
+  provider: string;
+  role: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached: boolean;
+}
+
+/** Writes one request point; blob6 is the route class the dashboard groups latency by. */
 export function writeRequestPoint(env: Env, point: RequestPoint): void {
   write(env, point.workspace, {
-    blobs: ["request", point.workspace, point.route, point.method, String(point.status)],
+    blobs: [
+      "request",
+      point.workspace,
+      point.route,
+      point.method,
+      String(point.status),
+      routeClass(point.method, point.route),
+    ],
     doubles: [point.duration_ms, point.status, 0, 0],
   });
 }
@@ -79,6 +99,19 @@ export function writeDocumentPoint(env: Env, point: DocumentPoint): void {
   write(env, point.workspace, {
     blobs: ["document", point.workspace, point.source, "", point.ok ? "processed" : "failed"],
     doubles: [point.duration_ms, point.prompt_tokens ?? 0, point.completion_tokens ?? 0, point.chunks ?? 0],
+  });
+}
+
+/**
+ * Writes one LLM call point (provider answers and LLM cache hits, through `meteredUsage`).
+ *
+ * @example
+ * writeLlmPoint(env, { workspace: "default", model: "gpt-4o-mini", provider: "openai", role: "query", prompt_tokens: 900, completion_tokens: 120, cached: false });
+ */
+export function writeLlmPoint(env: Env, point: LlmPoint): void {
+  write(env, point.workspace, {
+    blobs: ["llm", point.workspace, point.model, point.provider, point.role],
+    doubles: [0, point.prompt_tokens, point.completion_tokens, point.cached ? 1 : 0],
   });
 }
 

@@ -13,7 +13,8 @@ export type CounterName =
   | "lightrag_rate_limit_hits_total"
   | "lightrag_queue_messages_total"
   | "lightrag_backup_runs_total"
-  | "lightrag_audit_events_total";
+  | "lightrag_audit_events_total"
+  | "lightrag_llm_tokens_total";
 
 export interface MetricSpec {
   type: "counter" | "gauge" | "histogram";
@@ -61,6 +62,11 @@ export const COUNTERS: Record<CounterName, MetricSpec> = {
     type: "counter",
     help: "Audit events recorded, by event type and outcome (the records are in the audit log)",
     labels: ["event_type", "outcome"],
+  },
+  lightrag_llm_tokens_total: {
+    type: "counter",
+    help: "LLM tokens spent by provider calls, by workspace, model and kind (prompt, completion)",
+    labels: ["workspace", "model", "kind"],
   },
   lightrag_queue_messages_total: {
     type: "counter",

@@ -1,9 +1,18 @@
 /**
  * Durable Object that sums metric batches from every isolate. A few shards spread the write
  * load; each keeps its totals in SQLite so they survive eviction, and remembers the last
- * in-flight count each isolate reported for the active-requests gauge.
+ * in-flight count each isolate reported for the active-requests gauge. The charted samples also
+ * go to bounded time buckets (`analytics/history.ts`) for the dashboard's local history.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  bucketStart,
+  type HistoryRow,
+  historySamples,
+  MAX_KEYS_PER_BUCKET,
+  type Resolution,
+  RINGS,
+} from "./analytics/history";
 
 export interface MetricBatchMessage {
   /** Series key (`name{labels}`) → amount to add. */
@@ -20,8 +29,12 @@ export interface MetricSnapshot {
 /** Isolates silent for longer than this no longer count towards the gauge (and are forgotten). */
 export const ISOLATE_TTL_MS = 60_000;
 
+/** Old buckets are deleted at most this often (a batch must not pay for a DELETE every time). */
+const PRUNE_EVERY_MS = 60_000;
+
 export class MetricsAggregator extends DurableObject {
   private ready = false;
+  private prunedAt = 0;
 
   private schema(): SqlStorage {
     const sql = this.ctx.storage.sql;
@@ -29,6 +42,9 @@ export class MetricsAggregator extends DurableObject {
       sql.exec("CREATE TABLE IF NOT EXISTS series (key TEXT PRIMARY KEY, value REAL NOT NULL)");
       sql.exec(
         "CREATE TABLE IF NOT EXISTS isolates (id TEXT PRIMARY KEY, active INTEGER NOT NULL, seen_at INTEGER NOT NULL)",
+      );
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS history (resolution TEXT NOT NULL, start INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (resolution, start, key))",
       );
       this.ready = true;
     }
@@ -57,7 +73,68 @@ export class MetricsAggregator extends DurableObject {
         );
         sql.exec("DELETE FROM isolates WHERE seen_at < ?", now - ISOLATE_TTL_MS);
       }
+      this.addHistory(sql, historySamples(batch.samples), Date.now());
     });
+  }
+
+  /** Adds charted samples to the current minute and hour buckets, then drops expired buckets. */
+  private addHistory(sql: SqlStorage, samples: Array<[string, number]>, now: number): void {
+    if (samples.length === 0) return;
+    for (const resolution of Object.keys(RINGS) as Resolution[]) {
+      const start = bucketStart(resolution, now);
+      let keys =
+        sql
+          .exec<{ keys: number }>(
+            "SELECT COUNT(*) AS keys FROM history WHERE resolution = ? AND start = ?",
+            resolution,
+            start,
+          )
+          .toArray()[0]?.keys ?? 0;
+      for (const [key, by] of samples) {
+        const update = sql.exec(
+          "UPDATE history SET value = value + ? WHERE resolution = ? AND start = ? AND key = ?",
+          by,
+          resolution,
+          start,
+          key,
+        );
+        update.toArray();
+        const updated = update.rowsWritten;
+        // A full bucket still adds to the keys it has; only new keys are refused (bounded storage).
+        if (updated > 0 || keys >= MAX_KEYS_PER_BUCKET) continue;
+        sql.exec(
+          "INSERT INTO history (resolution, start, key, value) VALUES (?, ?, ?, ?)",
+          resolution,
+          start,
+          key,
+          by,
+        );
+        keys++;
+      }
+    }
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      for (const [resolution, ring] of Object.entries(RINGS)) {
+        sql.exec(
+          "DELETE FROM history WHERE resolution = ? AND start <= ?",
+          resolution,
+          now - ring.keep * ring.stepMs,
+        );
+      }
+    }
+  }
+
+  /** History rows of `resolution` whose bucket starts at or after `since` (epoch ms). */
+  async history(resolution: Resolution, since: number): Promise<HistoryRow[]> {
+    const sql = this.schema();
+    return sql
+      .exec<{ start: number; key: string; value: number }>(
+        "SELECT start, key, value FROM history WHERE resolution = ? AND start >= ?",
+        resolution,
+        since,
+      )
+      .toArray()
+      .map((row) => ({ resolution, start: row.start, key: row.key, value: row.value }));
   }
 
   /** Every total and the isolates seen recently. */

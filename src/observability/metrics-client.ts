@@ -1,8 +1,9 @@
 /**
  * Talks to the metrics Durable Object shards: each isolate sticks to one shard for its
- * batches, and a scrape reads every shard and sums them.
+ * batches, and a scrape (or the dashboard's history) reads every shard and sums them.
  */
 import type { Bindings } from "../env";
+import type { HistoryRow, Resolution } from "./analytics/history";
 import { createLogger } from "./logger";
 import type { MetricBatchMessage, MetricSnapshot } from "./metrics-aggregator";
 
@@ -63,4 +64,28 @@ export async function readAggregate(
   let active = 0;
   for (const isolate of isolates.values()) active += isolate.active;
   return { samples, active };
+}
+
+/**
+ * Every shard's history rows of `resolution` since `since`, summed per bucket and key.
+ *
+ * @example
+ * const rows = await readHistory(env, "minute", Date.now() - 3_600_000);
+ */
+export async function readHistory(
+  env: Pick<Bindings, "METRICS">,
+  resolution: Resolution,
+  since: number,
+): Promise<HistoryRow[]> {
+  const parts = await Promise.all(
+    Array.from({ length: METRIC_SHARDS }, (_, index) => shard(env, index).history(resolution, since)),
+  );
+  const summed = new Map<string, HistoryRow>();
+  for (const row of parts.flat()) {
+    const id = `${row.start}\u0000${row.key}`;
+    const known = summed.get(id);
+    if (known) known.value += row.value;
+    else summed.set(id, { ...row });
+  }
+  return [...summed.values()];
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config";
 import type { Bindings } from "../env";
+import { meteredUsage } from "../observability/llm-usage-metrics";
 import { createLogger } from "../observability/logger";
 import { D1LlmCache } from "../storage/d1/llm-cache";
 import { D1UsageStore } from "../storage/d1/llm-usage";
@@ -145,10 +146,11 @@ export function buildProviders(env: Bindings, config: Config): Providers {
     }
     return breaker;
   };
-  const usage = new D1UsageStore(env.DB);
+  // The table, plus the token counter and Analytics Engine point the dashboard charts.
+  const usage = meteredUsage(new D1UsageStore(env.DB), env);
   let llm: LlmClient;
   if (isFullyLocal(config)) {
-    llm = new LocalLlmClient(config.LLM_MODEL);
+    llm = new LocalLlmClient(config.LLM_MODEL, usage);
   } else {
     const chains = {} as Record<LlmRole, ChainLink[]>;
     const identities = {} as Record<LlmRole, LlmIdentity>;

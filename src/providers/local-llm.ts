@@ -7,6 +7,7 @@ import { answerFromContext, splitQueryPrompt } from "./local/answer";
 import { extractKeywords, queryFromPrompt } from "./local/keywords";
 import { descriptionsFromPrompt, summarize } from "./local/summary";
 import { estimateTokens } from "./local/text";
+import type { UsagePort } from "./ports";
 import type { LlmClient, LlmRequest, LlmResponse } from "./types";
 
 /** LightRAG's completion delimiter, ending every extraction answer. */
@@ -40,18 +41,33 @@ export function localCompletion(request: LlmRequest): string {
 /** The `local` LLM provider. */
 export class LocalLlmClient implements LlmClient {
   readonly model: string;
+  private readonly usage: UsagePort | undefined;
 
-  constructor(model = "local-extractor") {
+  /** `usage` counts the estimated tokens like a provider's, so local runs chart LLM usage too. */
+  constructor(model = "local-extractor", usage?: UsagePort) {
     this.model = model;
+    this.usage = usage;
   }
 
   async complete(request: LlmRequest): Promise<LlmResponse> {
     request.signal?.throwIfAborted();
     const text = localCompletion(request);
     const prompt = [request.system ?? "", ...request.messages.map((message) => message.content)].join("\n");
+    const usage = { promptTokens: estimateTokens(prompt), completionTokens: estimateTokens(text) };
+    // Accounting must never fail an answer (the resilient client swallows the same failures).
+    await this.usage
+      ?.record({
+        workspace: request.workspace,
+        role: request.role,
+        provider: "local",
+        model: this.model,
+        ...usage,
+        outcome: "call",
+      })
+      .catch(() => undefined);
     return {
       text,
-      usage: { promptTokens: estimateTokens(prompt), completionTokens: estimateTokens(text) },
+      usage,
       provider: "local",
       model: this.model,
       cached: false,

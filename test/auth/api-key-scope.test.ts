@@ -132,6 +132,7 @@ const CASES: Record<string, Case> = {
     },
   },
   "GET /admin/llm/status": { path: () => "/admin/llm/status" },
+  "GET /admin/analytics": { path: () => "/admin/analytics" },
   "GET /admin/flags": {
     path: () => "/admin/flags",
     // Readable (health checks use a key), but only A's own lock and no one's user id.

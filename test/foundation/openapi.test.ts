@@ -364,6 +364,8 @@ describe("real answers match their documented schemas", { timeout: 90_000 }, () 
     await conforms("GET /admin/audit", await call("GET", "/admin/audit?limit=5"), 200);
     await conforms("GET /admin/llm/status", await call("GET", "/admin/llm/status"), 200);
     await conforms("GET /admin/llm/usage", await call("GET", "/admin/llm/usage"), 200);
+    await conforms("GET /admin/analytics", await call("GET", "/admin/analytics?range=day"), 200);
+    await conforms("GET /admin/analytics", await call("GET", "/admin/analytics?range=year"), 422);
     await conforms("GET /admin/flags", await call("GET", "/admin/flags"), 200);
     await conforms(
       "PUT /admin/flags",

@@ -33,7 +33,7 @@ describe("Analytics Engine data points", () => {
     expect(points).toHaveBeenCalledTimes(1);
     const [point] = points.mock.calls[0] ?? [];
     expect(point?.indexes).toEqual(["analytics_ws"]);
-    expect(point?.blobs).toEqual(["request", "analytics_ws", "/health/live", "GET", "200"]);
+    expect(point?.blobs).toEqual(["request", "analytics_ws", "/health/live", "GET", "200", "exempt"]);
     expect(point?.doubles?.[1]).toBe(200);
     expect(point?.doubles?.[0]).toBeGreaterThanOrEqual(0);
   });
@@ -137,6 +137,7 @@ describe("Analytics Engine points of real query requests", () => {
       all,
       queries: all.filter((point) => point.blobs?.[0] === "query"),
       requests: all.filter((point) => point.blobs?.[0] === "request"),
+      llm: all.filter((point) => point.blobs?.[0] === "llm"),
     };
   }
 
@@ -148,8 +149,10 @@ describe("Analytics Engine points of real query requests", () => {
   };
 
   it("/query writes one query point (workspace, mode, ok) and one request point", async () => {
-    const { all, queries, requests } = await pointsOf("/query", QUESTION);
-    expect(all).toHaveLength(2);
+    const { all, queries, requests, llm } = await pointsOf("/query", QUESTION);
+    // Besides its LLM calls' points (one per provider answer, through meteredUsage).
+    expect(all).toHaveLength(2 + llm.length);
+    expect(llm.map((point) => point.blobs?.slice(0, 4))).toContainEqual(["llm", WS, "gpt-stub", "openai"]);
     expect(queries).toHaveLength(1);
     const [query] = queries;
     expect(query?.indexes).toEqual([WS]);
@@ -159,7 +162,7 @@ describe("Analytics Engine points of real query requests", () => {
     expect(query?.doubles?.[3]).toBe(0);
     expect(requests).toHaveLength(1);
     expect(requests[0]?.indexes).toEqual([WS]);
-    expect(requests[0]?.blobs).toEqual(["request", WS, "/query", "POST", "200"]);
+    expect(requests[0]?.blobs).toEqual(["request", WS, "/query", "POST", "200", "query"]);
     expect(requests[0]?.doubles?.[1]).toBe(200);
   });
 
@@ -176,9 +179,9 @@ describe("Analytics Engine points of real query requests", () => {
     ["/query/stream", "local"],
     ["/api/query", "mix"],
   ])("%s writes one query point and one request point with its route template", async (path, mode) => {
-    const { all, queries, requests } = await pointsOf(path, { ...QUESTION, mode });
-    expect(all).toHaveLength(2);
+    const { all, queries, requests, llm } = await pointsOf(path, { ...QUESTION, mode });
+    expect(all).toHaveLength(2 + llm.length);
     expect(queries.map((point) => point.blobs)).toEqual([["query", WS, mode, "", "ok"]]);
-    expect(requests.map((point) => point.blobs)).toEqual([["request", WS, path, "POST", "200"]]);
+    expect(requests.map((point) => point.blobs)).toEqual([["request", WS, path, "POST", "200", "query"]]);
   });
 });

@@ -13,6 +13,7 @@ import { changes as userChanges, page as userPage } from "../../auth/routes/admi
 import { newMember, newWorkspace } from "../../auth/routes/admin-workspaces";
 import { loginBody, loginForm, passwordChangeBody, refreshBody, registerBody } from "../../auth/schemas";
 import { flagsUpdateSchema } from "../../flags/names";
+import { analyticsQuery, analyticsResponseSchema } from "../../observability/analytics/schema";
 import { PROMETHEUS_CONTENT_TYPE } from "../../observability/prometheus";
 import { mcpRequestSchema, mcpResponseSchema } from "../mcp/wire";
 import type { ROUTE_POLICIES } from "../route-policy";
@@ -431,6 +432,14 @@ export const ROUTE_DOCS = {
     summary: "Token usage per day",
     query: usageQuery,
     responses: { 200: ops.llmUsageSchema },
+  },
+  "GET /admin/analytics": {
+    tag: "Admin",
+    summary: "Dashboard time series (last hour, day or week)",
+    description:
+      "Requests and error rate, p50/p95 latency per route class, queries per mode, ingestion, LLM tokens and cost, rate-limit hits and cache hit rate, one value per bucket. From the local metrics history, or from Analytics Engine when ANALYTICS_SOURCE=analytics_engine.",
+    query: analyticsQuery,
+    responses: { 200: analyticsResponseSchema },
   },
   "GET /admin/flags": { tag: "Admin", summary: "Runtime flags", responses: { 200: ops.flagsViewSchema } },
   "PUT /admin/flags": {

@@ -22,6 +22,8 @@ export const PAGES: PageEntry[] = [
   { path: "/documents", label: "Documents", load: () => import("./documents") },
   { path: "/graph", label: "Graph", load: () => import("./graph") },
   { path: "/query", label: "Query", load: () => import("./query") },
+  { path: "/dashboard", label: "Dashboard", minRole: "admin", load: () => import("./dashboard") },
+  { path: "/admin", label: "Admin", minRole: "admin", load: () => import("./admin") },
 ];
 
 /** Where `/` and unknown signed-in paths go. */

@@ -1,0 +1,50 @@
+/**
+ * Token accounting beyond the `llm_usage` table: every recorded provider call also counts its
+ * tokens in `lightrag_llm_tokens_total` (which feeds the dashboard's local history) and writes an
+ * `llm` Analytics Engine point (the production dashboard). Wraps the table's store, so providers
+ * keep one usage port.
+ */
+import type { Bindings, Env } from "../env";
+import type { UsageEvent, UsagePort } from "../providers/ports";
+import { writeLlmPoint } from "./analytics";
+import { sendMetricBatch } from "./metrics-client";
+import { seriesKey } from "./prometheus";
+
+/**
+ * `inner`, plus the token counter and the Analytics Engine point of each event. Cached calls
+ * spent no tokens and failed calls are only in the table.
+ *
+ * @example
+ * const usage = meteredUsage(new D1UsageStore(env.DB), env);
+ */
+export function meteredUsage(inner: UsagePort, env: Bindings): UsagePort {
+  return {
+    async record(event: UsageEvent): Promise<void> {
+      const metering = event.outcome === "error" ? Promise.resolve() : meter(env, event);
+      await Promise.all([inner.record(event), metering]);
+    },
+  };
+}
+
+async function meter(env: Bindings, event: UsageEvent): Promise<void> {
+  writeLlmPoint(env as Env, {
+    workspace: event.workspace,
+    model: event.model,
+    provider: event.provider,
+    role: event.role,
+    prompt_tokens: event.promptTokens,
+    completion_tokens: event.completionTokens,
+    cached: event.outcome === "cached",
+  });
+  if (event.outcome !== "call") return;
+  const labels = { workspace: event.workspace.slice(0, 64), model: event.model.slice(0, 128) };
+  const samples: Array<[string, number]> = [];
+  if (event.promptTokens > 0)
+    samples.push([seriesKey("lightrag_llm_tokens_total", { ...labels, kind: "prompt" }), event.promptTokens]);
+  if (event.completionTokens > 0)
+    samples.push([
+      seriesKey("lightrag_llm_tokens_total", { ...labels, kind: "completion" }),
+      event.completionTokens,
+    ]);
+  await sendMetricBatch(env, { samples });
+}
