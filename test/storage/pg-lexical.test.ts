@@ -11,7 +11,7 @@ import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { createServices } from "../../src/runtime";
 import { createPgPool, pgQuery, pgTransaction } from "../../src/storage/neon/client";
-import { PgLexicalStore } from "../../src/storage/neon/lexical";
+import { orQuerySql, PgLexicalStore } from "../../src/storage/neon/lexical";
 import { migratePg } from "../../src/storage/neon/migrate";
 import { createPgStores } from "../../src/storage/neon/stores";
 import { PgVectorStore } from "../../src/storage/neon/vectors";
@@ -65,6 +65,15 @@ describe("Postgres lexical index", () => {
       return plans;
     });
     expect(plans[0]).toContain("chunks_tsv_idx");
+    // The store's query is folded to a constant at plan time, so the planner can weigh it.
+    const folded = await pgQuery<{ "QUERY PLAN": string }>(
+      p,
+      `EXPLAIN SELECT 1 FROM chunks WHERE tsv @@ ${orQuerySql(1)}`,
+      ["Pelicans' flights"],
+    );
+    expect(folded.map((row) => row["QUERY PLAN"]).join("\n")).toContain(
+      "(tsv @@ '''pelican'' | ''flight'''::tsquery)",
+    );
     expect(plans[1]).toContain("entities_tsv_idx");
     expect(plans[2]).toContain("relations_tsv_idx");
   });

@@ -4,8 +4,8 @@
  * GIN index. Postgres computes a row's `tsv` on every INSERT and UPDATE, so every writer
  * (ingestion, deletion, graph edits, purge) keeps the index in step without knowing of it.
  *
- * The query is built by Postgres from the user text with the index's own configuration, so
- * query and index always split words alike (`3.5` stays one lexeme, as in the index): the
+ * The query is built by Postgres (`rag_or_query`, migrations-pg/0001) from the user text with
+ * the index's own configuration, so query and index always split words alike (`3.5` stays one lexeme, as in the index): the
  * text's first 32 distinct lexemes, stop words dropped, each quoted and joined with OR. No user
  * text reaches the tsquery parser unquoted, so none is a syntax error. Ranking is `ts_rank`
  * with length normalization 1 (why not `ts_rank_cd`: docs/retrieval.md).
@@ -13,7 +13,6 @@
 import type { Pool } from "@neondatabase/serverless";
 import type { LexicalRequest, LexicalResult, LexicalStore } from "../lexical";
 import { pgQuery } from "./client";
-import { LEXICAL_CONFIG } from "./schema-rag";
 
 /** Most lexemes of one query, as D1's builder (src/storage/d1/fts-query.ts). */
 export const MAX_QUERY_LEXEMES = 32;
@@ -32,22 +31,19 @@ const KINDS: Record<Kind, { table: string; k1: string; k2: string }> = {
 };
 
 /**
- * SQL of the OR tsquery of text parameter `$n` (NULL when it has no lexeme, which matches
- * nothing). Lexemes are quoted for the tsquery parser: quotes and backslashes doubled.
+ * SQL of the OR tsquery of text parameter `$n`: `rag_or_query` (migrations-pg/0001), NULL when
+ * the text has no lexeme (which matches nothing). Immutable, so folded at plan time.
  */
 export function orQuerySql(n: number): string {
-  return `(SELECT string_agg('''' || replace(replace(w.lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery
-    FROM (SELECT lexeme FROM unnest(to_tsvector('${LEXICAL_CONFIG}'::regconfig, $${n}::text))
-      ORDER BY positions[1], lexeme LIMIT ${MAX_QUERY_LEXEMES}) AS w)`;
+  return `rag_or_query($${n}::text, ${MAX_QUERY_LEXEMES})`;
 }
 
 /** One kind's ranked keys: `$1` workspace, `$n` its text, `$limit` the limit. */
 function kindSql(kind: Kind, n: number, limit: number): string {
   const { table, k1, k2 } = KINDS[kind];
   return `(SELECT '${kind}' AS kind, ${k1} AS k1, ${k2} AS k2,
-      ts_rank(tsv, q.query, ${RANK_NORMALIZATION}) AS rank
-    FROM ${table}, (SELECT ${orQuerySql(n)} AS query) AS q
-    WHERE workspace = $1 AND tsv @@ q.query
+      ts_rank(tsv, ${orQuerySql(n)}, ${RANK_NORMALIZATION}) AS rank
+    FROM ${table} WHERE workspace = $1 AND tsv @@ ${orQuerySql(n)}
     ORDER BY rank DESC, ${k1} COLLATE "C", ${k2} COLLATE "C" LIMIT $${limit})`;
 }
 
