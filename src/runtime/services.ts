@@ -25,6 +25,7 @@ import type { Stores } from "../storage/index";
 import { LocalVectorStore } from "../storage/local-vector/store";
 import { createPgPool } from "../storage/neon/client";
 import { PgGraphSearchStore } from "../storage/neon/graph-search";
+import { PgLexicalStore } from "../storage/neon/lexical";
 import { createPgStores } from "../storage/neon/stores";
 import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
@@ -122,7 +123,10 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     llm: providers().llm,
     embeddings: providers().embeddings,
     reranker: providers().reranker,
-    ...(config.LEXICAL_SEARCH_ENABLED && { lexical: new D1LexicalStore(env.DB) }),
+    // The lexical index lives beside the rows it indexes: Postgres' tsvector columns on neon.
+    ...(config.LEXICAL_SEARCH_ENABLED && {
+      lexical: pool ? new PgLexicalStore(pool) : new D1LexicalStore(env.DB),
+    }),
   }));
   const backup: BackupDeps = {
     db: env.DB,

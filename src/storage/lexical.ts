@@ -2,7 +2,7 @@
  * Port for lexical (BM25) retrieval over chunks, entities and relations: the ranked keys
  * whose text shares the rare words, names and numbers of a query, which embeddings blur.
  * Adapters keep their index in step with the base tables themselves (D1: FTS5 and triggers;
- * a Postgres adapter would use a `tsvector` column with a GIN index and `ts_rank_cd`).
+ * Postgres: generated `tsvector` columns with GIN indexes, ranked by `ts_rank`).
  * Callers pass plain text; each adapter builds its own query syntax, so no user text can be
  * a syntax error.
  */

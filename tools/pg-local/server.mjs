@@ -1,6 +1,7 @@
 /**
  * A local Postgres with pgvector for tests and benches, without internet or a system Postgres:
- * PGlite (Postgres compiled to WASM) with its `vector` extension, served over the Postgres wire
+ * PGlite (Postgres compiled to WASM) with its `vector` and `unaccent` extensions (the lexical
+ * index folds diacritics with `unaccent`, migrations-pg/0001), served over the Postgres wire
  * protocol by pglite-socket, plus a WebSocket-to-TCP proxy so the Neon serverless driver (which
  * only speaks Postgres over WebSocket) reaches it from inside workerd, as it reaches Neon's own
  * proxy in production.
@@ -11,6 +12,7 @@
  */
 import { connect } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { WebSocketServer } from "ws";
@@ -24,7 +26,7 @@ import { WebSocketServer } from "ws";
  * await pg.close();
  */
 export async function startPgLocal({ host = "127.0.0.1", pgPort = 5433, wsPort = 5434, dataDir } = {}) {
-  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  const db = await PGlite.create({ dataDir, extensions: { vector, unaccent } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
   const pg = new PGLiteSocketServer({ db, host, port: pgPort, maxConnections: 64 });
   await pg.start();

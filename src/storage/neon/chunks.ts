@@ -2,7 +2,14 @@
 import type { Pool } from "@neondatabase/serverless";
 import type { ChunkRecord, ChunkStore } from "../chunks";
 import { pgQuery, pgTransaction } from "./client";
-import { type Columns, deleteInStatements, runAll, type Statement, upsertStatements } from "./sql";
+import {
+  type Columns,
+  deleteInStatements,
+  runAll,
+  type Statement,
+  selectList,
+  upsertStatements,
+} from "./sql";
 
 const CHUNK_COLUMNS: Columns = {
   id: "text",
@@ -57,7 +64,7 @@ export class PgChunkStore implements ChunkStore {
     if (ids.length === 0) return [];
     const rows = await pgQuery<ChunkRow>(
       this.pool,
-      "SELECT * FROM chunks WHERE workspace = $1 AND id = ANY($2::text[])",
+      `SELECT ${selectList(CHUNK_COLUMNS)} FROM chunks WHERE workspace = $1 AND id = ANY($2::text[])`,
       [workspace, ids],
     );
     return rows.map(toRecord);
@@ -66,7 +73,7 @@ export class PgChunkStore implements ChunkStore {
   async byDocument(workspace: string, docId: string): Promise<ChunkRecord[]> {
     const rows = await pgQuery<ChunkRow>(
       this.pool,
-      "SELECT * FROM chunks WHERE workspace = $1 AND doc_id = $2 ORDER BY chunk_order",
+      `SELECT ${selectList(CHUNK_COLUMNS)} FROM chunks WHERE workspace = $1 AND doc_id = $2 ORDER BY chunk_order`,
       [workspace, docId],
     );
     return rows.map(toRecord);

@@ -14,11 +14,12 @@ import {
   deletePairStatements,
   runAll,
   type Statement,
+  selectList,
   selectPairs,
   upsertStatements,
 } from "./sql";
 
-const ENTITY_COLUMNS: Columns = {
+export const ENTITY_COLUMNS: Columns = {
   name: "text",
   entity_type: "text",
   description: "text",
@@ -29,7 +30,7 @@ const ENTITY_COLUMNS: Columns = {
   line_tokens: "integer",
 };
 
-const RELATION_COLUMNS: Columns = {
+export const RELATION_COLUMNS: Columns = {
   src: "text",
   tgt: "text",
   keywords: "text",
@@ -102,7 +103,7 @@ export class PgGraphStore implements GraphStore {
     if (names.length === 0) return [];
     const rows = await pgQuery<EntityRow>(
       this.pool,
-      "SELECT * FROM entities WHERE workspace = $1 AND name = ANY($2::text[])",
+      `SELECT ${selectList(ENTITY_COLUMNS)} FROM entities WHERE workspace = $1 AND name = ANY($2::text[])`,
       [workspace, [...new Set(names)]],
     );
     return rows.map(toEntity);
@@ -114,7 +115,7 @@ export class PgGraphStore implements GraphStore {
     );
     const rows = await selectPairs<RelationRow>(
       this.pool,
-      `SELECT r.* FROM json_to_recordset($2::json) AS x(src text, tgt text)
+      `SELECT ${selectList(RELATION_COLUMNS, "r")} FROM json_to_recordset($2::json) AS x(src text, tgt text)
          JOIN relations AS r ON r.workspace = $1 AND r.src = x.src AND r.tgt = x.tgt`,
       workspace,
       [...keys.values()],
@@ -126,8 +127,8 @@ export class PgGraphStore implements GraphStore {
     if (names.length === 0) return [];
     const rows = await pgQuery<RelationRow>(
       this.pool,
-      `SELECT * FROM relations WHERE workspace = $1 AND src = ANY($2::text[])
-       UNION SELECT * FROM relations WHERE workspace = $1 AND tgt = ANY($2::text[])`,
+      `SELECT ${selectList(RELATION_COLUMNS)} FROM relations WHERE workspace = $1 AND src = ANY($2::text[])
+       UNION SELECT ${selectList(RELATION_COLUMNS)} FROM relations WHERE workspace = $1 AND tgt = ANY($2::text[])`,
       [workspace, [...new Set(names)]],
     );
     return rows.map(toRelation);

@@ -3,10 +3,36 @@
  * (src/storage/d1/schema-rag.ts); `npm run db:generate:pg` turns changes into migrations-pg/.
  * Times are unix ms in `bigint`; counts `integer`; weights `double precision` (SQLite's REAL).
  */
-import { bigint, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { type SQL, sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+} from "drizzle-orm/pg-core";
 
 /** Unix time (ms, or s for graph rows as in LightRAG) read back as a JS number. */
 const time = (name: string) => bigint(name, { mode: "number" });
+
+/**
+ * A `tsvector` kept by Postgres itself (a stored generated column): the lexical index of a row
+ * (src/storage/neon/lexical.ts). Never written or read by the adapters' row mappers.
+ */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * Text search configuration of the lexical index (migrations-pg/0001_rag_fts_config.sql):
+ * English stemming and stop words, with diacritics folded by `unaccent` ("Zoë" finds "Zoe").
+ */
+export const LEXICAL_CONFIG = "rag_english";
+
+/** `to_tsvector` of the lexical configuration over `columns`, concatenated (an immutable expression). */
+const lexicalVector = (...columns: string[]): SQL =>
+  sql.raw(columns.map((column) => `to_tsvector('${LEXICAL_CONFIG}'::regconfig, ${column})`).join(" || "));
 
 /** Documents and their processing status (LightRAG's doc_status). Times are unix ms. */
 export const documents = pgTable(
@@ -60,8 +86,14 @@ export const chunks = pgTable(
     tokens: integer("tokens").notNull(),
     content: text("content").notNull(),
     filePath: text("file_path").notNull(),
+    /** Lexical index of `content`. */
+    tsv: tsvector("tsv").generatedAlwaysAs(lexicalVector("content")),
   },
-  (t) => [primaryKey({ columns: [t.workspace, t.id] }), index("chunks_doc_idx").on(t.workspace, t.docId)],
+  (t) => [
+    primaryKey({ columns: [t.workspace, t.id] }),
+    index("chunks_doc_idx").on(t.workspace, t.docId),
+    index("chunks_tsv_idx").using("gin", t.tsv),
+  ],
 );
 
 /** What the extractor returned for a chunk (JSON), kept for retries and rebuilds. */
@@ -95,10 +127,13 @@ export const entities = pgTable(
     vectorId: text("vector_id").notNull().default(""),
     /** Tokens of the node's context line, counted at merge time; null for rows written before. */
     lineTokens: integer("line_tokens"),
+    /** Lexical index of `name` and `description`. */
+    tsv: tsvector("tsv").generatedAlwaysAs(lexicalVector("name", "description")),
   },
   (t) => [
     primaryKey({ columns: [t.workspace, t.name] }),
     index("entities_vector_idx").on(t.workspace, t.vectorId),
+    index("entities_tsv_idx").using("gin", t.tsv),
   ],
 );
 
@@ -119,11 +154,14 @@ export const relations = pgTable(
     vectorId: text("vector_id").notNull().default(""),
     /** Tokens of the edge's context line, counted at merge time; null for rows written before. */
     lineTokens: integer("line_tokens"),
+    /** Lexical index of `src`, `tgt`, `keywords` and `description`. */
+    tsv: tsvector("tsv").generatedAlwaysAs(lexicalVector("src", "tgt", "keywords", "description")),
   },
   (t) => [
     primaryKey({ columns: [t.workspace, t.src, t.tgt] }),
     index("relations_tgt_idx").on(t.workspace, t.tgt),
     index("relations_vector_idx").on(t.workspace, t.vectorId),
+    index("relations_tsv_idx").using("gin", t.tsv),
   ],
 );
 

@@ -25,6 +25,18 @@ const recordset = (columns: Columns) =>
     .map(([name, type]) => `${name} ${type}`)
     .join(", ")})`;
 
+/**
+ * `workspace` and `columns` (prefixed by `alias.`) for a SELECT list: never `*`, which would
+ * also carry the generated `tsv` columns of the lexical index (src/storage/neon/lexical.ts).
+ *
+ * @example
+ * selectList({ id: "text", content: "text" }, "c"); // "c.workspace, c.id, c.content"
+ */
+export function selectList(columns: Columns, alias?: string): string {
+  const prefix = alias ? `${alias}.` : "";
+  return ["workspace", ...Object.keys(columns)].map((name) => `${prefix}${name}`).join(", ");
+}
+
 /** Last row per key wins, as with SQLite's `INSERT OR REPLACE` (an upsert may not touch a row twice). */
 function lastPerKey(rows: readonly Record<string, unknown>[], key: readonly string[]) {
   const byKey = new Map<string, Record<string, unknown>>();

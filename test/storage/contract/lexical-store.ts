@@ -1,5 +1,5 @@
 /**
- * Contract every lexical adapter (D1's FTS5 now; Postgres' tsvector next) must meet: the
+ * Contract every lexical adapter (D1's FTS5, Postgres' tsvector) must meet: the
  * index follows every write of the base stores, finds names, numbers and rare words, keeps
  * workspaces apart, and no user text is ever a query syntax error.
  */
