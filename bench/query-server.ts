@@ -56,17 +56,28 @@ export class BenchServer {
   readonly base: string;
   private worker: LocalWorker | null = null;
 
-  constructor(private readonly port: number) {
+  constructor(readonly port: number) {
     this.base = `http://127.0.0.1:${port}`;
   }
 
-  async start(vars: Record<string, string> = {}): Promise<void> {
+  async start(vars: Record<string, string> = {}, label = "bench-query"): Promise<void> {
     const all = { LOG_LEVEL: "ERROR", AUDIT_LOGGING_ENABLED: "false", RATE_LIMIT_ENABLED: "false", ...vars };
-    this.worker = await startLocalWorker({ port: this.port, vars: all, label: "bench-query" });
+    this.worker = await startLocalWorker({ port: this.port, vars: all, label });
   }
 
   stop(): void {
     this.worker?.stop();
+  }
+
+  /** Process-group leader of the running `wrangler dev` (its tree is the local runtime). */
+  get pid(): number {
+    if (!this.worker) throw new Error("not started");
+    return this.worker.pid;
+  }
+
+  /** The inspector port `wrangler dev` was given (see scripts/lib/dev-server.ts). */
+  get inspectorPort(): number {
+    return this.port + 100;
   }
 
   async post<T>(workspace: string, pathName: string, body: unknown): Promise<T> {
