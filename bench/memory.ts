@@ -67,6 +67,24 @@ function startSampler(inspector: Inspector, pid: number): { stop(): Sample[] } {
   };
 }
 
+/**
+ * The heap after a full GC; when the isolate does not answer the GC request in 30 s (busy with a
+ * queue batch), the lowest of ten 1-s samples instead (V8 collects by itself meanwhile).
+ */
+async function retainedHeap(inspector: Inspector): Promise<{ used: number }> {
+  try {
+    await inspector.send("HeapProfiler.collectGarbage", {}, 30_000);
+    return await inspector.heap();
+  } catch {
+    let low = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 10; i++) {
+      low = Math.min(low, (await inspector.heap()).used);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return { used: low };
+  }
+}
+
 async function main(): Promise<void> {
   const copies = Number(values.copies);
   const server = new BenchServer(Number(values.port));
@@ -85,8 +103,7 @@ async function main(): Promise<void> {
       const sampler = startSampler(inspector, server.pid);
       const result = await server.ingest(`mem_r${round}`, docs, 300);
       const samples = sampler.stop();
-      await inspector.send("HeapProfiler.collectGarbage");
-      const after = await inspector.heap();
+      const after = await retainedHeap(inspector);
       const tree = processTree(server.pid);
       const workerdRss = tree.filter((p) => p.comm.startsWith("workerd")).reduce((s, p) => s + p.rssBytes, 0);
       const rss = tree.reduce((sum, p) => sum + p.rssBytes, 0);

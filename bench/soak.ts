@@ -15,6 +15,7 @@
  *   npx tsx bench/soak.ts                     # 30 minutes
  *   npx tsx bench/soak.ts --minutes 10
  *   npx tsx bench/soak.ts --minutes 2 --warmup 1   # a quick try
+ *   npx tsx bench/soak.ts --step-ms 500            # faster churn (default: one step per 2 s + 5 queries)
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     "initial-docs": { type: "string", default: "30" },
     "heap-slack-mib": { type: "string", default: "8" },
     seed: { type: "string", default: "4" },
+    "step-ms": { type: "string", default: "2000" },
   },
 });
 const WS = "soak";
@@ -56,11 +58,18 @@ class Client {
   constructor(private readonly server: BenchServer) {}
 
   async call<T>(workspace: string, method: string, route: string, body?: unknown): Promise<T> {
-    const res = await devFetch(`${this.server.base}${route}`, {
-      method,
-      headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    // wrangler dev parks a read that arrives while a queue batch runs until the next request:
+    // reads are sent again after 5 s (see scripts/lib/dev-fetch.ts); writes wait as long as it takes.
+    const read = method === "GET" || route === "/documents/paginated" || route === "/query/data";
+    const res = await devFetch(
+      `${this.server.base}${route}`,
+      {
+        method,
+        headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+      read ? { timeoutMs: 5_000, attempts: 1_000, quiet: true } : {},
+    );
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -215,8 +224,15 @@ async function main(): Promise<void> {
       }
       const step = rand();
       const processed = (await client.list(WS)).filter((d) => d.status === "processed");
-      if (step < 0.4 && next < pool.length) {
-        const fresh = pool.slice(next, next + 2);
+      if (step < 0.4) {
+        // Past the pool, documents come back as new editions (new names, new text).
+        const fresh = [0, 1].map((k) => {
+          const base = pool[(next + k) % pool.length] as Doc;
+          const edition = Math.floor((next + k) / pool.length);
+          return edition === 0
+            ? base
+            : { source: `e${edition}_${base.source}`, text: `${base.text}\n\nEdition ${edition}.` };
+        });
         next += fresh.length;
         await client.insert(WS, fresh);
         for (const d of fresh) live.set(d.source, d);
@@ -243,6 +259,7 @@ async function main(): Promise<void> {
         live.delete(target.file_path);
         ops.deleted++;
       }
+      await new Promise((resolve) => setTimeout(resolve, Number(values["step-ms"])));
       for (let q = 0; q < 5; q++) {
         await client.call(WS, "POST", "/query", {
           query: pick(questions),
