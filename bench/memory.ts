@@ -12,7 +12,7 @@
  *   npx tsx bench/memory.ts --series                 # also the per-second samples
  */
 import { parseArgs } from "node:util";
-import { Inspector } from "./lib/inspector";
+import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
 import { BenchServer, docsCorpus } from "./query-server";
 
@@ -65,24 +65,6 @@ function startSampler(inspector: Inspector, pid: number): { stop(): Sample[] } {
       return samples;
     },
   };
-}
-
-/**
- * The heap after a full GC; when the isolate does not answer the GC request in 30 s (busy with a
- * queue batch), the lowest of ten 1-s samples instead (V8 collects by itself meanwhile).
- */
-async function retainedHeap(inspector: Inspector): Promise<{ used: number }> {
-  try {
-    await inspector.send("HeapProfiler.collectGarbage", {}, 30_000);
-    return await inspector.heap();
-  } catch {
-    let low = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 10; i++) {
-      low = Math.min(low, (await inspector.heap()).used);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    return { used: low };
-  }
 }
 
 async function main(): Promise<void> {

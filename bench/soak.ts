@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { devFetch } from "../scripts/lib/dev-fetch";
-import { Inspector } from "./lib/inspector";
+import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
 import { BenchServer, type Doc, docsCorpus } from "./query-server";
 
@@ -57,7 +57,25 @@ interface Listed {
 class Client {
   constructor(private readonly server: BenchServer) {}
 
+  /**
+   * `send`, again on a reset connection (wrangler dev's proxy resets some while a queue batch
+   * runs; inserts deduplicate identical content and a deletion sent twice finds nothing: 404).
+   */
   async call<T>(workspace: string, method: string, route: string, body?: unknown): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send<T>(workspace, method, route, body);
+      } catch (error) {
+        const reset = error instanceof TypeError && String(error.message).includes("fetch failed");
+        const gone = attempt > 1 && method === "DELETE" && String(error).includes("answered 404");
+        if (gone) return {} as T;
+        if (!reset || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async send<T>(workspace: string, method: string, route: string, body?: unknown): Promise<T> {
     // wrangler dev parks a read that arrives while a queue batch runs until the next request:
     // reads are sent again after 5 s (see scripts/lib/dev-fetch.ts); writes wait as long as it takes.
     const read = method === "GET" || route === "/documents/paginated" || route === "/query/data";
@@ -211,8 +229,7 @@ async function main(): Promise<void> {
     let version = 0;
     while (Date.now() < end) {
       if (Date.now() >= nextSample) {
-        await inspector.send("HeapProfiler.collectGarbage");
-        const heap = await inspector.heap();
+        const heap = await retainedHeap(inspector);
         const rss = processTree(server.pid).reduce((sum, p) => sum + p.rssBytes, 0);
         series.push({
           minute: (Date.now() - started) / 60_000,
