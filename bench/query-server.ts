@@ -120,12 +120,20 @@ export class BenchServer {
     let last = -1;
     let lastMove = performance.now();
     while (true) {
-      const res = await devFetch(
-        `${this.base}/documents/status_counts`,
-        { headers: { "LIGHTRAG-WORKSPACE": workspace } },
-        STATUS_POLL,
-      );
-      const counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+      let counts: Record<string, number>;
+      try {
+        const res = await devFetch(
+          `${this.base}/documents/status_counts`,
+          { headers: { "LIGHTRAG-WORKSPACE": workspace } },
+          STATUS_POLL,
+        );
+        counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+      } catch (error) {
+        // wrangler dev resets some connections while a queue batch runs; the stall limit bounds this.
+        if (performance.now() - lastMove > stallSeconds * 1000) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
       const done = (counts.processed ?? 0) + (counts.failed ?? 0);
       if (done !== last) {
         last = done;
