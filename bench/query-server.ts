@@ -56,17 +56,28 @@ export class BenchServer {
   readonly base: string;
   private worker: LocalWorker | null = null;
 
-  constructor(private readonly port: number) {
+  constructor(readonly port: number) {
     this.base = `http://127.0.0.1:${port}`;
   }
 
-  async start(vars: Record<string, string> = {}): Promise<void> {
+  async start(vars: Record<string, string> = {}, label = "bench-query"): Promise<void> {
     const all = { LOG_LEVEL: "ERROR", AUDIT_LOGGING_ENABLED: "false", RATE_LIMIT_ENABLED: "false", ...vars };
-    this.worker = await startLocalWorker({ port: this.port, vars: all, label: "bench-query" });
+    this.worker = await startLocalWorker({ port: this.port, vars: all, label });
   }
 
   stop(): void {
     this.worker?.stop();
+  }
+
+  /** Process-group leader of the running `wrangler dev` (its tree is the local runtime). */
+  get pid(): number {
+    if (!this.worker) throw new Error("not started");
+    return this.worker.pid;
+  }
+
+  /** The inspector port `wrangler dev` was given (see scripts/lib/dev-server.ts). */
+  get inspectorPort(): number {
+    return this.port + 100;
   }
 
   async post<T>(workspace: string, pathName: string, body: unknown): Promise<T> {
@@ -109,12 +120,20 @@ export class BenchServer {
     let last = -1;
     let lastMove = performance.now();
     while (true) {
-      const res = await devFetch(
-        `${this.base}/documents/status_counts`,
-        { headers: { "LIGHTRAG-WORKSPACE": workspace } },
-        STATUS_POLL,
-      );
-      const counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+      let counts: Record<string, number>;
+      try {
+        const res = await devFetch(
+          `${this.base}/documents/status_counts`,
+          { headers: { "LIGHTRAG-WORKSPACE": workspace } },
+          STATUS_POLL,
+        );
+        counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+      } catch (error) {
+        // wrangler dev resets some connections while a queue batch runs; the stall limit bounds this.
+        if (performance.now() - lastMove > stallSeconds * 1000) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
       const done = (counts.processed ?? 0) + (counts.failed ?? 0);
       if (done !== last) {
         last = done;

@@ -1,0 +1,273 @@
+/**
+ * CPU time of the Worker's isolate per request (what Cloudflare bills and what caps one
+ * isolate's throughput), not wall time. Starts `wrangler dev --local` on a fresh state,
+ * ingests docs-1mb (×copies), then for each request kind: V8's CPU profiler on through the
+ * inspector (CDP `Profiler.start`), N identical requests one after another, `Profiler.stop`;
+ * Two measures, side by side:
+ * - thread CPU: user+system CPU of workerd's event-loop thread (/proc/<pid>/task, 10 ms ticks,
+ *   so N ≥ 50 keeps the error ≤ 0.2 ms) ÷ N. It runs the isolate's JavaScript plus the runtime's
+ *   own work for it (HTTP parsing, local D1/Durable Object SQLite): an upper bound of the
+ *   isolate's CPU that stays right on a loaded machine. GC/compiler threads are shown apart.
+ * - profile: the V8 CPU profile's non-idle samples (JS, "(program)", "(garbage collector)") ÷ N.
+ *   workerd never marks the isolate idle, and sample deltas are wall time, so on a loaded machine
+ *   (or while the isolate waits) this overstates CPU; use it for the split by function only.
+ * The local embedder's share (hashEmbedding and below, as a share of the profile applied to the
+ * thread CPU) is shown on its own: in production embeddings are a remote call. Logins run on a
+ * second server with auth on (the production scrypt cost).
+ *
+ *   npx tsx bench/cpu.ts                       # docs-1mb, 50 requests per kind
+ *   npx tsx bench/cpu.ts --copies 10           # docs-1mb ×10
+ *   npx tsx bench/cpu.ts --requests 20 --top 25 --profile mix   # top self-time functions of mix
+ *   npx tsx bench/cpu.ts --no-login --no-insert                # queries and reads only
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { startLocalWorker } from "../scripts/lib/dev-server";
+import { type CpuProfile, Inspector, inclusiveMs, summarizeProfile } from "./lib/inspector";
+import { workerdThreads } from "./lib/procs";
+import { BenchServer, docsCorpus } from "./query-server";
+
+const { values } = parseArgs({
+  options: {
+    copies: { type: "string", default: "1" },
+    requests: { type: "string", default: "50" },
+    port: { type: "string", default: "9852" },
+    "login-port": { type: "string", default: "9853" },
+    "interval-us": { type: "string", default: "200" },
+    top: { type: "string", default: "15" },
+    profile: { type: "string", default: "mix" },
+    "save-profile": { type: "string", default: "" },
+    login: { type: "boolean", default: true },
+    insert: { type: "boolean", default: true },
+    "no-login": { type: "boolean", default: false },
+    "no-insert": { type: "boolean", default: false },
+  },
+});
+const N = Number(values.requests);
+const PORT = Number(values.port);
+const QUESTION = "How does the graph index answer a local query about entities and relations?";
+const MODES = ["naive", "local", "global", "hybrid", "mix"] as const;
+
+interface Kind {
+  name: string;
+  /** One request; `i` makes bodies distinct where they must be (inserts). */
+  run(i: number): Promise<void>;
+  /** Waits after the N requests until background work they caused is done (ingestion). */
+  settle?(): Promise<void>;
+}
+
+interface Row {
+  name: string;
+  /** workerd event-loop thread CPU per request. */
+  threadMs: number;
+  /** workerd's other threads (V8 GC and compiler, I/O) per request. */
+  otherMs: number;
+  profileMs: number;
+  /** Share of the profile in the local embedder. */
+  embedShare: number;
+  wallMs: number;
+}
+
+async function expectOk(res: Response, what: string): Promise<void> {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${what} answered ${res.status}: ${text.slice(0, 300)}`);
+}
+
+/** CPU ms of workerd's event-loop thread and of its other threads. */
+function workerdCpu(pid: number): { main: number; other: number } {
+  const threads = workerdThreads(pid);
+  const main = threads.get("workerd") ?? 0;
+  const all = [...threads.values()].reduce((sum, ms) => sum + ms, 0);
+  return { main, other: all - main };
+}
+
+/** The event-loop thread's CPU ms per second over 5 s without requests. */
+async function idleCpu(pid: number): Promise<number> {
+  const before = workerdCpu(pid).main;
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  return (workerdCpu(pid).main - before) / 5;
+}
+
+async function measure(
+  inspector: Inspector,
+  pid: number,
+  kind: Kind,
+  warmup: number,
+): Promise<{ row: Row; profile: CpuProfile }> {
+  for (let i = 0; i < warmup; i++) await kind.run(-1 - i);
+  await kind.settle?.();
+  await inspector.send("Profiler.setSamplingInterval", { interval: Number(values["interval-us"]) });
+  await inspector.send("Profiler.start");
+  const cpuBefore = workerdCpu(pid);
+  const started = performance.now();
+  for (let i = 0; i < N; i++) await kind.run(i);
+  await kind.settle?.();
+  const wall = performance.now() - started;
+  const cpuAfter = workerdCpu(pid);
+  const { profile } = await inspector.send<{ profile: CpuProfile }>("Profiler.stop");
+  const summary = summarizeProfile(profile);
+  const embed = inclusiveMs(profile, /^hashEmbedding$/);
+  return {
+    row: {
+      name: kind.name,
+      threadMs: (cpuAfter.main - cpuBefore.main) / N,
+      otherMs: (cpuAfter.other - cpuBefore.other) / N,
+      profileMs: summary.busyMs / N,
+      embedShare: summary.busyMs > 0 ? embed / summary.busyMs : 0,
+      wallMs: wall / N,
+    },
+    profile,
+  };
+}
+
+function printTable(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  console.log(
+    "request                          thread CPU/req  of it local embedder  w/o embedder  GC+other threads  V8 profile/req  wall/req",
+  );
+  for (const r of rows) {
+    const embed = r.threadMs * r.embedShare;
+    console.log(
+      `${r.name.padEnd(32)} ${ms(r.threadMs)}     ${ms(embed)}      ${ms(r.threadMs - embed)}   ${ms(r.otherMs)}      ${ms(r.profileMs)}  ${ms(r.wallMs)}`,
+    );
+  }
+}
+
+const ms = (n: number) => `${n.toFixed(2).padStart(8)} ms`;
+
+function printTop(name: string, profile: CpuProfile): void {
+  const summary = summarizeProfile(profile);
+  console.log(
+    `\ntop self time in the V8 profile, ${name} (share of non-idle samples; names from the bundle):`,
+  );
+  for (const { name: fn, ms: t } of summary.top.slice(0, Number(values.top))) {
+    console.log(`  ${((t / summary.busyMs) * 100).toFixed(1).padStart(5)} %  ${fn}`);
+  }
+}
+
+async function dataServer(copies: number): Promise<void> {
+  const server = new BenchServer(PORT);
+  await server.start({}, "bench-cpu");
+  const inspector = await Inspector.connect(server.inspectorPort);
+  await inspector.send("Profiler.enable");
+  const pid = server.pid;
+  const workspace = `cpu_${copies}`;
+  const headers = { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace };
+  try {
+    const docs = docsCorpus(copies);
+    const ingested = await server.ingest(workspace, docs);
+    console.log(
+      `docs-1mb x${copies}: ${docs.length} documents ingested in ${ingested.seconds.toFixed(0)} s (${ingested.failed} failed)`,
+    );
+    const post = (route: string, body: unknown) =>
+      fetch(`${server.base}${route}`, { method: "POST", headers, body: JSON.stringify(body) });
+    const get = (route: string) => fetch(`${server.base}${route}`, { headers });
+    const idle = await idleCpu(pid);
+    console.log(
+      `workerd event-loop thread with no request: ${idle.toFixed(2)} ms CPU per second (background work: alarms, index rebuilds)`,
+    );
+    const kinds: Kind[] = [
+      { name: "GET /health/live (floor)", run: async () => expectOk(await get("/health/live"), "live") },
+    ];
+    kinds.push(
+      ...MODES.map((mode) => ({
+        name: `POST /query ${mode} (context)`,
+        run: async () =>
+          expectOk(await post("/query", { query: QUESTION, mode, only_need_context: true }), mode),
+      })),
+    );
+    kinds.push(
+      {
+        name: "POST /documents/paginated",
+        run: async () =>
+          expectOk(await post("/documents/paginated", { page: 1, page_size: 20 }), "paginated"),
+      },
+      { name: "GET /documents", run: async () => expectOk(await get("/documents"), "list") },
+      { name: "GET /graph/label/list", run: async () => expectOk(await get("/graph/label/list"), "labels") },
+      {
+        name: "GET /graphs (max_nodes 100)",
+        run: async () => expectOk(await get("/graphs?label=*&max_depth=2&max_nodes=100"), "graphs"),
+      },
+    );
+    const insertOn = values.insert && !values["no-insert"];
+    if (insertOn) {
+      const stamp = Date.now();
+      kinds.push({
+        name: "POST /documents/text + ingestion",
+        run: async (i) =>
+          expectOk(
+            await post("/documents/text", {
+              text: `Bench note ${stamp}-${i}: Ada Lovelace wrote about the Analytical Engine of Charles Babbage in London, run ${i}.`,
+              file_source: `cpu-${stamp}-${i}.txt`,
+            }),
+            "insert",
+          ),
+        settle: async () => {
+          for (;;) {
+            const res = await get("/documents/status_counts");
+            const counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
+            if ((counts.pending ?? 0) + (counts.processing ?? 0) === 0) return;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        },
+      });
+    }
+    const rows: Row[] = [];
+    for (const kind of kinds) {
+      const { row, profile } = await measure(inspector, pid, kind, 5);
+      rows.push(row);
+      if (kind.name.includes(` ${values.profile} `)) {
+        printTop(kind.name, profile);
+        if (values["save-profile"]) writeFileSync(values["save-profile"], JSON.stringify(profile));
+      }
+    }
+    printTable(`docs-1mb x${copies}, ${N} sequential requests per kind`, rows);
+  } finally {
+    inspector.close();
+    server.stop();
+  }
+}
+
+async function loginServer(): Promise<void> {
+  const port = Number(values["login-port"]);
+  const worker = await startLocalWorker({
+    port,
+    label: "bench-cpu-login",
+    vars: {
+      AUTH_ENABLED: "true",
+      JWT_SECRET_KEY: "bench-secret-of-at-least-thirty-two-characters",
+      ALLOW_REGISTRATION: "true",
+      RATE_LIMIT_ENABLED: "false",
+      LOG_LEVEL: "ERROR",
+      AUDIT_LOGGING_ENABLED: "false",
+      LOGIN_MAX_FAILED_ATTEMPTS: "100000",
+      LOGIN_ACCOUNT_MAX_FAILED_ATTEMPTS: "100000",
+    },
+  });
+  const inspector = await Inspector.connect(port + 100);
+  await inspector.send("Profiler.enable");
+  try {
+    const username = `bench_${Date.now()}`;
+    const password = "bench-Long-and-unusual-passphrase-9";
+    const post = (route: string, body: unknown) =>
+      fetch(`${worker.base}${route}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await expectOk(await post("/auth/register", { username, password }), "register");
+    const login: Kind = {
+      name: "POST /auth/login (scrypt)",
+      run: async () => expectOk(await post("/auth/login", { username, password }), "login"),
+    };
+    const { row, profile } = await measure(inspector, worker.pid, login, 3);
+    if (values.profile === "login") printTop(login.name, profile);
+    printTable(`auth on (default password hash cost), ${N} sequential logins`, [row]);
+  } finally {
+    inspector.close();
+    worker.stop();
+  }
+}
+
+await dataServer(Number(values.copies));
+if (values.login && !values["no-login"]) await loginServer();

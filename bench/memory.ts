@@ -1,0 +1,116 @@
+/**
+ * Memory of the Worker's isolate during ingestion: rounds of docs-1mb ×copies, each into a new
+ * workspace, with V8's heap (CDP `Runtime.getHeapUsage`) and the local runtime's RSS sampled every
+ * second. After each round a full GC (`HeapProfiler.collectGarbage`) shows what the isolate keeps:
+ * retained heap that climbs round after round is a leak; a high-water mark that only follows the
+ * batch size is not. In workerd one isolate hosts the Worker and all its Durable Object classes
+ * (vector index, graph index, coordinator, limiter), so the figures are their sum, against the
+ * 128 MB a production isolate may use. Prints a per-round table and the per-second series.
+ *
+ *   npx tsx bench/memory.ts                          # docs-1mb ×10, 3 rounds
+ *   npx tsx bench/memory.ts --copies 1 --rounds 5    # quicker
+ *   npx tsx bench/memory.ts --series                 # also the per-second samples
+ */
+import { parseArgs } from "node:util";
+import { Inspector, retainedHeap } from "./lib/inspector";
+import { processTree } from "./lib/procs";
+import { BenchServer, docsCorpus } from "./query-server";
+
+const { values } = parseArgs({
+  options: {
+    copies: { type: "string", default: "10" },
+    rounds: { type: "string", default: "3" },
+    port: { type: "string", default: "9855" },
+    series: { type: "boolean", default: false },
+  },
+});
+const MiB = 2 ** 20;
+const LIMIT_MIB = 128;
+
+interface Sample {
+  t: number;
+  heapMiB: number;
+  rssMiB: number;
+  workerdRssMiB: number;
+}
+
+/**
+ * Samples heap and RSS every second until stopped.
+ *
+ * @example
+ * const sampler = startSampler(inspector, pid); ...; const samples = sampler.stop();
+ */
+function startSampler(inspector: Inspector, pid: number): { stop(): Sample[] } {
+  const samples: Sample[] = [];
+  const started = Date.now();
+  const tick = async () => {
+    try {
+      const heap = await inspector.heap();
+      const tree = processTree(pid);
+      samples.push({
+        t: (Date.now() - started) / 1000,
+        heapMiB: heap.used / MiB,
+        rssMiB: tree.reduce((sum, p) => sum + p.rssBytes, 0) / MiB,
+        workerdRssMiB:
+          tree.filter((p) => p.comm.startsWith("workerd")).reduce((s, p) => s + p.rssBytes, 0) / MiB,
+      });
+    } catch {
+      // the isolate is busy past the timeout or restarting; the next tick tries again
+    }
+  };
+  const timer = setInterval(() => void tick(), 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      return samples;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const copies = Number(values.copies);
+  const server = new BenchServer(Number(values.port));
+  await server.start({}, "bench-memory");
+  const inspector = await Inspector.connect(server.inspectorPort);
+  try {
+    const docs = docsCorpus(copies);
+    const all: Sample[] = [];
+    console.log(
+      `docs-1mb x${copies}: ${docs.length} documents per round; isolate limit in production ${LIMIT_MIB} MB`,
+    );
+    console.log(
+      "round  seconds  failed  heap peak MiB  heap after GC MiB  workerd RSS MiB  runtime RSS MiB (end)",
+    );
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      const sampler = startSampler(inspector, server.pid);
+      const result = await server.ingest(`mem_r${round}`, docs, 300);
+      const samples = sampler.stop();
+      const after = await retainedHeap(inspector);
+      const tree = processTree(server.pid);
+      const workerdRss = tree.filter((p) => p.comm.startsWith("workerd")).reduce((s, p) => s + p.rssBytes, 0);
+      const rss = tree.reduce((sum, p) => sum + p.rssBytes, 0);
+      const peak = Math.max(0, ...samples.map((s) => s.heapMiB));
+      const offset = all.length > 0 ? (all[all.length - 1] as Sample).t + 1 : 0;
+      all.push(...samples.map((s) => ({ ...s, t: s.t + offset })));
+      console.log(
+        `${String(round).padStart(5)}  ${result.seconds.toFixed(0).padStart(7)}  ${String(result.failed).padStart(6)}  ${peak.toFixed(1).padStart(13)}  ${(after.used / MiB).toFixed(1).padStart(17)}  ${(workerdRss / MiB).toFixed(0).padStart(15)}  ${(rss / MiB).toFixed(0).padStart(21)}`,
+      );
+    }
+    const over = all.filter((s) => s.heapMiB > LIMIT_MIB).length;
+    console.log(
+      `heap high-water mark ${Math.max(0, ...all.map((s) => s.heapMiB)).toFixed(1)} MiB over ${all.length} samples; ${over} sample(s) above ${LIMIT_MIB} MB`,
+    );
+    if (values.series) {
+      console.log("t s   heap MiB  workerd RSS MiB  runtime RSS MiB");
+      for (const s of all)
+        console.log(
+          `${s.t.toFixed(0).padStart(5)} ${s.heapMiB.toFixed(1).padStart(9)} ${s.workerdRssMiB.toFixed(0).padStart(16)} ${s.rssMiB.toFixed(0).padStart(16)}`,
+        );
+    }
+  } finally {
+    inspector.close();
+    server.stop();
+  }
+}
+
+await main();
