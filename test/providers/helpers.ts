@@ -37,6 +37,12 @@ export class StubScope {
     if (!response.ok) throw new Error(`stub faults: ${response.status}`);
   }
 
+  /** Drops the faults not served yet (the provider has recovered); the request log is kept. */
+  async clearFaults(): Promise<void> {
+    const response = await fetch(`${this.base}/__stub/faults`, { method: "DELETE" });
+    if (!response.ok) throw new Error(`stub clear faults: ${response.status}`);
+  }
+
   async latency(latencyMs: number): Promise<void> {
     await fetch(`${this.base}/__stub/config`, { method: "POST", body: JSON.stringify({ latencyMs }) });
   }

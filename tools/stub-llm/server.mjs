@@ -82,6 +82,12 @@ export async function startStubServer(options = {}) {
       scope.faults.push(...(body.faults ?? []));
       return sendJson(res, 200, { scope: name, queued: scope.faults.length });
     }
+    // The storm is over: faults not yet served are dropped (requests seen so far are kept).
+    if (req.method === "DELETE" && path === "/__stub/faults") {
+      const dropped = scope.faults.length;
+      scope.faults = [];
+      return sendJson(res, 200, { scope: name, dropped });
+    }
     if (req.method === "POST" && path === "/__stub/config") {
       const body = JSON.parse((await readBody(req)) || "{}");
       if (body.latencyMs !== undefined) scope.latencyMs = Number(body.latencyMs);
