@@ -37,7 +37,7 @@ describe("cron job table", () => {
 
   it("runs the housekeeping and backup jobs where wrangler.toml's comment says", () => {
     expect(Object.keys(CRON_JOBS[CRONS.housekeeping]).sort()).toEqual(
-      ["audit-retention", "auth-sweep", "stalled-documents"].sort(),
+      ["audit-retention", "auth-sweep", "stalled-backups", "stalled-documents"].sort(),
     );
     expect(Object.keys(CRON_JOBS[CRONS.backup])).toEqual(["backup"]);
   });
