@@ -5,42 +5,18 @@
  * composition root wires this store on neon.
  */
 import { env } from "cloudflare:test";
-import type { Pool } from "@neondatabase/serverless";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { createServices } from "../../src/runtime";
-import { createPgPool, pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { pgQuery, pgTransaction } from "../../src/storage/neon/client";
 import { orQuerySql, PgLexicalStore } from "../../src/storage/neon/lexical";
-import { migratePg } from "../../src/storage/neon/migrate";
 import { createPgStores } from "../../src/storage/neon/stores";
 import { PgVectorStore } from "../../src/storage/neon/vectors";
 import { describeLexicalContract } from "./contract/lexical-store";
+import { pgEndpoint, usePgPools } from "./pg-harness";
 
-function endpoint() {
-  const found = inject("postgres");
-  if ("error" in found) throw new Error(`local Postgres unavailable: ${found.error}`);
-  return found;
-}
-
-// A pool's WebSockets belong to the test that opened them (workerd's I/O context).
-const pools: Pool[] = [];
-function pool(): Pool {
-  const { databaseUrl, wsProxy } = endpoint();
-  const created = createPgPool({ connectionString: databaseUrl, wsProxy });
-  pools.push(created);
-  return created;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.end()));
-});
-
-beforeAll(async () => {
-  const migrations = pool();
-  await migratePg(migrations, env.TEST_PG_MIGRATIONS, { embeddingDim: 384 });
-  await migrations.end();
-  pools.length = 0;
-}, 120_000);
+const pool = usePgPools();
 
 describeLexicalContract("Postgres", () => {
   const p = pool();
@@ -100,7 +76,7 @@ describe("Postgres lexical index", () => {
 
 describe("STORAGE_BACKEND=neon with LEXICAL_SEARCH_ENABLED", () => {
   it("the query path searches Postgres' index", async () => {
-    const { databaseUrl, wsProxy } = endpoint();
+    const { databaseUrl, wsProxy } = pgEndpoint();
     const { config, problems } = parseConfig({
       ...env,
       STORAGE_BACKEND: "neon",

@@ -4,8 +4,7 @@
  * the same contract suites as D1 and the local index run against it unchanged.
  */
 import { env } from "cloudflare:test";
-import type { Pool } from "@neondatabase/serverless";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { storageChecks } from "../../src/http/routes/health-probes";
@@ -16,40 +15,16 @@ import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
-import { createPgPool, pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { pgQuery, pgTransaction } from "../../src/storage/neon/client";
 import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
-import { migratePg } from "../../src/storage/neon/migrate";
 import { createPgStores } from "../../src/storage/neon/stores";
 import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
 import { describeVectorStoreContract } from "./contract/vector-store";
+import { pgEndpoint, usePgPools } from "./pg-harness";
 
-function endpoint() {
-  const found = inject("postgres");
-  if ("error" in found) throw new Error(`local Postgres unavailable: ${found.error}`);
-  return found;
-}
-
-// A pool's WebSockets belong to the test that opened them (workerd's I/O context), so every
-// test gets its own pools and ends them.
-const pools: Pool[] = [];
-function pool(): Pool {
-  const { databaseUrl, wsProxy } = endpoint();
-  const created = createPgPool({ connectionString: databaseUrl, wsProxy });
-  pools.push(created);
-  return created;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.end()));
-});
-
-beforeAll(async () => {
-  const migrations = pool();
-  await migratePg(migrations, env.TEST_PG_MIGRATIONS, { embeddingDim: 384 });
-  await migrations.end();
-  pools.length = 0;
-}, 120_000);
+const pool = usePgPools();
 
 const makeStores = () => {
   const p = pool();
@@ -249,7 +224,7 @@ describe("Postgres adapters", () => {
 
 describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
   const neonConfig = (overrides: Record<string, string> = {}) => {
-    const { databaseUrl, wsProxy } = endpoint();
+    const { databaseUrl, wsProxy } = pgEndpoint();
     const { config, problems } = parseConfig({
       ...env,
       STORAGE_BACKEND: "neon",
