@@ -15,6 +15,7 @@ import { clientIp } from "./http/middleware/client-ip";
 import { configGuard } from "./http/middleware/config-guard";
 import { corsPolicy } from "./http/middleware/cors";
 import { flagGuard } from "./http/middleware/flag-guard";
+import { invocationScope } from "./http/middleware/invocation";
 import { requestMetrics } from "./http/middleware/metrics";
 import { routeGuard } from "./http/middleware/route-guard";
 import { resolveRoutePolicy } from "./http/middleware/route-policy";
@@ -74,6 +75,8 @@ function buildRoutes(): Hono<AppEnv> {
 export function createApp(): Hono<AppEnv> {
   const routes = buildRoutes();
   const app = new Hono<AppEnv>();
+  // Background work of isolate-wide clients (usage rows) goes to this request's waitUntil.
+  app.use(invocationScope);
   app.use(requestId({ headerName: "X-Request-ID" }));
   app.use(clientIp);
   app.use(accessLog);

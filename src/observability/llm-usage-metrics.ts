@@ -2,11 +2,14 @@
  * Token accounting beyond the `llm_usage` table: every recorded provider call also counts its
  * tokens in `lightrag_llm_tokens_total` (which feeds the dashboard's local history) and writes an
  * `llm` Analytics Engine point (the production dashboard). Wraps the table's store, so providers
- * keep one usage port.
+ * keep one usage port. Inside an entry point the row and the counter are written in the
+ * invocation's `waitUntil`: a query's answer never waits for its own accounting.
  */
 import type { Bindings, Env } from "../env";
 import type { UsageEvent, UsagePort } from "../providers/ports";
+import { currentWaitUntil, inBackground } from "../runtime/background";
 import { writeLlmPoint } from "./analytics";
+import { countMetricWithEnv } from "./metrics";
 import { sendMetricBatch } from "./metrics-client";
 import { seriesKey } from "./prometheus";
 
@@ -21,7 +24,7 @@ export function meteredUsage(inner: UsagePort, env: Bindings): UsagePort {
   return {
     async record(event: UsageEvent): Promise<void> {
       const metering = event.outcome === "error" ? Promise.resolve() : meter(env, event);
-      await Promise.all([inner.record(event), metering]);
+      await inBackground(Promise.all([inner.record(event), metering]));
     },
   };
 }
@@ -38,6 +41,17 @@ async function meter(env: Bindings, event: UsageEvent): Promise<void> {
   });
   if (event.outcome !== "call") return;
   const labels = { workspace: event.workspace.slice(0, 64), model: event.model.slice(0, 128) };
+  const waitUntil = currentWaitUntil();
+  if (waitUntil) {
+    // Batched with the invocation's other background counters (one aggregator call per tick).
+    const count = (kind: string, tokens: number) => {
+      if (tokens > 0)
+        countMetricWithEnv(env as Env, waitUntil, "lightrag_llm_tokens_total", { ...labels, kind }, tokens);
+    };
+    count("prompt", event.promptTokens);
+    count("completion", event.completionTokens);
+    return;
+  }
   const samples: Array<[string, number]> = [];
   if (event.promptTokens > 0)
     samples.push([seriesKey("lightrag_llm_tokens_total", { ...labels, kind: "prompt" }), event.promptTokens]);

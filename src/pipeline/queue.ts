@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
 import { countQueueEvent } from "../observability/queue-metrics";
-import { type Runtime, resolveRuntime } from "../runtime/runtime";
+import { runInInvocation } from "../runtime/background";
+import { type Runtime, resolveRuntime, type WaitUntil } from "../runtime/runtime";
 
 const envelope = z.object({ type: z.string().min(1) }).passthrough();
 
@@ -47,51 +48,57 @@ function lookup<T extends string>(table: Record<T, QueueMessageHandler>, type: s
 export function createQueueConsumer<T extends string>(
   table: QueueHandlerTable<T>,
 ): (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return async (batch, env, ctx) => {
+  return (batch, env, ctx) => {
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-    const rt = await resolveRuntime(env, waitUntil, { queue: batch.queue });
-    if (!rt) {
-      createLogger("ERROR", { queue: batch.queue }).error(
-        "configuration invalid; queue batch retried later",
-        {
-          messages: batch.messages.length,
-        },
-      );
-      batch.retryAll({ delaySeconds: INVALID_CONFIG_RETRY_SECONDS });
-      return;
-    }
-    const { log } = rt;
-    const deadLetters = DEAD_LETTER_QUEUE.test(batch.queue);
-    const handlers = deadLetters ? table.deadLetter : table.main;
-    for (const message of batch.messages) {
-      const parsed = envelope.safeParse(message.body);
-      const handler = parsed.success ? lookup(handlers, parsed.data.type) : undefined;
-      const type = parsed.success ? parsed.data.type : "unknown";
-      // A dead letter leaves the main queue's backlog when it arrives here.
-      if (deadLetters) countQueueEvent(env, waitUntil, type, "dead_lettered");
-      if (!parsed.success || !handler) {
-        log.error("unprocessable queue message dropped", {
-          message_id: message.id,
-          type: parsed.success ? parsed.data.type : null,
-          dead_letter: deadLetters,
-        });
-        message.ack();
-        if (!deadLetters) countQueueEvent(env, waitUntil, type, "dropped");
-        continue;
-      }
-      try {
-        await handler(parsed.data, rt);
-        message.ack();
-        if (!deadLetters) countQueueEvent(env, waitUntil, type, "acked");
-      } catch (error) {
-        log.warn("queue message failed, will retry", {
-          message_id: message.id,
-          attempts: message.attempts,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-        if (!deadLetters) countQueueEvent(env, waitUntil, type, "retried");
-      }
-    }
+    return runInInvocation(waitUntil, () => consumeBatch(table, batch, env, waitUntil));
   };
+}
+
+async function consumeBatch<T extends string>(
+  table: QueueHandlerTable<T>,
+  batch: MessageBatch<unknown>,
+  env: Env,
+  waitUntil: WaitUntil,
+): Promise<void> {
+  const rt = await resolveRuntime(env, waitUntil, { queue: batch.queue });
+  if (!rt) {
+    createLogger("ERROR", { queue: batch.queue }).error("configuration invalid; queue batch retried later", {
+      messages: batch.messages.length,
+    });
+    batch.retryAll({ delaySeconds: INVALID_CONFIG_RETRY_SECONDS });
+    return;
+  }
+  const { log } = rt;
+  const deadLetters = DEAD_LETTER_QUEUE.test(batch.queue);
+  const handlers = deadLetters ? table.deadLetter : table.main;
+  for (const message of batch.messages) {
+    const parsed = envelope.safeParse(message.body);
+    const handler = parsed.success ? lookup(handlers, parsed.data.type) : undefined;
+    const type = parsed.success ? parsed.data.type : "unknown";
+    // A dead letter leaves the main queue's backlog when it arrives here.
+    if (deadLetters) countQueueEvent(env, waitUntil, type, "dead_lettered");
+    if (!parsed.success || !handler) {
+      log.error("unprocessable queue message dropped", {
+        message_id: message.id,
+        type: parsed.success ? parsed.data.type : null,
+        dead_letter: deadLetters,
+      });
+      message.ack();
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "dropped");
+      continue;
+    }
+    try {
+      await handler(parsed.data, rt);
+      message.ack();
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "acked");
+    } catch (error) {
+      log.warn("queue message failed, will retry", {
+        message_id: message.id,
+        attempts: message.attempts,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      if (!deadLetters) countQueueEvent(env, waitUntil, type, "retried");
+    }
+  }
 }

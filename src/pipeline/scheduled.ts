@@ -5,7 +5,8 @@
  */
 import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
-import { type Runtime, resolveRuntime } from "../runtime/runtime";
+import { runInInvocation } from "../runtime/background";
+import { type Runtime, resolveRuntime, type WaitUntil } from "../runtime/runtime";
 
 export type ScheduledJob = (rt: Runtime, scheduledTime: number) => Promise<void>;
 
@@ -21,32 +22,42 @@ export type CronJobTable<C extends string> = Record<C, Record<string, ScheduledJ
 export function createScheduledHandler<C extends string>(
   table: CronJobTable<C>,
 ): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return async (controller, env, ctx) => {
-    const rt = await resolveRuntime(env, (p) => ctx.waitUntil(p), { cron: controller.cron });
-    if (!rt) {
-      createLogger("ERROR", { cron: controller.cron }).error("configuration invalid; cron jobs skipped", {});
-      return;
-    }
-    const jobs = Object.hasOwn(table, controller.cron) ? table[controller.cron as C] : {};
-    const entries = Object.entries(jobs);
-    if (entries.length === 0) {
-      rt.log.warn("no job registered for cron", {});
-      return;
-    }
-    await Promise.all(
-      entries.map(async ([name, job]) => {
-        const started = Date.now();
-        try {
-          await job(rt, controller.scheduledTime);
-          rt.log.info("scheduled job done", { job: name, duration_ms: Date.now() - started });
-        } catch (error) {
-          rt.log.error("scheduled job failed", {
-            job: name,
-            duration_ms: Date.now() - started,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }),
-    );
+  return (controller, env, ctx) => {
+    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+    return runInInvocation(waitUntil, () => runJobs(table, controller, env, waitUntil));
   };
+}
+
+async function runJobs<C extends string>(
+  table: CronJobTable<C>,
+  controller: ScheduledController,
+  env: Env,
+  waitUntil: WaitUntil,
+): Promise<void> {
+  const rt = await resolveRuntime(env, waitUntil, { cron: controller.cron });
+  if (!rt) {
+    createLogger("ERROR", { cron: controller.cron }).error("configuration invalid; cron jobs skipped", {});
+    return;
+  }
+  const jobs = Object.hasOwn(table, controller.cron) ? table[controller.cron as C] : {};
+  const entries = Object.entries(jobs);
+  if (entries.length === 0) {
+    rt.log.warn("no job registered for cron", {});
+    return;
+  }
+  await Promise.all(
+    entries.map(async ([name, job]) => {
+      const started = Date.now();
+      try {
+        await job(rt, controller.scheduledTime);
+        rt.log.info("scheduled job done", { job: name, duration_ms: Date.now() - started });
+      } catch (error) {
+        rt.log.error("scheduled job failed", {
+          job: name,
+          duration_ms: Date.now() - started,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }),
+  );
 }

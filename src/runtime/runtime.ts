@@ -10,9 +10,10 @@ import type { Env } from "../env";
 import { currentFlagsView, type FlagsView } from "../flags";
 import type { Flags, WorkspaceLock } from "../flags/names";
 import { createLogger, type LogFields, type Logger } from "../observability/logger";
+import type { WaitUntil } from "./background";
 import { createServices, type Services } from "./services";
 
-export type WaitUntil = (promise: Promise<unknown>) => void;
+export type { WaitUntil };
 
 export interface Runtime {
   env: Env;

@@ -12,6 +12,7 @@ import type { AnalyticsResponse } from "../../src/observability/analytics/schema
 import { meteredUsage } from "../../src/observability/llm-usage-metrics";
 import { readAggregate } from "../../src/observability/metrics-client";
 import { LocalLlmClient } from "../../src/providers/local-llm";
+import { runInInvocation } from "../../src/runtime/background";
 import type { UsageEvent } from "../../src/providers/ports";
 
 const workerEnv = env as unknown as Env;
@@ -227,5 +228,44 @@ describe("LLM token accounting for the dashboard", () => {
     expect(
       samples.get(`lightrag_llm_tokens_total{kind="completion",model="${model}",workspace="acct_ws"}`),
     ).toBe(7);
+  });
+  it("inside an entry point, meteredUsage hands the row and the counter to waitUntil instead of waiting", async () => {
+    let release: () => void = () => undefined;
+    const written: UsageEvent[] = [];
+    // A usage table that answers only when released: the caller must not wait for it.
+    const slowTable = {
+      record: (event: UsageEvent) =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            written.push(event);
+            resolve();
+          };
+        }),
+    };
+    const usage = meteredUsage(slowTable, workerEnv);
+    const model = `bg_${crypto.randomUUID().slice(0, 8)}`;
+    const handedOff: Promise<unknown>[] = [];
+    await runInInvocation(
+      (p) => void handedOff.push(p),
+      () =>
+        usage.record({
+          workspace: "bg_ws",
+          role: "query",
+          provider: "openai",
+          model,
+          promptTokens: 11,
+          completionTokens: 4,
+          outcome: "call",
+        }),
+    );
+    // Returned before the row exists; the row and the token counter are owned by waitUntil.
+    expect(written).toEqual([]);
+    expect(handedOff.length).toBeGreaterThanOrEqual(2);
+    release();
+    await Promise.all(handedOff);
+    expect(written.map((row) => row.model)).toEqual([model]);
+    const { samples } = await readAggregate(workerEnv);
+    expect(samples.get(`lightrag_llm_tokens_total{kind="prompt",model="${model}",workspace="bg_ws"}`)).toBe(11);
+    expect(samples.get(`lightrag_llm_tokens_total{kind="completion",model="${model}",workspace="bg_ws"}`)).toBe(4);
   });
 });

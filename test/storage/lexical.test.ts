@@ -16,7 +16,11 @@ describeLexicalContract("D1", () => ({ stores: makeStores(), lexical: new D1Lexi
 
 describe("FTS5 match expressions", () => {
   it("quotes every word, drops stop words and duplicates, caps the count", () => {
-    expect(ftsMatchExpression('Who wrote "Dune" (1965)?')).toBe('"who" OR "wrote" OR "dune" OR "1965"');
+    expect(ftsMatchExpression('Who wrote "Dune" (1965)?')).toBe('"wrote" OR "dune" OR "1965"');
+    // Question words and auxiliaries are stop words (Snowball's list, as on Postgres).
+    expect(ftsMatchExpression("Which film did he direct, and how does it end?")).toBe(
+      '"film" OR "direct" OR "end"',
+    );
     expect(ftsMatchExpression("The Lord of the Rings, the")).toBe('"lord" OR "rings"');
     expect(ftsMatchExpression("the of ?! --")).toBeNull();
     expect(ftsMatchExpression("a b c d e f", 2)).toBe('"b" OR "c"');
