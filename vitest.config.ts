@@ -2,6 +2,7 @@
  * Test projects, all run by `npm test`:
  * - `workers`: tests inside workerd with the bindings of wrangler.toml (D1 migrations applied
  *   in test/setup.ts; the Upstash REST harness started by test/node/upstash-global-setup.ts);
+ * - `workers-pg`: the same for the files that use the local Postgres, one file at a time;
  * - `workers-auth`: test/auth, the same Worker with AUTH_ENABLED=true and a low scrypt cost;
  * - `node`: Node-side integration tests in test/node (real HTTP servers, redis-server started by
  *   .ci/services); test/node/global-setup.ts fails the run loudly when redis is missing;
@@ -14,6 +15,18 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { readPgMigrations } from "./scripts/pg-migrations";
 import { recordConsoleLog } from "./test/node/log-secrets";
+
+/** Test files that use the local Postgres of .ci/services (project `workers-pg`). */
+const PG_TEST_FILES = ["test/storage/pg-*.test.ts"];
+
+/** The Workers pool over wrangler.toml's bindings, plus `bindings`. */
+function workersPool(bindings: Record<string, unknown>) {
+  return cloudflareTest({
+    remoteBindings: false,
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: { bindings },
+  });
+}
 
 /** Env of the `workers-auth` project (test/auth reads the same values from `env`). */
 const AUTH_TEST_VARS = {
@@ -32,23 +45,19 @@ export default defineConfig(async () => {
   const pgMigrations = readPgMigrations(path.join(__dirname, "migrations-pg"));
   return {
     test: {
+      // Two test files at a time: a workerd file spends most of its ~4 s start-up waiting on
+      // module loads over the pool's socket, so two overlap well on two cores (vitest's default
+      // is cores − 1 = 1 here).
+      maxWorkers: 2,
       // Vitest calls this (root-level only) for every console line of every project.
       onConsoleLog: recordConsoleLog,
       projects: [
         {
-          plugins: [
-            cloudflareTest({
-              remoteBindings: false,
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations },
-              },
-            }),
-          ],
+          plugins: [workersPool({ TEST_MIGRATIONS: migrations })],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**", "test/auth/**", "test/e2e/**", "test/webui/**"],
+            exclude: ["test/node/**", "test/auth/**", "test/e2e/**", "test/webui/**", ...PG_TEST_FILES],
             setupFiles: ["./test/setup.ts"],
             // log-capture-setup: scans every console line of the suite for secrets when the run ends.
             // upstash-global-setup: the Upstash REST harness that test/ratelimit/upstash.test.ts reaches.
@@ -56,25 +65,31 @@ export default defineConfig(async () => {
               "./test/node/log-capture-setup.ts",
               "./test/node/stub-llm-setup.ts",
               "./test/node/upstash-global-setup.ts",
-              "./test/node/pg-global-setup.ts",
             ],
+          },
+        },
+        {
+          // The files that share the one local Postgres: one at a time (they migrate it and
+          // PGlite runs one statement at a time). Only this project provides `inject("postgres")`,
+          // so a Postgres test left out of PG_TEST_FILES fails loudly instead of racing.
+          plugins: [workersPool({ TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations })],
+          test: {
+            name: "workers-pg",
+            include: PG_TEST_FILES,
+            setupFiles: ["./test/setup.ts"],
+            fileParallelism: false,
+            globalSetup: ["./test/node/pg-global-setup.ts"],
           },
         },
         {
           // The same Worker with accounts switched on (the local [vars] run in open mode);
           // a low scrypt cost keeps logins fast (production refuses it).
           plugins: [
-            cloudflareTest({
-              remoteBindings: false,
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                // FUZZ_SEED replays one run of test/auth/fuzz-routes.test.ts.
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  ...AUTH_TEST_VARS,
-                  ...(process.env.FUZZ_SEED ? { FUZZ_SEED: process.env.FUZZ_SEED } : {}),
-                },
-              },
+            // FUZZ_SEED replays one run of test/auth/fuzz-routes.test.ts.
+            workersPool({
+              TEST_MIGRATIONS: migrations,
+              ...AUTH_TEST_VARS,
+              ...(process.env.FUZZ_SEED ? { FUZZ_SEED: process.env.FUZZ_SEED } : {}),
             }),
           ],
           test: {

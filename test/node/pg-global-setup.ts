@@ -1,5 +1,5 @@
 /**
- * Global setup of the workers project: finds the local Postgres + pgvector that .ci/services
+ * Global setup of the workers-pg project: finds the local Postgres + pgvector that .ci/services
  * starts (tools/pg-local: PGlite behind pglite-socket and a WebSocket proxy) and hands its
  * address to the workerd tests through `inject("postgres")`. A missing server is passed on as an
  * error that the Postgres tests throw, so they fail loudly without taking other tests down.
