@@ -43,14 +43,20 @@ export async function takeSnapshot(inspector: Inspector): Promise<RawSnapshot> {
   return JSON.parse(chunks.join("")) as RawSnapshot;
 }
 
+export interface ClassRetained {
+  bytes: number;
+  /** Instances found; 0 means the class has no object in this snapshot at all. */
+  instances: number;
+}
+
 /**
  * Retained bytes per class name (instances of it summed, nested instances counted once), plus
- * the whole heap's size under "(total)".
+ * the whole snapshot under "(total)".
  *
  * @example
- * retainedByClass(raw, ["GraphIndex", "VectorIndex"]); // Map { "GraphIndex" => 12_345_678, … }
+ * retainedByClass(raw, ["GraphIndex"]); // Map { "GraphIndex" => { bytes: 12_345_678, instances: 1 }, … }
  */
-export function retainedByClass(raw: RawSnapshot, classes: string[]): Map<string, number> {
+export function retainedByClass(raw: RawSnapshot, classes: string[]): Map<string, ClassRetained> {
   const meta = raw.snapshot.meta;
   const nf = meta.node_fields.length;
   const ef = meta.edge_fields.length;
@@ -171,12 +177,14 @@ export function retainedByClass(raw: RawSnapshot, classes: string[]): Map<string
   }
 
   const wanted = new Set(classes);
-  const byClass = new Map<string, number>(classes.map((name) => [name, 0]));
+  const byClass = new Map<string, ClassRetained>(classes.map((name) => [name, { bytes: 0, instances: 0 }]));
   const isInstance = (node: number) =>
     raw.nodes[node * nf + nType] === objectType &&
     wanted.has(raw.strings[raw.nodes[node * nf + nName] as number] as string);
   for (const node of post) {
     if (!isInstance(node)) continue;
+    const entry = byClass.get(raw.strings[raw.nodes[node * nf + nName] as number] as string) as ClassRetained;
+    entry.instances++;
     // Count an instance only if no dominator of it is itself an instance of a named class.
     let up = idom[node] as number;
     let nested = false;
@@ -187,10 +195,8 @@ export function retainedByClass(raw: RawSnapshot, classes: string[]): Map<string
       }
       up = idom[up] as number;
     }
-    if (nested) continue;
-    const name = raw.strings[raw.nodes[node * nf + nName] as number] as string;
-    byClass.set(name, (byClass.get(name) ?? 0) + (retained[node] as number));
+    if (!nested) entry.bytes += retained[node] as number;
   }
-  byClass.set("(total)", retained[0] as number);
+  byClass.set("(total)", { bytes: retained[0] as number, instances: 1 });
   return byClass;
 }
