@@ -10,8 +10,18 @@
  *   npx tsx bench/memory.ts                          # docs-1mb ×10, 3 rounds
  *   npx tsx bench/memory.ts --copies 1 --rounds 5    # quicker
  *   npx tsx bench/memory.ts --series                 # also the per-second samples
+ *   npx tsx bench/memory.ts --snapshot 30            # per Durable Object class: retained heap
+ *                                                    # 30 s into each round and after it
+ *
+ * `--snapshot S` tries to split the shared heap by class with V8 heap snapshots
+ * (bench/lib/heap-snapshot.ts): the retained size of every instance of each Durable Object class
+ * (and of the tokenizer), once S seconds into the round and once after the round's full GC. So
+ * far the snapshot wrangler's inspector gives holds only the Worker's objects (≈ 41 MiB of a
+ * 78–97 MiB heap) and no Durable Object instance, which the line says ("-"). A snapshot pauses
+ * the isolate for seconds, so a round with it is slower and its peak not comparable.
  */
 import { parseArgs } from "node:util";
+import { retainedByClass, takeSnapshot } from "./lib/heap-snapshot";
 import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
 import { BenchServer, docsCorpus } from "./query-server";
@@ -22,10 +32,41 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     port: { type: "string", default: "9855" },
     series: { type: "boolean", default: false },
+    snapshot: { type: "string", default: "" },
   },
 });
 const MiB = 2 ** 20;
 const LIMIT_MIB = 128;
+/** The script's Durable Object classes (wrangler.toml) and the tokenizer's objects. */
+const CLASSES = [
+  "VectorIndex",
+  "GraphIndex",
+  "WorkspaceCoordinator",
+  "RateLimiter",
+  "LoginGuard",
+  "MetricsAggregator",
+  "RuntimeFlags",
+  "GptEncoding",
+];
+
+/**
+ * Retained heap per class from one snapshot, as a line.
+ *
+ * @example
+ * console.log(await byClassLine(inspector)); // "VectorIndex 3.1  GraphIndex 20.4 … of 78.0 MiB"
+ */
+async function byClassLine(inspector: Inspector): Promise<string> {
+  const heap = await inspector.heap();
+  const sizes = retainedByClass(await takeSnapshot(inspector), CLASSES);
+  const total = sizes.get("(total)")?.bytes ?? 0;
+  const parts = CLASSES.map((name) => {
+    const entry = sizes.get(name);
+    return entry?.instances ? `${name} ${(entry.bytes / MiB).toFixed(1)} (${entry.instances})` : `${name} -`;
+  });
+  // workerd's snapshot through wrangler's inspector has held no Durable Object instance so far:
+  // "-" says so instead of a misleading 0, and the snapshot's size is shown beside the heap's.
+  return `${parts.join("  ")}  (MiB retained (instances); "-" = not in the snapshot; snapshot ${(total / MiB).toFixed(1)} MiB of a ${(heap.used / MiB).toFixed(1)} MiB heap)`;
+}
 
 interface Sample {
   t: number;
@@ -83,9 +124,16 @@ async function main(): Promise<void> {
     );
     for (let round = 1; round <= Number(values.rounds); round++) {
       const sampler = startSampler(inspector, server.pid);
+      const during: Promise<string>[] = [];
+      const timer = values.snapshot
+        ? setTimeout(() => during.push(byClassLine(inspector)), Number(values.snapshot) * 1000)
+        : undefined;
       const result = await server.ingest(`mem_r${round}`, docs, 300);
+      clearTimeout(timer);
       const samples = sampler.stop();
+      const midLine = await Promise.all(during);
       const after = await retainedHeap(inspector);
+      const afterLine = values.snapshot ? await byClassLine(inspector) : "";
       const tree = processTree(server.pid);
       const workerdRss = tree.filter((p) => p.comm.startsWith("workerd")).reduce((s, p) => s + p.rssBytes, 0);
       const rss = tree.reduce((sum, p) => sum + p.rssBytes, 0);
@@ -95,6 +143,8 @@ async function main(): Promise<void> {
       console.log(
         `${String(round).padStart(5)}  ${result.seconds.toFixed(0).padStart(7)}  ${String(result.failed).padStart(6)}  ${peak.toFixed(1).padStart(13)}  ${(after.used / MiB).toFixed(1).padStart(17)}  ${(workerdRss / MiB).toFixed(0).padStart(15)}  ${(rss / MiB).toFixed(0).padStart(21)}`,
       );
+      for (const line of midLine) console.log(`       ${values.snapshot} s in: ${line}`);
+      if (afterLine) console.log(`       after GC: ${afterLine}`);
     }
     const over = all.filter((s) => s.heapMiB > LIMIT_MIB).length;
     console.log(

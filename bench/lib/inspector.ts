@@ -10,6 +10,8 @@ interface CdpReply {
   id?: number;
   result?: unknown;
   error?: { message: string };
+  method?: string;
+  params?: unknown;
 }
 
 export interface CpuProfileNode {
@@ -30,11 +32,16 @@ export interface CpuProfile {
 export class Inspector {
   private next = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.on("message", (data) => {
       const reply = JSON.parse(String(data)) as CdpReply;
-      if (reply.id === undefined) return;
+      if (reply.id === undefined) {
+        if (reply.method)
+          for (const listener of this.listeners.get(reply.method) ?? []) listener(reply.params);
+        return;
+      }
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.error) waiter?.reject(new Error(reply.error.message));
@@ -86,6 +93,20 @@ export class Inspector {
       });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /**
+   * Calls `listener` with the params of every `method` event (e.g. heap snapshot chunks) until
+   * the returned function is called.
+   *
+   * @example
+   * const off = inspector.on("HeapProfiler.addHeapSnapshotChunk", (p) => chunks.push(p)); off();
+   */
+  on(method: string, listener: (params: unknown) => void): () => void {
+    const set = this.listeners.get(method) ?? new Set();
+    set.add(listener);
+    this.listeners.set(method, set);
+    return () => set.delete(listener);
   }
 
   /** V8's heap of the isolate in bytes (used and total), as `Runtime.getHeapUsage` reports it. */

@@ -1,5 +1,5 @@
 /** The fold's precedence for manual sources: fields set by hand win, unset ones stay extracted. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { LlmClient } from "../../src/providers/types";
 import { MANUAL_SOURCE, manualEntity, manualRelation, UNSET_WEIGHT } from "../../src/rag/graph-edit/manual";
 import { foldEntity, foldRelation } from "../../src/rag/merge/fold";
@@ -40,6 +40,10 @@ const edge = (chunk: string, weight: number, keywords = "k"): RelationSource => 
 });
 
 describe("manual sources in the fold", () => {
+  // The tokenizer is built once per isolate (about 0.5 s, seconds on a loaded machine): outside
+  // the tests' 5 s budget, so a busy CI machine does not time the first test out.
+  beforeAll(() => loadTokenizer(), 60_000);
+
   it("a manual description and type win without a summary; chunks and paths stay extracted", async () => {
     const sources = [
       extracted("c1", "One."),

@@ -1,0 +1,130 @@
+/**
+ * Reproduces, without any of the project's code, the `503 Your worker restarted mid-request`
+ * that `wrangler dev` answers under the load bench: a 25-line Worker whose queue consumer works
+ * for 8 s, in three ways, while a POST and a GET are sent to the Worker. When the consumer calls
+ * a Durable Object back to back (in the local runtime the object lives on the Worker's thread,
+ * so every call completes in-process), the runtime reads no socket until the batch ends; the
+ * POST then gets wrangler's 503 (its kept-alive connection was reset) and the GET is retried by
+ * the proxy. Awaiting timers, or 200 ms of CPU between object calls, leaves both answered at once.
+ * Explanation and upstream issues: docs/operations.md ("Why wrangler dev answers 503").
+ *
+ *   npx tsx bench/dev-proxy-503.ts            # the three consumers, 8 s each
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT, startDevServer } from "../scripts/lib/dev-server";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "9939" }, seconds: { type: "string", default: "8" } },
+});
+
+const WORKER = `
+import { DurableObject } from "cloudflare:workers";
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export class Counter extends DurableObject {
+  async bump() {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS c(n)");
+    this.ctx.storage.sql.exec("INSERT INTO c VALUES (1)");
+  }
+}
+export default {
+  async fetch(req, env) {
+    const url = new URL(req.url);
+    if (url.pathname === "/enqueue") {
+      await env.Q.send({ ms: Number(url.searchParams.get("ms")), mode: url.searchParams.get("mode") });
+      return new Response("queued");
+    }
+    return new Response("pong");
+  },
+  async queue(batch, env) {
+    for (const m of batch.messages) {
+      const end = Date.now() + m.body.ms;
+      const stub = env.COUNTER.get(env.COUNTER.idFromName("a"));
+      while (Date.now() < end) {
+        if (m.body.mode === "timers") await sleep(50);
+        else if (m.body.mode === "object-calls") await stub.bump();
+        else { const t = Date.now() + 200; while (Date.now() < t) {} await stub.bump(); }
+      }
+    }
+  },
+};
+`;
+
+const CONFIG = `
+name = "dev-proxy-503"
+main = "worker.js"
+compatibility_date = "2026-04-01"
+[[queues.producers]]
+binding = "Q"
+queue = "q"
+[[queues.consumers]]
+queue = "q"
+max_batch_size = 10
+max_batch_timeout = 0
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+`;
+
+async function call(base: string, method: string, pathName: string): Promise<string> {
+  const started = Date.now();
+  try {
+    const res = await fetch(`${base}${pathName}`, {
+      method,
+      body: method === "POST" ? "x" : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = (await res.text()).slice(0, 34);
+    return `${res.status} "${text}" after ${Date.now() - started} ms`;
+  } catch (error) {
+    return `${(error as Error).name} after ${Date.now() - started} ms`;
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "dev-proxy-503-"));
+  writeFileSync(path.join(dir, "worker.js"), WORKER);
+  writeFileSync(path.join(dir, "wrangler.toml"), CONFIG);
+  const port = Number(values.port);
+  const ms = Number(values.seconds) * 1000;
+  const server = await startDevServer({
+    command: [
+      path.join(ROOT, "node_modules", ".bin", "wrangler"),
+      ...["dev", "-c", path.join(dir, "wrangler.toml"), "--local", "--ip", "127.0.0.1"],
+      ...[
+        "--port",
+        String(port),
+        "--inspector-port",
+        String(port + 100),
+        "--persist-to",
+        path.join(dir, "state"),
+      ],
+      "--show-interactive-dev-session=false",
+    ],
+    port,
+    readyPath: "/",
+  });
+  try {
+    console.log(`queue consumer busy ${ms / 1000} s; a POST and a GET sent 1 s after the message:`);
+    for (const mode of ["timers", "object-calls", "cpu-and-object-calls"]) {
+      await call(server.base, "POST", `/enqueue?ms=${ms}&mode=${mode}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const [post, get] = await Promise.all([
+        call(server.base, "POST", "/a"),
+        call(server.base, "GET", "/b"),
+      ]);
+      console.log(`  ${mode.padEnd(21)} POST: ${post.padEnd(62)} GET: ${get}`);
+      await new Promise((resolve) => setTimeout(resolve, ms + 1000));
+    }
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
