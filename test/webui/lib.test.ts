@@ -5,6 +5,7 @@ import {
   DEFAULT_LIST,
   paginatedBody,
   pipelineProgress,
+  stillListed,
   toggleSelected,
   toggleSort,
 } from "../../webui/src/lib/documents";
@@ -14,6 +15,8 @@ import {
   edgeKey,
   mergeGraphs,
   nodeSize,
+  prefersFastRendering,
+  renderSettings,
   splitSources,
   typeColor,
 } from "../../webui/src/lib/graph-model";
@@ -87,6 +90,11 @@ describe("documents helpers", () => {
     expect([...toggleSelected(first, "b")]).toEqual(["a", "b"]);
     expect([...toggleSelected(first, "a")]).toEqual([]);
     expect([...first]).toEqual(["a"]);
+  });
+
+  it("keep only the queued deletions the list still shows", () => {
+    expect([...stillListed(new Set(["a", "b"]), ["b", "c"])]).toEqual(["b"]);
+    expect(stillListed(new Set(["a"]), []).size).toBe(0);
   });
 
   it("refuse unsupported and oversized files before upload", () => {
@@ -172,6 +180,19 @@ describe("query helpers", () => {
 });
 
 describe("graph model", () => {
+  it("draw large graphs in fast rendering (points, thin lines, nothing extra while moving)", () => {
+    expect(prefersFastRendering(1_000, 1_999)).toBe(false);
+    expect(prefersFastRendering(1_001, 0)).toBe(true);
+    expect(prefersFastRendering(200, 2_001)).toBe(true);
+    expect(renderSettings(true)).toEqual({
+      hideEdgesOnMove: true,
+      hideLabelsOnMove: true,
+      defaultNodeType: "dot",
+      defaultEdgeType: "thin",
+    });
+    expect(renderSettings(false)).toMatchObject({ hideEdgesOnMove: false, defaultNodeType: "circle" });
+  });
+
   const node = (id: string, type = "person") => ({ id, labels: [id], properties: { entity_type: type } });
   const edge = (source: string, target: string) => ({
     id: `${source}-${target}`,
