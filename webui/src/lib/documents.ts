@@ -96,3 +96,15 @@ export function pipelineProgress(status: {
   const batch = status.batchs > 0 ? `batch ${status.cur_batch} of ${status.batchs}` : "starting";
   return `${batch}${status.docs > 0 ? `, ${status.docs} document(s)` : ""}`;
 }
+
+/**
+ * The ids of a queued deletion that the list still shows: deletion runs in the background, so
+ * the page keeps refreshing until this is empty (ids not listed any more are gone).
+ *
+ * @example
+ * stillListed(new Set(["a", "b"]), ["b", "c"]); // Set { "b" }
+ */
+export function stillListed(ids: ReadonlySet<string>, listed: readonly string[]): Set<string> {
+  const shown = new Set(listed);
+  return new Set([...ids].filter((id) => shown.has(id)));
+}
