@@ -2,10 +2,12 @@
  * The admin page and the analytics dashboard in a real browser on the auth-on Worker: create an
  * API key (shown once, and it works), flip read-only mode and see an upload refused, then open
  * the dashboard and see non-zero charts from the traffic so far. Screenshots go to
- * test-artifacts/. Read-only mode is switched off again whatever happens (the Worker is shared).
+ * test-artifacts/. Both pages are audited with axe (serious or critical violations fail).
+ * Read-only mode is switched off again whatever happens (the Worker is shared).
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible } from "./a11y";
 import { ADMIN, type E2EBrowser, e2eWorker, launchBrowser, openUi, screenshot, signIn } from "./harness";
 
 const worker = e2eWorker("auth");
@@ -61,6 +63,7 @@ describe("admin page and analytics dashboard (auth on)", () => {
       .first()
       .waitFor();
     await screenshot(page, "admin-api-key-created");
+    await expectAccessible(page, "admin");
     await page.getByRole("button", { name: "Done" }).click();
     expect(await page.getByTestId("new-api-key").count()).toBe(0);
     // The key is not shown again: not on the page, and the list has only its prefix.
@@ -118,5 +121,6 @@ describe("admin page and analytics dashboard (auth on)", () => {
     await page.getByRole("radio", { name: "Last hour" }).check();
     await page.getByText("60 buckets of 1 min").waitFor();
     await screenshot(page, "dashboard");
+    await expectAccessible(page, "dashboard");
   });
 });

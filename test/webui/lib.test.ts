@@ -18,6 +18,7 @@ import {
   prefersFastRendering,
   renderSettings,
   splitSources,
+  textColorOn,
   typeColor,
 } from "../../webui/src/lib/graph-model";
 import { hashHref, parseHash } from "../../webui/src/lib/hash-route";
@@ -180,6 +181,25 @@ describe("query helpers", () => {
 });
 
 describe("graph model", () => {
+  it("label every type colour in black or white with at least 4.5:1 contrast", () => {
+    const luminance = (hex: string) =>
+      [0, 1, 2]
+        .map((i) => Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * ([0.2126, 0.7152, 0.0722][i] as number), 0);
+    const contrast = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    expect(textColorOn("#1f77b4")).toBe("#ffffff");
+    expect(textColorOn("#bcbd22")).toBe("#000000");
+    // Every colour of the palette: enough type names to hit each one.
+    const colours = new Set(Array.from({ length: 200 }, (_, i) => typeColor(`type${i}`)));
+    expect(colours.size).toBe(10);
+    for (const background of colours)
+      expect(contrast(background, textColorOn(background)), background).toBeGreaterThanOrEqual(4.5);
+  });
+
   it("draw large graphs in fast rendering (points, thin lines, nothing extra while moving)", () => {
     expect(prefersFastRendering(1_000, 1_999)).toBe(false);
     expect(prefersFastRendering(1_001, 0)).toBe(true);

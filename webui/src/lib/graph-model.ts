@@ -69,6 +69,29 @@ export function typeColor(type: string): string {
   return PALETTE[hash % PALETTE.length] as string;
 }
 
+/** WCAG relative luminance of a `#rrggbb` colour. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+}
+
+/**
+ * Black or white, whichever contrasts more with the `#rrggbb` background (the entity type
+ * badge wears its type's colour; white on the lighter ones fails WCAG AA).
+ *
+ * @example
+ * textColorOn("#1f77b4"); // "#ffffff"
+ * textColorOn("#bcbd22"); // "#000000"
+ */
+export function textColorOn(background: string): "#000000" | "#ffffff" {
+  const l = luminance(background);
+  // Contrast with white: 1.05 / (l + 0.05); with black: (l + 0.05) / 0.05.
+  return 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? "#ffffff" : "#000000";
+}
+
 /** Node radius from degree: 4 px for a leaf, growing with the square root, capped at 20. */
 export function nodeSize(degree: number): number {
   return Math.min(20, 4 + Math.sqrt(degree) * 2);

@@ -28,6 +28,7 @@ import {
   prop,
   renderSettings,
   splitSources,
+  textColorOn,
   typeColor,
 } from "../lib/graph-model";
 import { hashHref } from "../lib/hash-route";
@@ -96,6 +97,8 @@ export default function GraphPage() {
         labelRenderedSizeThreshold: 6,
         defaultEdgeColor: "#b8c0cc",
         zIndex: true,
+        // Leaving the page (or a narrow layout) can leave the container 0 px wide for a frame.
+        allowInvalidContainer: true,
         // The cheap programs of fast rendering, beside sigma's default circle and line.
         nodeProgramClasses: { [NODE_PROGRAM.fast]: NodePointProgram },
         edgeProgramClasses: { [EDGE_PROGRAM.fast]: EdgeLineProgram },
@@ -450,7 +453,7 @@ function NodeDetails({
     <section aria-labelledby="node-title" data-testid="node-details">
       <h2 id="node-title">{node.id}</h2>
       <p>
-        <span class="badge" style={{ color: "#fff", background: typeColor(type) }}>
+        <span class="badge" style={{ color: textColorOn(typeColor(type)), background: typeColor(type) }}>
           {type || "unknown type"}
         </span>
       </p>
