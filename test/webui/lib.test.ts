@@ -1,6 +1,7 @@
 /** Unit tests of the web UI's own logic (webui/src/lib): routing, streaming, documents, query, graph. */
 import { describe, expect, it } from "vitest";
 import {
+  awaitingRetry,
   checkFiles,
   DEFAULT_LIST,
   paginatedBody,
@@ -96,6 +97,16 @@ describe("documents helpers", () => {
   it("keep only the queued deletions the list still shows", () => {
     expect([...stillListed(new Set(["a", "b"]), ["b", "c"])]).toEqual(["b"]);
     expect(stillListed(new Set(["a"]), []).size).toBe(0);
+  });
+
+  it("keep refreshing after Retry failed until the queue picks the failed documents up, bounded", () => {
+    const watch = { failedAtClick: 2, since: 1_000 };
+    expect(awaitingRetry(watch, 2, 2_000, 60_000)).toBe(true);
+    expect(awaitingRetry(watch, 3, 2_000, 60_000)).toBe(true);
+    expect(awaitingRetry(watch, 1, 2_000, 60_000)).toBe(false);
+    expect(awaitingRetry(watch, 2, 61_000, 60_000)).toBe(false);
+    expect(awaitingRetry(null, 2, 2_000, 60_000)).toBe(false);
+    expect(awaitingRetry({ failedAtClick: 0, since: 1_000 }, 0, 2_000, 60_000)).toBe(false);
   });
 
   it("refuse unsupported and oversized files before upload", () => {

@@ -9,9 +9,11 @@ import { DOC_STATUSES, type DocStatusResponse, type DocumentsPage } from "../api
 import { PipelinePanel } from "../components/pipeline-panel";
 import { UploadZone } from "../components/upload-zone";
 import {
+  awaitingRetry,
   DEFAULT_LIST,
   type ListState,
   paginatedBody,
+  type RetryWatch,
   type SortField,
   stillListed,
   toggleSelected,
@@ -24,6 +26,9 @@ import { route } from "../router";
 
 const REFRESH_WHILE_ACTIVE_MS = 3_000;
 const DELETE_POLL_MS = 1_000;
+/** After "Retry failed": how often the list looks for the queue picking the documents up, and how long. */
+const RETRY_POLL_MS = 1_000;
+const RETRY_WATCH_MS = 60_000;
 
 export default function Documents() {
   const list = useSignal<ListState>(DEFAULT_LIST);
@@ -33,6 +38,8 @@ export default function Documents() {
   const selected = useSignal<Set<string>>(new Set());
   // Deletions run in the background: their rows stay (marked) until the list no longer has them.
   const deleting = useSignal<Set<string>>(new Set());
+  // A retry is queued: the failed documents stay failed until the queue takes them.
+  const retryWatch = useSignal<RetryWatch | null>(null);
   const reload = useSignal(0);
   const poke = useSignal(0);
   const canWrite = roleAtLeast(session.value?.role ?? "", "user");
@@ -59,10 +66,20 @@ export default function Documents() {
           answer.documents.map((d) => d.id),
         );
         if (waiting.size !== deleting.peek().size) deleting.value = waiting;
+        const retrying = awaitingRetry(
+          retryWatch.peek(),
+          answer.status_counts.failed ?? 0,
+          Date.now(),
+          RETRY_WATCH_MS,
+        );
+        if (!retrying && retryWatch.peek()) retryWatch.value = null;
         // Keep refreshing while documents are on their way (or going), so rows move without a click.
         const active = (answer.status_counts.pending ?? 0) + (answer.status_counts.processing ?? 0);
-        if (active > 0 || waiting.size > 0)
-          timer = setTimeout(load, waiting.size > 0 ? DELETE_POLL_MS : REFRESH_WHILE_ACTIVE_MS);
+        if (active > 0 || waiting.size > 0 || retrying)
+          timer = setTimeout(
+            load,
+            waiting.size > 0 ? DELETE_POLL_MS : retrying ? RETRY_POLL_MS : REFRESH_WHILE_ACTIVE_MS,
+          );
       } catch (e) {
         if (stopped) return;
         error.value = e instanceof Error ? e.message : String(e);
@@ -109,7 +126,16 @@ export default function Documents() {
       return;
     void act("Clear", () => api("/documents", { method: "DELETE" }));
   };
-  const retryFailed = () => void act("Retry", () => api("/documents/reprocess_failed", { method: "POST" }));
+  const retryFailed = () => {
+    const watch = { failedAtClick: page.value?.status_counts.failed ?? 0, since: Date.now() };
+    void act("Retry", async () => {
+      const answer = await api<{ message?: string; status?: string }>("/documents/reprocess_failed", {
+        method: "POST",
+      });
+      retryWatch.value = watch;
+      return answer;
+    });
+  };
 
   const counts = page.value?.status_counts ?? {};
   const all = page.value?.documents ?? [];
