@@ -4,8 +4,8 @@
  * provider's retry, the page shows it failed with its reason, and once the stub answers again
  * "Retry failed" takes it to processed without a manual refresh); the admin page (an API key
  * shown once, and it works; read-only mode refusing an upload); then the dashboard's non-zero
- * charts from the traffic so far. Screenshots go to test-artifacts/. Each page is audited with
- * axe (serious or critical violations fail). Read-only mode is switched off and the stub's
+ * charts from the traffic so far. Screenshots go to test-artifacts/. The admin page and the
+ * dashboard are audited with axe (serious or critical violations fail). Read-only mode is switched off and the stub's
  * faults dropped whatever happens (both are shared by the run).
  */
 import type { Page } from "playwright-core";
@@ -96,8 +96,9 @@ describe("retry failed, admin page and analytics dashboard (auth on)", () => {
     await message.waitFor();
     // The reason reaches the page: which provider answered what.
     expect(await message.textContent()).toMatch(/openai 500/);
+    // No axe audit here (the Documents page is audited in workflow.test.ts): it would cost
+    // seconds, and the click must come before the queue's own retry (below).
     await screenshot(page, "documents-failed");
-    await expectAccessible(page, "documents-failed");
 
     // The queue also retries a failed batch by itself, 10 s after the failure; the click
     // normally comes first, and the request it sends must succeed either way.
