@@ -4,17 +4,21 @@
  * the built web UI opened in headless Chromium (software WebGL, so an upper bound of what a
  * real GPU gives), the whole graph loaded with `max_nodes` ≥ 5,000, and then printed: time to
  * first render, requestAnimationFrame deltas (median, p95, share > 50 ms) while the layout runs
- * and during a scripted ~5 s camera pan/zoom, and the JS heap.
+ * and during a scripted ~5 s camera pan/zoom, the CPU time all Chromium processes spent per
+ * frame of it (the renderer, and the GPU process that runs software WebGL: a figure the machine's
+ * load changes less than frames/s), and the JS heap. The pan/zoom runs `--rounds` times in each
+ * rendering mode of the page (its "Fast rendering" checkbox off, then on), side by side in the
+ * same page, so one run compares them; the medians over the rounds are printed last.
  *
  *   BENCH_DATA=/work/shared/bench-data npx tsx bench/webui-graph.ts [--copies 2] [--port 9881]
- *     [--max-nodes 5000] [--state DIR] [--profile] [--no-labels]
+ *     [--max-nodes 5000] [--state DIR] [--rounds 3] [--profile] [--no-labels]
  *
  * `--state DIR` keeps the Worker's local state in DIR and skips ingestion when DIR's workspace
  * already holds the graph, so a before/after comparison does not ingest twice. The web UI is
  * rebuilt first (`scripts/build-webui.ts`), so the figures are of the working tree's UI.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
     "max-nodes": { type: "string", default: "5000" },
     state: { type: "string" },
     "pan-seconds": { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
     profile: { type: "boolean", default: false },
     "no-labels": { type: "boolean", default: false },
   },
@@ -38,6 +43,7 @@ const COPIES = Number(args.copies);
 const PORT = Number(args.port);
 const MAX_NODES = Number(args["max-nodes"]);
 const PAN_MS = Number(args["pan-seconds"]) * 1000;
+const ROUNDS = Number(args.rounds);
 const WORKSPACE = "graphbench";
 const MIN_ENTITIES = 5_000;
 
@@ -107,6 +113,42 @@ async function recordFrames(page: Page): Promise<{ stop(): Promise<number[]> }> 
         return w.__frames;
       }),
   };
+}
+
+/**
+ * CPU time (ms) used so far by every process of the Chromium whose profile directory is
+ * `profile`: the browser, its GPU process (software WebGL runs there) and its renderers. Linux
+ * only (/proc); clock ticks of 10 ms.
+ */
+function chromiumCpuMs(profile: string): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  let root = -1;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // Fields after the command name: state ppid … utime (12th) stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(name), Number(fields[1]));
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+      const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      if (cmd.includes(profile) && !cmd.includes("--type=")) root = Number(name);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  for (const [pid, used] of ticks) {
+    for (let p: number | undefined = pid, depth = 0; p !== undefined && p > 1 && depth < 10; depth++) {
+      if (p === root) {
+        total += used;
+        break;
+      }
+      p = parent.get(p);
+    }
+  }
+  return total * 10;
 }
 
 async function heapMb(page: Page): Promise<number> {
@@ -245,35 +287,54 @@ async function main() {
 
     // `--no-labels`: the page's Labels checkbox off, to tell the labels' cost from the WebGL layers'.
     if (args["no-labels"]) await page.getByLabel("Labels").uncheck();
-    // Scripted camera: drag pans and wheel zooms over the canvas for PAN_MS.
     const box = await page.getByTestId("graph-canvas").boundingBox();
     if (!box) throw new Error("no graph canvas");
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
+    const fastToggle = page.getByLabel("Fast rendering");
+    const autoFast = await fastToggle.isChecked();
     const cdp = args.profile ? await context.newCDPSession(page) : null;
-    if (cdp) {
-      await cdp.send("Profiler.enable");
-      await cdp.send("Profiler.start");
-    }
-    const panFrames = await recordFrames(page);
-    const panStart = Date.now();
-    let step = 0;
-    while (Date.now() - panStart < PAN_MS) {
-      const phase = step % 4;
-      if (phase < 2) {
-        await page.mouse.move(cx, cy);
-        await page.mouse.down();
-        for (let i = 1; i <= 10; i++)
-          await page.mouse.move(cx + (phase ? -1 : 1) * i * 15, cy + (phase ? 1 : -1) * i * 8);
-        await page.mouse.up();
-      } else {
-        await page.mouse.move(cx, cy);
-        for (let i = 0; i < 5; i++) await page.mouse.wheel(0, phase === 2 ? -120 : 120);
+    /** Scripted camera: drag pans and wheel zooms over the canvas for PAN_MS. */
+    const panZoom = async (): Promise<FrameStats & { cpuPerFrame: number }> => {
+      const cpuBefore = chromiumCpuMs(browserProfile);
+      const frames = await recordFrames(page);
+      const panStart = Date.now();
+      let step = 0;
+      while (Date.now() - panStart < PAN_MS) {
+        const phase = step % 4;
+        if (phase < 2) {
+          await page.mouse.move(cx, cy);
+          await page.mouse.down();
+          for (let i = 1; i <= 10; i++)
+            await page.mouse.move(cx + (phase ? -1 : 1) * i * 15, cy + (phase ? 1 : -1) * i * 8);
+          await page.mouse.up();
+        } else {
+          await page.mouse.move(cx, cy);
+          for (let i = 0; i < 5; i++) await page.mouse.wheel(0, phase === 2 ? -120 : 120);
+        }
+        step++;
       }
-      step++;
+      const stats = frameStats(await frames.stop());
+      return { ...stats, cpuPerFrame: (chromiumCpuMs(browserProfile) - cpuBefore) / stats.frames };
+    };
+    const rounds: { mode: "quality" | "fast"; round: number; stats: FrameStats & { cpuPerFrame: number } }[] =
+      [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const mode of ["quality", "fast"] as const) {
+        await fastToggle.setChecked(mode === "fast");
+        // Let the renderer redraw in the new mode before timing.
+        await page.evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+        );
+        const profiling = cdp !== null && round === ROUNDS && mode === "fast";
+        if (profiling) {
+          await cdp.send("Profiler.enable");
+          await cdp.send("Profiler.start");
+        }
+        rounds.push({ mode, round, stats: await panZoom() });
+        if (profiling) printProfile(((await cdp.send("Profiler.stop")) as { profile: CpuProfile }).profile);
+      }
     }
-    const pan = frameStats(await panFrames.stop());
-    if (cdp) printProfile(((await cdp.send("Profiler.stop")) as { profile: CpuProfile }).profile);
     const heap = await heapMb(page);
     await context.close();
 
@@ -284,15 +345,27 @@ async function main() {
       `WebGL renderer: ${renderer}; load average ${load.join(" ")}; cores ${(await import("node:os")).cpus().length}`,
     );
     console.log(`time to first render: ${firstRenderMs} ms (of which GET /graphs: ${fetchMs.toFixed(0)} ms)`);
-    console.log("| phase | frames | frames/s | median ms | p95 ms | frames > 50 ms |");
-    console.log("|---|---|---|---|---|---|");
-    for (const [name, s] of [
-      ["load + layout", layout],
-      ["pan/zoom", pan],
-    ] as const)
+    console.log(`fast rendering was ${autoFast ? "on" : "off"} by itself for this graph`);
+    console.log(
+      "| phase | frames | frames/s | median ms | p95 ms | frames > 50 ms | Chromium CPU ms/frame |",
+    );
+    console.log("|---|---|---|---|---|---|---|");
+    const row = (name: string, s: FrameStats, cpu?: number) =>
       console.log(
-        `| ${name} | ${s.frames} | ${f(s.fps)} | ${f(s.median)} | ${f(s.p95)} | ${(s.over50 * 100).toFixed(0)} % |`,
+        `| ${name} | ${s.frames} | ${f(s.fps)} | ${f(s.median)} | ${f(s.p95)} | ${(s.over50 * 100).toFixed(0)} % | ${cpu === undefined ? "-" : cpu.toFixed(0)} |`,
       );
+    row("load + layout", layout);
+    for (const { mode, round, stats } of rounds)
+      row(`pan/zoom, ${mode}, round ${round}`, stats, stats.cpuPerFrame);
+    console.log("medians over the rounds (pan/zoom):");
+    console.log("| mode | frames/s | p95 ms | Chromium CPU ms/frame |");
+    console.log("|---|---|---|---|");
+    for (const mode of ["quality", "fast"] as const) {
+      const mine = rounds.filter((r) => r.mode === mode).map((r) => r.stats);
+      console.log(
+        `| ${mode} | ${f(median(mine.map((s) => s.fps)))} | ${f(median(mine.map((s) => s.p95)))} | ${median(mine.map((s) => s.cpuPerFrame)).toFixed(0)} |`,
+      );
+    }
     console.log(`JS heap after pan/zoom (after GC): ${heap.toFixed(1)} MB`);
     console.log("headless Chromium renders WebGL in software: figures are an upper bound of a GPU's.");
   } finally {

@@ -1,12 +1,26 @@
 /**
- * The admin page and the analytics dashboard in a real browser on the auth-on Worker: create an
- * API key (shown once, and it works), flip read-only mode and see an upload refused, then open
- * the dashboard and see non-zero charts from the traffic so far. Screenshots go to
- * test-artifacts/. Read-only mode is switched off again whatever happens (the Worker is shared).
+ * The auth-on Worker in a real browser, signed in once: "Retry failed" on the Documents page
+ * (this Worker extracts through the stub LLM: with 500s queued there an upload fails after the
+ * provider's retry, the page shows it failed with its reason, and once the stub answers again
+ * "Retry failed" takes it to processed without a manual refresh); the admin page (an API key
+ * shown once, and it works; read-only mode refusing an upload); then the dashboard's non-zero
+ * charts from the traffic so far. Screenshots go to test-artifacts/. The admin page and the
+ * dashboard are audited with axe (serious or critical violations fail). Read-only mode is switched off and the stub's
+ * faults dropped whatever happens (both are shared by the run).
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, type E2EBrowser, e2eWorker, launchBrowser, openUi, screenshot, signIn } from "./harness";
+import { expectAccessible } from "./a11y";
+import {
+  ADMIN,
+  type E2EBrowser,
+  e2eStubScope,
+  e2eWorker,
+  launchBrowser,
+  openUi,
+  screenshot,
+  signIn,
+} from "./harness";
 
 const worker = e2eWorker("auth");
 
@@ -30,18 +44,77 @@ async function setReadOnly(value: boolean | null): Promise<void> {
   if (!res.ok) throw new Error(`flags: ${res.status} ${await res.text()}`);
 }
 
-describe("admin page and analytics dashboard (auth on)", () => {
+/** Queues faults at the stub scope the Worker extracts through (served in order, `times` each). */
+async function queueFaults(scope: string, faults: { kind: string; times: number }[]): Promise<void> {
+  const res = await fetch(`${scope}/__stub/faults`, { method: "POST", body: JSON.stringify({ faults }) });
+  if (!res.ok) throw new Error(`stub faults: ${res.status}`);
+}
+
+/** Drops the faults not served yet: the provider has recovered. */
+async function clearFaults(scope: string): Promise<void> {
+  const res = await fetch(`${scope}/__stub/faults`, { method: "DELETE" });
+  if (!res.ok) throw new Error(`stub clear faults: ${res.status}`);
+}
+
+describe("retry failed, admin page and analytics dashboard (auth on)", () => {
   let browser: E2EBrowser;
   let page: Page;
+  let scope: string;
 
   beforeAll(async () => {
+    scope = e2eStubScope();
     browser = await launchBrowser();
     page = await browser.newPage();
     await signIn(page, worker);
   });
   afterAll(async () => {
     await setReadOnly(null).catch(() => undefined);
+    await clearFaults(scope).catch(() => undefined);
     await browser?.close();
+  });
+
+  it("shows a failed document with its error, and Retry failed takes it to processed", async () => {
+    // More 500s than one extraction's attempts (1 + LLM_MAX_RETRIES): the document fails.
+    await queueFaults(scope, [{ kind: "500", times: 50 }]);
+    await openUi(page, worker, "/documents");
+    await page.getByRole("heading", { name: "Documents" }).waitFor();
+    // A document's id is its content's hash: the name in the text keeps each run's upload new.
+    const name = `flaky_${Date.now().toString(36)}.md`;
+    await page.getByLabel("Choose files").setInputFiles([
+      {
+        name,
+        mimeType: "text/markdown",
+        buffer: Buffer.from(`# ${name}\n\nHedy Lamarr invented frequency hopping with George Antheil.\n`),
+      },
+    ]);
+    const rows = page.locator('[data-testid="doc-row"]', { hasText: name });
+    const failed = page.locator('[data-testid="doc-row"][data-status="failed"]', { hasText: name });
+    // Seconds on an idle machine; the bound is for a CI box shared with other jobs.
+    await failed.waitFor({ timeout: 45_000 });
+    await failed.getByText("Error", { exact: true }).click();
+    const message = failed.locator("details p");
+    await message.waitFor();
+    // The reason reaches the page: which provider answered what.
+    expect(await message.textContent()).toMatch(/openai 500/);
+    // No axe audit here (the Documents page is audited in workflow.test.ts): it would cost
+    // seconds, and the click must come before the queue's own retry (below).
+    await screenshot(page, "documents-failed");
+
+    // The queue also retries a failed batch by itself, 10 s after the failure; the click
+    // normally comes first, and the request it sends must succeed either way.
+    await clearFaults(scope);
+    const retried = page.waitForResponse((res) => res.url().endsWith("/documents/reprocess_failed"));
+    await page.getByRole("button", { name: /^Retry failed \([1-9]\d*\)$/ }).click();
+    const answer = await retried;
+    expect(answer.ok(), `${answer.status()} ${await answer.text()}`).toBe(true);
+    await page
+      .getByRole("status")
+      .getByText(/Reprocessing of [1-9]\d* failed or pending/)
+      .waitFor();
+    // The list refreshes by itself until the queue has taken the document and it is processed.
+    await rows.and(page.locator('[data-status="processed"]')).waitFor({ timeout: 45_000 });
+    expect(await rows.locator("details").count()).toBe(0);
+    await screenshot(page, "documents-retried");
   });
 
   it("creates an API key that is shown once and works", async () => {
@@ -61,6 +134,7 @@ describe("admin page and analytics dashboard (auth on)", () => {
       .first()
       .waitFor();
     await screenshot(page, "admin-api-key-created");
+    await expectAccessible(page, "admin");
     await page.getByRole("button", { name: "Done" }).click();
     expect(await page.getByTestId("new-api-key").count()).toBe(0);
     // The key is not shown again: not on the page, and the list has only its prefix.
@@ -118,5 +192,6 @@ describe("admin page and analytics dashboard (auth on)", () => {
     await page.getByRole("radio", { name: "Last hour" }).check();
     await page.getByText("60 buckets of 1 min").waitFor();
     await screenshot(page, "dashboard");
+    await expectAccessible(page, "dashboard");
   });
 });

@@ -43,6 +43,31 @@ export const AUTH_VARS = {
   ADMIN_BOOTSTRAP_TOKEN: "e2e-bootstrap-token-0123456789abcdef",
 };
 
+/** The stub LLM scope (tools/stub-llm) the auth-on Worker extracts through. */
+export const STUB_SCOPE = "e2e-extract";
+
+/**
+ * Vars that send the auth-on Worker's extraction (and summaries) to the stub LLM at `stubUrl`,
+ * so a test can make ingestion fail by queueing faults there; queries and embeddings stay
+ * local. One retry 10 ms later and a 1 s circuit cooldown: a fault fails its document within
+ * a second, and a retry right after the fault is cleared is not refused by an open circuit.
+ *
+ * @example
+ * startE2EWorker({ auth: true, vars: stubExtractVars("http://127.0.0.1:4321") });
+ */
+export function stubExtractVars(stubUrl: string): Record<string, string> {
+  return {
+    EXTRACT_LLM_BINDING: "openai",
+    EXTRACT_LLM_MODEL: "stub",
+    EXTRACT_LLM_BINDING_HOST: `${stubUrl}/s/${STUB_SCOPE}/v1`,
+    EXTRACT_LLM_BINDING_API_KEY: "e2e-stub-key",
+    EXTRACT_LLM_TIMEOUT: "10",
+    LLM_MAX_RETRIES: "1",
+    LLM_RETRY_BASE_MS: "10",
+    LLM_BREAKER_COOLDOWN: "1",
+  };
+}
+
 export interface Account {
   username: string;
   password: string;
@@ -62,6 +87,17 @@ export interface E2EWorker {
  */
 export function e2eWorker(kind: "guest" | "auth"): E2EWorker {
   return { base: inject(kind === "guest" ? "e2eGuestBase" : "e2eAuthBase") };
+}
+
+/**
+ * The stub LLM scope the auth-on Worker extracts through (`${url}/__stub/faults` queues
+ * faults). With E2E_*_BASE set, E2E_STUB_LLM must name the stub those Workers use (serve.ts
+ * prints it).
+ */
+export function e2eStubScope(): string {
+  const url = inject("e2eStubLlmUrl");
+  if (!url) throw new Error("E2E_STUB_LLM is not set (npx tsx test/e2e/serve.ts prints it)");
+  return `${url}/s/${STUB_SCOPE}`;
 }
 
 /** A workspace name no other test uses (letters, digits, underscores). */

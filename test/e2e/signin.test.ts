@@ -1,6 +1,12 @@
-/** Sign-in in a real browser: accounts on (login, user badge, sign out) and open guest mode. */
+/**
+ * Sign-in in a real browser: accounts on (login, user badge, sign out), the workspace switcher
+ * of a user with several workspaces, and open guest mode. The sign-in pages and the switcher
+ * are audited with axe (serious or critical violations fail).
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible } from "./a11y";
 import {
+  type Account,
   ADMIN,
   type E2EBrowser,
   e2eWorker,
@@ -9,6 +15,7 @@ import {
   openUi,
   screenshot,
   signIn,
+  uniqueWorkspace,
 } from "./harness";
 
 let browser: E2EBrowser;
@@ -27,16 +34,63 @@ describe("sign-in (auth on)", () => {
     expect(root?.url()).toContain("/webui/");
     await page.getByLabel("Username").waitFor();
     await screenshot(page, "signin");
+    await expectAccessible(page, "signin");
     await page.getByLabel("Username").fill(ADMIN.username);
     await page.getByLabel("Password", { exact: true }).fill("wrong-password-123");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").waitFor();
+    await expectAccessible(page, "signin-refused");
     await signIn(page, worker);
     expect(await page.getByTestId("signed-in-user").textContent()).toContain(ADMIN.username);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Username").waitFor();
     await openUi(page, worker, "/documents");
     await page.getByLabel("Username").waitFor(); // signed out: the sign-in page again
+    await page.close();
+  });
+});
+
+/** Creates an account as ADMIN (the bootstrap token is spent once ADMIN exists). */
+async function createUser(base: string, user: Account & { role: string; workspaces: string[] }) {
+  const login = await fetch(`${base}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(ADMIN),
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${base}/auth/register`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(user),
+  });
+  if (!res.ok) throw new Error(`register ${user.username}: ${res.status} ${await res.text()}`);
+}
+
+describe("workspace switcher (auth on)", () => {
+  it("lets a user with several workspaces switch, and the pages follow", async () => {
+    const worker = e2eWorker("auth");
+    const [first, second] = [uniqueWorkspace("e2e_ws_a"), uniqueWorkspace("e2e_ws_b")];
+    const user = { username: uniqueWorkspace("e2e_multi"), password: "several-workspaces-pass-1" };
+    await createUser(worker.base, { ...user, role: "user", workspaces: [first, second] });
+    const page = await browser.newPage();
+    await signIn(page, worker, user);
+    await openUi(page, worker, "/documents");
+    const switcher = page.getByRole("combobox", { name: "Workspace" });
+    expect(await switcher.locator("option").allTextContents()).toEqual([first, second]);
+    const shown = await switcher.inputValue();
+    const other = shown === first ? second : first;
+    await page.getByText(`Workspace ${shown}`).waitFor();
+    await switcher.selectOption(other);
+    await page.getByText(`Workspace ${other}`).waitFor();
+    await expectAccessible(page, "documents-workspace-switcher");
+    // The choice is the session's: it survives a reload, and the API calls carry it.
+    const listed = page.waitForRequest(
+      (request) =>
+        request.url().endsWith("/documents/paginated") && request.headers()["lightrag-workspace"] === other,
+    );
+    await page.reload();
+    await listed;
+    expect(await page.getByRole("combobox", { name: "Workspace" }).inputValue()).toBe(other);
     await page.close();
   });
 });
@@ -48,6 +102,7 @@ describe("guest mode (auth off)", () => {
     await openUi(page, worker);
     await page.getByText("Open mode.").waitFor();
     await screenshot(page, "signin-guest");
+    await expectAccessible(page, "signin-guest");
     await enterAsGuest(page, worker);
     expect(await page.getByText("Guest mode: authentication disabled").isVisible()).toBe(true);
     await page.close();

@@ -1,12 +1,15 @@
 /**
  * The main user journey in a real browser on the guest-mode Worker, in a workspace of its own:
- * upload a PDF and a Markdown file and watch both reach "processed", open the graph of one of
- * their entities with its details and source documents, then run a streamed query in every
- * mode and see its references. Screenshots of each page go to test-artifacts/.
+ * upload a PDF, a Markdown and a text file (keyboard only) and watch them reach "processed",
+ * open the graph of one of their entities with its details and source documents, edit the
+ * entity and one of its relations, search the graph by keyboard, run a streamed query in every
+ * mode and see its references, then delete one document and the rest at once. Every page is
+ * audited with axe (serious or critical violations fail). Screenshots go to test-artifacts/.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfOf } from "../fixtures/files";
+import { expectAccessible, tabTo } from "./a11y";
 import {
   type E2EBrowser,
   e2eWorker,
@@ -58,32 +61,42 @@ describe("documents, graph and query (guest mode)", () => {
     await browser?.close();
   });
 
-  it("uploads a PDF and a Markdown file and shows both processed", async () => {
+  it("uploads a PDF, a Markdown and a text file by keyboard and shows them processed", async () => {
     await openUi(page, worker, "/documents");
     await page.getByRole("heading", { name: "Documents" }).waitFor();
     await page.getByText(`Workspace ${workspace}`).waitFor();
-    await page.getByLabel("Choose files").setInputFiles([
+    // Keyboard only: Tab from the top of the content to the file picker and open it with Space.
+    await tabTo(page, page.getByLabel("Choose files"));
+    const chooser = page.waitForEvent("filechooser", { timeout: 5_000 });
+    await page.keyboard.press("Space");
+    await (await chooser).setFiles([
       { name: "engine.md", mimeType: "text/markdown", buffer: Buffer.from(MARKDOWN) },
       {
         name: "babbage.pdf",
         mimeType: "application/pdf",
         buffer: pdf("Charles Babbage built the Difference Engine in London"),
       },
+      {
+        name: "notes.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("Grace Hopper wrote the first compiler at Remington Rand.\n"),
+      },
     ]);
     const uploads = page.locator('[data-testid="upload-item"]');
     await uploads
       .filter({ hasText: "done" })
-      .nth(1)
+      .nth(2)
       .waitFor({ timeout: 45_000 })
       .catch(async (error: unknown) => {
         throw new Error(`uploads: ${(await uploads.allTextContents()).join(" | ")}`, { cause: error });
       });
     const processed = page.locator('[data-testid="doc-row"][data-status="processed"]');
     // Seconds on an idle machine; the bound is for a CI box shared with other jobs.
-    await processed.nth(1).waitFor({ timeout: 65_000 });
-    expect(await processed.count()).toBe(2);
+    await processed.nth(2).waitFor({ timeout: 65_000 });
+    expect(await processed.count()).toBe(3);
     await page.getByText("idle").waitFor();
     await screenshot(page, "documents");
+    await expectAccessible(page, "documents");
   });
 
   it("opens the graph of an entity with its details and source documents", async () => {
@@ -102,16 +115,65 @@ describe("documents, graph and query (guest mode)", () => {
     await page.getByRole("button", { name: "Expand neighbours" }).click();
     await page.getByTestId("graph-status").filter({ hasText: "in view" }).waitFor();
     await screenshot(page, "graph");
+    await details.getByText(/Relations \(\d+\)/).click();
+    await expectAccessible(page, "graph");
+  });
+
+  it("edits an entity and a relation through the graph explorer", async () => {
+    const details = page.getByTestId("node-details");
+    const entity = (await details.getByRole("heading").first().textContent()) ?? "";
+    await details.getByRole("button", { name: "Edit" }).click();
+    await details.getByLabel("Description").fill("Edited in the browser test.");
+    await expectAccessible(page, "graph-edit-entity");
+    await details.getByRole("button", { name: "Save entity" }).click();
+    // Saved, then the graph reloads and shows the entity with its new description.
+    await details.getByText("Edited in the browser test.").waitFor();
+    expect(await details.getByRole("heading").first().textContent()).toBe(entity);
+
+    // Relations are reached from the node's details (the keyboard path; the canvas needs a mouse).
+    await details.getByText(/Relations \(\d+\)/).click();
+    const relation = details
+      .getByRole("list", { name: `Relations of ${entity}` })
+      .getByRole("button")
+      .first();
+    const relationName = (await relation.textContent()) ?? "";
+    await relation.click();
+    const edge = page.getByTestId("edge-details");
+    await edge.getByLabel("Description").fill("Relation edited in the browser test.");
+    await edge.getByRole("button", { name: "Save relation" }).click();
+    // The graph reloads with the entity selected; its relation now has the new description.
+    await details.getByText(/Relations \(\d+\)/).click();
+    await details.getByRole("button", { name: relationName, exact: true }).click();
+    await edge.locator(".answer").getByText("Relation edited in the browser test.").waitFor();
+  });
+
+  it("searches the graph by keyboard with autocomplete", async () => {
+    const search = page.getByRole("combobox", { name: "Entity" });
+    await tabTo(page, search);
+    await page.keyboard.type("Babbage");
+    const option = page.getByRole("option").first();
+    await option.waitFor();
+    const name = (await option.textContent()) ?? "";
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("node-details").getByRole("heading", { name, exact: true }).waitFor();
   });
 
   it("streams an answer in every mode with references", async () => {
     await openUi(page, worker, "/query");
     for (const [i, mode] of MODES.entries()) {
       await page.getByLabel("Mode", { exact: true }).selectOption(mode);
-      await page
-        .getByRole("textbox", { name: "Question" })
-        .fill(`What did Ada Lovelace write about the Analytical Engine? (${mode})`);
-      await page.getByRole("button", { name: "Send" }).click();
+      const question = page.getByRole("textbox", { name: "Question" });
+      const text = `What did Ada Lovelace write about the Analytical Engine? (${mode})`;
+      if (i === 0) {
+        // Keyboard only: Tab to the question, type it, send with Ctrl+Enter.
+        await tabTo(page, question);
+        await page.keyboard.type(text);
+        await page.keyboard.press("Control+Enter");
+      } else {
+        await question.fill(text);
+        await page.getByRole("button", { name: "Send" }).click();
+      }
       const answer = page.getByTestId("answer").nth(i);
       await answer.waitFor({ timeout: 30_000 });
       expect(await answer.locator(".error").count(), `${mode}: ${await answer.textContent()}`).toBe(0);
@@ -125,9 +187,26 @@ describe("documents, graph and query (guest mode)", () => {
       .getByText(/Entities \(\d+\)/)
       .waitFor();
     await screenshot(page, "query");
+    await expectAccessible(page, "query");
     await page.getByTestId("references").first().locator("a").first().click();
     await page.getByText("(from a reference)").waitFor();
     await page.locator('[data-testid="doc-row"]').first().waitFor();
     expect(await page.locator('[data-testid="doc-row"]').count()).toBe(1);
+  });
+
+  it("deletes one document, then the rest at once", async () => {
+    page.on("dialog", (dialog) => void dialog.accept());
+    await openUi(page, worker, "/documents");
+    const rows = page.locator('[data-testid="doc-row"]');
+    await rows.nth(2).waitFor();
+    const first = (await rows.first().locator("td").nth(1).textContent()) ?? "";
+    await rows.first().getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Delete selected (1)" }).click();
+    // Deletion runs in the background; the list refreshes until the row is gone.
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    expect(await rows.allTextContents()).not.toContain(expect.stringContaining(first));
+    await page.getByLabel("Select all on this page").check();
+    await page.getByRole("button", { name: "Delete selected (2)" }).click();
+    await page.getByText("No documents.").waitFor({ timeout: 30_000 });
   });
 });

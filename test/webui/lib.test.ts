@@ -1,10 +1,12 @@
 /** Unit tests of the web UI's own logic (webui/src/lib): routing, streaming, documents, query, graph. */
 import { describe, expect, it } from "vitest";
 import {
+  awaitingRetry,
   checkFiles,
   DEFAULT_LIST,
   paginatedBody,
   pipelineProgress,
+  stillListed,
   toggleSelected,
   toggleSort,
 } from "../../webui/src/lib/documents";
@@ -14,7 +16,10 @@ import {
   edgeKey,
   mergeGraphs,
   nodeSize,
+  prefersFastRendering,
+  renderSettings,
   splitSources,
+  textColorOn,
   typeColor,
 } from "../../webui/src/lib/graph-model";
 import { hashHref, parseHash } from "../../webui/src/lib/hash-route";
@@ -87,6 +92,21 @@ describe("documents helpers", () => {
     expect([...toggleSelected(first, "b")]).toEqual(["a", "b"]);
     expect([...toggleSelected(first, "a")]).toEqual([]);
     expect([...first]).toEqual(["a"]);
+  });
+
+  it("keep only the queued deletions the list still shows", () => {
+    expect([...stillListed(new Set(["a", "b"]), ["b", "c"])]).toEqual(["b"]);
+    expect(stillListed(new Set(["a"]), []).size).toBe(0);
+  });
+
+  it("keep refreshing after Retry failed until the queue picks the failed documents up, bounded", () => {
+    const watch = { failedAtClick: 2, since: 1_000 };
+    expect(awaitingRetry(watch, 2, 2_000, 60_000)).toBe(true);
+    expect(awaitingRetry(watch, 3, 2_000, 60_000)).toBe(true);
+    expect(awaitingRetry(watch, 1, 2_000, 60_000)).toBe(false);
+    expect(awaitingRetry(watch, 2, 61_000, 60_000)).toBe(false);
+    expect(awaitingRetry(null, 2, 2_000, 60_000)).toBe(false);
+    expect(awaitingRetry({ failedAtClick: 0, since: 1_000 }, 0, 2_000, 60_000)).toBe(false);
   });
 
   it("refuse unsupported and oversized files before upload", () => {
@@ -172,6 +192,38 @@ describe("query helpers", () => {
 });
 
 describe("graph model", () => {
+  it("label every type colour in black or white with at least 4.5:1 contrast", () => {
+    const luminance = (hex: string) =>
+      [0, 1, 2]
+        .map((i) => Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * ([0.2126, 0.7152, 0.0722][i] as number), 0);
+    const contrast = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    expect(textColorOn("#1f77b4")).toBe("#ffffff");
+    expect(textColorOn("#bcbd22")).toBe("#000000");
+    // Every colour of the palette: enough type names to hit each one.
+    const colours = new Set(Array.from({ length: 200 }, (_, i) => typeColor(`type${i}`)));
+    expect(colours.size).toBe(10);
+    for (const background of colours)
+      expect(contrast(background, textColorOn(background)), background).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it("draw large graphs in fast rendering (points, thin lines, nothing extra while moving)", () => {
+    expect(prefersFastRendering(1_000, 1_999)).toBe(false);
+    expect(prefersFastRendering(1_001, 0)).toBe(true);
+    expect(prefersFastRendering(200, 2_001)).toBe(true);
+    expect(renderSettings(true)).toEqual({
+      hideEdgesOnMove: true,
+      hideLabelsOnMove: true,
+      defaultNodeType: "dot",
+      defaultEdgeType: "thin",
+    });
+    expect(renderSettings(false)).toMatchObject({ hideEdgesOnMove: false, defaultNodeType: "circle" });
+  });
+
   const node = (id: string, type = "person") => ({ id, labels: [id], properties: { entity_type: type } });
   const edge = (source: string, target: string) => ({
     id: `${source}-${target}`,

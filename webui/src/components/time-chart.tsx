@@ -59,7 +59,7 @@ export function TimeChart({ chart, timestamps }: { chart: ChartSpec; timestamps:
   const rows = tableRows(chart, timestamps);
   return (
     <section class="card chart" aria-labelledby={`chart-${chart.id}-title`} data-testid={`chart-${chart.id}`}>
-      <h3 id={`chart-${chart.id}-title`}>{chart.title}</h3>
+      <h2 id={`chart-${chart.id}-title`}>{chart.title}</h2>
       <div ref={host} role="img" aria-label={chart.title} aria-describedby={summaryId} />
       <p id={summaryId} class="muted" data-testid={`chart-${chart.id}-summary`}>
         {summarize(chart)}

@@ -96,3 +96,42 @@ export function pipelineProgress(status: {
   const batch = status.batchs > 0 ? `batch ${status.cur_batch} of ${status.batchs}` : "starting";
   return `${batch}${status.docs > 0 ? `, ${status.docs} document(s)` : ""}`;
 }
+
+/**
+ * The ids of a queued deletion that the list still shows: deletion runs in the background, so
+ * the page keeps refreshing until this is empty (ids not listed any more are gone).
+ *
+ * @example
+ * stillListed(new Set(["a", "b"]), ["b", "c"]); // Set { "b" }
+ */
+export function stillListed(ids: ReadonlySet<string>, listed: readonly string[]): Set<string> {
+  const shown = new Set(listed);
+  return new Set([...ids].filter((id) => shown.has(id)));
+}
+
+/** What "Retry failed" waits for: the failed count at the click, and when it was. */
+export interface RetryWatch {
+  failedAtClick: number;
+  since: number;
+}
+
+/**
+ * Whether the list keeps refreshing after "Retry failed": the reprocessing is queued, so the
+ * documents stay `failed` until the queue picks them up, and a list that refreshed only while
+ * something is pending or processing would stop right there. It refreshes until fewer
+ * documents are failed than at the click (then pending/processing keeps it going), for at most
+ * `limitMs` (a retry that fails again at once leaves the count as it was).
+ *
+ * @example
+ * awaitingRetry({ failedAtClick: 2, since: 0 }, 2, 5_000, 60_000); // true: not picked up yet
+ * awaitingRetry({ failedAtClick: 2, since: 0 }, 1, 5_000, 60_000); // false: under way
+ */
+export function awaitingRetry(
+  watch: RetryWatch | null,
+  failedNow: number,
+  now: number,
+  limitMs: number,
+): boolean {
+  if (!watch) return false;
+  return failedNow >= watch.failedAtClick && watch.failedAtClick > 0 && now - watch.since < limitMs;
+}

@@ -69,6 +69,29 @@ export function typeColor(type: string): string {
   return PALETTE[hash % PALETTE.length] as string;
 }
 
+/** WCAG relative luminance of a `#rrggbb` colour. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+}
+
+/**
+ * Black or white, whichever contrasts more with the `#rrggbb` background (the entity type
+ * badge wears its type's colour; white on the lighter ones fails WCAG AA).
+ *
+ * @example
+ * textColorOn("#1f77b4"); // "#ffffff"
+ * textColorOn("#bcbd22"); // "#000000"
+ */
+export function textColorOn(background: string): "#000000" | "#ffffff" {
+  const l = luminance(background);
+  // Contrast with white: 1.05 / (l + 0.05); with black: (l + 0.05) / 0.05.
+  return 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? "#ffffff" : "#000000";
+}
+
 /** Node radius from degree: 4 px for a leaf, growing with the square root, capped at 20. */
 export function nodeSize(degree: number): number {
   return Math.min(20, 4 + Math.sqrt(degree) * 2);
@@ -106,4 +129,40 @@ export function splitSources(value: unknown): string[] {
 export function prop(properties: Record<string, unknown>, key: string): string {
   const value = properties[key];
   return value === undefined || value === null ? "" : String(value);
+}
+
+/** Above this many nodes (or twice as many relations) the explorer starts in fast rendering. */
+export const FAST_RENDER_NODES = 1_000;
+
+/** The renderer's node and edge program names (see the explorer's sigma settings). */
+export const NODE_PROGRAM = { quality: "circle", fast: "dot" } as const;
+export const EDGE_PROGRAM = { quality: "line", fast: "thin" } as const;
+
+/**
+ * Whether a graph of this size is drawn in fast rendering by default.
+ *
+ * @example
+ * prefersFastRendering(5_000, 4_979); // true
+ */
+export function prefersFastRendering(nodes: number, edges: number): boolean {
+  return nodes > FAST_RENDER_NODES || edges > 2 * FAST_RENDER_NODES;
+}
+
+/**
+ * Sigma settings of a rendering mode. Fast: nodes as GL points and relations as 1-pixel GL
+ * lines (far fewer fragments than anti-aliased circles and rectangles), and no relations or
+ * labels while the camera moves. Measured with bench/webui-graph.ts (software WebGL, 5,000
+ * nodes): pan/zoom from about 4 to about 14 frames/s. Quality: sigma's defaults.
+ *
+ * @example
+ * for (const [key, value] of Object.entries(renderSettings(true))) renderer.setSetting(key, value);
+ */
+export function renderSettings(fast: boolean) {
+  const mode = fast ? "fast" : "quality";
+  return {
+    hideEdgesOnMove: fast,
+    hideLabelsOnMove: fast,
+    defaultNodeType: NODE_PROGRAM[mode],
+    defaultEdgeType: EDGE_PROGRAM[mode],
+  };
 }

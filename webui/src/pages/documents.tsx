@@ -9,10 +9,13 @@ import { DOC_STATUSES, type DocStatusResponse, type DocumentsPage } from "../api
 import { PipelinePanel } from "../components/pipeline-panel";
 import { UploadZone } from "../components/upload-zone";
 import {
+  awaitingRetry,
   DEFAULT_LIST,
   type ListState,
   paginatedBody,
+  type RetryWatch,
   type SortField,
+  stillListed,
   toggleSelected,
   toggleSort,
 } from "../lib/documents";
@@ -22,6 +25,10 @@ import { roleAtLeast } from "../lib/roles";
 import { route } from "../router";
 
 const REFRESH_WHILE_ACTIVE_MS = 3_000;
+const DELETE_POLL_MS = 1_000;
+/** After "Retry failed": how often the list looks for the queue picking the documents up, and how long. */
+const RETRY_POLL_MS = 1_000;
+const RETRY_WATCH_MS = 60_000;
 
 export default function Documents() {
   const list = useSignal<ListState>(DEFAULT_LIST);
@@ -29,6 +36,10 @@ export default function Documents() {
   const error = useSignal<string | null>(null);
   const notice = useSignal<string | null>(null);
   const selected = useSignal<Set<string>>(new Set());
+  // Deletions run in the background: their rows stay (marked) until the list no longer has them.
+  const deleting = useSignal<Set<string>>(new Set());
+  // A retry is queued: the failed documents stay failed until the queue takes them.
+  const retryWatch = useSignal<RetryWatch | null>(null);
   const reload = useSignal(0);
   const poke = useSignal(0);
   const canWrite = roleAtLeast(session.value?.role ?? "", "user");
@@ -50,9 +61,25 @@ export default function Documents() {
         if (stopped) return;
         page.value = answer;
         error.value = null;
-        // Keep refreshing while documents are on their way, so statuses move without a click.
+        const waiting = stillListed(
+          deleting.peek(),
+          answer.documents.map((d) => d.id),
+        );
+        if (waiting.size !== deleting.peek().size) deleting.value = waiting;
+        const retrying = awaitingRetry(
+          retryWatch.peek(),
+          answer.status_counts.failed ?? 0,
+          Date.now(),
+          RETRY_WATCH_MS,
+        );
+        if (!retrying && retryWatch.peek()) retryWatch.value = null;
+        // Keep refreshing while documents are on their way (or going), so rows move without a click.
         const active = (answer.status_counts.pending ?? 0) + (answer.status_counts.processing ?? 0);
-        if (active > 0) timer = setTimeout(load, REFRESH_WHILE_ACTIVE_MS);
+        if (active > 0 || waiting.size > 0 || retrying)
+          timer = setTimeout(
+            load,
+            waiting.size > 0 ? DELETE_POLL_MS : retrying ? RETRY_POLL_MS : REFRESH_WHILE_ACTIVE_MS,
+          );
       } catch (e) {
         if (stopped) return;
         error.value = e instanceof Error ? e.message : String(e);
@@ -67,10 +94,15 @@ export default function Documents() {
     };
   });
 
-  const act = async (label: string, run: () => Promise<{ message?: string; status?: string }>) => {
+  const act = async (
+    label: string,
+    run: () => Promise<{ message?: string; status?: string }>,
+    removes: string[] = [],
+  ) => {
     notice.value = null;
     try {
       const answer = await run();
+      if (removes.length > 0) deleting.value = new Set([...deleting.value, ...removes]);
       notice.value = answer.message ?? `${label}: ${answer.status ?? "done"}`;
       selected.value = new Set();
       reload.value++;
@@ -83,14 +115,27 @@ export default function Documents() {
   const deleteSelected = () => {
     const ids = [...selected.value];
     if (ids.length === 0 || !confirm(`Delete ${ids.length} document(s) and their graph data?`)) return;
-    void act("Delete", () => api("/documents/delete_document", { method: "DELETE", json: { doc_ids: ids } }));
+    void act(
+      "Delete",
+      () => api("/documents/delete_document", { method: "DELETE", json: { doc_ids: ids } }),
+      ids,
+    );
   };
   const clearAll = () => {
     if (!confirm(`Delete every document of workspace "${session.value?.workspace}"? This cannot be undone.`))
       return;
     void act("Clear", () => api("/documents", { method: "DELETE" }));
   };
-  const retryFailed = () => void act("Retry", () => api("/documents/reprocess_failed", { method: "POST" }));
+  const retryFailed = () => {
+    const watch = { failedAtClick: page.value?.status_counts.failed ?? 0, since: Date.now() };
+    void act("Retry", async () => {
+      const answer = await api<{ message?: string; status?: string }>("/documents/reprocess_failed", {
+        method: "POST",
+      });
+      retryWatch.value = watch;
+      return answer;
+    });
+  };
 
   const counts = page.value?.status_counts ?? {};
   const all = page.value?.documents ?? [];
@@ -202,6 +247,7 @@ export default function Documents() {
                   key={doc.id}
                   doc={doc}
                   checked={selected.value.has(doc.id)}
+                  deleting={deleting.value.has(doc.id)}
                   onToggle={() => (selected.value = toggleSelected(selected.value, doc.id))}
                 />
               ))}
@@ -259,15 +305,17 @@ export default function Documents() {
 function DocRow({
   doc,
   checked,
+  deleting,
   onToggle,
 }: {
   doc: DocStatusResponse;
   checked: boolean;
+  deleting: boolean;
   onToggle: () => void;
 }) {
   const name = baseName(doc.file_path) || doc.id;
   return (
-    <tr data-testid="doc-row" data-status={doc.status}>
+    <tr data-testid="doc-row" data-status={doc.status} aria-busy={deleting || undefined}>
       <td>
         <input type="checkbox" aria-label={`Select ${name}`} checked={checked} onChange={onToggle} />
       </td>
@@ -283,6 +331,7 @@ function DocRow({
       </td>
       <td>
         <span class={`badge status-${doc.status}`}>{doc.status}</span>
+        {deleting && <span class="badge status-pending">deleting…</span>}
       </td>
       <td>{doc.chunks_count ?? ""}</td>
       <td title={doc.created_at}>{formatTime(doc.created_at)}</td>

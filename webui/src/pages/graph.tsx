@@ -11,12 +11,26 @@ import forceAtlas2 from "graphology-layout-forceatlas2";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import { useEffect, useRef } from "preact/hooks";
 import Sigma from "sigma";
+import { EdgeLineProgram, NodePointProgram } from "sigma/rendering";
 import { api } from "../api/client";
 import { session } from "../api/session";
 import type { GraphEdge, GraphNode, KnowledgeGraph } from "../api/types";
 import { LabelSearch } from "../components/label-search";
 import { baseName } from "../lib/format";
-import { degrees, edgeKey, mergeGraphs, nodeSize, prop, splitSources, typeColor } from "../lib/graph-model";
+import {
+  degrees,
+  EDGE_PROGRAM,
+  edgeKey,
+  mergeGraphs,
+  NODE_PROGRAM,
+  nodeSize,
+  prefersFastRendering,
+  prop,
+  renderSettings,
+  splitSources,
+  textColorOn,
+  typeColor,
+} from "../lib/graph-model";
 import { hashHref } from "../lib/hash-route";
 import { roleAtLeast } from "../lib/roles";
 import { navigate, route } from "../router";
@@ -36,6 +50,8 @@ export default function GraphPage() {
   const error = useSignal<string | null>(null);
   const selection = useSignal<Selection>(null);
   const showLabels = useSignal(true);
+  // Fast rendering (see renderSettings): on by itself for large graphs, the user may flip it.
+  const fast = useSignal(false);
   const layoutRunning = useSignal(false);
   const popular = useSignal<string[]>([]);
   const filter = useSignal("");
@@ -81,6 +97,12 @@ export default function GraphPage() {
         labelRenderedSizeThreshold: 6,
         defaultEdgeColor: "#b8c0cc",
         zIndex: true,
+        // Leaving the page (or a narrow layout) can leave the container 0 px wide for a frame.
+        allowInvalidContainer: true,
+        // The cheap programs of fast rendering, beside sigma's default circle and line.
+        nodeProgramClasses: { [NODE_PROGRAM.fast]: NodePointProgram },
+        edgeProgramClasses: { [EDGE_PROGRAM.fast]: EdgeLineProgram },
+        ...renderSettings(fast.peek()),
       });
       renderer.on("clickNode", ({ node }) => (selection.value = { kind: "node", id: node }));
       renderer.on("doubleClickNode", ({ node, event }) => {
@@ -99,6 +121,16 @@ export default function GraphPage() {
       sigmaRef.current = null;
     };
   }, []);
+
+  useSignalEffect(() => {
+    const renderer = sigmaRef.current;
+    const settings = renderSettings(fast.value);
+    if (!renderer) return;
+    renderer.setSetting("hideEdgesOnMove", settings.hideEdgesOnMove);
+    renderer.setSetting("hideLabelsOnMove", settings.hideLabelsOnMove);
+    renderer.setSetting("defaultNodeType", settings.defaultNodeType);
+    renderer.setSetting("defaultEdgeType", settings.defaultEdgeType);
+  });
 
   // Labels on or off, and the selected node highlighted with its neighbours.
   useSignalEffect(() => {
@@ -144,6 +176,7 @@ export default function GraphPage() {
     stopLayout();
     graph.clear();
     data.value = EMPTY;
+    fast.value = prefersFastRendering(next.nodes.length, next.edges.length);
     addToGraph(next, []);
     data.value = next;
     sigmaRef.current?.getCamera().animatedReset();
@@ -210,6 +243,7 @@ export default function GraphPage() {
         : undefined;
       addToGraph(merged, merged.added, around);
       data.value = merged;
+      if (prefersFastRendering(merged.nodes.length, merged.edges.length)) fast.value = true;
       status.value = `${merged.added.length} new node(s) around ${name}; ${merged.nodes.length} nodes in view`;
       if (merged.added.length > 0) runLayout(2_000);
     } catch (e) {
@@ -284,6 +318,19 @@ export default function GraphPage() {
           />
           Labels
         </label>
+        <label class="check" title="Dots and thin lines, no relations or labels while the view moves">
+          <input
+            type="checkbox"
+            checked={fast.value}
+            aria-describedby="fast-hint"
+            onChange={(e) => (fast.value = e.currentTarget.checked)}
+          />
+          Fast rendering
+        </label>
+        <span id="fast-hint" class="visually-hidden">
+          Dots and thin lines, and no relations or labels while the view moves; on by itself above 1,000
+          nodes.
+        </span>
       </section>
       {popular.value.length > 0 && !label.value && (
         <p class="row">
@@ -319,6 +366,8 @@ export default function GraphPage() {
           {node && (
             <NodeDetails
               node={node}
+              relations={edges.filter((e) => e.source === node.id || e.target === node.id)}
+              onSelectRelation={(key) => (selection.value = { kind: "edge", key })}
               onExpand={() => void expand(node.id)}
               onChanged={() => void load(label.peek())}
             />
@@ -375,10 +424,15 @@ function useCanEdit(): boolean {
 
 function NodeDetails({
   node,
+  relations,
+  onSelectRelation,
   onExpand,
   onChanged,
 }: {
   node: GraphNode;
+  /** The node's relations in view: buttons to their details (the keyboard path to edges). */
+  relations: GraphEdge[];
+  onSelectRelation: (key: string) => void;
   onExpand: () => void;
   onChanged: () => void;
 }) {
@@ -399,12 +453,29 @@ function NodeDetails({
     <section aria-labelledby="node-title" data-testid="node-details">
       <h2 id="node-title">{node.id}</h2>
       <p>
-        <span class="badge" style={{ color: "#fff", background: typeColor(type) }}>
+        <span class="badge" style={{ color: textColorOn(typeColor(type)), background: typeColor(type) }}>
           {type || "unknown type"}
         </span>
       </p>
       <p class="answer small">{prop(node.properties, "description")}</p>
       <Sources properties={node.properties} />
+      {relations.length > 0 && (
+        <details>
+          <summary>Relations ({relations.length})</summary>
+          <ul class="node-list scroll" aria-label={`Relations of ${node.id}`}>
+            {relations.slice(0, 200).map((relation) => {
+              const other = relation.source === node.id ? relation.target : relation.source;
+              return (
+                <li key={edgeKey(relation)}>
+                  <button type="button" class="link" onClick={() => onSelectRelation(edgeKey(relation))}>
+                    {node.id} — {other}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </details>
+      )}
       <div class="row">
         <button type="button" onClick={onExpand}>
           Expand neighbours
