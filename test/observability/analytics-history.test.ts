@@ -12,8 +12,8 @@ import type { AnalyticsResponse } from "../../src/observability/analytics/schema
 import { meteredUsage } from "../../src/observability/llm-usage-metrics";
 import { readAggregate } from "../../src/observability/metrics-client";
 import { LocalLlmClient } from "../../src/providers/local-llm";
-import { runInInvocation } from "../../src/runtime/background";
 import type { UsageEvent } from "../../src/providers/ports";
+import { runInInvocation } from "../../src/runtime/background";
 
 const workerEnv = env as unknown as Env;
 
@@ -265,7 +265,11 @@ describe("LLM token accounting for the dashboard", () => {
     await Promise.all(handedOff);
     expect(written.map((row) => row.model)).toEqual([model]);
     const { samples } = await readAggregate(workerEnv);
-    expect(samples.get(`lightrag_llm_tokens_total{kind="prompt",model="${model}",workspace="bg_ws"}`)).toBe(11);
-    expect(samples.get(`lightrag_llm_tokens_total{kind="completion",model="${model}",workspace="bg_ws"}`)).toBe(4);
+    expect(samples.get(`lightrag_llm_tokens_total{kind="prompt",model="${model}",workspace="bg_ws"}`)).toBe(
+      11,
+    );
+    expect(
+      samples.get(`lightrag_llm_tokens_total{kind="completion",model="${model}",workspace="bg_ws"}`),
+    ).toBe(4);
   });
 });
