@@ -42,7 +42,6 @@ const PAGE_ROWS = 500;
 const PART_CHARS = 8 * 1024 * 1024;
 const VECTOR_PAGE = 500;
 
-
 /** Collects lines into parts and uploads each part as it fills. */
 class PartWriter {
   private lines: string[] = [];
@@ -165,7 +164,11 @@ export async function* vectorLines(
   for (let i = 0; i < ids.length; i += VECTOR_PAGE) {
     const items = await vectors.get(workspace, namespace, ids.slice(i, i + VECTOR_PAGE));
     for (const item of items)
-      yield { id: item.id, v: vectorToBase64(item.vector), ...(item.payload !== undefined && { p: item.payload }) };
+      yield {
+        id: item.id,
+        v: vectorToBase64(item.vector),
+        ...(item.payload !== undefined && { p: item.payload }),
+      };
   }
 }
 
@@ -182,7 +185,7 @@ export function countsOf(files: readonly BackupFile[]): BackupManifest["counts"]
 }
 
 /**
- * Runs a full backup and returns its manifest.
+ * Runs a full backup (or one of the workspaces in `only`) and returns its manifest.
  *
  * @example
  * const manifest = await createBackup({ db: env.DB, bucket: env.BACKUPS, vectors }, "scheduled", new Date());
@@ -192,13 +195,16 @@ export async function createBackup(
   trigger: BackupManifest["trigger"],
   at: Date,
   id = newBackupId(at, trigger),
+  only?: readonly string[],
 ): Promise<BackupManifest> {
   const rows = backupRows(deps);
   const tables = await rows.tables();
   const files: BackupFile[] = [];
   const digests: NonNullable<BackupManifest["digests"]> = {};
   const present = WORKSPACE_TABLES.filter((table) => tables.has(table.name));
-  for (const workspace of await rows.workspaces(present)) {
+  // `only` narrows a backup to some workspaces (tests and benches on a shared database).
+  const workspaces = (await rows.workspaces(present)).filter((ws) => !only || only.includes(ws));
+  for (const workspace of workspaces) {
     const digest: Record<string, string> = {};
     for (const table of present) {
       const part = await exportTable(deps, id, workspace, table, workspace, table.omit);

@@ -96,7 +96,10 @@ export class PgBackupRows implements BackupRowStore {
     const present = await this.tables();
     const statements = tables
       .filter((table) => present.has(table.name))
-      .map((table) => ({ text: `DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = $1`, values: [workspace] }));
+      .map((table) => ({
+        text: `DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = $1`,
+        values: [workspace],
+      }));
     if (statements.length > 0) await pgTransaction(this.pool, (tx) => runAll(tx, statements));
   }
 

@@ -13,9 +13,9 @@ import type { GraphChangeListener } from "../../storage/d1/graph-change";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
 import { base64ToVector, gunzipLines, sha256Hex } from "./codec";
-import { type BackupFile, type BackupManifest, readManifest } from "./manifest";
 import { canonicalRow, RowDigest } from "./digest";
 import { backupRows, vectorLines } from "./export";
+import { type BackupFile, type BackupManifest, readManifest } from "./manifest";
 import type { BackupRowStore } from "./rows";
 import { WORKSPACE_TABLES } from "./tables";
 
@@ -186,7 +186,8 @@ async function targetDigest(deps: RestoreDeps, target: string, name: string): Pr
   if (name.startsWith("vectors:")) {
     if (!deps.vectors) return null;
     const namespace = name.slice("vectors:".length) as VectorNamespace;
-    for await (const line of vectorLines(deps.vectors, target, namespace)) await digest.add(canonicalRow(line));
+    for await (const line of vectorLines(deps.vectors, target, namespace))
+      await digest.add(canonicalRow(line));
     return digest.hex();
   }
   const table = WORKSPACE_TABLES.find((t) => t.name === name);
@@ -204,7 +205,9 @@ const DIGEST_PAGE_ROWS = 1000;
  * not memberships (a row is restored only where its user still exists).
  */
 function digestNames(manifest: BackupManifest, source: string, deps: RestoreDeps): string[] {
-  const restorable = new Set(WORKSPACE_TABLES.filter((t) => t.restore && t.name !== "memberships").map((t) => t.name));
+  const restorable = new Set(
+    WORKSPACE_TABLES.filter((t) => t.restore && t.name !== "memberships").map((t) => t.name),
+  );
   return Object.keys(manifest.digests?.[source] ?? {}).filter((name) =>
     name.startsWith("vectors:") ? deps.vectors !== null : restorable.has(name),
   );
@@ -265,9 +268,11 @@ export async function runRestore(
     const digests = manifest.digests?.[state.source_workspace] ?? {};
     for (const name of digestNames(manifest, state.source_workspace, deps)) {
       if (checked.includes(name)) continue;
-      if (Date.now() > deadline) return saveRestoreState(deps.bucket, { ...state, checked, check_problems: problems });
+      if (Date.now() > deadline)
+        return saveRestoreState(deps.bucket, { ...state, checked, check_problems: problems });
       const digest = await targetDigest(deps, state.target_workspace, name);
-      if (digest !== null && digest !== digests[name]) problems.push(`${name}: content digest differs from the backup's`);
+      if (digest !== null && digest !== digests[name])
+        problems.push(`${name}: content digest differs from the backup's`);
       checked = [...checked, name];
     }
   }
