@@ -15,6 +15,13 @@
  *   bash .ci/services                                  # the local Postgres, once
  *   npx tsx bench/backend-parity.ts                    # 994 passages, 100 questions, 5 modes
  *   npx tsx bench/backend-parity.ts --docs 200 --questions 20 --modes naive,mix
+ *   # exact pgvector search (HNSW indexes dropped) on a private local Postgres:
+ *   node tools/pg-local/cli.mjs --pg-port 5443 --ws-port 5444 --max-connections 100000 &
+ *   PG_LOCAL_PORT=5443 PG_LOCAL_WS_PORT=5444 npx tsx bench/backend-parity.ts --pg-exact
+ *
+ * `--lexical on` also fuses the lexical index, which ranks by design differently on each backend
+ * (FTS5 bm25 on D1, ts_rank on Postgres): off by default. pgvector's HNSW search is approximate,
+ * the local index exact: `--pg-exact` takes the approximation out (docs/postgres.md).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -30,6 +37,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "9861" },
     "top-k": { type: "string", default: "40" },
     "chunk-top-k": { type: "string", default: "20" },
+    "pg-exact": { type: "boolean", default: false },
+    lexical: { type: "string", default: "off" },
   },
 });
 
@@ -87,7 +96,13 @@ async function run(
   modes: string[],
 ): Promise<RunResult> {
   const server = new BenchServer(port);
-  await server.start({ ...vars, MAX_GRAPH_NODES: "1000000" }, `bench-parity-${label}`);
+  // The lexical index ranks differently by design (FTS5 bm25 on D1, ts_rank on Postgres,
+  // docs/retrieval.md): off by default, so what is compared is what must be identical.
+  const lexical = values.lexical === "on" ? "true" : "false";
+  await server.start(
+    { ...vars, MAX_GRAPH_NODES: "1000000", LEXICAL_SEARCH_ENABLED: lexical },
+    `bench-parity-${label}`,
+  );
   try {
     const workspace = `parity_${label}_${Date.now().toString(36)}`;
     const ingest = await server.ingest(workspace, docs, 600);
@@ -151,7 +166,7 @@ function report(name: string, a: RunResult, b: RunResult, which: "entities" | "r
 async function main(): Promise<number> {
   let postgres: Record<string, string>;
   try {
-    postgres = await postgresVars();
+    postgres = await postgresVars({ exact: values["pg-exact"] });
   } catch (error) {
     console.error(String(error));
     return 2;
