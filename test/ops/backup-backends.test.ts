@@ -8,11 +8,13 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { D1BackupRows } from "../../src/pipeline/backup/d1-rows";
 import { type BackupDeps, createBackup } from "../../src/pipeline/backup/export";
+import { backupKeys } from "../../src/pipeline/backup/manifest";
 import { PgBackupRows } from "../../src/pipeline/backup/pg-rows";
 import { newRestoreState, type RestoreState, runRestore } from "../../src/pipeline/backup/restore";
 import { RoutedBackupRows } from "../../src/pipeline/backup/rows";
 import { stepRestore } from "../../src/pipeline/backup/service";
 import { WORKSPACE_TABLES } from "../../src/pipeline/backup/tables";
+import { verifyBackup } from "../../src/pipeline/backup/verify";
 import { pgQuery } from "../../src/storage/neon/client";
 import { PgVectorStore } from "../../src/storage/neon/vectors";
 import { VectorizeVectorStore } from "../../src/storage/vectorize/store";
@@ -169,7 +171,7 @@ describe("backups with STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector, and moves 
     }
   });
 
-  it("a restore into Postgres resumes after a crash mid-load, and its check fails on a row that differs", {
+  it("a restore into Postgres resumes after a crash mid-load; digests catch a forged manifest and a row that differs", {
     timeout: 60_000,
   }, async () => {
     const src = `mvs_${Date.now().toString(36)}`;
@@ -177,6 +179,13 @@ describe("backups with STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector, and moves 
     await seedWorkspace(src, 2);
     try {
       const manifest = await createBackup(d1Deps(), "manual", new Date(), backupId("rs"), [src]);
+      // Verification recomputes each digest from the files: a manifest that lies is caught.
+      const forged = { ...manifest, id: backupId("fg") };
+      forged.digests = { [src]: { ...manifest.digests?.[src], entities: "0".repeat(64) } };
+      await workerEnv.BACKUPS.put(backupKeys.manifest(forged.id), JSON.stringify(forged));
+      expect((await verifyBackup(workerEnv.BACKUPS, forged.id)).problems).toEqual([
+        `${src}/entities: content digest does not match the manifest`,
+      ]);
       const deps = pgDeps();
       const done = await runRestore(
         deps,
