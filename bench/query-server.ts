@@ -6,8 +6,14 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { neonConfig } from "@neondatabase/serverless";
+import { WebSocket } from "ws";
 import { devFetch } from "../scripts/lib/dev-fetch";
 import { type LocalWorker, ROOT, startLocalWorker } from "../scripts/lib/dev-server";
+import { readPgMigrations } from "../scripts/pg-migrations";
+import { createPgPool } from "../src/storage/neon/client";
+import { migratePg } from "../src/storage/neon/migrate";
+import { DEFAULT_INDEXED_DIM, hnswIndexName, VECTOR_TABLES } from "../src/storage/neon/schema-vectors";
 
 /** The bench data sets beside the checkout; `BENCH_DATA` points elsewhere (e.g. from a git worktree). */
 export const DATA = process.env.BENCH_DATA ?? path.resolve(ROOT, "..", "shared", "bench-data");
@@ -127,6 +133,7 @@ export class BenchServer {
           { headers: { "LIGHTRAG-WORKSPACE": workspace } },
           STATUS_POLL,
         );
+        if (!res.ok) throw new Error(`status_counts answered ${res.status}`);
         counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
       } catch (error) {
         // wrangler dev resets some connections while a queue batch runs; the stall limit bounds this.
@@ -158,4 +165,41 @@ export function parseServerTiming(header: string | null): Map<string, number> {
     phases.set(name, (phases.get(name) ?? 0) + Number(dur.trim().slice(4)));
   }
   return phases;
+}
+
+/**
+ * Worker vars for STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector on the local Postgres of
+ * .ci/services (PG_LOCAL_PORT / PG_LOCAL_WS_PORT, default 5433 / 5434), after migrating it;
+ * `exact` drops the HNSW indexes (a private server only), so vector search is exact.
+ * Throws, naming `bash .ci/services`, when it does not answer.
+ *
+ * @example
+ * await server.start({ ...(await postgresVars()) });
+ */
+export async function postgresVars(options: { exact?: boolean } = {}): Promise<Record<string, string>> {
+  const DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.PG_LOCAL_PORT ?? "5433"}/postgres`;
+  const PG_WS_PROXY = `127.0.0.1:${process.env.PG_LOCAL_WS_PORT ?? "5434"}/v2`;
+  // Node 20 has no global WebSocket; the driver takes the `ws` package's.
+  neonConfig.webSocketConstructor = WebSocket;
+  const pool = createPgPool({ connectionString: DATABASE_URL, wsProxy: PG_WS_PROXY });
+  try {
+    await migratePg(pool, readPgMigrations(path.join(import.meta.dirname, "..", "migrations-pg")), {
+      embeddingDim: 384,
+    });
+    if (options.exact) {
+      // Without their HNSW indexes pgvector ranks by exact distance, as the local index does.
+      // Destructive for everyone on that server: only on a private one (PG_LOCAL_PORT set).
+      if (!process.env.PG_LOCAL_PORT)
+        throw new Error("exact vector search needs a private server (PG_LOCAL_PORT)");
+      for (const table of Object.values(VECTOR_TABLES))
+        await pool.query(`DROP INDEX IF EXISTS ${hnswIndexName(table, DEFAULT_INDEXED_DIM)}`);
+    }
+  } catch (error) {
+    throw new Error(
+      `local Postgres unavailable on ${DATABASE_URL} (run bash .ci/services): ${String(error)}`,
+    );
+  } finally {
+    await pool.end();
+  }
+  return { STORAGE_BACKEND: "neon", VECTOR_BACKEND: "pgvector", DATABASE_URL, PG_WS_PROXY };
 }

@@ -9,9 +9,15 @@
  *   npx tsx bench/query.ts --phases                      # also the mean and p95 of each Server-Timing phase
  *   npx tsx bench/query.ts --graph-index off             # graph look-ups from D1 (as while the copy is stale)
  *   npx tsx bench/query.ts --mix-ppr on                  # mix with the PPR chunk ranking (QUERY_MIX_PPR)
+ *   npx tsx bench/query.ts --backend pg --copies 10      # Postgres + pgvector (local Postgres of .ci/services)
+ *
+ * `--backend pg` runs the Worker with STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector on the local
+ * Postgres (PG_LOCAL_PORT / PG_LOCAL_WS_PORT, default 5433 / 5434), migrated first, in a fresh
+ * workspace (the database is shared). PGlite runs one statement at a time: its figures are for
+ * comparing code paths, not a real Postgres (docs/postgres.md).
  */
 import { parseArgs } from "node:util";
-import { BenchServer, docsCorpus, median, percentile } from "./query-server";
+import { BenchServer, docsCorpus, median, percentile, postgresVars } from "./query-server";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +27,7 @@ const { values } = parseArgs({
     phases: { type: "boolean", default: false },
     "graph-index": { type: "string", default: "on" },
     "mix-ppr": { type: "string", default: "" },
+    backend: { type: "string", default: "d1" },
   },
 });
 
@@ -51,12 +58,15 @@ async function main(): Promise<void> {
   const copies = Number(values.copies);
   const docs = docsCorpus(copies);
   const server = new BenchServer(Number(values.port));
-  const graphIndex = values["graph-index"] !== "off";
+  const pg = values.backend === "pg";
+  // The graph index is D1's query-side copy; on Postgres queries read the graph there.
+  const graphIndex = values["graph-index"] !== "off" && !pg;
   const vars: Record<string, string> = graphIndex ? {} : { GRAPH_INDEX_ENABLED: "false" };
+  if (pg) Object.assign(vars, await postgresVars());
   if (values["mix-ppr"]) vars.QUERY_MIX_PPR = values["mix-ppr"] === "on" ? "true" : "false";
   await server.start(vars);
   try {
-    const workspace = `bench_q${copies}`;
+    const workspace = pg ? `bench_q${copies}_${Date.now().toString(36)}` : `bench_q${copies}`;
     const ingest = await server.ingest(workspace, docs);
     const counts = await server.post<{ data: unknown }>(workspace, "/query/data", {
       query: "warm up the tokenizer",
@@ -66,11 +76,13 @@ async function main(): Promise<void> {
     const indexReady = graphIndex ? await waitForGraphIndex(server, workspace) : null;
     const chunks = await chunkCount(server, workspace);
     console.log(
-      !graphIndex
-        ? "graph index: off (GRAPH_INDEX_ENABLED=false); graph look-ups below read D1"
-        : indexReady === null
-          ? "graph index: still stale after 60 s; graph look-ups below read D1"
-          : `graph index: serving ${indexReady.toFixed(1)} s after the first query (queries read D1 until then)`,
+      pg
+        ? "backend: Postgres + pgvector (STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector, local PGlite)"
+        : !graphIndex
+          ? "graph index: off (GRAPH_INDEX_ENABLED=false); graph look-ups below read D1"
+          : indexReady === null
+            ? "graph index: still stale after 60 s; graph look-ups below read D1"
+            : `graph index: serving ${indexReady.toFixed(1)} s after the first query (queries read D1 until then)`,
     );
     console.log(
       `corpus: docs-1mb x${copies}: ${docs.length} documents, ${chunks} chunks, ingested in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed)`,

@@ -14,6 +14,8 @@ const { values } = parseArgs({
     "pg-port": { type: "string", default: "5433" },
     "ws-port": { type: "string", default: "5434" },
     "data-dir": { type: "string" },
+    // A bench's `wrangler dev` keeps every request's WebSocket open (pools are not ended): raise it there.
+    "max-connections": { type: "string", default: "64" },
   },
 });
 
@@ -22,6 +24,7 @@ const server = await startPgLocal({
   pgPort: Number(values["pg-port"]),
   wsPort: Number(values["ws-port"]),
   dataDir: values["data-dir"],
+  maxConnections: Number(values["max-connections"]),
 });
 console.log(`local Postgres on ${server.databaseUrl}, WebSocket proxy ws://${server.wsProxy}`);
 const stop = () => server.close().then(() => process.exit(0));

@@ -17,6 +17,67 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { WebSocketServer } from "ws";
 
+/** Extended-protocol messages that open or continue a sequence ended by Sync ('S'). */
+const SEQUENCE = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
+const SYNC = "S".charCodeAt(0);
+const QUERY = "Q".charCodeAt(0);
+
+/**
+ * pglite-socket (0.x) queues each protocol message on its own and keeps the backend on one
+ * connection only inside a transaction, so between one connection's Parse and its Execute
+ * another connection's Parse could replace the unnamed prepared statement: under concurrent
+ * load the first then failed with "unnamed prepared statement does not exist" (or, worse, ran
+ * the other's statement). This replaces its queue's `processQueue` with the same loop that
+ * also stays on a connection from its first extended-protocol message until its Sync.
+ * `queue` is pglite-socket's QueryQueueManager (`server.queryQueue`); its fields are used as is.
+ */
+function keepExtendedQueriesWhole(queue, db) {
+  let open = false; // the last connection served has an unfinished Parse … Sync sequence
+  queue.processQueue = async function processQueue() {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        let item;
+        if ((open || db.isInTransaction()) && this.lastHandlerId) {
+          const index = this.queue.findIndex((q) => q.handlerId === this.lastHandlerId);
+          if (index === -1) break; // its next message comes later; enqueue() calls again
+          [item] = this.queue.splice(index, 1);
+        } else item = this.queue.shift();
+        let bytes = 0;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(item.message, {
+              onRawData: (data) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          open = false;
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0];
+        if (SEQUENCE.has(type)) open = true;
+        else if (type === SYNC || type === QUERY) open = false;
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  // A connection that goes away mid-sequence must not hold the backend.
+  const clear = queue.clearTransactionIfNeeded.bind(queue);
+  queue.clearTransactionIfNeeded = async (handlerId) => {
+    if (queue.lastHandlerId === handlerId) open = false;
+    await clear(handlerId);
+    await queue.processQueue();
+  };
+}
+
 /**
  * Starts PGlite, its TCP server and the WebSocket proxy; resolves once both listen.
  *
@@ -25,10 +86,17 @@ import { WebSocketServer } from "ws";
  * // DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5433/postgres, proxy ws://127.0.0.1:5434/v2
  * await pg.close();
  */
-export async function startPgLocal({ host = "127.0.0.1", pgPort = 5433, wsPort = 5434, dataDir } = {}) {
+export async function startPgLocal({
+  host = "127.0.0.1",
+  pgPort = 5433,
+  wsPort = 5434,
+  dataDir,
+  maxConnections = 64,
+} = {}) {
   const db = await PGlite.create({ dataDir, extensions: { vector, unaccent } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
-  const pg = new PGLiteSocketServer({ db, host, port: pgPort, maxConnections: 64 });
+  const pg = new PGLiteSocketServer({ db, host, port: pgPort, maxConnections });
+  keepExtendedQueriesWhole(pg.queryQueue, db);
   await pg.start();
   const wss = new WebSocketServer({ host, port: wsPort });
   wss.on("connection", (ws, request) => {

@@ -1,12 +1,16 @@
 /**
  * Writes one backup: every workspace's tables (and its vectors, when the vector store can list
  * them) to R2 as gzip NDJSON parts, then the manifest with row counts and SHA-256 per file.
- * Reads page by rowid so memory stays bounded by one part, whatever the table size.
+ * Rows come through the backup row port (rows.ts: D1, Postgres, or both), page by page, so
+ * memory stays bounded by one part whatever the table size; the manifest also gets each
+ * table's content digest (digest.ts), the same for the same rows on every backend.
  */
 import type { GraphChangeListener } from "../../storage/d1/graph-change";
 import type { VectorStore } from "../../storage/vectors";
-import { VECTOR_NAMESPACES } from "../../storage/vectors";
+import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
 import { gzipLines, sha256Hex, vectorToBase64 } from "./codec";
+import { D1BackupRows } from "./d1-rows";
+import { canonicalRow, RowDigest } from "./digest";
 import {
   BACKUP_FORMAT,
   BACKUP_SCHEMA_VERSION,
@@ -15,11 +19,15 @@ import {
   backupKeys,
   newBackupId,
 } from "./manifest";
-import { appliedMigrations, existingTables } from "./schema-info";
+import type { BackupRowStore, Row, TableRef } from "./rows";
 import { GLOBAL_SCOPE, GLOBAL_TABLES, WORKSPACE_TABLES } from "./tables";
 
 export interface BackupDeps {
   db: D1Database;
+  /** Where the rows are read and written; D1's (`db`) when absent. Postgres engine tables on neon. */
+  rows?: BackupRowStore;
+  /** STORAGE_BACKEND, recorded in the manifest. */
+  storageBackend?: string;
   bucket: R2Bucket;
   /** Null when the vector backend cannot list its vectors; a restore then re-embeds. */
   vectors: VectorStore | null;
@@ -29,12 +37,10 @@ export interface BackupDeps {
   onGraphChange: GraphChangeListener;
 }
 
-/** Rows per D1 page and uncompressed characters per file part. */
+/** Rows per page and uncompressed characters per file part. */
 const PAGE_ROWS = 500;
 const PART_CHARS = 8 * 1024 * 1024;
 const VECTOR_PAGE = 500;
-
-type Row = Record<string, unknown>;
 
 /** Collects lines into parts and uploads each part as it fills. */
 class PartWriter {
@@ -84,56 +90,41 @@ class PartWriter {
   }
 }
 
-/** Every workspace that has a row in any backed-up table (one query per table: D1 caps compound SELECTs). */
-export async function listWorkspaces(db: D1Database, tables: Set<string>): Promise<string[]> {
-  const statements = WORKSPACE_TABLES.filter((table) => tables.has(table.name)).map((table) =>
-    db.prepare(`SELECT DISTINCT ${table.workspaceColumn} AS ws FROM ${table.name}`),
-  );
-  if (statements.length === 0) return [];
-  const results = await db.batch<{ ws: string }>(statements);
-  return [...new Set(results.flatMap((result) => result.results.map((row) => row.ws)))].sort();
+/** The row store of `deps`: the one the composition root wired, else D1's. */
+export function backupRows(deps: { db: D1Database; rows?: BackupRowStore }): BackupRowStore {
+  return deps.rows ?? new D1BackupRows(deps.db);
 }
 
-async function* pages(db: D1Database, sql: string, bind: unknown[]): AsyncGenerator<Row[]> {
-  let after = -1;
-  for (;;) {
-    const { results } = await db
-      .prepare(sql)
-      .bind(...bind, after)
-      .all<Row>();
-    if (results.length === 0) return;
-    yield results;
-    after = Number(results[results.length - 1]?.__rowid);
-    if (results.length < PAGE_ROWS) return;
-  }
-}
-
-function encodeRow(row: Row, omit: readonly string[] | undefined): string {
+function encodeRow(row: Row, omit: readonly string[] | undefined): Row {
   const out: Row = {};
   for (const [column, value] of Object.entries(row)) {
-    if (column === "__rowid" || omit?.includes(column)) continue;
+    if (omit?.includes(column)) continue;
     if (value !== null && typeof value === "object") throw new Error(`column ${column} holds binary data`);
     out[column] = value;
   }
-  return JSON.stringify(out);
+  return out;
 }
 
+/** Table parts plus the table's content digest (workspace column left out). */
 async function exportTable(
   deps: BackupDeps,
   id: string,
   scope: string,
-  table: string,
-  where: { column: string; workspace: string } | null,
+  table: TableRef,
+  workspace: string | null,
   omit: readonly string[] | undefined,
-): Promise<BackupFile[]> {
-  const writer = new PartWriter(deps.bucket, id, scope, "table", table);
-  const filter = where ? `${where.column} = ?1 AND rowid > ?2` : "rowid > ?1";
-  const sql = `SELECT rowid AS __rowid, * FROM ${table} WHERE ${filter} ORDER BY rowid LIMIT ${PAGE_ROWS}`;
-  for await (const page of pages(deps.db, sql, where ? [where.workspace] : [])) {
-    for (const row of page) await writer.add(encodeRow(row, omit));
+): Promise<{ files: BackupFile[]; digest: string }> {
+  const writer = new PartWriter(deps.bucket, id, scope, "table", table.name);
+  const digest = new RowDigest();
+  for await (const page of backupRows(deps).pages(table, workspace, PAGE_ROWS)) {
+    for (const row of page) {
+      const encoded = encodeRow(row, omit);
+      await digest.add(canonicalRow(encoded, table.workspaceColumn));
+      await writer.add(JSON.stringify(encoded));
+    }
   }
   await writer.flush(true);
-  return writer.files;
+  return { files: writer.files, digest: digest.hex() };
 }
 
 async function exportVectors(
@@ -141,20 +132,44 @@ async function exportVectors(
   vectors: VectorStore,
   id: string,
   workspace: string,
-): Promise<BackupFile[]> {
+): Promise<{ files: BackupFile[]; digests: Record<string, string> }> {
   const files: BackupFile[] = [];
+  const digests: Record<string, string> = {};
   for (const namespace of VECTOR_NAMESPACES) {
     const writer = new PartWriter(deps.bucket, id, workspace, "vectors", namespace);
-    const ids = (await vectors.ids(workspace, namespace)).sort();
-    for (let i = 0; i < ids.length; i += VECTOR_PAGE) {
-      const items = await vectors.get(workspace, namespace, ids.slice(i, i + VECTOR_PAGE));
-      for (const item of items)
-        await writer.add(JSON.stringify({ id: item.id, v: vectorToBase64(item.vector), p: item.payload }));
+    const digest = new RowDigest();
+    for await (const line of vectorLines(vectors, workspace, namespace)) {
+      await digest.add(canonicalRow(line));
+      await writer.add(JSON.stringify(line));
     }
     await writer.flush(true);
     files.push(...writer.files);
+    digests[`vectors:${namespace}`] = digest.hex();
   }
-  return files;
+  return { files, digests };
+}
+
+/**
+ * The backup lines of a workspace's vectors (`{id, v: base64 float32, p?: payload}`), by id.
+ *
+ * @example
+ * for await (const line of vectorLines(vectors, "acme", "chunks")) console.log(line.id);
+ */
+export async function* vectorLines(
+  vectors: VectorStore,
+  workspace: string,
+  namespace: VectorNamespace,
+): AsyncGenerator<Row> {
+  const ids = (await vectors.ids(workspace, namespace)).sort();
+  for (let i = 0; i < ids.length; i += VECTOR_PAGE) {
+    const items = await vectors.get(workspace, namespace, ids.slice(i, i + VECTOR_PAGE));
+    for (const item of items)
+      yield {
+        id: item.id,
+        v: vectorToBase64(item.vector),
+        ...(item.payload !== undefined && { p: item.payload }),
+      };
+  }
 }
 
 /** Sums rows per workspace and table (`vectors:<namespace>` for vectors). */
@@ -170,7 +185,7 @@ export function countsOf(files: readonly BackupFile[]): BackupManifest["counts"]
 }
 
 /**
- * Runs a full backup and returns its manifest.
+ * Runs a full backup (or one of the workspaces in `only`) and returns its manifest.
  *
  * @example
  * const manifest = await createBackup({ db: env.DB, bucket: env.BACKUPS, vectors }, "scheduled", new Date());
@@ -180,20 +195,32 @@ export async function createBackup(
   trigger: BackupManifest["trigger"],
   at: Date,
   id = newBackupId(at, trigger),
+  only?: readonly string[],
 ): Promise<BackupManifest> {
-  const tables = await existingTables(deps.db);
+  const rows = backupRows(deps);
+  const tables = await rows.tables();
   const files: BackupFile[] = [];
-  for (const workspace of await listWorkspaces(deps.db, tables)) {
-    for (const table of WORKSPACE_TABLES) {
-      if (!tables.has(table.name)) continue;
-      const where = { column: table.workspaceColumn, workspace };
-      files.push(...(await exportTable(deps, id, workspace, table.name, where, table.omit)));
+  const digests: NonNullable<BackupManifest["digests"]> = {};
+  const present = WORKSPACE_TABLES.filter((table) => tables.has(table.name));
+  // `only` narrows a backup to some workspaces (tests and benches on a shared database).
+  const workspaces = (await rows.workspaces(present)).filter((ws) => !only || only.includes(ws));
+  for (const workspace of workspaces) {
+    const digest: Record<string, string> = {};
+    for (const table of present) {
+      const part = await exportTable(deps, id, workspace, table, workspace, table.omit);
+      files.push(...part.files);
+      digest[table.name] = part.digest;
     }
-    if (deps.vectors) files.push(...(await exportVectors(deps, deps.vectors, id, workspace)));
+    if (deps.vectors) {
+      const part = await exportVectors(deps, deps.vectors, id, workspace);
+      files.push(...part.files);
+      Object.assign(digest, part.digests);
+    }
+    digests[workspace] = digest;
   }
   for (const table of GLOBAL_TABLES) {
     if (tables.has(table.name))
-      files.push(...(await exportTable(deps, id, GLOBAL_SCOPE, table.name, null, table.omit)));
+      files.push(...(await exportTable(deps, id, GLOBAL_SCOPE, table, null, table.omit)).files);
   }
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,
@@ -202,10 +229,12 @@ export async function createBackup(
     trigger,
     created_at: at.toISOString(),
     completed_at: new Date().toISOString(),
-    d1_migrations: await appliedMigrations(deps.db),
+    d1_migrations: await rows.migrations(),
     counts: countsOf(files),
     files,
     vectors: { backend: deps.vectorBackend ?? "local", restore: deps.vectors ? "from_backup" : "re_embed" },
+    storage_backend: deps.storageBackend ?? "d1",
+    digests,
   };
   await deps.bucket.put(backupKeys.manifest(id), JSON.stringify(manifest, null, 1), {
     httpMetadata: { contentType: "application/json" },

@@ -42,6 +42,14 @@ export const manifestSchema = z.object({
    * be re-embedded. Absent in backups written before this field (they hold the local vectors).
    */
   vectors: z.object({ backend: z.string(), restore: z.enum(["from_backup", "re_embed"]) }).optional(),
+  /** STORAGE_BACKEND the rows were read from (`d1` or `neon`); absent before backends could differ. */
+  storage_backend: z.string().optional(),
+  /**
+   * Workspace → table or `vectors:<namespace>` → order-independent content digest of its rows
+   * (src/pipeline/backup/digest.ts), the same on every backend: a restore compares the target's
+   * digest with it. Absent in older backups (their restores check counts only).
+   */
+  digests: z.record(z.string(), z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/))).optional(),
 });
 
 export type BackupManifest = z.infer<typeof manifestSchema>;

@@ -3,16 +3,20 @@
  * resumable steps: the state in R2 (`restores/<target>.json`) records which files are done,
  * every write is an idempotent `INSERT OR REPLACE`, so a step that fails or runs twice is
  * simply run again. The target is cleared once, at the start; it is read-only throughout
- * (the caller locks it) and the row counts are checked against the manifest at the end.
+ * (the caller locks it) and at the end the row counts, then each table's and vector
+ * namespace's content digest (digest.ts), are checked against the manifest. Rows go through
+ * the backup row port (rows.ts), so the target is whatever backend the deployment runs: a
+ * backup taken on D1 restores into Postgres and back (docs/operations.md, moving a workspace).
  */
 import { z } from "zod";
 import type { GraphChangeListener } from "../../storage/d1/graph-change";
-import { jsonBatches } from "../../storage/d1/sql";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
 import { base64ToVector, gunzipLines, sha256Hex } from "./codec";
+import { canonicalRow, RowDigest } from "./digest";
+import { backupRows, vectorLines } from "./export";
 import { type BackupFile, type BackupManifest, readManifest } from "./manifest";
-import { existingTables, tableColumns } from "./schema-info";
+import type { BackupRowStore } from "./rows";
 import { WORKSPACE_TABLES } from "./tables";
 
 export const restoreStateSchema = z.object({
@@ -31,12 +35,18 @@ export const restoreStateSchema = z.object({
   error: z.string().nullable(),
   /** Times the housekeeping cron resumed it after it stalled (src/pipeline/backup/stalled.ts). */
   resumes: z.number().int().min(0).default(0),
+  /** Tables and vector namespaces whose content digest the check phase has compared. */
+  checked: z.array(z.string()).default([]),
+  /** Digest mismatches found so far by the check phase. */
+  check_problems: z.array(z.string()).default([]),
 });
 
 export type RestoreState = z.infer<typeof restoreStateSchema>;
 
 export interface RestoreDeps {
   db: D1Database;
+  /** Where the rows are written; D1's (`db`) when absent (rows.ts). */
+  rows?: BackupRowStore;
   bucket: R2Bucket;
   vectors: VectorStore | null;
   /** Told after every step that changed the target's tables (the graph index rebuilds). */
@@ -64,6 +74,8 @@ export function newRestoreState(backupId: string, source: string, target: string
     requested_by: by,
     error: null,
     resumes: 0,
+    checked: [],
+    check_problems: [],
   };
 }
 
@@ -110,14 +122,12 @@ export function restorableFiles(manifest: BackupManifest, workspace: string): Ba
 }
 
 async function clearTarget(deps: RestoreDeps, target: string): Promise<void> {
-  const tables = await existingTables(deps.db);
-  const statements = [...WORKSPACE_TABLES]
+  const rows = backupRows(deps);
+  const tables = await rows.tables();
+  const clear = [...WORKSPACE_TABLES]
     .reverse()
-    .filter((table) => table.restore && tables.has(table.name) && table.name !== "workspaces")
-    .map((table) =>
-      deps.db.prepare(`DELETE FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`).bind(target),
-    );
-  if (statements.length > 0) await deps.db.batch(statements);
+    .filter((table) => table.restore && tables.has(table.name) && table.name !== "workspaces");
+  await rows.clear(clear, target);
   await deps.onGraphChange(target);
   if (deps.vectors) for (const ns of VECTOR_NAMESPACES) await deps.vectors.clear(target, ns);
 }
@@ -133,22 +143,7 @@ async function readFileRows(bucket: R2Bucket, file: BackupFile): Promise<Record<
 async function loadTableFile(deps: RestoreDeps, file: BackupFile, target: string): Promise<number> {
   const table = WORKSPACE_TABLES.find((t) => t.name === file.name);
   if (!table) throw new Error(`${file.name} is not a restorable table`);
-  const rows = await readFileRows(deps.bucket, file);
-  if (rows.length === 0) return 0;
-  // Columns come from the live schema; a file can only fill columns that exist.
-  const columns = (await tableColumns(deps.db, table.name)).filter(
-    (column) => column !== table.workspaceColumn && rows[0] !== undefined && column in rows[0],
-  );
-  const picks = columns.map((column) => `json_extract(value, '$.${column}')`);
-  const guard = table.requires
-    ? ` WHERE EXISTS (SELECT 1 FROM ${table.requires.table} WHERE ${table.requires.key} = json_extract(value, '$.${table.requires.column}'))`
-    : "";
-  const sql =
-    `INSERT OR REPLACE INTO ${table.name} (${[table.workspaceColumn, ...columns].join(", ")}) ` +
-    `SELECT ?1${picks.length > 0 ? `, ${picks.join(", ")}` : ""} FROM json_each(?2)${guard}`;
-  const statements = jsonBatches(rows).map((json) => deps.db.prepare(sql).bind(target, json));
-  await deps.db.batch(statements);
-  return rows.length;
+  return backupRows(deps).insert(table, target, await readFileRows(deps.bucket, file));
 }
 
 async function loadVectorFile(deps: RestoreDeps, file: BackupFile, target: string): Promise<number> {
@@ -170,13 +165,9 @@ async function targetCounts(
   names: Set<string>,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const rows = backupRows(deps);
   for (const table of WORKSPACE_TABLES) {
-    if (!names.has(table.name)) continue;
-    const row = await deps.db
-      .prepare(`SELECT COUNT(*) AS n FROM ${table.name} WHERE ${table.workspaceColumn} = ?1`)
-      .bind(target)
-      .first<{ n: number }>();
-    counts[table.name] = row?.n ?? 0;
+    if (names.has(table.name)) counts[table.name] = await rows.count(table, target);
   }
   if (deps.vectors) {
     // Vectorize applies upserts asynchronously: count once this store's writes are visible.
@@ -184,6 +175,42 @@ async function targetCounts(
     for (const ns of VECTOR_NAMESPACES) counts[`vectors:${ns}`] = await deps.vectors.count(target, ns);
   }
   return counts;
+}
+
+/**
+ * The target's content digest of `name` (a table, or `vectors:<namespace>`), computed as the
+ * backup computed the source's (digest.ts), so equal rows give equal digests on any backend.
+ */
+async function targetDigest(deps: RestoreDeps, target: string, name: string): Promise<string | null> {
+  const digest = new RowDigest();
+  if (name.startsWith("vectors:")) {
+    if (!deps.vectors) return null;
+    const namespace = name.slice("vectors:".length) as VectorNamespace;
+    for await (const line of vectorLines(deps.vectors, target, namespace))
+      await digest.add(canonicalRow(line));
+    return digest.hex();
+  }
+  const table = WORKSPACE_TABLES.find((t) => t.name === name);
+  if (!table) return null;
+  for await (const page of backupRows(deps).pages(table, target, DIGEST_PAGE_ROWS))
+    for (const row of page) await digest.add(canonicalRow(row, table.workspaceColumn));
+  return digest.hex();
+}
+
+/** Rows per page when a restore re-reads its target to check digests. */
+const DIGEST_PAGE_ROWS = 1000;
+
+/**
+ * Names whose digests a restore checks: restorable tables and vectors restored from the backup;
+ * not memberships (a row is restored only where its user still exists).
+ */
+function digestNames(manifest: BackupManifest, source: string, deps: RestoreDeps): string[] {
+  const restorable = new Set(
+    WORKSPACE_TABLES.filter((t) => t.restore && t.name !== "memberships").map((t) => t.name),
+  );
+  return Object.keys(manifest.digests?.[source] ?? {}).filter((name) =>
+    name.startsWith("vectors:") ? deps.vectors !== null : restorable.has(name),
+  );
 }
 
 /**
@@ -234,11 +261,29 @@ export async function runRestore(
     )
     .filter(([name, n]) => (expected[name] ?? 0) !== n)
     .map(([name, n]) => `${name}: ${n} rows, backup has ${expected[name] ?? 0}`);
+  // Then the content, table by table (resumable: `checked` holds what is done).
+  let checked = state.checked;
+  const problems = [...state.check_problems];
+  if (mismatches.length === 0) {
+    const digests = manifest.digests?.[state.source_workspace] ?? {};
+    for (const name of digestNames(manifest, state.source_workspace, deps)) {
+      if (checked.includes(name)) continue;
+      if (Date.now() > deadline)
+        return saveRestoreState(deps.bucket, { ...state, checked, check_problems: problems });
+      const digest = await targetDigest(deps, state.target_workspace, name);
+      if (digest !== null && digest !== digests[name])
+        problems.push(`${name}: content digest differs from the backup's`);
+      checked = [...checked, name];
+    }
+  }
+  const failures = [...mismatches, ...problems];
   const finished = new Date().toISOString();
   return saveRestoreState(deps.bucket, {
     ...state,
-    status: mismatches.length === 0 ? "completed" : "failed",
+    checked,
+    check_problems: problems,
+    status: failures.length === 0 ? "completed" : "failed",
     finished_at: finished,
-    error: mismatches.length === 0 ? null : mismatches.join("; "),
+    error: failures.length === 0 ? null : failures.join("; "),
   });
 }

@@ -14,19 +14,24 @@ export interface BackupTable {
   restore: boolean;
   /** Rows are restored only where this parent row exists (`column` → `table.key`). */
   requires?: { column: string; table: string; key: string };
+  /**
+   * True for the knowledge engine's tables, which live where STORAGE_BACKEND says (Postgres on
+   * neon); the others stay on D1 (src/pipeline/backup/rows.ts routes them).
+   */
+  engine?: boolean;
 }
 
 /** Per-workspace tables, in restore order (parents first). */
 export const WORKSPACE_TABLES: readonly BackupTable[] = [
   { name: "workspaces", workspaceColumn: "id", restore: true },
-  { name: "documents", workspaceColumn: "workspace", restore: true },
-  { name: "document_contents", workspaceColumn: "workspace", restore: true },
-  { name: "chunks", workspaceColumn: "workspace", restore: true },
-  { name: "chunk_extractions", workspaceColumn: "workspace", restore: true },
-  { name: "entities", workspaceColumn: "workspace", restore: true },
-  { name: "relations", workspaceColumn: "workspace", restore: true },
-  { name: "entity_sources", workspaceColumn: "workspace", restore: true },
-  { name: "relation_sources", workspaceColumn: "workspace", restore: true },
+  { name: "documents", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "document_contents", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "chunks", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "chunk_extractions", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "entities", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "relations", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "entity_sources", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "relation_sources", workspaceColumn: "workspace", restore: true, engine: true },
   { name: "llm_cache", workspaceColumn: "workspace", restore: true },
   { name: "llm_usage", workspaceColumn: "workspace", restore: true },
   {
