@@ -17,7 +17,7 @@ import { readPgMigrations } from "./scripts/pg-migrations";
 import { recordConsoleLog } from "./test/node/log-secrets";
 
 /** Test files that use the local Postgres of .ci/services (project `workers-pg`). */
-const PG_TEST_FILES = ["test/storage/pg-*.test.ts"];
+const PG_TEST_FILES = ["test/storage/pg-*.test.ts", "test/ops/backup-backends.test.ts"];
 
 /** The Workers pool over wrangler.toml's bindings, plus `bindings`. */
 function workersPool(bindings: Record<string, unknown>) {
