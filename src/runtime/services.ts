@@ -5,6 +5,7 @@
  * cannot be built without it. Entry points (requests, queue batches, crons, Durable Object
  * calls) resolve config and flags once and get their services from `createServices`.
  */
+import { type AuditStore, D1AuditStore } from "../audit/store";
 import type { Config } from "../config";
 import type { Bindings } from "../env";
 import type { Flags } from "../flags/names";
@@ -18,14 +19,20 @@ import type { RagDeps } from "../rag/types";
 import type { GraphChangeListener } from "../storage/d1/graph-change";
 import { D1GraphSearchStore } from "../storage/d1/graph-search";
 import { D1LexicalStore } from "../storage/d1/lexical";
+import { D1LlmCache } from "../storage/d1/llm-cache";
+import { D1UsageStore } from "../storage/d1/llm-usage";
 import { createD1Stores } from "../storage/d1/stores";
 import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-index/store";
 import type { GraphSearchStore } from "../storage/graph-search";
 import type { Stores } from "../storage/index";
+import type { LlmCacheStore, UsageStore } from "../storage/llm-stores";
 import { LocalVectorStore } from "../storage/local-vector/store";
-import { createPgPool } from "../storage/neon/client";
+import { PgAuditStore } from "../storage/neon/audit";
+import { createPgPool, pgPerStatement } from "../storage/neon/client";
 import { PgGraphSearchStore } from "../storage/neon/graph-search";
 import { PgLexicalStore } from "../storage/neon/lexical";
+import { PgLlmCache } from "../storage/neon/llm-cache";
+import { PgUsageStore } from "../storage/neon/llm-usage";
 import { createPgStores } from "../storage/neon/stores";
 import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
@@ -47,6 +54,12 @@ export interface Services {
   backup: BackupDeps;
   /** The coordinator of a workspace; its rebuilds run with these services' flags. */
   coordinator(workspace: string): CoordinatorClient;
+  /** The LLM answer cache (admin clears); the providers keep their own handle on the same table. */
+  llmCache: LlmCacheStore;
+  /** Token accounting (GET /admin/llm/usage). */
+  usage: UsageStore;
+  /** The audit log's table (the audit sink, its queue fallback, retention, GET /admin/audit). */
+  audit: AuditStore;
   /** Deletes every row and vector of `workspace` (DELETE /admin/workspaces/{id}). */
   purgeWorkspace(workspace: string): Promise<Record<string, number>>;
 }
@@ -102,7 +115,16 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
   // A backup lists vectors and a restore fills them: every backend can be listed (local, pgvector,
   // and Vectorize through list-vectors).
   const listableVectors: VectorStore | null = vectors;
-  const providers = lazy(() => createProviders(env, config));
+  const llmCache = pool ? new PgLlmCache(pool) : new D1LlmCache(env.DB);
+  const usage = pool ? new PgUsageStore(pool) : new D1UsageStore(env.DB);
+  const audit = pool ? new PgAuditStore(pool) : new D1AuditStore(env.DB);
+  const providers = lazy(() => {
+    if (!pool) return createProviders(env, config);
+    // The clients live as long as the isolate, past this entry point's pool: on Postgres their
+    // cache and counter open a connection per statement instead.
+    const own = pgPerStatement({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY });
+    return createProviders(env, config, { cache: new PgLlmCache(own), usage: new PgUsageStore(own) });
+  });
   const graphSearch = lazy<GraphSearchStore>(() =>
     pool
       ? new PgGraphSearchStore(pool)
@@ -150,11 +172,19 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
       return query();
     },
     backup,
+    llmCache,
+    usage,
+    audit,
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
     purgeWorkspace: async (workspace) => {
       const deleted = await purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange);
-      // On Postgres the engine tables live there; D1 keeps accounts, cache and audit rows.
-      if (pool) await stores.writer.clearWorkspace(workspace);
+      // On Postgres the engine tables and the LLM cache and counters live there (D1 keeps
+      // accounts); the audit log keeps its rows on both, as a record of the deletion.
+      if (pool) {
+        await stores.writer.clearWorkspace(workspace);
+        deleted.llm_cache = (deleted.llm_cache ?? 0) + (await llmCache.clear(workspace));
+        deleted.llm_usage = (deleted.llm_usage ?? 0) + (await usage.clear(workspace));
+      }
       return deleted;
     },
   };

@@ -5,22 +5,33 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { auditSystem } from "../../src/audit";
 import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { storageChecks } from "../../src/http/routes/health-probes";
 import { runChecks } from "../../src/observability/health";
+import { createLogger } from "../../src/observability/logger";
 import { createServices } from "../../src/runtime";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
-import { pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { PgAuditStore } from "../../src/storage/neon/audit";
+import { pgPerStatement, pgQuery, pgTransaction } from "../../src/storage/neon/client";
 import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
+import { PgLlmCache } from "../../src/storage/neon/llm-cache";
+import { PgUsageStore } from "../../src/storage/neon/llm-usage";
 import { createPgStores } from "../../src/storage/neon/stores";
 import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
+import { StubScope } from "../providers/helpers";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
+import {
+  describeAuditStoreContract,
+  describeLlmCacheContract,
+  describeUsageStoreContract,
+} from "./contract/platform-stores";
 import { describeVectorStoreContract } from "./contract/vector-store";
 import { pgEndpoint, usePgPools } from "./pg-harness";
 
@@ -33,6 +44,13 @@ const makeStores = () => {
 
 describeKnowledgeStoresContract("Postgres", makeStores);
 describeVectorStoreContract("pgvector", () => new PgVectorStore(pool()));
+describeLlmCacheContract("Postgres", () => new PgLlmCache(pool()));
+// The providers' handle: a connection per statement (it outlives any one request's pool).
+describeUsageStoreContract("Postgres, a connection per statement", () => {
+  const { databaseUrl, wsProxy } = pgEndpoint();
+  return new PgUsageStore(pgPerStatement({ connectionString: databaseUrl, wsProxy }));
+});
+describeAuditStoreContract("Postgres", () => new PgAuditStore(pool()));
 
 describe("local Postgres through the Neon driver", () => {
   it("runs pgvector: the extension, an HNSW cosine index and a query by it", async () => {
@@ -263,6 +281,66 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     expect(deleted["vectors:chunks"]).toBe(1);
     expect(await services.stores.documents.get(ws, ["d1"])).toEqual([]);
     expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(0);
+  });
+
+  it("keeps the LLM cache, token counts and audit rows on Postgres, and purges the workspace's", async () => {
+    const scope = new StubScope("pg-cache");
+    const config = neonConfig({
+      LLM_BINDING: "openai",
+      LLM_MODEL: "gpt-pg",
+      LLM_BINDING_HOST: scope.v1,
+      LLM_BINDING_API_KEY: "k",
+    });
+    // A copy of env: the providers are memoised per env object, and this file's env has D1's.
+    const services = createServices({ ...env }, config, defaultFlags(config));
+    expect(services.llmCache).toBeInstanceOf(PgLlmCache);
+    const ws = `platform_${Date.now()}`;
+    const request = {
+      role: "query" as const,
+      messages: [{ role: "user" as const, content: "Hi?" }],
+      workspace: ws,
+    };
+    expect((await services.providers.llm.complete(request)).cached).toBe(false);
+    expect((await services.providers.llm.complete(request)).cached).toBe(true);
+    expect(await scope.requests()).toHaveLength(1);
+    const p = pool();
+    const count = async (table: string) =>
+      (await pgQuery<{ n: number }>(p, `SELECT count(*) AS n FROM ${table} WHERE workspace = $1`, [ws]))[0]
+        ?.n;
+    expect(await count("llm_cache")).toBe(1);
+    expect(await services.usage.list({ workspace: ws })).toMatchObject([
+      { model: "gpt-pg", calls: 1, cached_calls: 1 },
+    ]);
+    const waits: Promise<unknown>[] = [];
+    auditSystem(
+      {
+        env,
+        config,
+        flags: defaultFlags(config),
+        log: createLogger("ERROR"),
+        waitUntil: (w) => waits.push(w),
+        services,
+      },
+      { event_type: "system", event_action: "pg_probe", outcome: "success", workspace: ws },
+    );
+    await Promise.all(waits);
+    expect((await services.audit.list(ws, { limit: 5 })).events).toMatchObject([
+      { event_action: "pg_probe" },
+    ]);
+    await expect(
+      p.query("UPDATE audit_events SET outcome = 'failure' WHERE workspace = $1", [ws]),
+    ).rejects.toThrow(/append-only/);
+    for (const table of ["llm_cache", "llm_usage", "audit_events"]) {
+      const d1 = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE workspace = ?1`)
+        .bind(ws)
+        .first("n");
+      expect(d1, table).toBe(0);
+    }
+    const deleted = await services.purgeWorkspace(ws);
+    expect(deleted).toMatchObject({ llm_cache: 1, llm_usage: 1 });
+    expect([await count("llm_cache"), await count("llm_usage"), await count("audit_events")]).toEqual([
+      0, 0, 1,
+    ]);
   });
 
   it("health probes the selected Postgres and fails when it does not answer", async () => {
