@@ -1,11 +1,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { D1AuditStore } from "../../src/audit/store";
+import { D1AccountDirectory } from "../../src/auth/store/directory";
 import { D1LlmCache } from "../../src/storage/d1/llm-cache";
 import { D1UsageStore } from "../../src/storage/d1/llm-usage";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
+import { describeAccountDirectoryContract } from "./contract/account-directory";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
 import {
   describeAuditStoreContract,
@@ -22,6 +24,7 @@ describeKnowledgeStoresContract("D1", makeStores);
 describeLlmCacheContract("D1", () => new D1LlmCache(env.DB));
 describeUsageStoreContract("D1", () => new D1UsageStore(env.DB));
 describeAuditStoreContract("D1", () => new D1AuditStore(env.DB));
+describeAccountDirectoryContract("D1", () => new D1AccountDirectory(env.DB));
 
 describe("D1 adapters", () => {
   it("a failing statement rolls the whole commit back", async () => {

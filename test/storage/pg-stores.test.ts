@@ -17,6 +17,7 @@ import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
+import { PgAccountDirectory } from "../../src/storage/neon/accounts";
 import { PgAuditStore } from "../../src/storage/neon/audit";
 import { pgPerStatement, pgQuery, pgTransaction } from "../../src/storage/neon/client";
 import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
@@ -26,6 +27,7 @@ import { createPgStores } from "../../src/storage/neon/stores";
 import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 import { StubScope } from "../providers/helpers";
+import { describeAccountDirectoryContract } from "./contract/account-directory";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
 import {
   describeAuditStoreContract,
@@ -51,6 +53,7 @@ describeUsageStoreContract("Postgres, a connection per statement", () => {
   return new PgUsageStore(pgPerStatement({ connectionString: databaseUrl, wsProxy }));
 });
 describeAuditStoreContract("Postgres", () => new PgAuditStore(pool()));
+describeAccountDirectoryContract("Postgres", () => new PgAccountDirectory(pool()));
 
 describe("local Postgres through the Neon driver", () => {
   it("runs pgvector: the extension, an HNSW cosine index and a query by it", async () => {
