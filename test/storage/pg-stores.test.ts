@@ -6,6 +6,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { auditSystem } from "../../src/audit";
+import { createApiKey, findApiKey, revokeApiKey } from "../../src/auth/api-keys";
+import { isRevoked } from "../../src/auth/revocations";
+import { rotateRefreshToken, startSession } from "../../src/auth/sessions";
 import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { storageChecks } from "../../src/http/routes/health-probes";
@@ -20,6 +23,7 @@ import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { PgAccountDirectory } from "../../src/storage/neon/accounts";
 import { PgAuditStore } from "../../src/storage/neon/audit";
 import { pgPerStatement, pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { PgCredentialStore } from "../../src/storage/neon/credentials";
 import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
 import { PgLlmCache } from "../../src/storage/neon/llm-cache";
 import { PgUsageStore } from "../../src/storage/neon/llm-usage";
@@ -28,6 +32,7 @@ import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
 import { StubScope } from "../providers/helpers";
 import { describeAccountDirectoryContract } from "./contract/account-directory";
+import { describeCredentialStoreContract } from "./contract/credentials";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
 import {
   describeAuditStoreContract,
@@ -54,6 +59,10 @@ describeUsageStoreContract("Postgres, a connection per statement", () => {
 });
 describeAuditStoreContract("Postgres", () => new PgAuditStore(pool()));
 describeAccountDirectoryContract("Postgres", () => new PgAccountDirectory(pool()));
+describeCredentialStoreContract("Postgres", () => {
+  const p = pool();
+  return { credentials: new PgCredentialStore(p), directory: new PgAccountDirectory(p) };
+});
 
 describe("local Postgres through the Neon driver", () => {
   it("runs pgvector: the extension, an HNSW cosine index and a query by it", async () => {
@@ -344,6 +353,37 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     expect([await count("llm_cache"), await count("llm_usage"), await count("audit_events")]).toEqual([
       0, 0, 1,
     ]);
+  });
+
+  it("runs the session and API key rules of src/auth on Postgres unchanged", async () => {
+    const config = neonConfig();
+    const p = pool();
+    const credentials = new PgCredentialStore(p);
+    const user = await new PgAccountDirectory(p).createUser({
+      username: `pg_rules_${Date.now()}`,
+      passwordHash: "h",
+      role: "user",
+      workspaces: [],
+    });
+    const started = await startSession(credentials, config, user.id, "default");
+    const rotated = await rotateRefreshToken(credentials, config, started.refreshToken);
+    expect(rotated.kind).toBe("rotated");
+    // Presenting the used token again is a copy: the whole family and its access tokens end.
+    expect((await rotateRefreshToken(credentials, config, started.refreshToken)).kind).toBe("reused");
+    expect(await isRevoked(credentials, 0, started.sessionId)).toBe(true);
+    if (rotated.kind === "rotated") {
+      expect((await rotateRefreshToken(credentials, config, rotated.refreshToken)).kind).toBe("invalid");
+    }
+    const { key, row } = await createApiKey(credentials, {
+      name: "pg bot",
+      role: "user",
+      workspace: "default",
+      createdBy: user.id,
+      expiresAt: null,
+    });
+    expect(await findApiKey(credentials, key)).toEqual(row);
+    expect((await revokeApiKey(credentials, row.id))?.row.revokedAt).not.toBeNull();
+    expect(await findApiKey(credentials, key)).toBeNull();
   });
 
   it("health probes the selected Postgres and fails when it does not answer", async () => {
