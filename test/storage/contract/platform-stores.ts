@@ -141,11 +141,13 @@ export function describeAuditStoreContract(name: string, make: () => AuditStore)
       const audit = make();
       const workspace = unique("audit");
       const record = auditRecord(workspace);
-      await audit.insert("a-1", record);
-      await audit.insert("a-1", { ...record, outcome: "failure" });
+      // Ids are global (not per workspace): unique per run, since Postgres keeps earlier runs' rows.
+      const id = `${workspace}-1`;
+      await audit.insert(id, record);
+      await audit.insert(id, { ...record, outcome: "failure" });
       const { events, more } = await audit.list(workspace, { limit: 10 });
       expect(more).toBe(false);
-      expect(events).toEqual([{ ...record, id: "a-1" }]);
+      expect(events).toEqual([{ ...record, id }]);
       expect((await audit.list(unique("other"), { limit: 10 })).events).toEqual([]);
     });
 
