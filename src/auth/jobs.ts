@@ -20,7 +20,7 @@ export async function sweepAuthTables(
 }
 
 /** The housekeeping cron's auth sweep (listed in src/runtime/cron-jobs.ts). */
-export const authSweepJob: ScheduledJob = async ({ env, log }) => {
-  const swept = await sweepAuthTables(env.DB);
+export const authSweepJob: ScheduledJob = async ({ services, log }) => {
+  const swept = await sweepAuthTables(services.accounts.credentials);
   if (swept.revocations + swept.refreshTokens > 0) log.info("auth sweep", { ...swept });
 };

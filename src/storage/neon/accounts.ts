@@ -237,3 +237,32 @@ export class PgAccountDirectory implements AccountDirectory {
     return rows.length > 0;
   }
 }
+
+/** What deleting a workspace removes of the accounts, children first (as the D1 purge does). */
+const WORKSPACE_ACCOUNT_TABLES = [
+  { name: "memberships", column: "workspace_id" },
+  { name: "api_keys", column: "workspace" },
+  { name: "workspaces", column: "id" },
+] as const;
+
+/**
+ * Deletes workspace `ws`'s memberships, API keys and row in one transaction; returns the rows
+ * per table. Users stay (they may belong elsewhere), as on D1.
+ *
+ * @example
+ * const deleted = await clearPgWorkspaceAccounts(pool, "acme"); // { memberships: 2, api_keys: 1, workspaces: 1 }
+ */
+export function clearPgWorkspaceAccounts(pool: Pool, ws: string): Promise<Record<string, number>> {
+  return pgTransaction(pool, async (tx) => {
+    const deleted: Record<string, number> = {};
+    for (const table of WORKSPACE_ACCOUNT_TABLES) {
+      const [row] = await pgQuery<{ n: number }>(
+        tx,
+        `WITH gone AS (DELETE FROM ${table.name} WHERE ${table.column} = $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+        [ws],
+      );
+      deleted[table.name] = row?.n ?? 0;
+    }
+    return deleted;
+  });
+}
