@@ -3,10 +3,12 @@
  * driver reaches the local Postgres + pgvector of .ci/services through its WebSocket proxy, and
  * the same contract suites as D1 and the local index run against it unchanged.
  */
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
 import { auditSystem } from "../../src/audit";
 import { createApiKey, findApiKey, revokeApiKey } from "../../src/auth/api-keys";
+import { hashPassword } from "../../src/auth/password";
 import { isRevoked } from "../../src/auth/revocations";
 import { rotateRefreshToken, startSession } from "../../src/auth/sessions";
 import { parseConfig } from "../../src/config";
@@ -384,6 +386,125 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     expect(await findApiKey(credentials, key)).toEqual(row);
     expect((await revokeApiKey(credentials, row.id))?.row.revokedAt).not.toBeNull();
     expect(await findApiKey(credentials, key)).toBeNull();
+  });
+
+  it("serves register, login, refresh, memberships and API keys from Postgres through the app, none from D1", async () => {
+    const { databaseUrl, wsProxy } = pgEndpoint();
+    // The workers-auth project's auth settings (vitest.config.ts AUTH_TEST_VARS), on Postgres.
+    const appEnv = {
+      ...env,
+      STORAGE_BACKEND: "neon",
+      VECTOR_BACKEND: "pgvector",
+      DATABASE_URL: databaseUrl,
+      PG_WS_PROXY: wsProxy,
+      AUTH_ENABLED: "true",
+      JWT_SECRET_KEY: "test-secret-key-of-at-least-32-characters!",
+      PASSWORD_HASH_COST: "6",
+      PASSWORD_HASH_PARALLELISM: "1",
+      ALLOW_REGISTRATION: "true",
+    };
+    const app = createApp();
+    const call = async (path: string, init: RequestInit = {}, headers: Record<string, string> = {}) => {
+      const ctx = createExecutionContext();
+      const res = await app.request(
+        `http://pg.test${path}`,
+        {
+          ...init,
+          headers: { "Content-Type": "application/json", ...headers },
+        },
+        appEnv,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      call(path, { method: "POST", body: JSON.stringify(body) }, headers);
+    const password = "a-Long-and-unusual-passphrase-42";
+    const tag = Date.now().toString(36);
+    const p = pool();
+    // The first administrator as scripts/create-admin.ts makes one (the bootstrap token is spent
+    // once per database, and this Postgres outlives test runs).
+    const admin = await new PgAccountDirectory(p).createUser({
+      username: `pg_admin_${tag}`,
+      passwordHash: await hashPassword(password, { ln: 6, r: 8, p: 1 }),
+      role: "admin",
+      workspaces: ["default"],
+    });
+    const registered = await post("/auth/register", { username: `pg_viewer_${tag}`, password });
+    expect(registered.status).toBe(201);
+    const viewer = ((await registered.json()) as { user: { id: string; workspaces: string[] } }).user;
+    expect(viewer.workspaces).toEqual(["default"]);
+
+    const login = await post("/auth/login", { username: admin.username, password });
+    expect(login.status).toBe(200);
+    const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+    const asAdmin = { Authorization: `Bearer ${tokens.access_token}` };
+    const ws = `pg_accounts_${tag}`;
+    expect((await post("/admin/workspaces", { id: ws }, asAdmin)).status).toBe(201);
+    expect((await post(`/admin/workspaces/${ws}/members`, { user_id: viewer.id }, asAdmin)).status).toBe(201);
+    const members = await call(`/admin/workspaces/${ws}/members`, {}, asAdmin);
+    expect(await members.json()).toMatchObject({ members: [{ user_id: viewer.id }] });
+
+    // /health gets no services: the principal and its membership come from Postgres all the same.
+    const viewerLogin = await post("/auth/login", { username: `pg_viewer_${tag}`, password, workspace: ws });
+    expect(viewerLogin.status).toBe(200);
+    const asViewer = {
+      Authorization: `Bearer ${((await viewerLogin.json()) as { access_token: string }).access_token}`,
+    };
+    const health = (workspace: string) =>
+      call("/health", {}, { ...asViewer, "LIGHTRAG-WORKSPACE": workspace });
+    expect((await health("default")).status).toBe(200);
+    expect((await health(`not_mine_${tag}`)).status).toBe(403);
+
+    const created = await post("/admin/api-keys", { name: "pg key", role: "viewer", workspace: ws }, asAdmin);
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; api_key: string };
+    const me = await call("/auth/me", {}, { "X-API-Key": key.api_key });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ principal: { via: "api_key", workspace: ws, role: "viewer" } });
+    expect((await call(`/admin/api-keys/${key.id}`, { method: "DELETE" }, asAdmin)).status).toBe(200);
+    expect((await call("/auth/me", {}, { "X-API-Key": key.api_key })).status).toBe(401);
+
+    const refreshed = await post("/auth/refresh", { refresh_token: tokens.refresh_token });
+    expect(refreshed.status).toBe(200);
+    // The used token again: reuse, the family ends (the access token with it).
+    expect((await post("/auth/refresh", { refresh_token: tokens.refresh_token })).status).toBe(401);
+
+    expect((await call("/auth/me", {}, asAdmin)).status).toBe(401);
+
+    // Every row is in Postgres, and D1 never saw them.
+    const pgCount = async (sql: string, values: unknown[]) =>
+      (await pgQuery<{ n: number }>(p, `SELECT count(*) AS n FROM ${sql}`, values))[0]?.n;
+    const d1Count = (sql: string, ...values: unknown[]) =>
+      env.DB.prepare(`SELECT count(*) AS n FROM ${sql}`)
+        .bind(...values)
+        .first<number>("n");
+    const ids = [admin.id, viewer.id];
+    expect(await pgCount("users WHERE id = ANY($1)", [ids])).toBe(2);
+    expect(await pgCount("refresh_tokens WHERE user_id = $1", [admin.id])).toBe(2);
+    expect(await pgCount("memberships WHERE workspace_id = $1", [ws])).toBe(1);
+    expect(
+      await pgCount("api_keys WHERE id = $1 AND revoked_at IS NOT NULL AND last_used_at IS NOT NULL", [
+        key.id,
+      ]),
+    ).toBe(1);
+    expect(
+      await pgCount(
+        "token_revocations WHERE subject IN (SELECT family_id FROM refresh_tokens WHERE user_id = $1)",
+        [admin.id],
+      ),
+    ).toBe(1);
+    expect(await d1Count("users WHERE id IN (?1, ?2)", ...ids)).toBe(0);
+    expect(await d1Count("refresh_tokens WHERE user_id = ?1", admin.id)).toBe(0);
+    expect(await d1Count("workspaces WHERE id = ?1", ws)).toBe(0);
+    expect(await d1Count("api_keys WHERE id = ?1", key.id)).toBe(0);
+
+    // Deleting the workspace takes its memberships, keys and row out of Postgres.
+    const config = neonConfig();
+    const deleted = await createServices(env, config, defaultFlags(config)).purgeWorkspace(ws);
+    expect(deleted).toMatchObject({ memberships: 1, api_keys: 1, workspaces: 1 });
+    expect(await pgCount("workspaces WHERE id = $1", [ws])).toBe(0);
   });
 
   it("health probes the selected Postgres and fails when it does not answer", async () => {
