@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { auditSystem } from "../../src/audit";
 import { createApiKey, findApiKey, revokeApiKey } from "../../src/auth/api-keys";
+import { adminInsertSql } from "../../src/auth/bootstrap-sql";
 import { hashPassword } from "../../src/auth/password";
 import { isRevoked } from "../../src/auth/revocations";
 import { rotateRefreshToken, startSession } from "../../src/auth/sessions";
@@ -423,13 +424,21 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     const password = "a-Long-and-unusual-passphrase-42";
     const tag = Date.now().toString(36);
     const p = pool();
-    // The first administrator as scripts/create-admin.ts makes one (the bootstrap token is spent
-    // once per database, and this Postgres outlives test runs).
-    const admin = await new PgAccountDirectory(p).createUser({
-      username: `pg_admin_${tag}`,
-      passwordHash: await hashPassword(password, { ln: 6, r: 8, p: 1 }),
-      role: "admin",
-      workspaces: ["default"],
+    // The first administrator as `scripts/create-admin.ts --storage neon` makes one (the bootstrap
+    // token is spent once per database, and this Postgres outlives test runs).
+    const admin = { id: crypto.randomUUID(), username: `pg_admin_${tag}` };
+    const adminSql = adminInsertSql(
+      {
+        ...admin,
+        email: null,
+        passwordHash: await hashPassword(password, { ln: 6, r: 8, p: 1 }),
+        workspace: "default",
+        now: Date.now(),
+      },
+      "postgres",
+    );
+    await pgTransaction(p, async (tx) => {
+      for (const statement of adminSql.split(";\n")) await tx.query(statement);
     });
     const registered = await post("/auth/register", { username: `pg_viewer_${tag}`, password });
     expect(registered.status).toBe(201);
