@@ -124,8 +124,8 @@ export function vectorBackendProblems(
 
 /**
  * Bindings the selected storage and vector backends stand on, missing from the Worker's `env`:
- * D1's `DB` on every backend (STORAGE_BACKEND=neon still keeps accounts and backups' bookkeeping
- * there) and the `VECTOR_INDEX` Durable Object namespace of VECTOR_BACKEND=local. Checked on the
+ * D1's `DB` on every backend (STORAGE_BACKEND=neon still backs up and restores through it) and
+ * the `VECTOR_INDEX` Durable Object namespace of VECTOR_BACKEND=local. Checked on the
  * Worker's own env only (`loadConfig`): hand-built test envs have no bindings.
  *
  * @example
@@ -141,7 +141,7 @@ export function backendBindingProblems(
     problems.push(
       config.STORAGE_BACKEND === "d1"
         ? "DB: binding missing (STORAGE_BACKEND=d1 keeps every table in a [[d1_databases]] binding named DB)"
-        : "DB: binding missing (STORAGE_BACKEND=neon still keeps accounts in a [[d1_databases]] binding named DB)",
+        : "DB: binding missing (STORAGE_BACKEND=neon still backs up and restores through a [[d1_databases]] binding named DB)",
     );
   }
   const index = env.VECTOR_INDEX as { idFromName?: unknown } | undefined;

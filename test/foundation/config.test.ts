@@ -155,7 +155,7 @@ describe("config", () => {
         VECTOR_BACKEND: "pgvector",
       }).problems,
     ).toEqual([
-      "DB: binding missing (STORAGE_BACKEND=neon still keeps accounts in a [[d1_databases]] binding named DB)",
+      "DB: binding missing (STORAGE_BACKEND=neon still backs up and restores through a [[d1_databases]] binding named DB)",
     ]);
     expect(loadConfig({ ...worker, DB: undefined }).problems).toEqual([
       "DB: binding missing (STORAGE_BACKEND=d1 keeps every table in a [[d1_databases]] binding named DB)",
