@@ -14,6 +14,7 @@ import { countMetric, countMetricWithEnv } from "../observability/metrics";
 import { recordWorkspace, requestWaitUntil } from "../observability/request-context";
 import { type AuditContext, type AuditEventInput, type AuditRecord, buildAuditRecord } from "./record";
 import { auditTableSink } from "./sinks";
+import type { AuditStore } from "./store";
 
 export type { AuditEventInput, AuditEventType, AuditOutcome, AuditRecord } from "./record";
 
@@ -32,6 +33,8 @@ export interface AuditScope {
   flags: Flags;
   log: Logger;
   waitUntil: (p: Promise<unknown>) => void;
+  /** The entry point's services (a `Runtime` has them): the audit table of the selected backend. */
+  services?: { audit: AuditStore };
 }
 
 /**
@@ -55,7 +58,16 @@ export function audit(c: Context<AppEnv>, event: AuditEventInput, options: Audit
     };
     // Flags are unset only while the config is invalid (configGuard's refusal): keep the row then.
     const table = options.table !== false && (c.get("flags")?.AUDIT_LOGGING_ENABLED ?? true);
-    emit(c.env, requestWaitUntil(c), buildAuditRecord(event, context, new Date()), requestLogger(c), table);
+    // Services are unset only before resolveRuntimeFlags (a refused config): D1's table then.
+    const store = c.get("services")?.audit;
+    emit(
+      c.env,
+      requestWaitUntil(c),
+      buildAuditRecord(event, context, new Date()),
+      requestLogger(c),
+      table,
+      store,
+    );
     countMetric(c, "lightrag_audit_events_total", { event_type: event.event_type, outcome: event.outcome });
   } catch (error) {
     reportFailure(requestLogger(c), error);
@@ -81,7 +93,7 @@ export function auditSystem(scope: AuditScope, event: AuditEventInput & { worksp
     };
     const { workspace: _workspace, ...input } = event;
     const record = buildAuditRecord(input, context, new Date());
-    emit(env, waitUntil, record, scope.log, scope.flags.AUDIT_LOGGING_ENABLED);
+    emit(env, waitUntil, record, scope.log, scope.flags.AUDIT_LOGGING_ENABLED, scope.services?.audit);
     countMetricWithEnv(env, waitUntil, "lightrag_audit_events_total", {
       event_type: event.event_type,
       outcome: event.outcome,
@@ -103,9 +115,10 @@ function emit(
   record: AuditRecord,
   log: Logger,
   table: boolean,
+  store: AuditStore | undefined,
 ): void {
   log.security(AUDIT_MESSAGE, { ...record });
-  if (table) waitUntil(auditTableSink(env, record, log));
+  if (table) waitUntil(auditTableSink(env, record, log, { store }));
 }
 
 function reportFailure(log: Logger, error: unknown): void {

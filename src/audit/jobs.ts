@@ -8,7 +8,6 @@ import type { QueueMessageHandler } from "../pipeline/queue";
 import type { ScheduledJob } from "../pipeline/scheduled";
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditRecord } from "./record";
 import { AUDIT_WRITE_MESSAGE } from "./sinks";
-import { insertAuditEvent, pruneAuditEvents } from "./store";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,20 +31,20 @@ const deferredRow = z.object({
 });
 
 /** `audit.write`: inserts a row the request could not insert in time (same id, so nothing doubles). */
-export const auditWriteHandler: QueueMessageHandler = async (body, { env, log }) => {
+export const auditWriteHandler: QueueMessageHandler = async (body, { log, services }) => {
   const message = deferredRow.safeParse(body);
   if (!message.success) {
     // Retrying cannot fix a malformed row; keep the evidence in the log and acknowledge it.
     log.error("malformed audit row dropped", { issues: message.error.issues.length });
     return;
   }
-  await insertAuditEvent(env.DB, message.data.id, message.data.record);
+  await services.audit.insert(message.data.id, message.data.record);
 };
 
 /** Deletes audit rows older than AUDIT_RETENTION_DAYS. */
-export const auditRetentionJob: ScheduledJob = async ({ env, config, log }, scheduledTime) => {
+export const auditRetentionJob: ScheduledJob = async ({ config, log, services }, scheduledTime) => {
   const days = config.AUDIT_RETENTION_DAYS;
   if (!days) return;
-  const deleted = await pruneAuditEvents(env.DB, scheduledTime - days * DAY_MS);
+  const deleted = await services.audit.prune(scheduledTime - days * DAY_MS);
   if (deleted > 0) log.info("audit retention", { deleted, retention_days: days });
 };

@@ -9,7 +9,7 @@ import type { Logger } from "../observability/logger";
 import { countQueueSent } from "../observability/queue-metrics";
 import { AUDIT_WRITE_MESSAGE } from "../pipeline/ingest-messages";
 import type { AuditRecord } from "./record";
-import { insertAuditEvent } from "./store";
+import { type AuditStore, D1AuditStore } from "./store";
 
 /** Queue message type of a deferred audit row. */
 export { AUDIT_WRITE_MESSAGE } from "../pipeline/ingest-messages";
@@ -18,19 +18,24 @@ export { AUDIT_WRITE_MESSAGE } from "../pipeline/ingest-messages";
 export const INSERT_TIMEOUT_MS = 5000;
 const RETRY_DELAYS_MS = [50, 250];
 
-/** Appends `record` to the audit table; resolves (never rejects) when done or given up. */
+/**
+ * Appends `record` to the audit table (`options.store`, the selected backend's from the
+ * composition root; D1's when the entry point has no services, e.g. while the config is
+ * refused); resolves (never rejects) when done or given up.
+ */
 export async function auditTableSink(
   env: Env,
   record: AuditRecord,
   log: Logger,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; store?: AuditStore } = {},
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? INSERT_TIMEOUT_MS;
+  const store = options.store ?? new D1AuditStore(env.DB);
   const id = crypto.randomUUID();
   let lastError: unknown;
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     try {
-      await withTimeout(insertAuditEvent(env.DB, id, record), timeoutMs);
+      await withTimeout(store.insert(id, record), timeoutMs);
       return;
     } catch (error) {
       lastError = error;

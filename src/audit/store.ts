@@ -1,6 +1,8 @@
 /**
- * The audit table through drizzle: idempotent inserts, filtered newest-first pages scoped to a
- * workspace, and retention deletes in bounded chunks.
+ * The audit table: its port (`AuditStore`: idempotent inserts, filtered newest-first pages
+ * scoped to a workspace, retention deletes in bounded chunks) and the D1 adapter through
+ * drizzle. Postgres implements the same port (src/storage/neon/audit.ts); the composition root
+ * picks one (`services.audit`).
  */
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -20,6 +22,38 @@ export interface AuditFilters {
   /** Continue after this (timestamp, id) position of the previous page. */
   after?: { timestamp: number; id: string };
   limit: number;
+}
+
+/** Where audit rows live. */
+export interface AuditStore {
+  /** Inserts `record` under `id`; inserting the same id twice keeps the first row. */
+  insert(id: string, record: AuditRecord): Promise<void>;
+  /** One page of `workspace`'s events, newest first, and whether more follow. */
+  list(workspace: string, filters: AuditFilters): Promise<{ events: StoredAuditEvent[]; more: boolean }>;
+  /** Deletes events older than `before` (ms) in chunks of PRUNE_CHUNK; returns how many went. */
+  prune(before: number, maxChunks?: number): Promise<number>;
+}
+
+/**
+ * The D1 audit table as an `AuditStore` (the functions below, bound to one database).
+ *
+ * @example
+ * await new D1AuditStore(env.DB).insert(crypto.randomUUID(), record);
+ */
+export class D1AuditStore implements AuditStore {
+  constructor(private readonly db: D1Database) {}
+
+  insert(id: string, record: AuditRecord): Promise<void> {
+    return insertAuditEvent(this.db, id, record);
+  }
+
+  list(workspace: string, filters: AuditFilters): Promise<{ events: StoredAuditEvent[]; more: boolean }> {
+    return listAuditEvents(this.db, workspace, filters);
+  }
+
+  prune(before: number, maxChunks?: number): Promise<number> {
+    return pruneAuditEvents(this.db, before, maxChunks);
+  }
 }
 
 /** Inserts `record` under `id`; inserting the same id twice keeps the first row. */
@@ -84,7 +118,7 @@ export async function listAuditEvents(
       ip_address: row.ipAddress,
       user_agent: row.userAgent,
       session_id: row.sessionId,
-      additional_data: parseObject(row.additionalData),
+      additional_data: parseAdditionalData(row.additionalData),
       request_id: row.requestId,
       workspace: row.workspace,
       outcome: row.outcome,
@@ -114,7 +148,8 @@ export async function pruneAuditEvents(db: D1Database, before: number, maxChunks
   return deleted;
 }
 
-function parseObject(text: string): Record<string, unknown> {
+/** The stored `additional_data` text as an object (anything else reads as `{}`). */
+export function parseAdditionalData(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value)

@@ -8,30 +8,21 @@
 import { type SQL, sql } from "drizzle-orm";
 import { randomToken, sha256Hex } from "./encoding";
 import type { Role } from "./principal";
+import {
+  AND_DESCENDANTS,
+  type ApiKeyRow,
+  type CredentialSource,
+  credentialStore,
+  KEY_OWNER_PREFIX,
+} from "./store/credentials";
+
+export type { ApiKeyRow };
 
 export const API_KEY_PREFIX = "lrk_";
-/** How a key is named as a principal's `userId` and as the owner of the keys it creates. */
-const KEY_OWNER_PREFIX = "api_key:";
 /** How many leading characters of a key are kept in clear to tell keys apart. */
 const SHOWN_PREFIX_LENGTH = 10;
 /** Last-use writes are skipped when the recorded one is this recent: a busy key costs one write a minute. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  workspace: string;
-  createdBy: string | null;
-  createdAt: number;
-  expiresAt: number | null;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
-
-const COLUMNS = `id, name, prefix, role, workspace, created_by AS createdBy, created_at AS createdAt,
-  expires_at AS expiresAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt`;
 
 /**
  * The owner id of key `id`: the `userId` of its principal and the `created_by` of keys it makes.
@@ -83,7 +74,7 @@ export function publicApiKey(row: ApiKeyRow) {
  * const { key } = await createApiKey(env.DB, { name: "ingest bot", role: "user", workspace: "docs", createdBy: admin.id });
  */
 export async function createApiKey(
-  db: D1Database,
+  db: CredentialSource,
   input: { name: string; role: Role; workspace: string; createdBy: string | null; expiresAt: number | null },
 ): Promise<{ key: string; row: ApiKeyRow }> {
   const key = randomToken(API_KEY_PREFIX);
@@ -99,64 +90,35 @@ export async function createApiKey(
     lastUsedAt: null,
     revokedAt: null,
   };
-  await db
-    .prepare(
-      `INSERT INTO api_keys (id, name, key_hash, prefix, role, workspace, created_by, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      row.id,
-      row.name,
-      await sha256Hex(key),
-      row.prefix,
-      row.role,
-      row.workspace,
-      row.createdBy,
-      row.createdAt,
-      row.expiresAt,
-    )
-    .run();
+  await credentialStore(db).insertApiKey(row, await sha256Hex(key));
   return { key, row };
 }
 
 /** The live key matching `key`, or null (unknown, revoked or expired). */
-export async function findApiKey(db: D1Database, key: string): Promise<ApiKeyRow | null> {
+export async function findApiKey(db: CredentialSource, key: string): Promise<ApiKeyRow | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 128) return null;
-  const row = await db
-    .prepare(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = ?`)
-    .bind(await sha256Hex(key))
-    .first<ApiKeyRow>();
+  const row = await credentialStore(db).findApiKeyByHash(await sha256Hex(key));
   if (!row || row.revokedAt !== null) return null;
   if (row.expiresAt !== null && row.expiresAt <= Date.now()) return null;
   return row;
 }
 
 /** Records a use, at most once a minute per key; meant for `waitUntil`. */
-export async function recordApiKeyUse(db: D1Database, row: ApiKeyRow): Promise<void> {
+export async function recordApiKeyUse(db: CredentialSource, row: ApiKeyRow): Promise<void> {
   const now = Date.now();
   if (row.lastUsedAt !== null && now - row.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
-  await db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(now, row.id).run();
+  await credentialStore(db).touchApiKey(row.id, now);
 }
 
 /** Every key, or those of one `workspace`, newest first. */
-export async function listApiKeys(db: D1Database, workspace?: string): Promise<ApiKeyRow[]> {
-  const { results } = await db
-    .prepare(`SELECT ${COLUMNS} FROM api_keys WHERE ?1 IS NULL OR workspace = ?1 ORDER BY created_at DESC`)
-    .bind(workspace ?? null)
-    .all<ApiKeyRow>();
-  return results;
+export async function listApiKeys(db: CredentialSource, workspace?: string): Promise<ApiKeyRow[]> {
+  return credentialStore(db).listApiKeys(workspace);
 }
 
 /** The key with this id, live or not; null when there is none. */
-export async function findApiKeyById(db: D1Database, id: string): Promise<ApiKeyRow | null> {
-  return db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`).bind(id).first<ApiKeyRow>();
+export async function findApiKeyById(db: CredentialSource, id: string): Promise<ApiKeyRow | null> {
+  return credentialStore(db).findApiKeyById(id);
 }
-
-/**
- * The recursive step of a `doomed(id)` common table expression: starting from its seed keys,
- * the keys they made, the keys those made, and so on (UNION stops on cycles).
- */
-const AND_DESCENDANTS = `UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.created_by = '${KEY_OWNER_PREFIX}' || d.id`;
 
 /**
  * Revokes a key and every key descending from it, in one statement; `workspace` limits the
@@ -166,19 +128,11 @@ const AND_DESCENDANTS = `UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.cr
  * const revoked = await revokeApiKey(env.DB, id); // { row, cascaded: ["<child id>", …] }
  */
 export async function revokeApiKey(
-  db: D1Database,
+  db: CredentialSource,
   id: string,
   workspace?: string,
 ): Promise<{ row: ApiKeyRow; cascaded: string[] } | null> {
-  const { results } = await db
-    .prepare(
-      `WITH RECURSIVE doomed(id) AS (
-         SELECT id FROM api_keys WHERE id = ?1 AND (?2 IS NULL OR workspace = ?2) ${AND_DESCENDANTS})
-       UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?3)
-       WHERE id IN (SELECT id FROM doomed) RETURNING ${COLUMNS}`,
-    )
-    .bind(id, workspace ?? null, Date.now())
-    .all<ApiKeyRow>();
+  const results = await credentialStore(db).revokeApiKeyTree(id, workspace, Date.now());
   const row = results.find((candidate) => candidate.id === id);
   if (!row) return null;
   return { row, cascaded: results.filter((other) => other.id !== id).map((other) => other.id) };

@@ -4,25 +4,23 @@
  */
 import type { ScheduledJob } from "../pipeline/scheduled";
 import { sweepRevocations } from "./revocations";
+import { type CredentialSource, credentialStore } from "./store/credentials";
 
 /** Refresh tokens are kept a day after they end, so a late replay is still recognised as reuse. */
 const REFRESH_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** Deletes expired revocations and refresh tokens; returns how many rows went. */
 export async function sweepAuthTables(
-  db: D1Database,
+  db: CredentialSource,
   now = Date.now(),
 ): Promise<{ revocations: number; refreshTokens: number }> {
   const revocations = await sweepRevocations(db, now);
-  const result = await db
-    .prepare("DELETE FROM refresh_tokens WHERE expires_at <= ?")
-    .bind(now - REFRESH_GRACE_MS)
-    .run();
-  return { revocations, refreshTokens: result.meta.changes ?? 0 };
+  const refreshTokens = await credentialStore(db).sweepRefreshTokens(now - REFRESH_GRACE_MS);
+  return { revocations, refreshTokens };
 }
 
 /** The housekeeping cron's auth sweep (listed in src/runtime/cron-jobs.ts). */
-export const authSweepJob: ScheduledJob = async ({ env, log }) => {
-  const swept = await sweepAuthTables(env.DB);
+export const authSweepJob: ScheduledJob = async ({ services, log }) => {
+  const swept = await sweepAuthTables(services.accounts.credentials);
   if (swept.revocations + swept.refreshTokens > 0) log.info("auth sweep", { ...swept });
 };

@@ -13,15 +13,9 @@ import { accessDenied, authFailure, authSuccess } from "./events";
 import { lockedError, lockoutLimits, loginClient, loginGuard } from "./lockout";
 import { hashPassword, needsRehash, paramsFromConfig, verifyDummy, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH, normalizePassword } from "./password-policy";
+import { requestAccounts } from "./request-accounts";
 import { startSession } from "./sessions";
-import {
-  findUserByUsername,
-  normalizeUsername,
-  setPasswordHash,
-  touchLogin,
-  type UserRow,
-  userWorkspaces,
-} from "./store/users";
+import { normalizeUsername, type UserRow } from "./store/users";
 import { issueAccessToken } from "./tokens";
 
 export interface LoginResult {
@@ -51,7 +45,7 @@ export async function passwordLogin(
   const limits = lockoutLimits(config);
   const username = normalizeUsername(input.username);
   const guard = loginGuard(c.env, username);
-  const user = await findUserByUsername(c.env.DB, username);
+  const user = await requestAccounts(c).directory.findUserByUsername(username);
   // An unknown "username" may be a password typed into the wrong field: only its keyed hash is audited.
   const named = await auditUsername(config, username, user !== null);
   const attempt = await guard.begin(await loginClient(c), limits, Date.now());
@@ -89,11 +83,11 @@ export async function passwordLogin(
   await guard.succeed(attempt.ticket, { hash: device.hash, expiresAt: device.expiresAt }, limits, Date.now());
   giveDevice(c, device.value);
   if (needsRehash(user.passwordHash, params)) {
-    await setPasswordHash(c.env.DB, user.id, await hashPassword(password, params));
+    await requestAccounts(c).directory.setPasswordHash(user.id, await hashPassword(password, params));
     authSuccess(c, "password_rehashed", user.id, { ln: params.ln, r: params.r, p: params.p });
   }
   const workspace = await chooseWorkspace(c, user, input.workspace);
-  const session = await startSession(c.env.DB, config, user.id, workspace);
+  const session = await startSession(requestAccounts(c).credentials, config, user.id, workspace);
   const access = await issueAccessToken(config, {
     userId: user.id,
     username: user.username,
@@ -102,7 +96,7 @@ export async function passwordLogin(
     sessionId: session.sessionId,
     authTime: session.authTime,
   });
-  await touchLogin(c.env.DB, user.id);
+  await requestAccounts(c).directory.touchLogin(user.id);
   authSuccess(c, "login_success", user.id, {
     login_method: method,
     workspace,
@@ -129,7 +123,7 @@ export async function chooseWorkspace(
   requested: string | undefined,
 ): Promise<string> {
   const config = c.get("config");
-  const own = await userWorkspaces(c.env.DB, user.id);
+  const own = await requestAccounts(c).directory.userWorkspaces(user.id);
   if (requested !== undefined) {
     if (user.role === "admin" || own.includes(requested)) return requested;
     accessDenied(c, { reason: "not_a_member", workspace: requested, user_id: user.id });

@@ -15,7 +15,8 @@ import { accessDenied, authFailure, authSuccess } from "./events";
 import { hashPassword, paramsFromConfig } from "./password";
 import { acceptablePassword } from "./password-policy";
 import type { Role } from "./principal";
-import { countActiveAdmins, createUser, type UserRow } from "./store/users";
+import { requestAccounts } from "./request-accounts";
+import type { UserRow } from "./store/users";
 
 export const BOOTSTRAP_HEADER = "X-Bootstrap-Token";
 
@@ -63,7 +64,7 @@ export async function register(
   }
   const password = acceptablePassword(input.password, input.username);
   const workspaces = input.workspaces ?? [config.WORKSPACE];
-  const user = await createUser(c.env.DB, {
+  const user = await requestAccounts(c).directory.createUser({
     username: input.username,
     email: input.email ?? null,
     passwordHash: await hashPassword(password, paramsFromConfig(config)),
@@ -93,7 +94,7 @@ async function bootstrapAllowed(c: Context<AppEnv>): Promise<boolean> {
     });
     throw new AppError(401, "unauthorized", "Invalid bootstrap token");
   }
-  if ((await countActiveAdmins(c.env.DB)) > 0) {
+  if ((await requestAccounts(c).directory.countActiveAdmins()) > 0) {
     authFailure(c, "bootstrap_refused", "bootstrap_refused", null, {
       detail: "an administrator already exists",
     });

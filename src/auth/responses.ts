@@ -1,7 +1,8 @@
 /** JSON shapes of token answers shared by /auth/login, /auth/refresh, /auth/password and /login. */
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { publicUser, type UserRow, userWorkspaces } from "./store/users";
+import { requestAccounts } from "./request-accounts";
+import { publicUser, type UserRow } from "./store/users";
 import { issueAccessToken } from "./tokens";
 
 export interface TokenPair {
@@ -56,5 +57,5 @@ export async function sessionAnswer(c: Context<AppEnv>, user: UserRow, session: 
     refreshExpiresIn: session.refreshExpiresIn,
     workspace: session.workspace,
   };
-  return tokenAnswer(pair, user, await userWorkspaces(c.env.DB, user.id));
+  return tokenAnswer(pair, user, await requestAccounts(c).directory.userWorkspaces(user.id));
 }

@@ -5,14 +5,9 @@
  * token costs no database round trip on the hot path.
  */
 
-/** A revoked login session (`sid`); the `kind` column leaves room for other subjects later. */
-export interface RevocationRow {
-  kind: "session";
-  subject: string;
-  revokedAt: number;
-  /** Epoch ms after which no access token of the session can be alive anyway. */
-  expiresAt: number;
-}
+import { type CredentialSource, credentialStore, type RevocationRow } from "./store/credentials";
+
+export type { RevocationRow };
 
 interface Snapshot {
   loadedAt: number;
@@ -27,17 +22,14 @@ function remember(target: Snapshot, subject: string): void {
   target.sessions.add(subject);
 }
 
-async function load(db: D1Database, now: number): Promise<Snapshot> {
-  const { results } = await db
-    .prepare("SELECT subject FROM token_revocations WHERE kind = 'session' AND expires_at > ?")
-    .bind(now)
-    .all<{ subject: string }>();
+async function load(db: CredentialSource, now: number): Promise<Snapshot> {
+  const subjects = await credentialStore(db).revokedSessions(now);
   const fresh: Snapshot = { loadedAt: now, sessions: new Set() };
-  for (const row of results) remember(fresh, row.subject);
+  for (const subject of subjects) remember(fresh, subject);
   return fresh;
 }
 
-async function current(db: D1Database, maxAgeMs: number): Promise<Snapshot> {
+async function current(db: CredentialSource, maxAgeMs: number): Promise<Snapshot> {
   const now = Date.now();
   if (snapshot && now - snapshot.loadedAt < maxAgeMs) return snapshot;
   // Each request reads for itself: workerd forbids awaiting another request's I/O promise.
@@ -58,7 +50,7 @@ async function current(db: D1Database, maxAgeMs: number): Promise<Snapshot> {
  * @example
  * if (await isRevoked(env.DB, 30_000, claims.sid)) throw new TokenError("invalid");
  */
-export async function isRevoked(db: D1Database, maxAgeMs: number, sessionId: string): Promise<boolean> {
+export async function isRevoked(db: CredentialSource, maxAgeMs: number, sessionId: string): Promise<boolean> {
   const list = await current(db, maxAgeMs);
   return list.sessions.has(sessionId);
 }
@@ -69,21 +61,13 @@ export async function isRevoked(db: D1Database, maxAgeMs: number, sessionId: str
  * @example
  * await revoke(env.DB, { kind: "session", subject: sid, revokedAt: Date.now(), expiresAt: Date.now() + ttlMs });
  */
-export async function revoke(db: D1Database, row: RevocationRow): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO token_revocations (kind, subject, revoked_at, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (kind, subject) DO UPDATE SET revoked_at = max(revoked_at, excluded.revoked_at),
-         expires_at = max(expires_at, excluded.expires_at)`,
-    )
-    .bind(row.kind, row.subject, row.revokedAt, row.expiresAt)
-    .run();
+export async function revoke(db: CredentialSource, row: RevocationRow): Promise<void> {
+  await credentialStore(db).upsertRevocation(row);
   recentLocal.set(row.subject, Date.now());
   if (snapshot) remember(snapshot, row.subject);
 }
 
 /** Deletes rows no token can need any more (called from the housekeeping cron). */
-export async function sweepRevocations(db: D1Database, now = Date.now()): Promise<number> {
-  const result = await db.prepare("DELETE FROM token_revocations WHERE expires_at <= ?").bind(now).run();
-  return result.meta.changes ?? 0;
+export async function sweepRevocations(db: CredentialSource, now = Date.now()): Promise<number> {
+  return credentialStore(db).sweepRevocations(now);
 }

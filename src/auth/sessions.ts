@@ -6,19 +6,13 @@
 import type { Config } from "../config";
 import { randomToken, sha256Hex } from "./encoding";
 import { revoke } from "./revocations";
+import { type CredentialSource, credentialStore, type SessionRow } from "./store/credentials";
 
 export const REFRESH_TOKEN_PREFIX = "rt_";
 /** Slack after an access token's expiry during which its session stays on the revocation list. */
 const REVOCATION_SLACK_MS = 60_000;
 
-export interface SessionRow {
-  id: string;
-  familyId: string;
-  userId: string;
-  workspace: string;
-  authTime: number;
-  expiresAt: number;
-}
+export type { SessionRow };
 
 export interface IssuedRefresh {
   sessionId: string;
@@ -29,24 +23,14 @@ export interface IssuedRefresh {
   expiresIn: number;
 }
 
-async function insertToken(db: D1Database, session: Omit<SessionRow, "id">): Promise<string> {
+async function insertToken(db: CredentialSource, session: Omit<SessionRow, "id">): Promise<string> {
   const token = randomToken(REFRESH_TOKEN_PREFIX);
-  await db
-    .prepare(
-      `INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, workspace, auth_time, expires_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      crypto.randomUUID(),
-      await sha256Hex(token),
-      session.familyId,
-      session.userId,
-      session.workspace,
-      session.authTime,
-      session.expiresAt,
-      Date.now(),
-    )
-    .run();
+  await credentialStore(db).insertRefreshToken({
+    id: crypto.randomUUID(),
+    tokenHash: await sha256Hex(token),
+    ...session,
+    createdAt: Date.now(),
+  });
   return token;
 }
 
@@ -57,7 +41,7 @@ async function insertToken(db: D1Database, session: Omit<SessionRow, "id">): Pro
  * const { sessionId, refreshToken } = await startSession(env.DB, config, user.id, "default");
  */
 export async function startSession(
-  db: D1Database,
+  db: CredentialSource,
   config: Config,
   userId: string,
   workspace: string,
@@ -79,20 +63,14 @@ export type RotateResult =
  * token (conditional update); any later use revokes the family.
  */
 export async function rotateRefreshToken(
-  db: D1Database,
+  db: CredentialSource,
   config: Config,
   token: string,
 ): Promise<RotateResult> {
   if (!token.startsWith(REFRESH_TOKEN_PREFIX)) return { kind: "invalid" };
   const hash = await sha256Hex(token);
   const now = Date.now();
-  const won = await db
-    .prepare(
-      `UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-       RETURNING id, family_id AS familyId, user_id AS userId, workspace, auth_time AS authTime, expires_at AS expiresAt`,
-    )
-    .bind(now, hash, now)
-    .first<SessionRow>();
+  const won = await credentialStore(db).claimRefreshToken(hash, now);
   if (won) {
     const next = {
       familyId: won.familyId,
@@ -109,13 +87,7 @@ export async function rotateRefreshToken(
       expiresIn: Math.max(1, Math.floor((won.expiresAt - now) / 1000)),
     };
   }
-  const known = await db
-    .prepare(
-      `SELECT id, family_id AS familyId, user_id AS userId, workspace, auth_time AS authTime, expires_at AS expiresAt,
-        used_at AS usedAt FROM refresh_tokens WHERE token_hash = ?`,
-    )
-    .bind(hash)
-    .first<SessionRow & { usedAt: number | null }>();
+  const known = await credentialStore(db).findRefreshToken(hash);
   if (known?.usedAt) {
     await revokeSession(db, config, known.familyId);
     return { kind: "reused", session: known };
@@ -124,12 +96,9 @@ export async function rotateRefreshToken(
 }
 
 /** Ends a session: its refresh tokens stop working and its access tokens are refused at once. */
-export async function revokeSession(db: D1Database, config: Config, sessionId: string): Promise<void> {
+export async function revokeSession(db: CredentialSource, config: Config, sessionId: string): Promise<void> {
   const now = Date.now();
-  await db
-    .prepare("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
-    .bind(now, sessionId)
-    .run();
+  await credentialStore(db).revokeRefreshFamily(sessionId, now);
   await revoke(db, {
     kind: "session",
     subject: sessionId,
@@ -143,16 +112,12 @@ export async function revokeSession(db: D1Database, config: Config, sessionId: s
  * change), except `keep` when given. Returns how many were ended.
  */
 export async function revokeUserSessions(
-  db: D1Database,
+  db: CredentialSource,
   config: Config,
   userId: string,
   keep?: string,
 ): Promise<number> {
-  const { results } = await db
-    .prepare("SELECT DISTINCT family_id AS familyId FROM refresh_tokens WHERE user_id = ? AND expires_at > ?")
-    .bind(userId, Date.now())
-    .all<{ familyId: string }>();
-  const families = results.map((row) => row.familyId).filter((id) => id !== keep);
+  const families = (await credentialStore(db).liveFamilies(userId, Date.now())).filter((id) => id !== keep);
   for (const familyId of families) await revokeSession(db, config, familyId);
   return families.length;
 }

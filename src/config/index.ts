@@ -14,7 +14,7 @@ import { queryFields } from "./query";
 import { ragFields, ragProblems } from "./rag";
 import { ratelimitFields, ratelimitProblems } from "./ratelimit";
 import { rerankFields } from "./rerank";
-import { serverFields, storageProblems, vectorBackendProblems } from "./server";
+import { backendBindingProblems, serverFields, storageProblems, vectorBackendProblems } from "./server";
 
 /** Variables whose values are never echoed back, even in an error message. */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|DATABASE_URL/;
@@ -57,7 +57,17 @@ const cache = new WeakMap<object, ConfigResult>();
 export function loadConfig(env: object): ConfigResult {
   const cached = cache.get(env);
   if (cached) return cached;
-  const result = parseConfig(env as Record<string, unknown>);
+  const parsed = parseConfig(env as Record<string, unknown>);
+  // The Worker's own env: the selected backends' bindings must be there too.
+  const result = parsed.config
+    ? {
+        ...parsed,
+        problems: [
+          ...parsed.problems,
+          ...backendBindingProblems(parsed.config, env as Record<string, unknown>),
+        ],
+      }
+    : parsed;
   cache.set(env, result);
   return result;
 }

@@ -123,6 +123,37 @@ export function vectorBackendProblems(
 }
 
 /**
+ * Bindings the selected storage and vector backends stand on, missing from the Worker's `env`:
+ * D1's `DB` on every backend (STORAGE_BACKEND=neon still backs up and restores through it) and
+ * the `VECTOR_INDEX` Durable Object namespace of VECTOR_BACKEND=local. Checked on the
+ * Worker's own env only (`loadConfig`): hand-built test envs have no bindings.
+ *
+ * @example
+ * backendBindingProblems(config, env); // ["VECTOR_INDEX: binding missing (VECTOR_BACKEND=local …)"]
+ */
+export function backendBindingProblems(
+  config: { STORAGE_BACKEND: "d1" | "neon"; VECTOR_BACKEND: string },
+  env: Record<string, unknown>,
+): string[] {
+  const problems: string[] = [];
+  const db = env.DB as { prepare?: unknown } | undefined;
+  if (typeof db?.prepare !== "function") {
+    problems.push(
+      config.STORAGE_BACKEND === "d1"
+        ? "DB: binding missing (STORAGE_BACKEND=d1 keeps every table in a [[d1_databases]] binding named DB)"
+        : "DB: binding missing (STORAGE_BACKEND=neon still backs up and restores through a [[d1_databases]] binding named DB)",
+    );
+  }
+  const index = env.VECTOR_INDEX as { idFromName?: unknown } | undefined;
+  if (config.VECTOR_BACKEND === "local" && typeof index?.idFromName !== "function") {
+    problems.push(
+      "VECTOR_INDEX: binding missing (VECTOR_BACKEND=local needs the VectorIndex Durable Object binding named VECTOR_INDEX)",
+    );
+  }
+  return problems;
+}
+
+/**
  * Storage choices that cannot work: a backend whose secret is missing, or pgvector without the
  * Postgres it lives in. Each problem names the variable, and start-up refuses to serve.
  *

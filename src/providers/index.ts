@@ -16,6 +16,7 @@ import { PriorityLimiter } from "./limiter";
 import { LocalEmbeddingClient } from "./local-embedding";
 import { LocalLlmClient } from "./local-llm";
 import { LocalChatTransport } from "./local-transport";
+import type { CachePort, UsagePort } from "./ports";
 import { AnthropicTransport } from "./remote/anthropic";
 import { OllamaChatTransport, OllamaEmbeddingTransport } from "./remote/ollama";
 import {
@@ -42,6 +43,16 @@ export interface Providers {
   embeddings: EmbeddingClient;
   /** Null when RERANK_BINDING is `null` (reranking off). */
   reranker: RerankClient | null;
+}
+
+/**
+ * Where the clients keep cached answers and token counts; the composition root passes the
+ * selected backend's stores (D1's by default). Built once per isolate with the clients, so
+ * they must not hold a request's connection.
+ */
+export interface ProviderStorage {
+  cache: CachePort;
+  usage: UsagePort;
 }
 
 const memo = new WeakMap<object, Providers>();
@@ -135,7 +146,11 @@ function embeddingTransport(env: Bindings, config: Config): EmbeddingTransport |
  * @example
  * const { llm } = buildProviders(env, config);
  */
-export function buildProviders(env: Bindings, config: Config): Providers {
+export function buildProviders(
+  env: Bindings,
+  config: Config,
+  storage: ProviderStorage = { cache: new D1LlmCache(env.DB), usage: new D1UsageStore(env.DB) },
+): Providers {
   const logger = createLogger(config.LOG_LEVEL, { component: "providers" });
   const breakers = new Map<string, CircuitBreaker>();
   const breakerFor = (key: string) => {
@@ -147,7 +162,7 @@ export function buildProviders(env: Bindings, config: Config): Providers {
     return breaker;
   };
   // The table, plus the token counter and Analytics Engine point the dashboard charts.
-  const usage = meteredUsage(new D1UsageStore(env.DB), env);
+  const usage = meteredUsage(storage.usage, env);
   let llm: LlmClient;
   if (isFullyLocal(config)) {
     llm = new LocalLlmClient(config.LLM_MODEL, usage);
@@ -175,7 +190,7 @@ export function buildProviders(env: Bindings, config: Config): Providers {
       identities,
       limiter: new PriorityLimiter(config.LLM_MAX_ASYNC),
       retry: retryPolicy(config),
-      cache: new D1LlmCache(env.DB),
+      cache: storage.cache,
       cacheEnabled: (role) =>
         role === "extract" || role === "summary"
           ? config.ENABLE_LLM_CACHE_FOR_EXTRACT
@@ -207,7 +222,7 @@ export function buildProviders(env: Bindings, config: Config): Providers {
     ai: () => env.AI as unknown as AiRunner,
     breakerFor,
     retry: retryPolicy(config),
-    cache: config.ENABLE_LLM_CACHE ? new D1LlmCache(env.DB) : undefined,
+    cache: config.ENABLE_LLM_CACHE ? storage.cache : undefined,
     usage,
     logger,
   });
@@ -221,10 +236,10 @@ export function buildProviders(env: Bindings, config: Config): Providers {
  * @example
  * const { llm, embeddings } = createProviders(c.env, c.get("config"));
  */
-export function createProviders(env: Bindings, config: Config): Providers {
+export function createProviders(env: Bindings, config: Config, storage?: ProviderStorage): Providers {
   const cached = memo.get(env);
   if (cached) return cached;
-  const providers = buildProviders(env, config);
+  const providers = buildProviders(env, config, storage);
   memo.set(env, providers);
   return providers;
 }

@@ -5,6 +5,12 @@
  * cannot be built without it. Entry points (requests, queue batches, crons, Durable Object
  * calls) resolve config and flags once and get their services from `createServices`.
  */
+
+import type { Pool } from "@neondatabase/serverless";
+import { type AuditStore, D1AuditStore } from "../audit/store";
+import type { AccountStores } from "../auth/store/accounts";
+import { D1CredentialStore } from "../auth/store/credentials";
+import { D1AccountDirectory } from "../auth/store/directory";
 import type { Config } from "../config";
 import type { Bindings } from "../env";
 import type { Flags } from "../flags/names";
@@ -21,14 +27,22 @@ import type { RagDeps } from "../rag/types";
 import type { GraphChangeListener } from "../storage/d1/graph-change";
 import { D1GraphSearchStore } from "../storage/d1/graph-search";
 import { D1LexicalStore } from "../storage/d1/lexical";
+import { D1LlmCache } from "../storage/d1/llm-cache";
+import { D1UsageStore } from "../storage/d1/llm-usage";
 import { createD1Stores } from "../storage/d1/stores";
 import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-index/store";
 import type { GraphSearchStore } from "../storage/graph-search";
 import type { Stores } from "../storage/index";
+import type { LlmCacheStore, UsageStore } from "../storage/llm-stores";
 import { LocalVectorStore } from "../storage/local-vector/store";
-import { createPgPool } from "../storage/neon/client";
+import { clearPgWorkspaceAccounts, PgAccountDirectory } from "../storage/neon/accounts";
+import { PgAuditStore } from "../storage/neon/audit";
+import { createPgPool, pgPerStatement } from "../storage/neon/client";
+import { PgCredentialStore } from "../storage/neon/credentials";
 import { PgGraphSearchStore } from "../storage/neon/graph-search";
 import { PgLexicalStore } from "../storage/neon/lexical";
+import { PgLlmCache } from "../storage/neon/llm-cache";
+import { PgUsageStore } from "../storage/neon/llm-usage";
 import { createPgStores } from "../storage/neon/stores";
 import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
@@ -50,6 +64,14 @@ export interface Services {
   backup: BackupDeps;
   /** The coordinator of a workspace; its rebuilds run with these services' flags. */
   coordinator(workspace: string): CoordinatorClient;
+  /** The LLM answer cache (admin clears); the providers keep their own handle on the same table. */
+  llmCache: LlmCacheStore;
+  /** Token accounting (GET /admin/llm/usage). */
+  usage: UsageStore;
+  /** The audit log's table (the audit sink, its queue fallback, retention, GET /admin/audit). */
+  audit: AuditStore;
+  /** Users, workspaces, memberships, sessions, revocations and API keys (the auth routes and middleware, the auth sweep). */
+  accounts: AccountStores;
   /** Deletes every row and vector of `workspace` (DELETE /admin/workspaces/{id}). */
   purgeWorkspace(workspace: string): Promise<Record<string, number>>;
 }
@@ -72,6 +94,33 @@ function vectorStore(env: Bindings, config: Config): VectorStore {
   });
 }
 
+/**
+ * The account stores STORAGE_BACKEND selects, on `pool` when the caller has one (the services'),
+ * else on a pool of their own: the health routes get no services, yet a caller presenting a token
+ * there is still resolved.
+ *
+ * @example
+ * const { directory, credentials } = createAccountStores(env, config);
+ */
+export function createAccountStores(
+  env: Bindings,
+  config: Config,
+  pool: Pool | null = neonPool(config),
+): AccountStores {
+  if (!pool) return { directory: new D1AccountDirectory(env.DB), credentials: new D1CredentialStore(env.DB) };
+  return { directory: new PgAccountDirectory(pool), credentials: new PgCredentialStore(pool) };
+}
+
+/**
+ * STORAGE_BACKEND=neon: one pool per entry point (a Worker cannot reuse a WebSocket across
+ * requests); it connects on first query. Config refuses neon without DATABASE_URL.
+ */
+function neonPool(config: Config): Pool | null {
+  return config.STORAGE_BACKEND === "neon"
+    ? createPgPool({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY })
+    : null;
+}
+
 /** `build()` on first use, then the same value: a request that reads one document builds no LLM client. */
 function lazy<T>(build: () => T): () => T {
   let value: { v: T } | undefined;
@@ -91,12 +140,7 @@ function lazy<T>(build: () => T): () => T {
  */
 export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
   const onGraphChange: GraphChangeListener = (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace);
-  // STORAGE_BACKEND=neon: one pool per entry point (a Worker cannot reuse a WebSocket across
-  // requests); it connects on first query. Config refuses neon without DATABASE_URL.
-  const pool =
-    config.STORAGE_BACKEND === "neon"
-      ? createPgPool({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY })
-      : null;
+  const pool = neonPool(config);
   const vectors: VectorStore =
     pool && config.VECTOR_BACKEND === "pgvector"
       ? new PgVectorStore(pool, { indexedDims: [config.EMBEDDING_DIM] })
@@ -105,7 +149,17 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
   // A backup lists vectors and a restore fills them: every backend can be listed (local, pgvector,
   // and Vectorize through list-vectors).
   const listableVectors: VectorStore | null = vectors;
-  const providers = lazy(() => createProviders(env, config));
+  const llmCache = pool ? new PgLlmCache(pool) : new D1LlmCache(env.DB);
+  const usage = pool ? new PgUsageStore(pool) : new D1UsageStore(env.DB);
+  const audit = pool ? new PgAuditStore(pool) : new D1AuditStore(env.DB);
+  const accounts = createAccountStores(env, config, pool);
+  const providers = lazy(() => {
+    if (!pool) return createProviders(env, config);
+    // The clients live as long as the isolate, past this entry point's pool: on Postgres their
+    // cache and counter open a connection per statement instead.
+    const own = pgPerStatement({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY });
+    return createProviders(env, config, { cache: new PgLlmCache(own), usage: new PgUsageStore(own) });
+  });
   const graphSearch = lazy<GraphSearchStore>(() =>
     pool
       ? new PgGraphSearchStore(pool)
@@ -156,11 +210,23 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
       return query();
     },
     backup,
+    llmCache,
+    usage,
+    audit,
+    accounts,
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
     purgeWorkspace: async (workspace) => {
       const deleted = await purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange);
-      // On Postgres the engine tables live there; D1 keeps accounts, cache and audit rows.
-      if (pool) await stores.writer.clearWorkspace(workspace);
+      // On Postgres the engine tables, the LLM cache and counters and the accounts live there;
+      // the audit log keeps its rows on both, as a record of the deletion.
+      if (pool) {
+        await stores.writer.clearWorkspace(workspace);
+        for (const [table, n] of Object.entries(await clearPgWorkspaceAccounts(pool, workspace))) {
+          deleted[table] = (deleted[table] ?? 0) + n;
+        }
+        deleted.llm_cache = (deleted.llm_cache ?? 0) + (await llmCache.clear(workspace));
+        deleted.llm_usage = (deleted.llm_usage ?? 0) + (await usage.clear(workspace));
+      }
       return deleted;
     },
   };

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { loadConfig, MIN_JWT_SECRET_LENGTH, parseConfig } from "../../src/config";
 
@@ -134,6 +135,30 @@ describe("config", () => {
     expect(parseConfig({ NODE_ENV: "development", AUTH_ENABLED: "false" }).problems).toEqual([]);
     expect(parseConfig({ NODE_ENV: "staging", AUTH_ENABLED: "false" }).problems).toEqual([
       "AUTH_ENABLED: must be true outside development",
+    ]);
+  });
+
+  it("refuses at start-up a selected backend whose binding is missing, naming the binding", () => {
+    const worker = env as unknown as Record<string, unknown>;
+    expect(loadConfig({ ...worker }).problems).toEqual([]);
+    expect(loadConfig({ ...worker, VECTOR_INDEX: undefined }).problems).toEqual([
+      "VECTOR_INDEX: binding missing (VECTOR_BACKEND=local needs the VectorIndex Durable Object binding named VECTOR_INDEX)",
+    ]);
+    // Vectorize needs no VectorIndex; D1 is needed by every backend (accounts stay there on neon).
+    expect(
+      loadConfig({
+        ...worker,
+        VECTOR_INDEX: undefined,
+        DB: undefined,
+        STORAGE_BACKEND: "neon",
+        DATABASE_URL: "postgres://u:p@db.example.com/app",
+        VECTOR_BACKEND: "pgvector",
+      }).problems,
+    ).toEqual([
+      "DB: binding missing (STORAGE_BACKEND=neon still backs up and restores through a [[d1_databases]] binding named DB)",
+    ]);
+    expect(loadConfig({ ...worker, DB: undefined }).problems).toEqual([
+      "DB: binding missing (STORAGE_BACKEND=d1 keeps every table in a [[d1_databases]] binding named DB)",
     ]);
   });
 

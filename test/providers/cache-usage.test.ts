@@ -3,7 +3,6 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { llmCacheKey } from "../../src/providers/cache-key";
 import type { LlmRequest } from "../../src/providers/types";
-import { D1LlmCache } from "../../src/storage/d1/llm-cache";
 import { D1UsageStore, usageDay } from "../../src/storage/d1/llm-usage";
 import { extractionPrompt, providersWith, StubScope, workspaceId } from "./helpers";
 
@@ -129,28 +128,8 @@ describe("llm cache", () => {
     expect(llmCacheKey(request, identity)).not.toBe(llmCacheKey(request, { ...identity, host: "h2" }));
     expect(llmCacheKey({ ...request, json: true }, identity)).not.toBe(llmCacheKey(request, identity));
   });
-
-  it("clears a workspace's entries by type and by id", async () => {
-    const cache = new D1LlmCache(env.DB);
-    const workspace = workspaceId("clear");
-    const entry = {
-      cacheType: "extract",
-      mode: "default",
-      returnValue: "r",
-      originalPrompt: "p",
-      provider: "openai",
-      model: "m",
-    };
-    await cache.put(workspace, { ...entry, id: "default:extract:a" });
-    await cache.put(workspace, { ...entry, id: "default:extract:b" });
-    await cache.put(workspace, { ...entry, id: "mix:query:c", cacheType: "query", mode: "mix" });
-    await cache.put("someone_else", { ...entry, id: "default:extract:a" });
-    expect(await cache.deleteIds(workspace, ["default:extract:a"])).toBe(1);
-    expect(await cache.clear(workspace, ["query"])).toBe(1);
-    expect(await cache.get(workspace, "default:extract:b")).toBe("r");
-    expect(await cache.clear(workspace)).toBe(1);
-    expect(await cache.get("someone_else", "default:extract:a")).toBe("r");
-  });
+  // The store itself (clear by type and id, replace, many ids) is the contract of
+  // test/storage/contract/platform-stores.ts, run on D1 and Postgres.
 });
 
 describe("token accounting", () => {

@@ -1,9 +1,21 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { D1AuditStore } from "../../src/audit/store";
+import { D1CredentialStore } from "../../src/auth/store/credentials";
+import { D1AccountDirectory } from "../../src/auth/store/directory";
+import { D1LlmCache } from "../../src/storage/d1/llm-cache";
+import { D1UsageStore } from "../../src/storage/d1/llm-usage";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
+import { describeAccountDirectoryContract } from "./contract/account-directory";
+import { describeCredentialStoreContract } from "./contract/credentials";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
+import {
+  describeAuditStoreContract,
+  describeLlmCacheContract,
+  describeUsageStoreContract,
+} from "./contract/platform-stores";
 
 const makeStores = () =>
   createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), (ws) =>
@@ -11,6 +23,14 @@ const makeStores = () =>
   );
 
 describeKnowledgeStoresContract("D1", makeStores);
+describeLlmCacheContract("D1", () => new D1LlmCache(env.DB));
+describeUsageStoreContract("D1", () => new D1UsageStore(env.DB));
+describeAuditStoreContract("D1", () => new D1AuditStore(env.DB));
+describeAccountDirectoryContract("D1", () => new D1AccountDirectory(env.DB));
+describeCredentialStoreContract("D1", () => ({
+  credentials: new D1CredentialStore(env.DB),
+  directory: new D1AccountDirectory(env.DB),
+}));
 
 describe("D1 adapters", () => {
   it("a failing statement rolls the whole commit back", async () => {

@@ -3,24 +3,45 @@
  * driver reaches the local Postgres + pgvector of .ci/services through its WebSocket proxy, and
  * the same contract suites as D1 and the local index run against it unchanged.
  */
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { auditSystem } from "../../src/audit";
+import { createApiKey, findApiKey, revokeApiKey } from "../../src/auth/api-keys";
+import { adminInsertSql } from "../../src/auth/bootstrap-sql";
+import { hashPassword } from "../../src/auth/password";
+import { isRevoked } from "../../src/auth/revocations";
+import { rotateRefreshToken, startSession } from "../../src/auth/sessions";
 import { parseConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
 import { storageChecks } from "../../src/http/routes/health-probes";
 import { runChecks } from "../../src/observability/health";
+import { createLogger } from "../../src/observability/logger";
 import { createServices } from "../../src/runtime";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
-import { pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { PgAccountDirectory } from "../../src/storage/neon/accounts";
+import { PgAuditStore } from "../../src/storage/neon/audit";
+import { pgPerStatement, pgQuery, pgTransaction } from "../../src/storage/neon/client";
+import { PgCredentialStore } from "../../src/storage/neon/credentials";
 import { PgGraphSearchStore } from "../../src/storage/neon/graph-search";
+import { PgLlmCache } from "../../src/storage/neon/llm-cache";
+import { PgUsageStore } from "../../src/storage/neon/llm-usage";
 import { createPgStores } from "../../src/storage/neon/stores";
 import { indexedQuerySql, PgVectorStore } from "../../src/storage/neon/vectors";
 import { entityVectorId, relationVectorId } from "../../src/storage/vector-ids";
+import { StubScope } from "../providers/helpers";
+import { describeAccountDirectoryContract } from "./contract/account-directory";
+import { describeCredentialStoreContract } from "./contract/credentials";
 import { describeKnowledgeStoresContract, docRecord } from "./contract/knowledge-stores";
+import {
+  describeAuditStoreContract,
+  describeLlmCacheContract,
+  describeUsageStoreContract,
+} from "./contract/platform-stores";
 import { describeVectorStoreContract } from "./contract/vector-store";
 import { pgEndpoint, usePgPools } from "./pg-harness";
 
@@ -33,6 +54,18 @@ const makeStores = () => {
 
 describeKnowledgeStoresContract("Postgres", makeStores);
 describeVectorStoreContract("pgvector", () => new PgVectorStore(pool()));
+describeLlmCacheContract("Postgres", () => new PgLlmCache(pool()));
+// The providers' handle: a connection per statement (it outlives any one request's pool).
+describeUsageStoreContract("Postgres, a connection per statement", () => {
+  const { databaseUrl, wsProxy } = pgEndpoint();
+  return new PgUsageStore(pgPerStatement({ connectionString: databaseUrl, wsProxy }));
+});
+describeAuditStoreContract("Postgres", () => new PgAuditStore(pool()));
+describeAccountDirectoryContract("Postgres", () => new PgAccountDirectory(pool()));
+describeCredentialStoreContract("Postgres", () => {
+  const p = pool();
+  return { credentials: new PgCredentialStore(p), directory: new PgAccountDirectory(p) };
+});
 
 describe("local Postgres through the Neon driver", () => {
   it("runs pgvector: the extension, an HNSW cosine index and a query by it", async () => {
@@ -263,6 +296,224 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     expect(deleted["vectors:chunks"]).toBe(1);
     expect(await services.stores.documents.get(ws, ["d1"])).toEqual([]);
     expect(await new PgVectorStore(p).count(ws, "chunks")).toBe(0);
+  });
+
+  it("keeps the LLM cache, token counts and audit rows on Postgres, and purges the workspace's", async () => {
+    const scope = new StubScope("pg-cache");
+    const config = neonConfig({
+      LLM_BINDING: "openai",
+      LLM_MODEL: "gpt-pg",
+      LLM_BINDING_HOST: scope.v1,
+      LLM_BINDING_API_KEY: "k",
+    });
+    // A copy of env: the providers are memoised per env object, and this file's env has D1's.
+    const services = createServices({ ...env }, config, defaultFlags(config));
+    expect(services.llmCache).toBeInstanceOf(PgLlmCache);
+    const ws = `platform_${Date.now()}`;
+    const request = {
+      role: "query" as const,
+      messages: [{ role: "user" as const, content: "Hi?" }],
+      workspace: ws,
+    };
+    expect((await services.providers.llm.complete(request)).cached).toBe(false);
+    expect((await services.providers.llm.complete(request)).cached).toBe(true);
+    expect(await scope.requests()).toHaveLength(1);
+    const p = pool();
+    const count = async (table: string) =>
+      (await pgQuery<{ n: number }>(p, `SELECT count(*) AS n FROM ${table} WHERE workspace = $1`, [ws]))[0]
+        ?.n;
+    expect(await count("llm_cache")).toBe(1);
+    expect(await services.usage.list({ workspace: ws })).toMatchObject([
+      { model: "gpt-pg", calls: 1, cached_calls: 1 },
+    ]);
+    const waits: Promise<unknown>[] = [];
+    auditSystem(
+      {
+        env,
+        config,
+        flags: defaultFlags(config),
+        log: createLogger("ERROR"),
+        waitUntil: (w) => waits.push(w),
+        services,
+      },
+      { event_type: "system", event_action: "pg_probe", outcome: "success", workspace: ws },
+    );
+    await Promise.all(waits);
+    expect((await services.audit.list(ws, { limit: 5 })).events).toMatchObject([
+      { event_action: "pg_probe" },
+    ]);
+    await expect(
+      p.query("UPDATE audit_events SET outcome = 'failure' WHERE workspace = $1", [ws]),
+    ).rejects.toThrow(/append-only/);
+    for (const table of ["llm_cache", "llm_usage", "audit_events"]) {
+      const d1 = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE workspace = ?1`)
+        .bind(ws)
+        .first("n");
+      expect(d1, table).toBe(0);
+    }
+    const deleted = await services.purgeWorkspace(ws);
+    expect(deleted).toMatchObject({ llm_cache: 1, llm_usage: 1 });
+    expect([await count("llm_cache"), await count("llm_usage"), await count("audit_events")]).toEqual([
+      0, 0, 1,
+    ]);
+  });
+
+  it("runs the session and API key rules of src/auth on Postgres unchanged", async () => {
+    const config = neonConfig();
+    const p = pool();
+    const credentials = new PgCredentialStore(p);
+    const user = await new PgAccountDirectory(p).createUser({
+      username: `pg_rules_${Date.now()}`,
+      passwordHash: "h",
+      role: "user",
+      workspaces: [],
+    });
+    const started = await startSession(credentials, config, user.id, "default");
+    const rotated = await rotateRefreshToken(credentials, config, started.refreshToken);
+    expect(rotated.kind).toBe("rotated");
+    // Presenting the used token again is a copy: the whole family and its access tokens end.
+    expect((await rotateRefreshToken(credentials, config, started.refreshToken)).kind).toBe("reused");
+    expect(await isRevoked(credentials, 0, started.sessionId)).toBe(true);
+    if (rotated.kind === "rotated") {
+      expect((await rotateRefreshToken(credentials, config, rotated.refreshToken)).kind).toBe("invalid");
+    }
+    const { key, row } = await createApiKey(credentials, {
+      name: "pg bot",
+      role: "user",
+      workspace: "default",
+      createdBy: user.id,
+      expiresAt: null,
+    });
+    expect(await findApiKey(credentials, key)).toEqual(row);
+    expect((await revokeApiKey(credentials, row.id))?.row.revokedAt).not.toBeNull();
+    expect(await findApiKey(credentials, key)).toBeNull();
+  });
+
+  it("serves register, login, refresh, memberships and API keys from Postgres through the app, none from D1", async () => {
+    const { databaseUrl, wsProxy } = pgEndpoint();
+    // The workers-auth project's auth settings (vitest.config.ts AUTH_TEST_VARS), on Postgres.
+    const appEnv = {
+      ...env,
+      STORAGE_BACKEND: "neon",
+      VECTOR_BACKEND: "pgvector",
+      DATABASE_URL: databaseUrl,
+      PG_WS_PROXY: wsProxy,
+      AUTH_ENABLED: "true",
+      JWT_SECRET_KEY: "test-secret-key-of-at-least-32-characters!",
+      PASSWORD_HASH_COST: "6",
+      PASSWORD_HASH_PARALLELISM: "1",
+      ALLOW_REGISTRATION: "true",
+    };
+    const app = createApp();
+    const call = async (path: string, init: RequestInit = {}, headers: Record<string, string> = {}) => {
+      const ctx = createExecutionContext();
+      const res = await app.request(
+        `http://pg.test${path}`,
+        {
+          ...init,
+          headers: { "Content-Type": "application/json", ...headers },
+        },
+        appEnv,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      call(path, { method: "POST", body: JSON.stringify(body) }, headers);
+    const password = "a-Long-and-unusual-passphrase-42";
+    const tag = Date.now().toString(36);
+    const p = pool();
+    // The first administrator as `scripts/create-admin.ts --storage neon` makes one (the bootstrap
+    // token is spent once per database, and this Postgres outlives test runs).
+    const admin = { id: crypto.randomUUID(), username: `pg_admin_${tag}` };
+    const adminSql = adminInsertSql(
+      {
+        ...admin,
+        email: null,
+        passwordHash: await hashPassword(password, { ln: 6, r: 8, p: 1 }),
+        workspace: "default",
+        now: Date.now(),
+      },
+      "postgres",
+    );
+    await pgTransaction(p, async (tx) => {
+      for (const statement of adminSql.split(";\n")) await tx.query(statement);
+    });
+    const registered = await post("/auth/register", { username: `pg_viewer_${tag}`, password });
+    expect(registered.status).toBe(201);
+    const viewer = ((await registered.json()) as { user: { id: string; workspaces: string[] } }).user;
+    expect(viewer.workspaces).toEqual(["default"]);
+
+    const login = await post("/auth/login", { username: admin.username, password });
+    expect(login.status).toBe(200);
+    const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+    const asAdmin = { Authorization: `Bearer ${tokens.access_token}` };
+    const ws = `pg_accounts_${tag}`;
+    expect((await post("/admin/workspaces", { id: ws }, asAdmin)).status).toBe(201);
+    expect((await post(`/admin/workspaces/${ws}/members`, { user_id: viewer.id }, asAdmin)).status).toBe(201);
+    const members = await call(`/admin/workspaces/${ws}/members`, {}, asAdmin);
+    expect(await members.json()).toMatchObject({ members: [{ user_id: viewer.id }] });
+
+    // /health gets no services: the principal and its membership come from Postgres all the same.
+    const viewerLogin = await post("/auth/login", { username: `pg_viewer_${tag}`, password, workspace: ws });
+    expect(viewerLogin.status).toBe(200);
+    const asViewer = {
+      Authorization: `Bearer ${((await viewerLogin.json()) as { access_token: string }).access_token}`,
+    };
+    const health = (workspace: string) =>
+      call("/health", {}, { ...asViewer, "LIGHTRAG-WORKSPACE": workspace });
+    expect((await health("default")).status).toBe(200);
+    expect((await health(`not_mine_${tag}`)).status).toBe(403);
+
+    const created = await post("/admin/api-keys", { name: "pg key", role: "viewer", workspace: ws }, asAdmin);
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; api_key: string };
+    const me = await call("/auth/me", {}, { "X-API-Key": key.api_key });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ principal: { via: "api_key", workspace: ws, role: "viewer" } });
+    expect((await call(`/admin/api-keys/${key.id}`, { method: "DELETE" }, asAdmin)).status).toBe(200);
+    expect((await call("/auth/me", {}, { "X-API-Key": key.api_key })).status).toBe(401);
+
+    const refreshed = await post("/auth/refresh", { refresh_token: tokens.refresh_token });
+    expect(refreshed.status).toBe(200);
+    // The used token again: reuse, the family ends (the access token with it).
+    expect((await post("/auth/refresh", { refresh_token: tokens.refresh_token })).status).toBe(401);
+
+    expect((await call("/auth/me", {}, asAdmin)).status).toBe(401);
+
+    // Every row is in Postgres, and D1 never saw them.
+    const pgCount = async (sql: string, values: unknown[]) =>
+      (await pgQuery<{ n: number }>(p, `SELECT count(*) AS n FROM ${sql}`, values))[0]?.n;
+    const d1Count = (sql: string, ...values: unknown[]) =>
+      env.DB.prepare(`SELECT count(*) AS n FROM ${sql}`)
+        .bind(...values)
+        .first<number>("n");
+    const ids = [admin.id, viewer.id];
+    expect(await pgCount("users WHERE id = ANY($1)", [ids])).toBe(2);
+    expect(await pgCount("refresh_tokens WHERE user_id = $1", [admin.id])).toBe(2);
+    expect(await pgCount("memberships WHERE workspace_id = $1", [ws])).toBe(1);
+    expect(
+      await pgCount("api_keys WHERE id = $1 AND revoked_at IS NOT NULL AND last_used_at IS NOT NULL", [
+        key.id,
+      ]),
+    ).toBe(1);
+    expect(
+      await pgCount(
+        "token_revocations WHERE subject IN (SELECT family_id FROM refresh_tokens WHERE user_id = $1)",
+        [admin.id],
+      ),
+    ).toBe(1);
+    expect(await d1Count("users WHERE id IN (?1, ?2)", ...ids)).toBe(0);
+    expect(await d1Count("refresh_tokens WHERE user_id = ?1", admin.id)).toBe(0);
+    expect(await d1Count("workspaces WHERE id = ?1", ws)).toBe(0);
+    expect(await d1Count("api_keys WHERE id = ?1", key.id)).toBe(0);
+
+    // Deleting the workspace takes its memberships, keys and row out of Postgres.
+    const config = neonConfig();
+    const deleted = await createServices(env, config, defaultFlags(config)).purgeWorkspace(ws);
+    expect(deleted).toMatchObject({ memberships: 1, api_keys: 1, workspaces: 1 });
+    expect(await pgCount("workspaces WHERE id = $1", [ws])).toBe(0);
   });
 
   it("health probes the selected Postgres and fails when it does not answer", async () => {

@@ -9,6 +9,8 @@
  * PGlite is one single-user backend: pglite-socket accepts several connections but queues their
  * queries onto that one backend, so work is serialized. A transaction holds the backend for its
  * whole length; that is why `maxConnections` is kept high and each client keeps its transactions short.
+ * High enough for a test file that drives the app: every request's services open a pool of their
+ * own, whose idle connections close only after the driver's idle timeout (10 s).
  */
 import { connect } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
@@ -91,7 +93,8 @@ export async function startPgLocal({
   pgPort = 5433,
   wsPort = 5434,
   dataDir,
-  maxConnections = 64,
+  // A test driving the app opens a pool per request; 64 ran out in pg-stores.test.ts.
+  maxConnections = 256,
 } = {}) {
   const db = await PGlite.create({ dataDir, extensions: { vector, unaccent } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");

@@ -17,8 +17,8 @@ import { API_KEY_PREFIX, findApiKey, keyOwnerId, recordApiKeyUse } from "../api-
 import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
 import type { Principal } from "../principal";
+import { requestAccounts } from "../request-accounts";
 import { isRevoked } from "../revocations";
-import { isMember } from "../store/users";
 import { type AccessClaims, TokenError, verifyAccessToken } from "../tokens";
 import { renewIfNeeded } from "./renew";
 
@@ -87,7 +87,7 @@ async function fromBearer(c: Context<AppEnv>, header: string, report: boolean): 
     if (report) authFailure(c, "token_rejected", reason);
     throw error;
   }
-  if (await isRevoked(c.env.DB, config.REVOCATION_CACHE_SECONDS * 1000, claims.sid)) {
+  if (await isRevoked(requestAccounts(c).credentials, config.REVOCATION_CACHE_SECONDS * 1000, claims.sid)) {
     if (report) authFailure(c, "token_rejected", "revoked_token", claims.sub, { session_id: claims.sid });
     throw new TokenError("invalid");
   }
@@ -107,7 +107,7 @@ async function withWorkspace(
     sessionId: claims.sid,
   };
   if (requested === undefined || requested === claims.ws) return principal;
-  if (claims.role === "admin" || (await isMember(c.env.DB, claims.sub, requested))) {
+  if (claims.role === "admin" || (await requestAccounts(c).directory.isMember(claims.sub, requested))) {
     return { ...principal, workspace: requested };
   }
   c.set("principal", principal);
@@ -149,8 +149,8 @@ interface KeyScope {
 }
 
 async function storedKey(c: Context<AppEnv>, key: string): Promise<KeyScope | null> {
-  const row = await findApiKey(c.env.DB, key);
-  if (row) inBackground(c, recordApiKeyUse(c.env.DB, row));
+  const row = await findApiKey(requestAccounts(c).credentials, key);
+  if (row) inBackground(c, recordApiKeyUse(requestAccounts(c).credentials, row));
   return row;
 }
 

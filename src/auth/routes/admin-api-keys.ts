@@ -20,6 +20,7 @@ import {
 import { accessDenied, adminChange } from "../events";
 import { requireRole } from "../middleware/require-auth";
 import type { Principal } from "../principal";
+import { requestAccounts } from "../request-accounts";
 import { hasRole, roleSchema } from "../roles";
 import { workspaceSchema } from "../schemas";
 
@@ -44,7 +45,10 @@ function scopeOf(c: Context<AppEnv>): { principal: Principal | undefined; scope:
 
 adminApiKeyRoutes.get("/admin/api-keys", admin, async (c) => {
   const { scope } = scopeOf(c);
-  const rows = await listApiKeys(c.env.DB, scope.kind === "workspace" ? scope.workspace : undefined);
+  const rows = await listApiKeys(
+    requestAccounts(c).credentials,
+    scope.kind === "workspace" ? scope.workspace : undefined,
+  );
   return c.json({ api_keys: rows.map(publicApiKey) });
 });
 
@@ -58,10 +62,10 @@ adminApiKeyRoutes.post("/admin/api-keys", admin, async (c) => {
   // A key made by a key lives no longer than its parent (whose row the principal names).
   const parent =
     principal?.via === "api_key" && principal.sessionId
-      ? await findApiKeyById(c.env.DB, principal.sessionId)
+      ? await findApiKeyById(requestAccounts(c).credentials, principal.sessionId)
       : null;
   const requested = body.expires_in_days ? Date.now() + body.expires_in_days * DAY_MS : null;
-  const { key, row } = await createApiKey(c.env.DB, {
+  const { key, row } = await createApiKey(requestAccounts(c).credentials, {
     name: body.name,
     role: body.role,
     workspace: body.workspace,
@@ -82,7 +86,7 @@ adminApiKeyRoutes.delete("/admin/api-keys/:id", admin, async (c) => {
   const { scope } = scopeOf(c);
   // Keys of other workspaces are not there for a workspace key: 404, not a hint that they exist.
   const workspace = scope.kind === "workspace" ? scope.workspace : undefined;
-  const revoked = await revokeApiKey(c.env.DB, c.req.param("id") ?? "", workspace);
+  const revoked = await revokeApiKey(requestAccounts(c).credentials, c.req.param("id") ?? "", workspace);
   if (!revoked) throw new AppError(404, "not_found", "No such API key");
   adminChange(c, "api_key_revoked", { api_key_id: revoked.row.id, cascaded: revoked.cascaded });
   return c.json(publicApiKey(revoked.row));

@@ -11,19 +11,11 @@ import { readJsonBody } from "../../http/json-body";
 import { adminChange } from "../events";
 import { loginGuard } from "../lockout";
 import { register } from "../register";
+import { requestAccounts } from "../request-accounts";
 import { roleSchema } from "../roles";
 import { registerBody } from "../schemas";
 import { revokeUserSessions } from "../sessions";
-import {
-  countActiveAdmins,
-  deleteUser,
-  findUserById,
-  listUsers,
-  publicUser,
-  type UserRow,
-  updateUser,
-  userWorkspaces,
-} from "../store/users";
+import { publicUser, type UserRow } from "../store/users";
 
 export const adminUserRoutes = new Hono<AppEnv>();
 /**
@@ -56,7 +48,7 @@ function parseQuery<T extends z.ZodType>(c: Context<AppEnv>, schema: T): z.outpu
 }
 
 async function existingUser(c: Context<AppEnv>): Promise<UserRow> {
-  const user = await findUserById(c.env.DB, c.req.param("id") ?? "");
+  const user = await requestAccounts(c).directory.findUserById(c.req.param("id") ?? "");
   if (!user) throw new AppError(404, "not_found", "No such user");
   return user;
 }
@@ -64,16 +56,16 @@ async function existingUser(c: Context<AppEnv>): Promise<UserRow> {
 /** Refuses a change that would leave no enabled administrator to manage the service. */
 async function keepOneAdmin(c: Context<AppEnv>, user: UserRow, stillAdmin: boolean): Promise<void> {
   if (user.role !== "admin" || user.disabled || stillAdmin) return;
-  if ((await countActiveAdmins(c.env.DB)) <= 1) {
+  if ((await requestAccounts(c).directory.countActiveAdmins()) <= 1) {
     throw new AppError(409, "conflict", "This is the last enabled administrator");
   }
 }
 
 adminUserRoutes.get("/admin/users", admin, async (c) => {
   const { limit, offset } = parseQuery(c, page);
-  const rows = await listUsers(c.env.DB, limit, offset);
+  const rows = await requestAccounts(c).directory.listUsers(limit, offset);
   const users = await Promise.all(
-    rows.map(async (row) => publicUser(row, await userWorkspaces(c.env.DB, row.id))),
+    rows.map(async (row) => publicUser(row, await requestAccounts(c).directory.userWorkspaces(row.id))),
   );
   return c.json({ users, limit, offset });
 });
@@ -86,7 +78,7 @@ adminUserRoutes.post("/admin/users", admin, async (c) => {
 
 adminUserRoutes.get("/admin/users/:id", admin, async (c) => {
   const user = await existingUser(c);
-  return c.json({ user: publicUser(user, await userWorkspaces(c.env.DB, user.id)) });
+  return c.json({ user: publicUser(user, await requestAccounts(c).directory.userWorkspaces(user.id)) });
 });
 
 adminUserRoutes.patch("/admin/users/:id", admin, async (c) => {
@@ -94,10 +86,11 @@ adminUserRoutes.patch("/admin/users/:id", admin, async (c) => {
   const user = await existingUser(c);
   const stillAdmin = (body.role ?? user.role) === "admin" && !(body.disabled ?? user.disabled);
   await keepOneAdmin(c, user, stillAdmin);
-  await updateUser(c.env.DB, user.id, body);
+  await requestAccounts(c).directory.updateUser(user.id, body);
   const roleChanged = body.role !== undefined && body.role !== user.role;
   // Tokens carry the role; disabling or changing it must not wait for them to expire.
-  if (roleChanged || body.disabled === true) await revokeUserSessions(c.env.DB, c.get("config"), user.id);
+  if (roleChanged || body.disabled === true)
+    await revokeUserSessions(requestAccounts(c).credentials, c.get("config"), user.id);
   if (roleChanged)
     adminChange(c, "role_changed", { target_user_id: user.id, from: user.role, to: body.role });
   if (body.disabled !== undefined && body.disabled !== user.disabled) {
@@ -105,8 +98,8 @@ adminUserRoutes.patch("/admin/users/:id", admin, async (c) => {
   }
   if (body.email !== undefined)
     adminChange(c, "user_updated", { target_user_id: user.id, fields: ["email"] });
-  const updated = (await findUserById(c.env.DB, user.id)) ?? user;
-  return c.json({ user: publicUser(updated, await userWorkspaces(c.env.DB, user.id)) });
+  const updated = (await requestAccounts(c).directory.findUserById(user.id)) ?? user;
+  return c.json({ user: publicUser(updated, await requestAccounts(c).directory.userWorkspaces(user.id)) });
 });
 
 adminUserRoutes.post("/admin/users/:id/unlock", admin, async (c) => {
@@ -119,8 +112,8 @@ adminUserRoutes.post("/admin/users/:id/unlock", admin, async (c) => {
 adminUserRoutes.delete("/admin/users/:id", admin, async (c) => {
   const user = await existingUser(c);
   await keepOneAdmin(c, user, false);
-  await revokeUserSessions(c.env.DB, c.get("config"), user.id);
-  await deleteUser(c.env.DB, user.id);
+  await revokeUserSessions(requestAccounts(c).credentials, c.get("config"), user.id);
+  await requestAccounts(c).directory.deleteUser(user.id);
   adminChange(c, "user_deleted", { target_user_id: user.id, username: user.username });
   return c.json({ status: "deleted", user_id: user.id });
 });

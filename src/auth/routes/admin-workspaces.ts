@@ -12,17 +12,9 @@ import { readJsonBody } from "../../http/json-body";
 import { adminScope, reaches } from "../admin-scope";
 import { accessDenied, adminChange } from "../events";
 import { requireRole } from "../middleware/require-auth";
+import { requestAccounts } from "../request-accounts";
 import { workspaceSchema } from "../schemas";
 import { revokeUserSessions } from "../sessions";
-import { findUserById } from "../store/users";
-import {
-  addMember,
-  createWorkspace,
-  listWorkspaces,
-  removeMember,
-  workspaceExists,
-  workspaceMembers,
-} from "../store/workspaces";
 
 export const adminWorkspaceRoutes = new Hono<AppEnv>();
 /** Defence in depth: `requireAuth` already demands admin for /admin/*; route-level `use` would break 405s. */
@@ -44,18 +36,18 @@ async function existingWorkspace(c: Context<AppEnv>): Promise<string> {
     accessDenied(c, { reason: "api_key_scope", workspace: id.success ? id.data : null });
     throw new AppError(403, "forbidden", "An API key administers only its own workspace");
   }
-  if (!id.success || !(await workspaceExists(c.env.DB, id.data)))
+  if (!id.success || !(await requestAccounts(c).directory.workspaceExists(id.data)))
     throw new AppError(404, "not_found", "No such workspace");
   return id.data;
 }
 
 adminWorkspaceRoutes.get("/admin/workspaces", globalAdmin, async (c) =>
-  c.json({ workspaces: await listWorkspaces(c.env.DB) }),
+  c.json({ workspaces: await requestAccounts(c).directory.listWorkspaces() }),
 );
 
 adminWorkspaceRoutes.post("/admin/workspaces", globalAdmin, async (c) => {
   const body = await readJsonBody(c, newWorkspace);
-  if (!(await createWorkspace(c.env.DB, body.id, body.display_name ?? body.id))) {
+  if (!(await requestAccounts(c).directory.createWorkspace(body.id, body.display_name ?? body.id))) {
     throw new AppError(409, "conflict", `Workspace ${body.id} already exists`);
   }
   adminChange(c, "workspace_created", { workspace_id: body.id });
@@ -64,14 +56,15 @@ adminWorkspaceRoutes.post("/admin/workspaces", globalAdmin, async (c) => {
 
 adminWorkspaceRoutes.get("/admin/workspaces/:id/members", admin, async (c) => {
   const id = await existingWorkspace(c);
-  return c.json({ workspace: id, members: await workspaceMembers(c.env.DB, id) });
+  return c.json({ workspace: id, members: await requestAccounts(c).directory.workspaceMembers(id) });
 });
 
 adminWorkspaceRoutes.post("/admin/workspaces/:id/members", globalAdmin, async (c) => {
   const id = await existingWorkspace(c);
   const { user_id: userId } = await readJsonBody(c, newMember);
-  if (!(await findUserById(c.env.DB, userId))) throw new AppError(404, "not_found", "No such user");
-  const added = await addMember(c.env.DB, id, userId);
+  if (!(await requestAccounts(c).directory.findUserById(userId)))
+    throw new AppError(404, "not_found", "No such user");
+  const added = await requestAccounts(c).directory.addMember(id, userId);
   if (added) adminChange(c, "membership_added", { workspace_id: id, target_user_id: userId });
   return c.json({ workspace: id, user_id: userId, added }, added ? 201 : 200);
 });
@@ -79,9 +72,10 @@ adminWorkspaceRoutes.post("/admin/workspaces/:id/members", globalAdmin, async (c
 adminWorkspaceRoutes.delete("/admin/workspaces/:id/members/:userId", globalAdmin, async (c) => {
   const id = await existingWorkspace(c);
   const userId = c.req.param("userId") ?? "";
-  if (!(await removeMember(c.env.DB, id, userId))) throw new AppError(404, "not_found", "No such membership");
+  if (!(await requestAccounts(c).directory.removeMember(id, userId)))
+    throw new AppError(404, "not_found", "No such membership");
   // A session opened in this workspace must not outlive the membership.
-  await revokeUserSessions(c.env.DB, c.get("config"), userId);
+  await revokeUserSessions(requestAccounts(c).credentials, c.get("config"), userId);
   adminChange(c, "membership_removed", { workspace_id: id, target_user_id: userId });
   return c.json({ workspace: id, user_id: userId, removed: true });
 });

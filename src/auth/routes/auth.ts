@@ -12,10 +12,11 @@ import { passwordLogin } from "../login";
 import { hashPassword, paramsFromConfig, verifyPassword } from "../password";
 import { acceptablePassword, normalizePassword } from "../password-policy";
 import { register } from "../register";
+import { requestAccounts } from "../request-accounts";
 import { sessionAnswer, tokenAnswer } from "../responses";
 import { loginBody, passwordChangeBody, refreshBody, registerBody } from "../schemas";
 import { revokeSession, revokeUserSessions, rotateRefreshToken, startSession } from "../sessions";
-import { findUserById, isMember, publicUser, setPasswordHash, userWorkspaces } from "../store/users";
+import { publicUser } from "../store/users";
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -28,13 +29,15 @@ authRoutes.post("/auth/register", async (c) => {
 authRoutes.post("/auth/login", async (c) => {
   const body = await readJsonBody(c, loginBody);
   const result = await passwordLogin(c, body, "password");
-  return c.json(tokenAnswer(result, result.user, await userWorkspaces(c.env.DB, result.user.id)));
+  return c.json(
+    tokenAnswer(result, result.user, await requestAccounts(c).directory.userWorkspaces(result.user.id)),
+  );
 });
 
 authRoutes.post("/auth/refresh", async (c) => {
   const config = c.get("config");
   const { refresh_token: token } = await readJsonBody(c, refreshBody);
-  const rotated = await rotateRefreshToken(c.env.DB, config, token);
+  const rotated = await rotateRefreshToken(requestAccounts(c).credentials, config, token);
   if (rotated.kind === "reused") {
     authFailure(c, "token_reuse_detected", "refresh_reuse", rotated.session.userId, {
       session_id: rotated.session.familyId,
@@ -46,11 +49,12 @@ authRoutes.post("/auth/refresh", async (c) => {
     throw new AppError(401, "unauthorized", "Invalid or expired refresh token");
   }
   const { session } = rotated;
-  const user = await findUserById(c.env.DB, session.userId);
+  const user = await requestAccounts(c).directory.findUserById(session.userId);
   const stillMember =
-    user !== null && (user.role === "admin" || (await isMember(c.env.DB, user.id, session.workspace)));
+    user !== null &&
+    (user.role === "admin" || (await requestAccounts(c).directory.isMember(user.id, session.workspace)));
   if (!user || user.disabled || !stillMember) {
-    await revokeSession(c.env.DB, config, session.familyId);
+    await revokeSession(requestAccounts(c).credentials, config, session.familyId);
     authFailure(c, "token_refresh", user?.disabled ? "disabled" : "refresh_invalid", session.userId);
     throw new AppError(401, "unauthorized", "This session is no longer valid; please login");
   }
@@ -69,7 +73,7 @@ authRoutes.post("/auth/refresh", async (c) => {
 authRoutes.post("/auth/logout", async (c) => {
   const principal = c.get("principal");
   if (principal?.via === "jwt" && principal.sessionId) {
-    await revokeSession(c.env.DB, c.get("config"), principal.sessionId);
+    await revokeSession(requestAccounts(c).credentials, c.get("config"), principal.sessionId);
     authSuccess(c, "logout", principal.userId, { session_id: principal.sessionId });
   } else if (principal?.via === "api_key") {
     throw new AppError(400, "bad_request", "API keys have no session; an administrator revokes them");
@@ -82,10 +86,10 @@ authRoutes.get("/auth/me", async (c) => {
   if (principal?.via !== "jwt") {
     return c.json({ user: null, principal: principal ?? null });
   }
-  const user = await findUserById(c.env.DB, principal.userId);
+  const user = await requestAccounts(c).directory.findUserById(principal.userId);
   if (!user) throw new AppError(401, "unauthorized", "This account no longer exists");
   return c.json({
-    user: publicUser(user, await userWorkspaces(c.env.DB, user.id)),
+    user: publicUser(user, await requestAccounts(c).directory.userWorkspaces(user.id)),
     principal,
   });
 });
@@ -94,7 +98,7 @@ authRoutes.post("/auth/password", async (c) => {
   const config = c.get("config");
   const principal = jwtPrincipal(c);
   const body = await readJsonBody(c, passwordChangeBody);
-  const user = await findUserById(c.env.DB, principal.userId);
+  const user = await requestAccounts(c).directory.findUserById(principal.userId);
   if (!user) throw new AppError(401, "unauthorized", "This account no longer exists");
   if (!(await verifyPassword(normalizePassword(body.current_password), user.passwordHash))) {
     await loginGuard(c.env, user.username).failure(await loginClient(c), lockoutLimits(config), Date.now());
@@ -102,10 +106,13 @@ authRoutes.post("/auth/password", async (c) => {
     throw new AppError(401, "unauthorized", "Incorrect credentials");
   }
   const password = acceptablePassword(body.new_password, user.username, "new_password");
-  await setPasswordHash(c.env.DB, user.id, await hashPassword(password, paramsFromConfig(config)));
+  await requestAccounts(c).directory.setPasswordHash(
+    user.id,
+    await hashPassword(password, paramsFromConfig(config)),
+  );
   // Every other session may belong to whoever knew the old password.
-  await revokeUserSessions(c.env.DB, config, user.id);
-  const session = await startSession(c.env.DB, config, user.id, principal.workspace);
+  await revokeUserSessions(requestAccounts(c).credentials, config, user.id);
+  const session = await startSession(requestAccounts(c).credentials, config, user.id, principal.workspace);
   authSuccess(c, "password_changed", user.id, { session_id: session.sessionId });
   return c.json(
     await sessionAnswer(c, user, {

@@ -11,7 +11,6 @@ import {
   type AuditEventType,
   type AuditOutcome,
 } from "../../audit/record";
-import { listAuditEvents } from "../../audit/store";
 import { requireWorkspaceAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -64,7 +63,7 @@ adminAuditRoutes.get("/admin/audit", async (c) => {
     });
   }
   const { cursor: after, ...filters } = parsed.data;
-  const { events, more } = await listAuditEvents(c.env.DB, workspace, { ...filters, after });
+  const { events, more } = await c.get("services").audit.list(workspace, { ...filters, after });
   const last = events.at(-1);
   return c.json({
     events,

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ResilientLlmClient } from "../../providers/chain";
 import { chainSpecs, ROLES } from "../../providers/settings";
-import { D1UsageStore, type UsageRow } from "../../storage/d1/llm-usage";
+import type { UsageRow } from "../../storage/llm-stores";
 import { requireAdministrator, requireWorkspaceAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
@@ -61,7 +61,7 @@ adminLlmRoutes.get("/admin/llm/usage", async (c) => {
       details: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
     });
   }
-  const usage = await new D1UsageStore(c.env.DB).list({ ...parsed.data, workspace });
+  const usage = await c.get("services").usage.list({ ...parsed.data, workspace });
   return c.json({ workspace, usage, totals: totals(usage) });
 });
 

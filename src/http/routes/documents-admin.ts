@@ -70,7 +70,7 @@ documentAdminRoutes.delete("/documents", async (c) => {
 });
 
 documentAdminRoutes.post("/documents/clear_cache", async (c) => {
-  await c.env.DB.prepare("DELETE FROM llm_cache WHERE workspace = ?1").bind(requestWorkspace(c)).run();
+  await requestServices(c).llmCache.clear(requestWorkspace(c));
   return c.json({ status: "success", message: "Successfully cleared all cache" });
 });
 

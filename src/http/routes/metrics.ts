@@ -2,11 +2,9 @@
  * `GET /metrics`: Prometheus text for the whole deployment. A scraper presents
  * `Authorization: Bearer <METRICS_TOKEN>`; administrators (and everyone in open mode) need no token.
  */
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { scrapeMetrics } from "../../observability/metrics-scrape";
 import { PROMETHEUS_CONTENT_TYPE } from "../../observability/prometheus";
-import { workspaces } from "../../storage/d1/schema";
 import { isAdministrator, requireAdministrator } from "../admin-access";
 import type { AppEnv } from "../app-env";
 
@@ -17,10 +15,11 @@ metricsRoutes.get("/metrics", async (c) => {
   const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
   const byToken = token !== undefined && presented !== undefined && (await sameSecret(presented, token));
   if (!byToken && !isAdministrator(c)) requireAdministrator(c, "metrics");
-  const known = await drizzle(c.env.DB)
-    .select({ id: workspaces.id })
-    .from(workspaces)
-    .limit(50)
+  // The accounts' workspace list (D1 or Postgres); a failing read only narrows the scrape.
+  const known = await c
+    .get("services")
+    .accounts.directory.listWorkspaces()
+    .then((rows) => rows.slice(0, 50))
     .catch(() => []);
   const names = [...new Set([c.get("config").WORKSPACE, ...known.map((row) => row.id)])];
   const body = await scrapeMetrics(c.env, names);

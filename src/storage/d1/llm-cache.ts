@@ -2,12 +2,13 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LlmCacheEntry } from "../../providers/ports";
+import type { LlmCacheStore } from "../llm-stores";
 import { llmCache } from "./schema-llm";
 
 export type { LlmCacheEntry };
 
 /** Reads and writes cached LLM answers; the key format is LightRAG's (see `cache-key.ts`). */
-export class D1LlmCache {
+export class D1LlmCache implements LlmCacheStore {
   private readonly db;
 
   constructor(d1: D1Database) {

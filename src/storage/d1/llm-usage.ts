@@ -2,38 +2,13 @@
 import { and, asc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { UsageEvent } from "../../providers/ports";
+import { type UsageFilter, type UsageRow, type UsageStore, usageDay } from "../llm-stores";
 import { llmUsage } from "./schema-llm";
 
-export type { UsageEvent };
+export type { UsageEvent, UsageFilter, UsageRow };
+export { usageDay };
 
-export interface UsageRow {
-  workspace: string;
-  day: string;
-  role: string;
-  provider: string;
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  calls: number;
-  cached_calls: number;
-  errors: number;
-}
-
-export interface UsageFilter {
-  workspace?: string;
-  role?: string;
-  /** Inclusive UTC days, `YYYY-MM-DD`. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
-
-/** The UTC day of `now`, as stored in the `day` column. */
-export function usageDay(now = Date.now()): string {
-  return new Date(now).toISOString().slice(0, 10);
-}
-
-export class D1UsageStore {
+export class D1UsageStore implements UsageStore {
   private readonly db;
 
   constructor(d1: D1Database) {
@@ -93,5 +68,10 @@ export class D1UsageStore {
       cached_calls: row.cachedCalls,
       errors: row.errors,
     }));
+  }
+
+  async clear(workspace: string): Promise<number> {
+    const result = await this.db.delete(llmUsage).where(eq(llmUsage.workspace, workspace)).run();
+    return result.meta.changes ?? 0;
   }
 }

@@ -92,3 +92,26 @@ export async function pgTransaction<T>(pool: Pool, work: (tx: Queryable) => Prom
     client.release();
   }
 }
+
+/**
+ * A `Queryable` for stores that outlive one entry point (the LLM cache and token counter of the
+ * providers, built once per isolate): each statement runs on a pool of its own, ended after it,
+ * so no WebSocket is ever reused by another request. One connection per statement: fine for a
+ * cache read or a counter beside an LLM call that takes seconds, not for the engine's stores
+ * (they use the entry point's pool).
+ *
+ * @example
+ * const cache = new PgLlmCache(pgPerStatement({ connectionString: config.DATABASE_URL }));
+ */
+export function pgPerStatement(options: PgConnectionOptions): Queryable {
+  return {
+    async query<R>(text: string, values?: unknown[]) {
+      const pool = createPgPool({ ...options, max: 1 });
+      try {
+        return await pool.query<R & Record<string, unknown>>(text, values);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}

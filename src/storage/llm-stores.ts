@@ -1,0 +1,57 @@
+/**
+ * Ports of the LLM tables the service keeps beside the engine: the answer cache and token
+ * accounting. D1 (`src/storage/d1/llm-cache.ts`, `llm-usage.ts`) and Postgres
+ * (`src/storage/neon/llm-cache.ts`, `llm-usage.ts`) implement them; the composition root picks one.
+ */
+import type { CachePort, LlmCacheEntry, UsageEvent, UsagePort } from "../providers/ports";
+
+export type { LlmCacheEntry, UsageEvent };
+
+/** The answer cache: what the clients read and write, plus the admin deletes. */
+export interface LlmCacheStore extends CachePort {
+  put(workspace: string, entry: LlmCacheEntry, now?: number): Promise<void>;
+  /** Deletes a workspace's entries (only `cacheTypes` when given); returns how many went. */
+  clear(workspace: string, cacheTypes?: string[]): Promise<number>;
+  /** Deletes the entries of the given ids; returns how many went. */
+  deleteIds(workspace: string, ids: string[]): Promise<number>;
+}
+
+/** One counter row of `llm_usage`, as `GET /admin/llm/usage` answers it. */
+export interface UsageRow {
+  workspace: string;
+  day: string;
+  role: string;
+  provider: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  calls: number;
+  cached_calls: number;
+  errors: number;
+}
+
+export interface UsageFilter {
+  workspace?: string;
+  role?: string;
+  /** Inclusive UTC days, `YYYY-MM-DD`. */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+/** Token accounting: one upserted counter per workspace, day, role, provider and model. */
+export interface UsageStore extends UsagePort {
+  record(event: UsageEvent, now?: number): Promise<void>;
+  /** Rows ordered by day, workspace, role, provider (at most `limit`, default 1,000). */
+  list(filter?: UsageFilter): Promise<UsageRow[]>;
+  /** Deletes a workspace's counters (workspace purge); returns how many rows went. */
+  clear(workspace: string): Promise<number>;
+}
+
+/** The UTC day of `now`, as stored in the `day` column. */
+export function usageDay(now = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/** Default and cap of one usage page. */
+export const USAGE_LIST_LIMIT = 1000;
