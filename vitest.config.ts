@@ -78,7 +78,7 @@ export default defineConfig(async () => {
             include: PG_TEST_FILES,
             setupFiles: ["./test/setup.ts"],
             fileParallelism: false,
-            globalSetup: ["./test/node/pg-global-setup.ts"],
+            globalSetup: ["./test/node/stub-llm-setup.ts", "./test/node/pg-global-setup.ts"],
           },
         },
         {

@@ -4,7 +4,9 @@
  * adapter uses: one query, and a transaction on one pooled connection (where D1 uses a batch).
  *
  * A Worker cannot keep a WebSocket across requests, so a pool belongs to one entry point: the
- * composition root builds it per request and ends it when the request is done.
+ * composition root builds it per request. Nothing ends it yet (docs/postgres.md, "Known
+ * problems"): ending it right after the handler broke requests whose audit and key-use writes
+ * still run in `waitUntil`.
  */
 import { neonConfig, Pool, type PoolClient, types } from "@neondatabase/serverless";
 
