@@ -1,0 +1,124 @@
+/**
+ * Splits a V8 CPU profile of the local runtime's one isolate (the Worker and every Durable
+ * Object class share it in workerd) into who the CPU would be billed to in production: the
+ * Worker's request path, the Durable Objects, the local embedder and local LLM (remote calls in
+ * production), and the rest ("(program)", "(garbage collector)", frames of no source module).
+ *
+ * Method: wrangler bundles the Worker unminified, and esbuild marks each module's start with a
+ * `// src/…` or `// node_modules/…` comment, so a frame's line in the bundle names its source
+ * module. A sample belongs to the outermost (nearest the root) frame of one of our modules in
+ * its stack: a Durable Object class's file (or the in-isolate helpers only such a class uses)
+ * means "Durable Object", any other `src/` module means "Worker"; library frames (Hono, zod,
+ * drizzle, wasm) go with the module that called them. A stack with hashEmbedding or the local
+ * LLM in it is counted apart whatever its root. V8 profiles have no async stacks: code resumed
+ * after an `await` is attributed by its own module, which is exact for the Durable Object
+ * classes (their methods resume in their own files) and puts shared helpers a DO awaits in
+ * (none on the query path) on the Worker's side. The D1 simulator and wrangler's entry worker
+ * run in other isolates, so they are not in the profile at all (only in the thread CPU).
+ */
+import type { CpuProfile, CpuProfileNode } from "./inspector";
+
+/** Files of the Durable Object classes and code only they run, relative to the repository. */
+const DURABLE_OBJECT_MODULES = [
+  /^src\/storage\/graph-index\/(graph-index|schema)\.ts$/,
+  /^src\/storage\/local-vector\/(vector-index|matrix|math)\.ts$/,
+  /^src\/pipeline\/(coordinator|merge-queue)\.ts$/,
+  /^src\/ratelimit\/limiter-object\.ts$/,
+  /^src\/flags\/flags-object\.ts$/,
+  /^src\/observability\/metrics-aggregator\.ts$/,
+  /^src\/auth\/login-guard\.ts$/,
+];
+const EMBEDDER = /^src\/providers\/local-embedding\.ts$/;
+const LOCAL_LLM = /^src\/providers\/(local-llm|local\/.*)\.ts$/;
+
+export type Owner = "worker" | "durableObject" | "embedder" | "localLlm" | "other";
+
+export interface Attribution {
+  /** Milliseconds of samples per owner (sample deltas, as V8 reports them). */
+  ms: Record<Owner, number>;
+  /** Non-idle total (the sum of `ms`). */
+  busyMs: number;
+  /** Number of samples per owner: on a loaded machine a sample's delta stretches over the time
+   * the thread waited for a core, while the count follows the time it ran, so shares use counts. */
+  count: Record<Owner, number>;
+  /** Non-idle samples (the sum of `count`). */
+  busyCount: number;
+}
+
+/** Line → module of a bundle, from esbuild's `// path` comments at each module's start. */
+export function moduleIndex(bundle: string): (line: number) => string | undefined {
+  const starts: { line: number; module: string }[] = [];
+  bundle.split("\n").forEach((text, line) => {
+    const match = /^\/\/ ((?:src|node_modules|\.\.\/)[^\s]*\.(?:ts|js|mjs|cjs|wasm))$/.exec(text);
+    if (match?.[1]) starts.push({ line, module: match[1] });
+  });
+  return (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found: string | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const start = starts[mid] as { line: number; module: string };
+      if (start.line <= line) {
+        found = start.module;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}
+
+/**
+ * Attributes every non-idle sample of `profile`; `moduleOf(url, line)` names a frame's module.
+ *
+ * @example
+ * const split = attribute(profile, (url, line) => (url === bundleUrl ? lookup(line) : undefined));
+ * const workerShare = split.count.worker / split.busyCount; // × the thread's CPU
+ */
+export function attribute(
+  profile: CpuProfile,
+  moduleOf: (url: string, line: number) => string | undefined,
+): Attribution {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const owners = new Map<number, Owner | "idle">();
+  const ownerOf = (id: number): Owner | "idle" => {
+    const known = owners.get(id);
+    if (known) return known;
+    const leaf = nodes.get(id) as CpuProfileNode;
+    let owner: Owner | "idle" = "other";
+    if (leaf.callFrame.functionName === "(idle)") owner = "idle";
+    else {
+      let outermost: string | undefined;
+      let excluded: Owner | undefined;
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const frame = (nodes.get(at) as CpuProfileNode).callFrame;
+        const module = moduleOf(frame.url, frame.lineNumber);
+        if (!module?.startsWith("src/")) continue;
+        if (EMBEDDER.test(module)) excluded = "embedder";
+        else if (LOCAL_LLM.test(module) && !excluded) excluded = "localLlm";
+        outermost = module;
+      }
+      if (excluded) owner = excluded;
+      else if (outermost)
+        owner = DURABLE_OBJECT_MODULES.some((re) => re.test(outermost)) ? "durableObject" : "worker";
+    }
+    owners.set(id, owner);
+    return owner;
+  };
+  const ms: Record<Owner, number> = { worker: 0, durableObject: 0, embedder: 0, localLlm: 0, other: 0 };
+  const count: Record<Owner, number> = { worker: 0, durableObject: 0, embedder: 0, localLlm: 0, other: 0 };
+  let busyMs = 0;
+  let busyCount = 0;
+  profile.samples.forEach((id, i) => {
+    const owner = ownerOf(id);
+    if (owner === "idle") return;
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    ms[owner] += delta;
+    busyMs += delta;
+    count[owner]++;
+    busyCount++;
+  });
+  return { ms, busyMs, count, busyCount };
+}
