@@ -56,6 +56,8 @@ export default defineConfig(async () => {
           plugins: [workersPool({ TEST_MIGRATIONS: migrations })],
           test: {
             name: "workers",
+            // Two files run at once (maxWorkers): seeding and index rebuilds take longer than alone.
+            testTimeout: 15_000,
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**", "test/auth/**", "test/e2e/**", "test/webui/**", ...PG_TEST_FILES],
             setupFiles: ["./test/setup.ts"],
@@ -75,6 +77,7 @@ export default defineConfig(async () => {
           plugins: [workersPool({ TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations })],
           test: {
             name: "workers-pg",
+            testTimeout: 15_000,
             include: PG_TEST_FILES,
             setupFiles: ["./test/setup.ts"],
             fileParallelism: false,
@@ -94,6 +97,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers-auth",
+            testTimeout: 15_000,
             include: ["test/auth/**/*.test.ts"],
             setupFiles: ["./test/setup.ts"],
           },
