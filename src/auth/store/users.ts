@@ -8,6 +8,16 @@ import { keysOwnedBy } from "../api-keys";
 import type { Role } from "../principal";
 import { normalizeUsername } from "../username";
 
+/**
+ * The error every account backend throws for a username that exists (409, as the API documents).
+ *
+ * @example
+ * if (isUniqueViolation(error)) throw usernameTaken();
+ */
+export function usernameTaken(): AppError {
+  return new AppError(409, "conflict", "That username is already taken");
+}
+
 export type UserRow = typeof users.$inferSelect;
 
 /** What an API answer may show of a user: never the hash. */
@@ -87,7 +97,7 @@ export async function createUser(db: D1Database, input: NewUser): Promise<UserRo
     ]);
   } catch (error) {
     if (String((error as Error)?.message ?? error).includes("UNIQUE")) {
-      throw new AppError(409, "conflict", "That username is already taken");
+      throw usernameTaken();
     }
     throw error;
   }

@@ -12,8 +12,8 @@ import type {
   UserRow,
   WorkspaceView,
 } from "../../auth/store/directory";
+import { usernameTaken } from "../../auth/store/users";
 import { normalizeUsername } from "../../auth/username";
-import { AppError } from "../../http/errors";
 import { pgQuery, pgTransaction } from "./client";
 
 interface UserRecord {
@@ -101,7 +101,7 @@ export class PgAccountDirectory implements AccountDirectory {
       });
     } catch (error) {
       if ((error as { code?: string })?.code === UNIQUE_VIOLATION) {
-        throw new AppError(409, "conflict", "That username is already taken");
+        throw usernameTaken();
       }
       throw error;
     }
