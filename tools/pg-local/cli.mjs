@@ -15,7 +15,7 @@ const { values } = parseArgs({
     "ws-port": { type: "string", default: "5434" },
     "data-dir": { type: "string" },
     // A bench's `wrangler dev` keeps every request's WebSocket open (pools are not ended): raise it there.
-    "max-connections": { type: "string", default: "64" },
+    "max-connections": { type: "string", default: "1024" },
   },
 });
 
