@@ -26,6 +26,24 @@ const ROLES = ["viewer", "user", "administrator"] as const;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/**
+ * Runs an admin action: `status` shows `done` or the error, and `version` moves on so the
+ * section's lists reload.
+ */
+function useAction(version: Signal<number>) {
+  const status = useSignal<string | null>(null);
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    try {
+      await run();
+      status.value = done;
+      version.value++;
+    } catch (e) {
+      status.value = message(e);
+    }
+  };
+  return { status, act };
+}
+
 /** Loads `path` whenever `version` (or the session's workspace) changes. */
 function useLoad<T>(path: () => string | null, version: Signal<number>) {
   const data = useSignal<T | null>(null);
@@ -83,16 +101,7 @@ function Users() {
   const version = useSignal(0);
   const { data, error } = useLoad<{ users: User[] }>(() => "/admin/users?limit=200", version);
   const form = useSignal({ username: "", password: "", role: "viewer", workspaces: "" });
-  const status = useSignal<string | null>(null);
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      status.value = done;
-      version.value++;
-    } catch (e) {
-      status.value = message(e);
-    }
-  };
+  const { status, act } = useAction(version);
   const create = (e: Event) => {
     e.preventDefault();
     const f = form.value;
@@ -231,16 +240,7 @@ function Memberships() {
   );
   const userId = useSignal("");
   const newWorkspace = useSignal("");
-  const status = useSignal<string | null>(null);
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      status.value = done;
-      version.value++;
-    } catch (e) {
-      status.value = message(e);
-    }
-  };
+  const { status, act } = useAction(version);
   return (
     <Section id="memberships" title="Workspaces and memberships">
       <Failure text={workspaces.error.value} />
@@ -593,16 +593,7 @@ interface Backup {
 function Backups() {
   const version = useSignal(0);
   const { data, error } = useLoad<{ backups: Backup[] }>(() => "/admin/backups", version);
-  const status = useSignal<string | null>(null);
-  const act = async (run: () => Promise<unknown>, done: string) => {
-    try {
-      await run();
-      status.value = done;
-      version.value++;
-    } catch (e) {
-      status.value = message(e);
-    }
-  };
+  const { status, act } = useAction(version);
   return (
     <Section id="backups" title="Backups">
       <Failure text={error.value} />
