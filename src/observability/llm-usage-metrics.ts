@@ -10,8 +10,6 @@ import type { UsageEvent, UsagePort } from "../providers/ports";
 import { currentWaitUntil, inBackground } from "../runtime/background";
 import { writeLlmPoint } from "./analytics";
 import { countMetricWithEnv } from "./metrics";
-import { sendMetricBatch } from "./metrics-client";
-import { seriesKey } from "./prometheus";
 
 /**
  * `inner`, plus the token counter and the Analytics Engine point of each event. Cached calls
@@ -41,24 +39,16 @@ async function meter(env: Bindings, event: UsageEvent): Promise<void> {
   });
   if (event.outcome !== "call") return;
   const labels = { workspace: event.workspace.slice(0, 64), model: event.model.slice(0, 128) };
-  const waitUntil = currentWaitUntil();
-  if (waitUntil) {
-    // Batched with the invocation's other background counters (one aggregator call per tick).
-    const count = (kind: string, tokens: number) => {
-      if (tokens > 0)
-        countMetricWithEnv(env as Env, waitUntil, "lightrag_llm_tokens_total", { ...labels, kind }, tokens);
-    };
-    count("prompt", event.promptTokens);
-    count("completion", event.completionTokens);
-    return;
+  // The invocation's waitUntil batches these with its other counters (one aggregator call per
+  // tick); outside an entry point the batch is collected here and awaited.
+  const pending: Promise<unknown>[] = [];
+  const waitUntil = currentWaitUntil() ?? ((p: Promise<unknown>) => void pending.push(p));
+  for (const [kind, tokens] of [
+    ["prompt", event.promptTokens],
+    ["completion", event.completionTokens],
+  ] as const) {
+    if (tokens > 0)
+      countMetricWithEnv(env as Env, waitUntil, "lightrag_llm_tokens_total", { ...labels, kind }, tokens);
   }
-  const samples: Array<[string, number]> = [];
-  if (event.promptTokens > 0)
-    samples.push([seriesKey("lightrag_llm_tokens_total", { ...labels, kind: "prompt" }), event.promptTokens]);
-  if (event.completionTokens > 0)
-    samples.push([
-      seriesKey("lightrag_llm_tokens_total", { ...labels, kind: "completion" }),
-      event.completionTokens,
-    ]);
-  await sendMetricBatch(env, { samples });
+  await Promise.all(pending);
 }
