@@ -231,15 +231,16 @@ export function buildProviders(
 
 /**
  * The providers for this env, memoised so circuit breakers and the concurrency cap are
- * shared by every request the isolate serves.
+ * shared by every request the isolate serves. `storage` is asked for only when they are
+ * built (once per isolate); D1's cache and usage table by default.
  *
  * @example
  * const { llm, embeddings } = createProviders(c.env, c.get("config"));
  */
-export function createProviders(env: Bindings, config: Config, storage?: ProviderStorage): Providers {
+export function createProviders(env: Bindings, config: Config, storage?: () => ProviderStorage): Providers {
   const cached = memo.get(env);
   if (cached) return cached;
-  const providers = buildProviders(env, config, storage);
+  const providers = buildProviders(env, config, storage?.());
   memo.set(env, providers);
   return providers;
 }

@@ -153,13 +153,18 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
   const usage = pool ? new PgUsageStore(pool) : new D1UsageStore(env.DB);
   const audit = pool ? new PgAuditStore(pool) : new D1AuditStore(env.DB);
   const accounts = createAccountStores(env, config, pool);
-  const providers = lazy(() => {
-    if (!pool) return createProviders(env, config);
-    // The clients live as long as the isolate, past this entry point's pool: on Postgres their
-    // cache and counter open a connection per statement instead.
-    const own = pgPerStatement({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY });
-    return createProviders(env, config, { cache: new PgLlmCache(own), usage: new PgUsageStore(own) });
-  });
+  // The clients live as long as the isolate, past this entry point's pool: on Postgres their
+  // cache and counter open a connection per statement instead.
+  const providerStorage = pool
+    ? () => {
+        const own = pgPerStatement({
+          connectionString: config.DATABASE_URL ?? "",
+          wsProxy: config.PG_WS_PROXY,
+        });
+        return { cache: new PgLlmCache(own), usage: new PgUsageStore(own) };
+      }
+    : undefined;
+  const providers = lazy(() => createProviders(env, config, providerStorage));
   const graphSearch = lazy<GraphSearchStore>(() =>
     pool
       ? new PgGraphSearchStore(pool)
