@@ -84,7 +84,27 @@ export const MAX_DEVICES_PER_ACCOUNT = 32;
 const OPEN: LockStatus = { locked: false, retryAfterSeconds: 0 };
 
 export function emptyState(): GuardState {
-  return { untrusted: [], untrustedLockedUntil: 0, prefixes: {}, devices: {}, forgetAt: 0 };
+  return {
+    untrusted: [],
+    untrustedLockedUntil: 0,
+    prefixes: dictionary(),
+    devices: dictionary(),
+    forgetAt: 0,
+  };
+}
+
+/**
+ * A map keyed by client-supplied text (address tokens, cookie hashes) with no prototype, so a
+ * key such as `__proto__` or `constructor` is an entry like any other. Storage hands back plain
+ * objects, hence the copy on every read.
+ *
+ * @example
+ * dictionary({ "__proto__": bucket })["__proto__"]; // bucket, not Object.prototype
+ */
+function dictionary<T>(from: Record<string, T> = {}): Record<string, T> {
+  const map = Object.create(null) as Record<string, T>;
+  for (const [key, value] of Object.entries(from)) map[key] = value;
+  return map;
 }
 
 /** Reads what storage holds, including the shape written before device cookies existed. */
@@ -99,8 +119,8 @@ export function normalizeState(stored: unknown): GuardState {
     untrusted: old.untrusted ?? old.accountFailures ?? [],
     untrustedLockedUntil: old.untrustedLockedUntil ?? old.accountLockedUntil ?? 0,
     // Raw addresses of the old shape age out like any prefix within one lock duration.
-    prefixes: old.prefixes ?? old.addresses ?? {},
-    devices: old.devices ?? {},
+    prefixes: dictionary(old.prefixes ?? old.addresses),
+    devices: dictionary(old.devices),
     forgetAt: old.forgetAt ?? 0,
   };
 }

@@ -55,7 +55,8 @@ export function redact(value: unknown, depth = 0, secret = false): unknown {
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return "[truncated]";
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, secret));
-  const out: Record<string, unknown> = {};
+  // No prototype: a client's "__proto__" key is copied as a key, not taken as the copy's prototype.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [key, item] of Object.entries(value)) {
     if (IDENTIFIER_NAME.test(key)) out[key] = redactIdentifiers(item, depth + 1);
     else out[key] = redact(item, depth + 1, secret || SECRET_NAME.test(key));

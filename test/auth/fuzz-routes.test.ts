@@ -159,6 +159,9 @@ const scalar = fc.oneof(
     "\u0000",
     "<SEP>",
     "default",
+    // Keys of Object.prototype: a map keyed by client text must not resolve them (a 500 once).
+    "__proto__",
+    "constructor",
   ),
   fc.integer(),
   fc.constantFrom(-1, 0, 1, 2 ** 31, -(2 ** 53), 1e308, 0.5),
@@ -328,6 +331,8 @@ const headerValue = fc.oneof(
     "::1",
     "1.2.3.4, 5.6.7.8",
     "not-an-ip",
+    "__proto__",
+    "constructor",
     "null",
     "text/plain;;;",
     "application/json; charset=\u00ff",

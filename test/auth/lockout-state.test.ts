@@ -121,4 +121,24 @@ describe("lockout rules", () => {
     });
     expect(state.prefixes["198.51.100.7"]?.failures).toEqual([t0]);
   });
+  it("counts clients and devices named like Object.prototype's keys as any other (__proto__, constructor)", () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      // Stored state comes back through structured clone as plain objects; start from that shape.
+      const state = normalizeState(structuredClone(emptyState()));
+      for (let i = 0; i < limits.maxPerClient; i++) {
+        const attempt = begin(state, { prefix: name, device: name }, limits, t0 + i);
+        expect(attempt.ticket, name).toBeDefined();
+        if (attempt.ticket) fail(state, attempt.ticket, limits, t0 + i);
+      }
+      expect(begin(state, { prefix: name }, limits, t0 + 10).status, name).toMatchObject({
+        locked: true,
+        scope: "address",
+      });
+      expect(statusOf(state, { prefix: "other" }, limits, t0 + 10).locked, name).toBe(false);
+      const again = normalizeState(structuredClone(state));
+      expect(Object.getPrototypeOf(again.prefixes), name).toBeNull();
+      expect(Object.keys(again.prefixes), name).toEqual([name]);
+      expect(statusOf(again, { prefix: name }, limits, t0 + 10).locked, name).toBe(true);
+    }
+  });
 });

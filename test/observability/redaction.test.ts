@@ -15,7 +15,7 @@ import { accessLog } from "../../src/http/middleware/access-log";
 import { configGuard } from "../../src/http/middleware/config-guard";
 import { metricsRoutes } from "../../src/http/routes/metrics";
 import { createLogger } from "../../src/observability/logger";
-import { REDACTED, redactString } from "../../src/observability/redact";
+import { REDACTED, redact, redactString } from "../../src/observability/redact";
 import { CANARY_SECRETS } from "../canaries";
 
 const workerEnv = env as unknown as Env;
@@ -163,5 +163,11 @@ describe("secrets never reach a log line", () => {
       `GET /x?api_key=${REDACTED}&page=2`,
     );
     expect(redactString("documents processed: 12 in 3.4 s")).toBe("documents processed: 12 in 3.4 s");
+  });
+  it("a key named __proto__ in client JSON stays an ordinary, redacted key of the copy", () => {
+    const body = JSON.parse(`{"__proto__":{"password":"${CANARY_SECRETS.password}"},"user":"ann"}`);
+    const copy = redact(body) as Record<string, unknown>;
+    expect(Object.keys(copy)).toEqual(["__proto__", "user"]);
+    expect(JSON.stringify(copy)).toBe(`{"__proto__":{"password":"${REDACTED}"},"user":"ann"}`);
   });
 });
