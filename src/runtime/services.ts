@@ -30,6 +30,7 @@ import { D1LexicalStore } from "../storage/d1/lexical";
 import { D1LlmCache } from "../storage/d1/llm-cache";
 import { D1UsageStore } from "../storage/d1/llm-usage";
 import { createD1Stores } from "../storage/d1/stores";
+import { IndexedLexicalStore } from "../storage/graph-index/lexical-store";
 import { IndexedGraphSearchStore, invalidateGraphIndex } from "../storage/graph-index/store";
 import type { GraphSearchStore } from "../storage/graph-search";
 import type { Stores } from "../storage/index";
@@ -187,7 +188,11 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     reranker: providers().reranker,
     // The lexical index lives beside the rows it indexes: Postgres' tsvector columns on neon.
     ...(config.LEXICAL_SEARCH_ENABLED && {
-      lexical: pool ? new PgLexicalStore(pool) : new D1LexicalStore(env.DB),
+      lexical: pool
+        ? new PgLexicalStore(pool)
+        : config.GRAPH_INDEX_ENABLED
+          ? new IndexedLexicalStore(env.GRAPH_INDEX, new D1LexicalStore(env.DB), logger)
+          : new D1LexicalStore(env.DB),
     }),
   }));
   const backup: BackupDeps = {

@@ -210,3 +210,107 @@ describe("graph index", () => {
     expect(await stub.status()).toMatchObject({ fresh: true, entities: ENTITIES.length });
   });
 });
+
+describe("graph index: in-memory BM25 of entities and relations", () => {
+  /** Words with stems, diacritics, numbers and stop words, so tokenizer and stemmer are exercised. */
+  const VOCABULARY = (
+    "run running runs runner ran connection connected connecting connects network networks " +
+    "relational relate generalization generalize Zoë zoe café résumé 1988 2024 x86 the of and " +
+    "which film films filming director directed directing happiness happy hopeful hopefully " +
+    "agreed agreement national nationalism university universe sensational dune herbert novel"
+  ).split(" ");
+
+  /** A deterministic pseudo-random sequence (no Math.random: failures must replay). */
+  function* numbers(seed: number): Generator<number> {
+    let state = seed;
+    for (;;) {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      yield state;
+    }
+  }
+
+  it("ranks exactly as FTS5's bm25() over the same rows, with the same porter unicode61 tokenizer", async () => {
+    const random = numbers(42);
+    const pick = () => VOCABULARY[(random.next().value as number) % VOCABULARY.length] as string;
+    const rows = Array.from({ length: 120 }, (_, i) => ({
+      key: `E${String(i).padStart(3, "0")}`,
+      texts: [pick(), Array.from({ length: 3 + ((random.next().value as number) % 25) }, pick).join(" ")],
+    }));
+    const queries = Array.from({ length: 60 }, () =>
+      Array.from({ length: 1 + ((random.next().value as number) % 4) }, pick).join(" "),
+    );
+    const { Bm25Index } = await import("../../src/storage/graph-index/bm25");
+    const { ftsMatchExpression, queryWords } = await import("../../src/storage/d1/fts-query");
+    const index = Bm25Index.build(rows);
+    const stub = graphIndexOf(env.GRAPH_INDEX, "gi_bm25_parity");
+    const fromFts = await runInDurableObject(stub, (_object, state) => {
+      const sql = state.storage.sql;
+      sql.exec(
+        "CREATE VIRTUAL TABLE parity USING fts5(name, description, content='', tokenize='porter unicode61 remove_diacritics 2')",
+      );
+      rows.forEach((row, i) => {
+        sql.exec("INSERT INTO parity (rowid, name, description) VALUES (?, ?, ?)", i + 1, ...row.texts);
+      });
+      return queries.map((query) => {
+        const match = ftsMatchExpression(query);
+        if (!match) return [];
+        return sql
+          .exec<{ id: number }>(
+            "SELECT rowid AS id FROM parity WHERE parity MATCH ? ORDER BY rank, rowid LIMIT 10",
+            match,
+          )
+          .toArray()
+          .map(({ id }) => rows[id - 1]?.key);
+      });
+    });
+    const answered = queries.map((query) => index.search(queryWords(query), 10));
+    expect(answered).toEqual(fromFts);
+    expect(answered.filter((keys) => keys.length > 1).length).toBeGreaterThan(40);
+  });
+
+  it("answers entity and relation look-ups from memory once fresh, D1's FTS5 while stale or unreachable", async () => {
+    const ws = "gi_lexical";
+    await seedCorpus(ws);
+    const { IndexedLexicalStore } = await import("../../src/storage/graph-index/lexical-store");
+    const { D1LexicalStore } = await import("../../src/storage/d1/lexical");
+    const request = { entities: ENTITIES[0]?.name ?? "", relations: "London", limit: 10 };
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    expect(await stub.lexical(ws, request)).toBeNull();
+    const d1 = new D1LexicalStore(env.DB);
+    const fromD1 = await d1.search(ws, request);
+    const indexed = new IndexedLexicalStore(env.GRAPH_INDEX, d1);
+    expect(await indexed.search(ws, request)).toEqual(fromD1);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const fromMemory = await stub.lexical(ws, request);
+    expect(fromMemory?.entities[0]).toBe(ENTITIES[0]?.name);
+    expect(fromMemory?.relations.length).toBeGreaterThan(0);
+    expect(await indexed.search(ws, { ...request, chunks: "London" })).toEqual({
+      chunks: (await d1.search(ws, { chunks: "London", limit: 10 })).chunks,
+      ...fromMemory,
+    });
+    const broken = {
+      idFromName: (name: string) => env.GRAPH_INDEX.idFromName(name),
+      get: () => ({ lexical: () => Promise.reject(new Error("object unreachable")) }),
+    } as unknown as DurableObjectNamespace<GraphIndex>;
+    expect(await new IndexedLexicalStore(broken, d1).search(ws, request)).toEqual(fromD1);
+  });
+
+  it("leaves a workspace above the in-memory limit to D1", async () => {
+    const ws = "gi_lexical_large";
+    await seedCorpus(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    expect(await stub.rebuild(ws)).toBe(true);
+    const { MAX_IN_MEMORY_LEXICAL_ROWS } = await import("../../src/storage/graph-index/graph-index");
+    await runInDurableObject(stub, (_object, state) => {
+      // Rows beyond the limit, as the copy of a very large workspace would hold.
+      state.storage.sql.exec(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <= ?)
+         INSERT INTO entities (workspace, name, entity_type, description, source_id, file_path, created_at, vector_id)
+         SELECT ?, 'bulk ' || i, 'thing', 'filler', 'c', 'f', 0, 'v' || i FROM n`,
+        MAX_IN_MEMORY_LEXICAL_ROWS,
+        ws,
+      );
+    });
+    expect(await stub.lexical(ws, { entities: "filler", limit: 5 })).toBeNull();
+  });
+});

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ftsMatchExpression } from "../../src/storage/d1/fts-query";
 import { D1LexicalStore } from "../../src/storage/d1/lexical";
 import { createD1Stores } from "../../src/storage/d1/stores";
-import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
+import { IndexedLexicalStore } from "../../src/storage/graph-index/lexical-store";
+import { graphIndexOf, invalidateGraphIndex } from "../../src/storage/graph-index/store";
+import type { LexicalStore } from "../../src/storage/lexical";
 import { LocalVectorStore } from "../../src/storage/local-vector/store";
 import { describeLexicalContract } from "./contract/lexical-store";
 
@@ -13,6 +15,28 @@ const makeStores = () =>
   );
 
 describeLexicalContract("D1", () => ({ stores: makeStores(), lexical: new D1LexicalStore(env.DB) }));
+
+/**
+ * The graph index's in-memory BM25 for entities and relations (chunks stay on FTS5): each
+ * look-up first brings the index up to date and checks it answered, so the contract runs
+ * against memory rather than the D1 fallback.
+ */
+describeLexicalContract("D1 + graph index in memory", () => {
+  const indexed = new IndexedLexicalStore(env.GRAPH_INDEX, new D1LexicalStore(env.DB));
+  const lexical: LexicalStore = {
+    async search(workspace, request) {
+      const stub = graphIndexOf(env.GRAPH_INDEX, workspace);
+      await stub.rebuild(workspace);
+      if (request.entities || request.relations) {
+        const { entities, relations, limit } = request;
+        expect(await stub.lexical(workspace, { entities, relations, limit })).not.toBeNull();
+      }
+      return indexed.search(workspace, request);
+    },
+    rebuild: (workspace) => indexed.rebuild(workspace),
+  };
+  return { stores: makeStores(), lexical };
+});
 
 describe("FTS5 match expressions", () => {
   it("quotes every word, drops stop words and duplicates, caps the count", () => {

@@ -28,14 +28,14 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * The MATCH expression for `text`, or null when it has no searchable word.
+ * The searchable words of `text`, as the MATCH expression quotes them: lower-cased, stop words
+ * and repeats dropped, at most `maxTerms`. The graph index's in-memory BM25 asks for the same.
  *
  * @example
- * ftsMatchExpression('Who wrote "Dune" (1965)?'); // '"wrote" OR "dune" OR "1965"'
- * ftsMatchExpression("the of"); // null
+ * queryWords('Who wrote "Dune" (1965)?'); // ["wrote", "dune", "1965"]
  */
-export function ftsMatchExpression(text: string, maxTerms = MAX_MATCH_TERMS): string | null {
-  const terms: string[] = [];
+export function queryWords(text: string, maxTerms = MAX_MATCH_TERMS): string[] {
+  const words: string[] = [];
   const seen = new Set<string>();
   for (const [word] of text
     .normalize("NFKC")
@@ -43,8 +43,20 @@ export function ftsMatchExpression(text: string, maxTerms = MAX_MATCH_TERMS): st
     .matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
     if (STOP_WORDS.has(word) || seen.has(word)) continue;
     seen.add(word);
-    terms.push(`"${word}"`);
-    if (terms.length >= maxTerms) break;
+    words.push(word);
+    if (words.length >= maxTerms) break;
   }
-  return terms.length > 0 ? terms.join(" OR ") : null;
+  return words;
+}
+
+/**
+ * The MATCH expression for `text`, or null when it has no searchable word.
+ *
+ * @example
+ * ftsMatchExpression('Who wrote "Dune" (1965)?'); // '"wrote" OR "dune" OR "1965"'
+ * ftsMatchExpression("the of"); // null
+ */
+export function ftsMatchExpression(text: string, maxTerms = MAX_MATCH_TERMS): string | null {
+  const words = queryWords(text, maxTerms);
+  return words.length > 0 ? words.map((word) => `"${word}"`).join(" OR ") : null;
 }

@@ -11,7 +11,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
+import { queryWords } from "../d1/fts-query";
 import { GRAPH_LOOKUP_SQL, type GraphLookupRow } from "../d1/graph-lookup";
+import type { LexicalRequest, LexicalResult } from "../lexical";
+import { Bm25Index } from "./bm25";
 import { ENTITY_COLUMNS, GRAPH_INDEX_SCHEMA, REBUILD_PAGE, RELATION_COLUMNS } from "./schema";
 
 /** Least wait before a rebuild, so a burst of writes costs one rebuild. */
@@ -27,6 +30,21 @@ export interface GraphIndexStatus {
   relations: number;
 }
 
+/**
+ * Most entities and relations together that the object ranks in memory (about 300 bytes
+ * each, so ≤ 30 MB of its 128 MB); a larger workspace's look-ups go to D1's FTS5 tables.
+ */
+export const MAX_IN_MEMORY_LEXICAL_ROWS = 100_000;
+
+/** The entity and relation hits of a lexical look-up. */
+export type GraphLexicalHits = Pick<LexicalResult, "entities" | "relations">;
+
+interface LexicalIndexes {
+  builtFrom: number;
+  entities: Bm25Index<string>;
+  relations: Bm25Index<{ src: string; tgt: string }>;
+}
+
 type Row = Record<string, SqlStorageValue>;
 type StateKey = "generation" | "built_from" | "rebuild_ms";
 
@@ -34,6 +52,8 @@ export class GraphIndex extends DurableObject<Env> {
   private ready = false;
   /** index_state as last read or written: this object is its only writer, so look-ups skip the SQL. */
   private readonly cachedState = new Map<StateKey, number>();
+  /** BM25 over the copy as of `builtFrom`; rebuilt in memory when the copy moves on. */
+  private lexicalIndex: LexicalIndexes | null = null;
 
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
@@ -74,22 +94,75 @@ export class GraphIndex extends DurableObject<Env> {
     return (row as unknown as GraphLookupRow | undefined) ?? null;
   }
 
+  /**
+   * The BM25 look-up of entities and relations in memory, or null while the copy is stale (a
+   * rebuild is then scheduled) or too large to rank here: the caller then asks D1's FTS5.
+   */
+  async lexical(
+    workspace: string,
+    request: Omit<LexicalRequest, "chunks">,
+  ): Promise<GraphLexicalHits | null> {
+    if (this.state("built_from") !== this.state("generation")) {
+      await this.scheduleRebuild(workspace);
+      return null;
+    }
+    const indexes = this.lexicalIndexes();
+    if (!indexes) return null;
+    const search = <K>(index: Bm25Index<K>, text: string | undefined) =>
+      text ? index.search(queryWords(text), request.limit) : [];
+    return {
+      entities: search(indexes.entities, request.entities),
+      relations: search(indexes.relations, request.relations),
+    };
+  }
+
+  /** The in-memory indexes of the current copy, built on first use after each rebuild. */
+  private lexicalIndexes(): LexicalIndexes | null {
+    const builtFrom = this.state("built_from");
+    if (this.lexicalIndex?.builtFrom === builtFrom) return this.lexicalIndex;
+    this.lexicalIndex = null;
+    const status = { entities: this.count("entities"), relations: this.count("relations") };
+    if (status.entities + status.relations > MAX_IN_MEMORY_LEXICAL_ROWS) return null;
+    const entities = this.sql.exec<{ name: string; description: string }>(
+      "SELECT name, description FROM entities ORDER BY name",
+    );
+    const relations = this.sql.exec<{ src: string; tgt: string; keywords: string; description: string }>(
+      "SELECT src, tgt, keywords, description FROM relations ORDER BY src, tgt",
+    );
+    this.lexicalIndex = {
+      builtFrom,
+      // The columns of D1's entities_fts and relations_fts, in their order.
+      entities: Bm25Index.build(
+        entities.toArray().map((row) => ({ key: row.name, texts: [row.name, row.description] })),
+      ),
+      relations: Bm25Index.build(
+        relations.toArray().map(({ src, tgt, keywords, description }) => ({
+          key: { src, tgt },
+          texts: [src, tgt, keywords, description],
+        })),
+      ),
+    };
+    return this.lexicalIndex;
+  }
+
+  private count(table: "entities" | "relations"): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
+  }
+
   /** The graph of `workspace` changed in D1: stop answering until rebuilt. */
   async invalidate(): Promise<void> {
     this.setState("generation", this.state("generation") + 1);
   }
 
   async status(): Promise<GraphIndexStatus> {
-    const count = (table: string) =>
-      this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
     const generation = this.state("generation");
     const builtFrom = this.state("built_from");
     return {
       generation,
       builtFrom,
       fresh: builtFrom === generation,
-      entities: count("entities"),
-      relations: count("relations"),
+      entities: this.count("entities"),
+      relations: this.count("relations"),
     };
   }
 
