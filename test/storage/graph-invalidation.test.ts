@@ -12,6 +12,7 @@ import { runBackup } from "../../src/pipeline/backup/service";
 import { processDocuments } from "../../src/pipeline/ingest-consumer";
 import { registerDocuments } from "../../src/rag/documents";
 import { type Runtime, resolveRuntime } from "../../src/runtime";
+import { D1ChunkStore } from "../../src/storage/d1/chunks";
 import { D1GraphStore } from "../../src/storage/d1/graph";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import { D1KnowledgeWriter } from "../../src/storage/d1/writer";
@@ -74,6 +75,32 @@ describe("graph index invalidation", { timeout: 60_000 }, () => {
     );
   });
 
+  it("chunk writes invalidate the index (it copies chunk texts): upsert, deletion, a commit that deletes documents", async () => {
+    const rt = await runtime();
+    const ws = "gi_inv_chunks";
+    const chunk = {
+      id: "d-chunk-000",
+      docId: "d",
+      order: 0,
+      tokens: 2,
+      content: "Marmalade jar",
+      filePath: "d.txt",
+    };
+    await expectInvalidated(ws, () => rt.services.stores.chunks.upsert(ws, [chunk]));
+    await expectInvalidated(ws, () => rt.services.stores.chunks.deleteByDocuments(ws, ["d"]));
+    await rt.services.stores.chunks.upsert(ws, [chunk]);
+    const noGraph = { upsertEntities: [], deleteEntities: [], upsertRelations: [], deleteRelations: [] };
+    await expectInvalidated(ws, () =>
+      rt.services.stores.writer.commit(ws, {
+        docIds: ["d"],
+        entitySources: [],
+        relationSources: [],
+        graph: noGraph,
+        deleteDocuments: true,
+      }),
+    );
+  });
+
   it("purging and restoring a workspace invalidate the index", async () => {
     const rt = await runtime();
     const ws = "gi_inv_ops";
@@ -94,6 +121,8 @@ describe("graph index invalidation", { timeout: 60_000 }, () => {
     expect(() => new D1KnowledgeWriter(testEnv.DB)).toThrow(/graph-change/);
     // @ts-expect-error the graph-change callback is a required argument
     expect(() => new D1GraphStore(testEnv.DB)).toThrow(/graph-change/);
+    // @ts-expect-error the graph-change callback is a required argument
+    expect(() => new D1ChunkStore(testEnv.DB)).toThrow(/graph-change/);
     // @ts-expect-error the graph-change callback is a required argument
     await expect(purgeWorkspace(testEnv.DB, vectors, "gi_inv_none")).rejects.toThrow(/graph-change/);
   });

@@ -1,5 +1,6 @@
 /** D1 adapter of the chunk store. */
 import type { ChunkRecord, ChunkStore } from "../chunks";
+import { type GraphChangeListener, requireGraphChangeListener } from "./graph-change";
 import { bulkDelete, bulkUpsert, selectIn } from "./sql";
 
 interface ChunkRow {
@@ -29,8 +30,14 @@ export function deleteChunkStatements(
   return bulkDelete(db, "chunks", "doc_id", workspace, docIds);
 }
 
+/** Chunk writes tell `onGraphChange` too: the graph index copies chunk texts for its BM25. */
 export class D1ChunkStore implements ChunkStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(
+    private readonly db: D1Database,
+    private readonly onGraphChange: GraphChangeListener,
+  ) {
+    requireGraphChangeListener(onGraphChange);
+  }
 
   async upsert(workspace: string, chunks: ChunkRecord[]): Promise<void> {
     const rows = chunks.map((chunk) => ({
@@ -48,7 +55,9 @@ export class D1ChunkStore implements ChunkStore {
       workspace,
       rows,
     );
-    if (statements.length > 0) await this.db.batch(statements);
+    if (statements.length === 0) return;
+    await this.db.batch(statements);
+    await this.onGraphChange(workspace);
   }
 
   async get(workspace: string, ids: string[]): Promise<ChunkRecord[]> {
@@ -77,7 +86,10 @@ export class D1ChunkStore implements ChunkStore {
       docIds,
     );
     const statements = deleteChunkStatements(this.db, workspace, docIds);
-    if (statements.length > 0) await this.db.batch(statements);
+    if (statements.length > 0) {
+      await this.db.batch(statements);
+      await this.onGraphChange(workspace);
+    }
     return ids.map((row) => row.id);
   }
 }

@@ -11,7 +11,7 @@ import { D1KnowledgeWriter } from "./writer";
 export type { GraphChangeListener } from "./graph-change";
 
 /**
- * The D1 stores. `onGraphChange` is required: every store that commits graph rows tells it,
+ * The D1 stores. `onGraphChange` is required: every store that commits graph or chunk rows tells it,
  * so the graph index cannot be left stale by a caller that forgot it (src/runtime builds them).
  *
  * @example
@@ -25,7 +25,7 @@ export function createD1Stores(
   requireGraphChangeListener(onGraphChange);
   return {
     documents: new D1DocumentStore(db),
-    chunks: new D1ChunkStore(db),
+    chunks: new D1ChunkStore(db, onGraphChange),
     graph: new D1GraphStore(db, onGraphChange),
     extractions: new D1ExtractionStore(db),
     writer: new D1KnowledgeWriter(db, onGraphChange),

@@ -91,7 +91,8 @@ export class D1KnowledgeWriter implements KnowledgeWriter {
         graph.deleteRelations.length >
       0;
     // A failure here fails the commit's caller, whose retry commits (idempotently) and notifies again.
-    if (graphChanged) await this.onGraphChange(workspace);
+    // Deleted documents take their chunks, whose texts the graph index copies, with them.
+    if (graphChanged || change.deleteDocuments) await this.onGraphChange(workspace);
   }
 
   async clearWorkspace(workspace: string): Promise<void> {

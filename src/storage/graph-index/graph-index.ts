@@ -1,7 +1,8 @@
 /**
  * The graph index: one Durable Object per workspace holding a copy of the workspace's
- * entities and relations in its own SQLite, so a query's graph look-up is a Durable Object
- * call (well under a millisecond of SQL beside it) instead of a D1 round trip.
+ * entities, relations and chunk texts in its own SQLite, so a query's graph look-up is a
+ * Durable Object call (well under a millisecond of SQL beside it) instead of a D1 round trip,
+ * and its BM25 look-ups are ranked in memory (./bm25.ts) instead of by FTS5 over the database.
  *
  * D1 stays the source of truth. Every graph write calls `invalidate()` after it commits: the
  * generation moves on and the copy stops answering (`lookup` returns null, the caller reads
@@ -15,7 +16,13 @@ import { queryWords } from "../d1/fts-query";
 import { GRAPH_LOOKUP_SQL, type GraphLookupRow } from "../d1/graph-lookup";
 import type { LexicalRequest, LexicalResult } from "../lexical";
 import { Bm25Index } from "./bm25";
-import { ENTITY_COLUMNS, GRAPH_INDEX_SCHEMA, REBUILD_PAGE, RELATION_COLUMNS } from "./schema";
+import {
+  CHUNK_REBUILD_PAGE,
+  ENTITY_COLUMNS,
+  GRAPH_INDEX_SCHEMA,
+  REBUILD_PAGE,
+  RELATION_COLUMNS,
+} from "./schema";
 
 /** Least wait before a rebuild, so a burst of writes costs one rebuild. */
 export const REBUILD_DELAY_MS = 1000;
@@ -28,22 +35,29 @@ export interface GraphIndexStatus {
   fresh: boolean;
   entities: number;
   relations: number;
+  chunks: number;
 }
 
 /**
- * Most entities and relations together that the object ranks in memory (about 300 bytes
- * each, so ≤ 30 MB of its 128 MB); a larger workspace's look-ups go to D1's FTS5 tables.
+ * Most text (UTF-16 code units of chunk contents, names, keywords and descriptions) that the
+ * object ranks in memory. At about 5 characters a word and 8 bytes a posting, 24 Mi
+ * characters are at most ~40 MB of postings of its 128 MB; a larger workspace's look-ups go
+ * to D1's FTS5 tables.
  */
-export const MAX_IN_MEMORY_LEXICAL_ROWS = 100_000;
-
-/** The entity and relation hits of a lexical look-up. */
-export type GraphLexicalHits = Pick<LexicalResult, "entities" | "relations">;
+export const MAX_IN_MEMORY_LEXICAL_CHARS = 24 * 2 ** 20;
 
 interface LexicalIndexes {
   builtFrom: number;
+  chunks: Bm25Index<string>;
   entities: Bm25Index<string>;
   relations: Bm25Index<{ src: string; tgt: string }>;
 }
+
+const TEXT_SIZE_SQL = `SELECT
+  (SELECT coalesce(sum(length(content)), 0) FROM chunks)
+  + (SELECT coalesce(sum(length(name) + length(description)), 0) FROM entities)
+  + (SELECT coalesce(sum(length(src) + length(tgt) + length(keywords) + length(description)), 0) FROM relations)
+  AS chars`;
 
 type Row = Record<string, SqlStorageValue>;
 type StateKey = "generation" | "built_from" | "rebuild_ms";
@@ -54,6 +68,7 @@ export class GraphIndex extends DurableObject<Env> {
   private readonly cachedState = new Map<StateKey, number>();
   /** BM25 over the copy as of `builtFrom`; rebuilt in memory when the copy moves on. */
   private lexicalIndex: LexicalIndexes | null = null;
+  private readonly maxLexicalChars = MAX_IN_MEMORY_LEXICAL_CHARS;
 
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
@@ -95,13 +110,10 @@ export class GraphIndex extends DurableObject<Env> {
   }
 
   /**
-   * The BM25 look-up of entities and relations in memory, or null while the copy is stale (a
-   * rebuild is then scheduled) or too large to rank here: the caller then asks D1's FTS5.
+   * The BM25 look-up in memory, or null while the copy is stale (a rebuild is then scheduled)
+   * or too large to rank here: the caller then asks D1's FTS5.
    */
-  async lexical(
-    workspace: string,
-    request: Omit<LexicalRequest, "chunks">,
-  ): Promise<GraphLexicalHits | null> {
+  async lexical(workspace: string, request: LexicalRequest): Promise<LexicalResult | null> {
     if (this.state("built_from") !== this.state("generation")) {
       await this.scheduleRebuild(workspace);
       return null;
@@ -111,6 +123,7 @@ export class GraphIndex extends DurableObject<Env> {
     const search = <K>(index: Bm25Index<K>, text: string | undefined) =>
       text ? index.search(queryWords(text), request.limit) : [];
     return {
+      chunks: search(indexes.chunks, request.chunks),
       entities: search(indexes.entities, request.entities),
       relations: search(indexes.relations, request.relations),
     };
@@ -121,8 +134,11 @@ export class GraphIndex extends DurableObject<Env> {
     const builtFrom = this.state("built_from");
     if (this.lexicalIndex?.builtFrom === builtFrom) return this.lexicalIndex;
     this.lexicalIndex = null;
-    const status = { entities: this.count("entities"), relations: this.count("relations") };
-    if (status.entities + status.relations > MAX_IN_MEMORY_LEXICAL_ROWS) return null;
+    const size = this.sql.exec<{ chars: number }>(TEXT_SIZE_SQL).toArray()[0]?.chars ?? 0;
+    if (size > this.maxLexicalChars) return null;
+    const chunks = this.sql.exec<{ id: string; content: string }>(
+      "SELECT id, content FROM chunks ORDER BY id",
+    );
     const entities = this.sql.exec<{ name: string; description: string }>(
       "SELECT name, description FROM entities ORDER BY name",
     );
@@ -131,7 +147,8 @@ export class GraphIndex extends DurableObject<Env> {
     );
     this.lexicalIndex = {
       builtFrom,
-      // The columns of D1's entities_fts and relations_fts, in their order.
+      // The columns of D1's chunks_fts, entities_fts and relations_fts, in their order.
+      chunks: Bm25Index.build(chunks.toArray().map((row) => ({ key: row.id, texts: [row.content] }))),
       entities: Bm25Index.build(
         entities.toArray().map((row) => ({ key: row.name, texts: [row.name, row.description] })),
       ),
@@ -145,7 +162,7 @@ export class GraphIndex extends DurableObject<Env> {
     return this.lexicalIndex;
   }
 
-  private count(table: "entities" | "relations"): number {
+  private count(table: "entities" | "relations" | "chunks"): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).toArray()[0]?.n ?? 0;
   }
 
@@ -163,6 +180,7 @@ export class GraphIndex extends DurableObject<Env> {
       fresh: builtFrom === generation,
       entities: this.count("entities"),
       relations: this.count("relations"),
+      chunks: this.count("chunks"),
     };
   }
 
@@ -177,8 +195,8 @@ export class GraphIndex extends DurableObject<Env> {
   async rebuild(workspace: string): Promise<boolean> {
     const started = Date.now();
     const generation = this.state("generation");
-    this.sql.exec("DELETE FROM next_entities");
-    this.sql.exec("DELETE FROM next_relations");
+    for (const table of ["next_entities", "next_relations", "next_chunks"])
+      this.sql.exec(`DELETE FROM ${table}`);
     await this.copy(
       workspace,
       "next_entities",
@@ -196,10 +214,19 @@ export class GraphIndex extends DurableObject<Env> {
        ORDER BY src, tgt LIMIT ${REBUILD_PAGE}`,
       (row) => [String(row.src), String(row.tgt)],
     );
+    await this.copy(
+      workspace,
+      "next_chunks",
+      ["id", "content"],
+      [""],
+      `SELECT id, content FROM chunks WHERE workspace = ?1 AND id > ?2 ORDER BY id LIMIT ${CHUNK_REBUILD_PAGE}`,
+      (row) => [String(row.id)],
+      CHUNK_REBUILD_PAGE,
+    );
     const trusted = this.state("generation") === generation;
     if (trusted) {
       this.ctx.storage.transactionSync(() => {
-        for (const table of ["entities", "relations"]) {
+        for (const table of ["entities", "relations", "chunks"]) {
           this.sql.exec(`DELETE FROM ${table}`);
           this.sql.exec(`INSERT INTO ${table} SELECT * FROM next_${table}`);
           this.sql.exec(`DELETE FROM next_${table}`);
@@ -220,6 +247,7 @@ export class GraphIndex extends DurableObject<Env> {
     first: string[],
     select: string,
     cursor: (row: Row) => string[],
+    page = REBUILD_PAGE,
   ): Promise<void> {
     const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     let after = first;
@@ -231,7 +259,7 @@ export class GraphIndex extends DurableObject<Env> {
         for (const row of results) this.sql.exec(insert, ...columns.map((column) => row[column] ?? null));
       });
       const last = results.at(-1);
-      if (!last || results.length < REBUILD_PAGE) return;
+      if (!last || results.length < page) return;
       after = cursor(last);
     }
   }
@@ -245,13 +273,16 @@ export class GraphIndex extends DurableObject<Env> {
 }
 
 /**
- * A copy made with fewer columns than D1 now has (before `line_tokens`) is dropped: it is only
- * a cache, and the next look-up rebuilds it with every column.
+ * A copy made by an older version (before `line_tokens`, or before chunk texts) is dropped: it
+ * is only a cache, and the next look-up rebuilds it with everything.
  */
 function dropOutdatedCopy(sql: SqlStorage): boolean {
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('entities')").toArray();
-  if (columns.length === 0 || columns.some((column) => column.name === "line_tokens")) return false;
-  for (const table of ["entities", "relations", "next_entities", "next_relations", "index_state"]) {
+  if (columns.length === 0) return false;
+  const hasChunks = sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'chunks'").toArray().length > 0;
+  if (hasChunks && columns.some((column) => column.name === "line_tokens")) return false;
+  const tables = ["entities", "relations", "chunks", "next_entities", "next_relations", "next_chunks"];
+  for (const table of [...tables, "index_state"]) {
     sql.exec(`DROP TABLE IF EXISTS ${table}`);
   }
   return true;
