@@ -42,13 +42,11 @@ function restoreStatements(
   rows: readonly Row[],
 ): Statement[] {
   const names = Object.keys(columns);
-  // 0/1 from the file: json_to_recordset reads it as an integer, cast to the column's boolean.
+  // A boolean column takes the file's 0/1 as it is: json_to_recordset reads JSON 1 as true.
   const recordset = Object.entries(columns)
-    .map(([name, type]) => `${name} ${isBoolean(type) ? "integer" : type}`)
+    .map(([name, type]) => `${name} ${type}`)
     .join(", ");
-  const picks = Object.entries(columns).map(([name, type]) =>
-    isBoolean(type) ? `x.${name}::boolean` : `x.${name}`,
-  );
+  const picks = names.map((name) => `x.${name}`);
   const guard = table.requires
     ? ` WHERE EXISTS (SELECT 1 FROM ${table.requires.table} p WHERE p.${table.requires.key} = x.${table.requires.column})`
     : "";
