@@ -15,11 +15,9 @@ import type { Config } from "../config";
 import type { Bindings } from "../env";
 import type { Flags } from "../flags/names";
 import type { Logger } from "../observability/logger";
-import { D1BackupRows } from "../pipeline/backup/d1-rows";
 import type { BackupDeps } from "../pipeline/backup/export";
 import { PgBackupRows } from "../pipeline/backup/pg-rows";
 import { purgeWorkspace } from "../pipeline/backup/purge";
-import { RoutedBackupRows } from "../pipeline/backup/rows";
 import { type CoordinatorClient, coordinatorClient } from "../pipeline/coordinator-client";
 import { createProviders, type Providers } from "../providers";
 import type { QueryDeps } from "../rag/query/types";
@@ -197,8 +195,8 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
   }));
   const backup: BackupDeps = {
     db: env.DB,
-    // On neon the engine tables are backed up from and restored into Postgres, the rest on D1.
-    ...(pool && { rows: new RoutedBackupRows(new PgBackupRows(pool), new D1BackupRows(env.DB)) }),
+    // On neon every backed-up table (engine, LLM cache and usage, accounts) is on Postgres.
+    ...(pool && { rows: new PgBackupRows(pool) }),
     storageBackend: config.STORAGE_BACKEND,
     bucket: env.BACKUPS,
     vectors: listableVectors,

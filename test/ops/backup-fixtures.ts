@@ -12,8 +12,15 @@ function vector(seed: number, dim = 8): Float32Array {
   return Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 7 + i) + 0.01 * i);
 }
 
-/** Inserts `docs` documents with two chunks each, entities, relations and their vectors. */
-export async function seedWorkspace(ws: string, docs = 3): Promise<void> {
+/**
+ * Inserts `docs` documents with two chunks each, entities, relations and their vectors; with
+ * `platform`, also LLM cache and usage rows and an audit row (the tables beside the engine's).
+ */
+export async function seedWorkspace(
+  ws: string,
+  docs = 3,
+  options: { platform?: boolean } = {},
+): Promise<void> {
   const db = workerEnv.DB;
   const now = 1_760_000_000_000;
   const statements: D1PreparedStatement[] = [
@@ -101,6 +108,7 @@ export async function seedWorkspace(ws: string, docs = 3): Promise<void> {
         .bind(ws, src, tgt, 0.5 + i),
     );
   }
+  if (options.platform) statements.push(...platformRows(db, ws, now));
   await db.batch(statements);
   const store = vectors();
   await store.upsert(
@@ -119,6 +127,30 @@ export async function seedWorkspace(ws: string, docs = 3): Promise<void> {
     entityNames.map((_, i) => ({ id: `ent-${i}`, vector: vector(100 + i) })),
   );
   await store.upsert(ws, "relations", [{ id: "rel-0", vector: vector(200) }]);
+}
+
+/** Two LLM cache rows, two usage rows and one audit row of `ws`. */
+function platformRows(db: D1Database, ws: string, now: number): D1PreparedStatement[] {
+  const cache = db.prepare(
+    `INSERT INTO llm_cache (workspace, id, cache_type, mode, return_value, original_prompt, chunk_id, query_param,
+       provider, model, created_at, updated_at) VALUES (?1, ?2, ?3, 'default', ?4, 'prompt "q" ü', ?5, ?6, 'ollama', 'qwen', ?7, ?7)`,
+  );
+  const usage = db.prepare(
+    `INSERT INTO llm_usage (workspace, day, role, provider, model, prompt_tokens, completion_tokens, calls, cached_calls, errors)
+     VALUES (?1, ?2, ?3, 'ollama', 'qwen', ?4, ?5, 3, 1, 0)`,
+  );
+  return [
+    cache.bind(ws, `extract-${ws}`, "extract", '{"entities":[]}', "doc-0-c0", null, now),
+    cache.bind(ws, `query-${ws}`, "query", "answer\nline", null, '{"mode":"mix"}', now + 1),
+    usage.bind(ws, "2026-12-05", "extract", 1200, 300),
+    usage.bind(ws, "2026-12-06", "query", 9_000_000_000, 42),
+    db
+      .prepare(
+        `INSERT INTO audit_events (id, timestamp, event_type, event_action, outcome, workspace)
+         VALUES (?1, ?2, 'document', 'document_upload', 'success', ?3)`,
+      )
+      .bind(`audit-${ws}`, now, ws),
+  ];
 }
 
 /** Every restorable row of `ws` (workspace column dropped) and every vector, sorted, for deep equality. */

@@ -31,7 +31,11 @@ export const manifestSchema = z.object({
   trigger: z.enum(["scheduled", "manual"]),
   created_at: z.string(),
   completed_at: z.string(),
-  /** Applied D1 migrations at backup time: a restore needs the same tables. */
+  /**
+   * Applied migrations at backup time of the backend the rows came from (D1's; Postgres'
+   * `_migrations` when `storage_backend` is `neon`; the name predates Postgres): a restore
+   * needs the same tables.
+   */
   d1_migrations: z.array(z.string()),
   /** Workspace → table or `vectors:<namespace>` → rows. */
   counts: z.record(z.string(), z.record(z.string(), z.number().int().min(0))),

@@ -1,20 +1,69 @@
 /**
- * Postgres adapter of the backup row port (STORAGE_BACKEND=neon): the engine tables of
- * src/storage/neon/schema-rag.ts. Pages by primary key (keyset, no OFFSET), restores with
- * `INSERT … ON CONFLICT DO UPDATE` from `json_to_recordset` in one transaction per file,
+ * Postgres adapter of the backup row port (STORAGE_BACKEND=neon): every table of
+ * src/pipeline/backup/tables.ts, which a neon deployment all keeps on Postgres (the engine's,
+ * the LLM cache and usage, the accounts). Pages by primary key (keyset, no OFFSET), restores
+ * with `INSERT … ON CONFLICT DO UPDATE` from `json_to_recordset` in one transaction per file,
  * clears in one transaction. Generated columns (the lexical index's `tsv`) are never read or
- * written: Postgres recomputes them from the restored text.
+ * written: Postgres recomputes them from the restored text. Rows read and written look as on
+ * D1 (booleans as 0/1), so the files and their digests are the same on both backends.
  */
 import type { Pool } from "@neondatabase/serverless";
+import { jsonBatches } from "../../storage/d1/sql";
 import { pgQuery, pgTransaction } from "../../storage/neon/client";
-import { type Columns, runAll, upsertStatements } from "../../storage/neon/sql";
+import { type Columns, runAll, type Statement } from "../../storage/neon/sql";
 import type { BackupRowStore, Row, TableRef } from "./rows";
 import type { BackupTable } from "./tables";
 
-/** Writable columns of a table (name → type) and its primary key (without the workspace). */
+/** Writable columns of a table (name → type) and its primary key, in key order. */
 interface TableShape {
   columns: Columns;
   key: string[];
+}
+
+const isBoolean = (type: string | undefined) => type === "boolean";
+
+/** D1 has no booleans (SQLite stores 0/1): a Postgres boolean is read as D1 would hold it. */
+function asD1Row(row: Row, columns: Columns): Row {
+  for (const [name, value] of Object.entries(row))
+    if (typeof value === "boolean" && isBoolean(columns[name])) row[name] = value ? 1 : 0;
+  return row;
+}
+
+/**
+ * The restore statements of `rows` into `table` for `workspace`: its workspace column set to
+ * the target, `columns` (the others) read from JSON, rows whose `requires` parent is missing
+ * skipped (as D1's `WHERE EXISTS`), and a row with the same primary key replaced.
+ */
+function restoreStatements(
+  table: BackupTable,
+  shape: TableShape,
+  columns: Columns,
+  workspace: string,
+  rows: readonly Row[],
+): Statement[] {
+  const names = Object.keys(columns);
+  // A boolean column takes the file's 0/1 as it is: json_to_recordset reads JSON 1 as true.
+  const recordset = Object.entries(columns)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(", ");
+  const picks = names.map((name) => `x.${name}`);
+  const guard = table.requires
+    ? ` WHERE EXISTS (SELECT 1 FROM ${table.requires.table} p WHERE p.${table.requires.key} = x.${table.requires.column})`
+    : "";
+  const updates = names.filter((name) => !shape.key.includes(name));
+  const conflict =
+    updates.length === 0
+      ? "DO NOTHING"
+      : `DO UPDATE SET ${updates.map((name) => `${name} = excluded.${name}`).join(", ")}`;
+  const text =
+    `INSERT INTO ${table.name} (${[table.workspaceColumn, ...names].join(", ")}) ` +
+    `SELECT $1${picks.length > 0 ? `, ${picks.join(", ")}` : ""} FROM json_to_recordset($2::json) AS x(${recordset})${guard} ` +
+    `ON CONFLICT (${shape.key.join(", ")}) ${conflict}`;
+  // The last row per key wins, as with D1's INSERT OR REPLACE (an upsert may not touch a row twice).
+  const key = shape.key.filter((name) => name !== table.workspaceColumn);
+  const unique = new Map<string, Row>();
+  for (const row of rows) unique.set(JSON.stringify(key.map((name) => row[name])), row);
+  return jsonBatches([...unique.values()]).map((json) => ({ text, values: [workspace, json] }));
 }
 
 export class PgBackupRows implements BackupRowStore {
@@ -87,7 +136,7 @@ export class PgBackupRows implements BackupRowStore {
       if (rows.length === 0) return;
       const last = rows[rows.length - 1] ?? {};
       after = key.map((column) => last[column]);
-      yield rows;
+      yield rows.map((row) => asD1Row(row, columns));
       if (rows.length < pageRows) return;
     }
   }
@@ -105,15 +154,13 @@ export class PgBackupRows implements BackupRowStore {
 
   async insert(table: BackupTable, workspace: string, rows: readonly Row[]): Promise<number> {
     if (rows.length === 0) return 0;
-    if (table.workspaceColumn !== "workspace") throw new Error(`${table.name} is not an engine table`);
     const shape = await this.shape(table.name);
     const first = rows[0] ?? {};
     // Only columns the live table has and the file holds; the workspace is the target's.
     const columns = Object.fromEntries(
-      Object.entries(shape.columns).filter(([name]) => name !== "workspace" && name in first),
+      Object.entries(shape.columns).filter(([name]) => name !== table.workspaceColumn && name in first),
     );
-    const key = shape.key.filter((name) => name !== "workspace");
-    const statements = upsertStatements(table.name, columns, key, [], workspace, rows);
+    const statements = restoreStatements(table, shape, columns, workspace, rows);
     await pgTransaction(this.pool, (tx) => runAll(tx, statements));
     return rows.length;
   }

@@ -2,6 +2,16 @@
  * What a backup contains, declared once: every workspace-scoped table with the column that
  * holds the workspace, columns never exported (secrets) and whether a restore writes it back.
  * Adding a table to the backup is adding a line here; tables not yet migrated are skipped.
+ * The list is the same on D1 and Postgres (STORAGE_BACKEND=neon keeps all of them there).
+ *
+ * Left out on purpose, on both backends:
+ * - `audit_events`: a record of what happened to the service, not workspace content. A restore
+ *   clears and rewrites its target, which would erase the events since the backup (the restore's
+ *   own among them) from an append-only log; workspace deletion (purge.ts, same list) keeps them
+ *   as the record of the deletion. Retention (AUDIT_RETENTION_DAYS) prunes them; every event is
+ *   also a log line (Logpush).
+ * - `refresh_tokens`, `token_revocations`: short-lived credentials; a restore must not bring
+ *   back a session or undo a revocation.
  */
 
 export interface BackupTable {
@@ -14,24 +24,19 @@ export interface BackupTable {
   restore: boolean;
   /** Rows are restored only where this parent row exists (`column` → `table.key`). */
   requires?: { column: string; table: string; key: string };
-  /**
-   * True for the knowledge engine's tables, which live where STORAGE_BACKEND says (Postgres on
-   * neon); the others stay on D1 (src/pipeline/backup/rows.ts routes them).
-   */
-  engine?: boolean;
 }
 
 /** Per-workspace tables, in restore order (parents first). */
 export const WORKSPACE_TABLES: readonly BackupTable[] = [
   { name: "workspaces", workspaceColumn: "id", restore: true },
-  { name: "documents", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "document_contents", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "chunks", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "chunk_extractions", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "entities", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "relations", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "entity_sources", workspaceColumn: "workspace", restore: true, engine: true },
-  { name: "relation_sources", workspaceColumn: "workspace", restore: true, engine: true },
+  { name: "documents", workspaceColumn: "workspace", restore: true },
+  { name: "document_contents", workspaceColumn: "workspace", restore: true },
+  { name: "chunks", workspaceColumn: "workspace", restore: true },
+  { name: "chunk_extractions", workspaceColumn: "workspace", restore: true },
+  { name: "entities", workspaceColumn: "workspace", restore: true },
+  { name: "relations", workspaceColumn: "workspace", restore: true },
+  { name: "entity_sources", workspaceColumn: "workspace", restore: true },
+  { name: "relation_sources", workspaceColumn: "workspace", restore: true },
   { name: "llm_cache", workspaceColumn: "workspace", restore: true },
   { name: "llm_usage", workspaceColumn: "workspace", restore: true },
   {
