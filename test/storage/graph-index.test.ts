@@ -294,6 +294,23 @@ describe("graph index: in-memory BM25 of entities and relations", () => {
     expect(await new IndexedLexicalStore(broken, d1).search(ws, request)).toEqual(fromD1);
   });
 
+  it("builds the in-memory index in the rebuild once lexical look-ups were asked, not in the next query", async () => {
+    const ws = "gi_lexical_prebuilt";
+    await seedCorpus(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    const built = () =>
+      runInDurableObject(
+        stub,
+        (object) => (object as unknown as { lexicalIndex: unknown }).lexicalIndex !== null,
+      );
+    expect(await stub.rebuild(ws)).toBe(true);
+    expect(await built()).toBe(false);
+    expect(await stub.lexical(ws, { chunks: "London", limit: 5 })).not.toBeNull();
+    await stub.invalidate();
+    expect(await stub.rebuild(ws)).toBe(true);
+    expect(await built()).toBe(true);
+  });
+
   it("leaves a workspace above the in-memory limit to D1", async () => {
     const ws = "gi_lexical_large";
     await seedCorpus(ws);

@@ -31,20 +31,29 @@ const MARKS = /\p{M}/gu;
  * indexTerm("Zoë"); // "zoe"
  * indexTerm("Running"); // "run"
  */
-export function indexTerm(word: string, stems?: Map<string, string>): string {
+export function indexTerm(word: string): string {
   const folded = word.toLowerCase().normalize("NFD").replace(MARKS, "");
-  if (folded.length > MAX_STEMMED_LENGTH) return folded;
-  const known = stems?.get(folded);
-  if (known !== undefined) return known;
-  const stem = stemmer(folded);
-  stems?.set(folded, stem);
-  return stem;
+  return folded.length > MAX_STEMMED_LENGTH ? folded : stemmer(folded);
 }
 
-/** Every word of `text` in index form, in order (stop words included, as FTS5 counts them). */
-function terms(text: string, stems: Map<string, string>): string[] {
+/**
+ * Every word of `text` in index form, in order (stop words included, as FTS5 counts them).
+ * `terms` caches each word as written: most words repeat, and folding and stemming one is
+ * what building costs.
+ */
+function termsOf(text: string, cache: Map<string, string>): string[] {
   const out: string[] = [];
-  for (const [word] of text.matchAll(WORD)) out.push(indexTerm(word, stems));
+  // exec in a loop: about three times faster than matchAll's iterator over a large text.
+  const words = new RegExp(WORD);
+  for (let match = words.exec(text); match !== null; match = words.exec(text)) {
+    const word = match[0];
+    let term = cache.get(word);
+    if (term === undefined) {
+      term = indexTerm(word);
+      cache.set(word, term);
+    }
+    out.push(term);
+  }
   return out;
 }
 
@@ -57,6 +66,8 @@ export class Bm25Index<K> {
     private readonly lengths: Uint32Array,
     private readonly postings: Map<string, Uint32Array>,
     private readonly averageLength: number,
+    /** Index forms of the words seen while building: a query's words are mostly among them. */
+    private readonly terms: Map<string, string>,
   ) {}
 
   /**
@@ -70,7 +81,7 @@ export class Bm25Index<K> {
     const keys: K[] = [];
     const lengths: number[] = [];
     const building = new Map<string, Building>();
-    const stems = new Map<string, string>();
+    const terms = new Map<string, string>();
     let total = 0;
     for (const { key, texts } of rows) {
       const doc = keys.length;
@@ -78,7 +89,7 @@ export class Bm25Index<K> {
       const counts = new Map<string, number>();
       let length = 0;
       for (const text of texts) {
-        for (const term of terms(text, stems)) {
+        for (const term of termsOf(text, terms)) {
           counts.set(term, (counts.get(term) ?? 0) + 1);
           length++;
         }
@@ -93,12 +104,8 @@ export class Bm25Index<K> {
     }
     const postings = new Map<string, Uint32Array>();
     for (const [term, list] of building) postings.set(term, Uint32Array.from(list));
-    return new Bm25Index(
-      keys,
-      Uint32Array.from(lengths),
-      postings,
-      keys.length > 0 ? total / keys.length : 0,
-    );
+    const averageLength = keys.length > 0 ? total / keys.length : 0;
+    return new Bm25Index(keys, Uint32Array.from(lengths), postings, averageLength, terms);
   }
 
   /** Rows indexed. */
@@ -118,7 +125,8 @@ export class Bm25Index<K> {
     if (rows === 0 || limit <= 0) return [];
     const scores = new Map<number, number>();
     for (const word of words) {
-      const list = this.postings.get(indexTerm(word));
+      // Read-only: query words must not grow the map for the life of the object.
+      const list = this.postings.get(this.terms.get(word) ?? indexTerm(word));
       if (!list) continue;
       const hits = list.length / 2;
       const idf = Math.max(Math.log((rows - hits + 0.5) / (hits + 0.5)), 1e-6);

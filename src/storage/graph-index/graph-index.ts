@@ -68,6 +68,8 @@ export class GraphIndex extends DurableObject<Env> {
   private readonly cachedState = new Map<StateKey, number>();
   /** BM25 over the copy as of `builtFrom`; rebuilt in memory when the copy moves on. */
   private lexicalIndex: LexicalIndexes | null = null;
+  /** Whether this instance has served a lexical look-up (only then do rebuilds build BM25). */
+  private lexicalUsed = false;
   private readonly maxLexicalChars = MAX_IN_MEMORY_LEXICAL_CHARS;
 
   private get sql(): SqlStorage {
@@ -114,6 +116,7 @@ export class GraphIndex extends DurableObject<Env> {
    * or too large to rank here: the caller then asks D1's FTS5.
    */
   async lexical(workspace: string, request: LexicalRequest): Promise<LexicalResult | null> {
+    this.lexicalUsed = true;
     if (this.state("built_from") !== this.state("generation")) {
       await this.scheduleRebuild(workspace);
       return null;
@@ -236,6 +239,8 @@ export class GraphIndex extends DurableObject<Env> {
     }
     this.setState("rebuild_ms", Date.now() - started);
     if (!trusted) await this.scheduleRebuild(workspace);
+    // An object that has ranked before ranks again soon: build now, not in the next query.
+    else if (this.lexicalUsed) this.lexicalIndexes();
     return trusted;
   }
 
