@@ -6,6 +6,7 @@
 import {
   createExecutionContext,
   createMessageBatch,
+  createScheduledController,
   env,
   getQueueResult,
   waitOnExecutionContext,
@@ -25,7 +26,8 @@ import { storageChecks } from "../../src/http/routes/health-probes";
 import { runChecks } from "../../src/observability/health";
 import { createLogger } from "../../src/observability/logger";
 import { createQueueConsumer } from "../../src/pipeline/queue";
-import { createServices } from "../../src/runtime";
+import { createScheduledHandler } from "../../src/pipeline/scheduled";
+import { createServices, type Runtime } from "../../src/runtime";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
@@ -642,20 +644,35 @@ describe("STORAGE_BACKEND=neon: the pool of each entry point", () => {
     expect(rows[0]?.n).toBe(1);
   });
 
+  /** Reads the audit log, then hands an audit row to waitUntil: the pool is used after the work returned. */
+  const auditProbe = (ws: string) => async (rt: Runtime) => {
+    await rt.services.audit.list(ws, { limit: 1 });
+    auditSystem(rt, { event_type: "system", event_action: "pool_probe", outcome: "success", workspace: ws });
+  };
+  const auditRows = async (ws: string) =>
+    (
+      await pgQuery<{ n: number }>(pool(), "SELECT count(*) AS n FROM audit_events WHERE workspace = $1", [
+        ws,
+      ])
+    )[0]?.n;
+
+  it("a cron run ends its pool once, after its waitUntil tasks", async () => {
+    const ws = `pool_cron_${Date.now()}`;
+    const scheduled = createScheduledHandler({ "7 7 * * *": { probe: auditProbe(ws) } });
+    const pools = await poolLifecycles(async () => {
+      const ctx = createExecutionContext();
+      await scheduled(createScheduledController({ cron: "7 7 * * *" }), neonEnv(), ctx);
+      await waitOnExecutionContext(ctx);
+    });
+    expect(pools).toContainEqual(endedOnceAfterLastUse);
+    for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
+    expect(await auditRows(ws)).toBe(1);
+  });
+
   it("a queue batch ends its pool once, after its waitUntil tasks", async () => {
     const ws = `pool_batch_${Date.now()}`;
     const consume = createQueueConsumer<string>({
-      main: {
-        "test.audit": async (_body, rt) => {
-          await rt.services.audit.list(ws, { limit: 1 });
-          auditSystem(rt, {
-            event_type: "system",
-            event_action: "pool_probe",
-            outcome: "success",
-            workspace: ws,
-          });
-        },
-      },
+      main: { "test.audit": (_body, rt) => auditProbe(ws)(rt) },
       deadLetter: {},
     });
     const pools = await poolLifecycles(async () => {
@@ -668,11 +685,6 @@ describe("STORAGE_BACKEND=neon: the pool of each entry point", () => {
     });
     expect(pools).toContainEqual(endedOnceAfterLastUse);
     for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
-    const rows = await pgQuery<{ n: number }>(
-      pool(),
-      "SELECT count(*) AS n FROM audit_events WHERE workspace = $1",
-      [ws],
-    );
-    expect(rows[0]?.n).toBe(1);
+    expect(await auditRows(ws)).toBe(1);
   });
 });
