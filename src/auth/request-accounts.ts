@@ -1,12 +1,12 @@
 /**
  * The account stores of a request: the services' (`resolveRuntimeFlags` built them with the
  * flags), or, on the health routes, which get no services, the composition root's account
- * stores built once for the request. So `resolvePrincipal` and the auth routes never pick a
- * backend themselves.
+ * stores built once for the request, their pool ended with the request's invocation. So
+ * `resolvePrincipal` and the auth routes never pick a backend themselves.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { createAccountStores, type Services } from "../runtime/services";
+import { ownAccountStores, type Services } from "../runtime/services";
 import type { AccountStores } from "./store/accounts";
 
 /** Health requests' stores, by request context: one pool per request, as with the services. */
@@ -23,7 +23,9 @@ export function requestAccounts(c: Context<AppEnv>): AccountStores {
   if (services) return services.accounts;
   let built = withoutServices.get(c);
   if (!built) {
-    built = createAccountStores(c.env, c.get("config"));
+    const own = ownAccountStores(c.env, c.get("config"));
+    c.get("invocation")?.closeAtEnd(own.close);
+    built = own.accounts;
     withoutServices.set(c, built);
   }
   return built;

@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import type { Flags, WorkspaceLock } from "../flags/names";
 import type { Logger } from "../observability/logger";
+import type { Invocation } from "../runtime/invocation";
 import type { Services } from "../runtime/services";
 import type { AppError } from "./errors";
 import type { RoutePolicy } from "./route-policy";
@@ -22,6 +23,11 @@ export interface AppVariables {
   workspaceLocks: Record<string, WorkspaceLock>;
   /** The composition root's services for this request (config + flags); set with the flags. */
   services: Services;
+  /**
+   * This request's run: its tracked `waitUntil` and what is closed after the body and every
+   * task (`invocationScope`, the first middleware; unset only in apps assembled without it).
+   */
+  invocation?: Invocation;
   /**
    * Why the presented credentials were refused; raised by `requireAuth` after the rate limiter
    * has counted the request, so guessing tokens or keys is rate limited like anything else.

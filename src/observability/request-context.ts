@@ -35,8 +35,20 @@ export function routeTemplate(c: Context<AppEnv>): string {
   return UNMATCHED_ROUTE;
 }
 
-/** `waitUntil` of the request, or a detached runner when there is no execution context. */
+/**
+ * `waitUntil` of the request, tracked by its invocation (so the Postgres pool outlives the task):
+ * the one way request code hands work off (test/node/layering.test.ts holds every other module
+ * to it).
+ *
+ * @example
+ * requestWaitUntil(c)(recordApiKeyUse(credentials, row));
+ */
 export function requestWaitUntil(c: Context<AppEnv>): (p: Promise<unknown>) => void {
+  return c.get("invocation")?.waitUntil ?? executionWaitUntil(c);
+}
+
+/** The execution context's own `waitUntil`, or a detached runner when there is none (unit code). */
+export function executionWaitUntil(c: Context<AppEnv>): (p: Promise<unknown>) => void {
   try {
     const ctx = c.executionCtx;
     return (p) => ctx.waitUntil(p);

@@ -80,11 +80,12 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
   async clear(workspace: string, flags: Flags): Promise<"success" | "busy"> {
     if ((await this.pipelineStatus()).busy) return "busy";
     return this.serial(async () => {
-      const { stores } = this.services(flags);
-      await stores.writer.clearWorkspace(workspace);
-      await Promise.all(
-        (["entities", "relations", "chunks"] as const).map((ns) => stores.vectors.clear(workspace, ns)),
-      );
+      await this.withServices(flags, async ({ stores }) => {
+        await stores.writer.clearWorkspace(workspace);
+        await Promise.all(
+          (["entities", "relations", "chunks"] as const).map((ns) => stores.vectors.clear(workspace, ns)),
+        );
+      });
       await this.update((status) => withMessage(status, "Cleared all documents"));
       return "success" as const;
     });
@@ -101,7 +102,7 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
       try {
         return {
           ok: true as const,
-          result: await runGraphEdit(this.services(flags).engine, workspace, edit),
+          result: await this.withServices(flags, ({ engine }) => runGraphEdit(engine, workspace, edit)),
         };
       } catch (error) {
         if (error instanceof RagError)
@@ -166,9 +167,18 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     return createLogger(this.config().LOG_LEVEL, { component: "coordinator" });
   }
 
-  /** The services of this call, built by the composition root with the caller's flags. */
-  private services(flags: Flags): Services {
-    return createServices(this.env, this.config(), flags, this.log());
+  /**
+   * Runs `work` on the services of this call, built by the composition root with the caller's
+   * flags, and ends their Postgres pool (neon) after it: a call has no `waitUntil`, background
+   * work inside it is awaited (src/runtime/background.ts), so nothing uses the pool later.
+   */
+  private async withServices<T>(flags: Flags, work: (services: Services) => Promise<T>): Promise<T> {
+    const services = createServices(this.env, this.config(), flags, this.log());
+    try {
+      return await work(services);
+    } finally {
+      await services.close?.();
+    }
   }
 
   private async update(change: (status: PipelineStatus) => PipelineStatus): Promise<void> {
@@ -200,7 +210,9 @@ export class WorkspaceCoordinator extends DurableObject<Env> {
     return this.serial(async () => {
       const started = Date.now();
       await this.touch();
-      const report = await rebuild(this.services(flags).engine, workspace, docIds, mode, error);
+      const report = await this.withServices(flags, ({ engine }) =>
+        rebuild(engine, workspace, docIds, mode, error),
+      );
       this.log().debug("rebuild done", {
         workspace,
         mode,

@@ -10,7 +10,8 @@ import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
 import { countQueueEvent } from "../observability/queue-metrics";
 import { runInInvocation } from "../runtime/background";
-import { type Runtime, resolveRuntime, type WaitUntil } from "../runtime/runtime";
+import { Invocation } from "../runtime/invocation";
+import { type Runtime, resolveRuntime } from "../runtime/runtime";
 
 const envelope = z.object({ type: z.string().min(1) }).passthrough();
 
@@ -48,9 +49,14 @@ function lookup<T extends string>(table: Record<T, QueueMessageHandler>, type: s
 export function createQueueConsumer<T extends string>(
   table: QueueHandlerTable<T>,
 ): (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return (batch, env, ctx) => {
-    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-    return runInInvocation(waitUntil, () => consumeBatch(table, batch, env, waitUntil));
+  return async (batch, env, ctx) => {
+    const invocation = new Invocation((p) => ctx.waitUntil(p));
+    try {
+      await runInInvocation(invocation.waitUntil, () => consumeBatch(table, batch, env, invocation));
+    } finally {
+      // The batch's Postgres pool (neon) ends once its waitUntil tasks have settled too.
+      invocation.finish();
+    }
   };
 }
 
@@ -58,8 +64,9 @@ async function consumeBatch<T extends string>(
   table: QueueHandlerTable<T>,
   batch: MessageBatch<unknown>,
   env: Env,
-  waitUntil: WaitUntil,
+  invocation: Invocation,
 ): Promise<void> {
+  const { waitUntil } = invocation;
   const rt = await resolveRuntime(env, waitUntil, { queue: batch.queue });
   if (!rt) {
     createLogger("ERROR", { queue: batch.queue }).error("configuration invalid; queue batch retried later", {
@@ -68,6 +75,7 @@ async function consumeBatch<T extends string>(
     batch.retryAll({ delaySeconds: INVALID_CONFIG_RETRY_SECONDS });
     return;
   }
+  invocation.closeAtEnd(rt.services.close);
   const { log } = rt;
   const deadLetters = DEAD_LETTER_QUEUE.test(batch.queue);
   const handlers = deadLetters ? table.deadLetter : table.main;

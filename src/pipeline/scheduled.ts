@@ -6,7 +6,8 @@
 import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
 import { runInInvocation } from "../runtime/background";
-import { type Runtime, resolveRuntime, type WaitUntil } from "../runtime/runtime";
+import { Invocation } from "../runtime/invocation";
+import { type Runtime, resolveRuntime } from "../runtime/runtime";
 
 export type ScheduledJob = (rt: Runtime, scheduledTime: number) => Promise<void>;
 
@@ -22,9 +23,14 @@ export type CronJobTable<C extends string> = Record<C, Record<string, ScheduledJ
 export function createScheduledHandler<C extends string>(
   table: CronJobTable<C>,
 ): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return (controller, env, ctx) => {
-    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-    return runInInvocation(waitUntil, () => runJobs(table, controller, env, waitUntil));
+  return async (controller, env, ctx) => {
+    const invocation = new Invocation((p) => ctx.waitUntil(p));
+    try {
+      await runInInvocation(invocation.waitUntil, () => runJobs(table, controller, env, invocation));
+    } finally {
+      // The run's Postgres pool (neon) ends once its waitUntil tasks have settled too.
+      invocation.finish();
+    }
   };
 }
 
@@ -32,13 +38,14 @@ async function runJobs<C extends string>(
   table: CronJobTable<C>,
   controller: ScheduledController,
   env: Env,
-  waitUntil: WaitUntil,
+  invocation: Invocation,
 ): Promise<void> {
-  const rt = await resolveRuntime(env, waitUntil, { cron: controller.cron });
+  const rt = await resolveRuntime(env, invocation.waitUntil, { cron: controller.cron });
   if (!rt) {
     createLogger("ERROR", { cron: controller.cron }).error("configuration invalid; cron jobs skipped", {});
     return;
   }
+  invocation.closeAtEnd(rt.services.close);
   const jobs = Object.hasOwn(table, controller.cron) ? table[controller.cron as C] : {};
   const entries = Object.entries(jobs);
   if (entries.length === 0) {

@@ -46,6 +46,7 @@ import { createPgStores } from "../storage/neon/stores";
 import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
 import type { VectorStore } from "../storage/vectors";
+import type { Closer } from "./invocation";
 import { ragSettings } from "./settings";
 
 export interface Services {
@@ -73,6 +74,11 @@ export interface Services {
   accounts: AccountStores;
   /** Deletes every row and vector of `workspace` (DELETE /admin/workspaces/{id}). */
   purgeWorkspace(workspace: string): Promise<Record<string, number>>;
+  /**
+   * Ends the entry point's Postgres pool (once, however often called); null on D1, which opens
+   * nothing. The entry point calls it after its last use: `Invocation.closeAtEnd` does.
+   */
+  close: Closer;
 }
 
 /**
@@ -93,31 +99,52 @@ function vectorStore(env: Bindings, config: Config): VectorStore {
   });
 }
 
-/**
- * The account stores STORAGE_BACKEND selects, on `pool` when the caller has one (the services'),
- * else on a pool of their own: the health routes get no services, yet a caller presenting a token
- * there is still resolved.
- *
- * @example
- * const { directory, credentials } = createAccountStores(env, config);
- */
-export function createAccountStores(
-  env: Bindings,
-  config: Config,
-  pool: Pool | null = neonPool(config),
-): AccountStores {
+/** The account stores STORAGE_BACKEND selects: on `pool` (neon), else on D1. */
+function createAccountStores(env: Bindings, pool: Pool | null): AccountStores {
   if (!pool) return { directory: new D1AccountDirectory(env.DB), credentials: new D1CredentialStore(env.DB) };
   return { directory: new PgAccountDirectory(pool), credentials: new PgCredentialStore(pool) };
 }
 
 /**
+ * The account stores on a pool of their own, and the closer of that pool (null on D1): the
+ * health routes get no services, yet a caller presenting a token there is still resolved.
+ *
+ * @example
+ * const { accounts, close } = ownAccountStores(env, config);
+ * invocation.closeAtEnd(close);
+ */
+export function ownAccountStores(env: Bindings, config: Config): { accounts: AccountStores; close: Closer } {
+  const pool = neonPool(config);
+  return { accounts: createAccountStores(env, pool), close: poolCloser(pool) };
+}
+
+/**
  * STORAGE_BACKEND=neon: one pool per entry point (a Worker cannot reuse a WebSocket across
- * requests); it connects on first query. Config refuses neon without DATABASE_URL.
+ * requests); it connects on first query, and the entry point ends it through `Services.close`
+ * once its work, response body and `waitUntil` tasks are done (src/runtime/invocation.ts).
+ * Config refuses neon without DATABASE_URL.
  */
 function neonPool(config: Config): Pool | null {
   return config.STORAGE_BACKEND === "neon"
     ? createPgPool({ connectionString: config.DATABASE_URL ?? "", wsProxy: config.PG_WS_PROXY })
     : null;
+}
+
+/**
+ * Ends `pool` once, however often it is called: `Pool.end` refuses a second call. A failure is
+ * logged, never thrown: the entry point's answer has gone out long before.
+ */
+function poolCloser(pool: Pool | null, logger?: Logger): Closer {
+  if (!pool) return null;
+  let ended: Promise<void> | undefined;
+  return () => {
+    ended ??= pool.end().catch((error: unknown) => {
+      logger?.warn("postgres pool did not end cleanly", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    return ended;
+  };
 }
 
 /** `build()` on first use, then the same value: a request that reads one document builds no LLM client. */
@@ -151,7 +178,7 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
   const llmCache = pool ? new PgLlmCache(pool) : new D1LlmCache(env.DB);
   const usage = pool ? new PgUsageStore(pool) : new D1UsageStore(env.DB);
   const audit = pool ? new PgAuditStore(pool) : new D1AuditStore(env.DB);
-  const accounts = createAccountStores(env, config, pool);
+  const accounts = createAccountStores(env, pool);
   // The clients live as long as the isolate, past this entry point's pool: on Postgres their
   // cache and counter open a connection per statement instead.
   const providerStorage = pool
@@ -223,6 +250,7 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     audit,
     accounts,
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
+    close: poolCloser(pool, logger),
     purgeWorkspace: async (workspace) => {
       const deleted = await purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange);
       // On Postgres the engine tables, the LLM cache and counters and the accounts live there;

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { createQueueConsumer, type QueueMessageHandler } from "../../src/pipeline/queue";
 import { createScheduledHandler } from "../../src/pipeline/scheduled";
+import { Invocation } from "../../src/runtime/invocation";
 
 function captureLines() {
   const lines: Record<string, unknown>[] = [];
@@ -114,5 +115,50 @@ describe("cron", () => {
     expect(lines.find((line) => line.message === "no job registered for cron")).toMatchObject({
       level: "WARNING",
     });
+  });
+});
+
+describe("invocation", () => {
+  it("closes once, after every task handed to waitUntil and the tasks those handed on", async () => {
+    const runtime: Promise<unknown>[] = [];
+    const invocation = new Invocation((p) => void runtime.push(p));
+    const events: string[] = [];
+    let release = () => {};
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    }).then(() => {
+      events.push("first");
+      invocation.waitUntil(Promise.resolve().then(() => void events.push("handed on")));
+    });
+    invocation.waitUntil(first);
+    invocation.waitUntil(Promise.reject(new Error("a failed task still settles")));
+    const close = vi.fn(async () => void events.push("closed"));
+    invocation.closeAtEnd(close);
+    invocation.closeAtEnd(null);
+    invocation.finish(Promise.resolve().then(() => void events.push("body")));
+    await Promise.resolve();
+    expect(close).not.toHaveBeenCalled();
+    release();
+    // The closing task was handed to the runtime by finish(): settling the runtime's tasks settles it.
+    await Promise.allSettled(runtime);
+    expect(events).toEqual(["body", "first", "handed on", "closed"]);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it("on D1 an entry point has nothing to close and hands the runtime no task of its own", async () => {
+    const handed: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => void handed.push(p) } as unknown as ExecutionContext;
+    let closer: unknown = "unset";
+    const scheduled = createScheduledHandler({
+      "7 7 * * *": {
+        job: async (rt) => {
+          closer = rt.services.close;
+          rt.waitUntil(Promise.resolve());
+        },
+      },
+    });
+    await scheduled(createScheduledController({ cron: "7 7 * * *" }), env, ctx);
+    expect(closer).toBeNull();
+    expect(handed).toHaveLength(1);
   });
 });

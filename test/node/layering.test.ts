@@ -73,4 +73,19 @@ describe("layering", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("request code hands work to waitUntil only through requestWaitUntil, which its invocation tracks", () => {
+    // A task given to c.executionCtx.waitUntil directly escapes the invocation: on neon the
+    // request's Postgres pool could end before it ran (src/runtime/invocation.ts).
+    const allowed = new Set(["observability/request-context.ts"]);
+    const offenders = sourceFiles(SRC)
+      .filter((file) => !allowed.has(path.relative(SRC, file).split(path.sep).join("/")))
+      .filter((file) =>
+        /executionCtx\s*\.\s*waitUntil|executionCtx\b[^;]*\bwaitUntil\b/.test(
+          readFileSync(file, "utf8").replace(/^\s*(\*|\/\/).*$/gm, ""),
+        ),
+      )
+      .map((file) => path.relative(SRC, file));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -3,8 +3,16 @@
  * driver reaches the local Postgres + pgvector of .ci/services through its WebSocket proxy, and
  * the same contract suites as D1 and the local index run against it unchanged.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { Pool } from "@neondatabase/serverless";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { auditSystem } from "../../src/audit";
 import { createApiKey, findApiKey, revokeApiKey } from "../../src/auth/api-keys";
@@ -17,7 +25,9 @@ import { defaultFlags } from "../../src/flags/names";
 import { storageChecks } from "../../src/http/routes/health-probes";
 import { runChecks } from "../../src/observability/health";
 import { createLogger } from "../../src/observability/logger";
-import { createServices } from "../../src/runtime";
+import { createQueueConsumer } from "../../src/pipeline/queue";
+import { createScheduledHandler } from "../../src/pipeline/scheduled";
+import { createServices, type Runtime } from "../../src/runtime";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import type { GraphWrite } from "../../src/storage/graph";
@@ -526,5 +536,155 @@ describe("STORAGE_BACKEND=neon, VECTOR_BACKEND=pgvector", () => {
     const [result] = await runChecks(down ? [down] : [], 5000);
     expect(result).toMatchObject({ name: "postgres_pgvector", status: "fail" });
     expect(storageChecks(parseConfig({}).config)).toEqual([]);
+  });
+});
+
+describe("STORAGE_BACKEND=neon: the pool of each entry point", () => {
+  const neonEnv = () => {
+    const { databaseUrl, wsProxy } = pgEndpoint();
+    // A copy of env: the providers are memoised per env object, and this file's env has D1's.
+    return {
+      ...env,
+      STORAGE_BACKEND: "neon",
+      VECTOR_BACKEND: "pgvector",
+      DATABASE_URL: databaseUrl,
+      PG_WS_PROXY: wsProxy,
+    };
+  };
+
+  /**
+   * Every Pool used or ended while `run` ran: how often it was ended and whether anything used
+   * it (query, connect) after its end, which would throw "Cannot use a pool after calling end".
+   */
+  async function poolLifecycles(run: () => Promise<void>) {
+    const spies = {
+      query: vi.spyOn(Pool.prototype, "query"),
+      connect: vi.spyOn(Pool.prototype, "connect"),
+      end: vi.spyOn(Pool.prototype, "end"),
+    };
+    const pools = new Map<unknown, { uses: number[]; ends: number[] }>();
+    const record = (
+      spy: { mock: { contexts: unknown[]; invocationCallOrder: number[] } },
+      kind: "uses" | "ends",
+    ) =>
+      spy.mock.contexts.forEach((pool, index) => {
+        const entry = pools.get(pool) ?? { uses: [], ends: [] };
+        entry[kind].push(spy.mock.invocationCallOrder[index] ?? 0);
+        pools.set(pool, entry);
+      });
+    try {
+      await run();
+      record(spies.query, "uses");
+      record(spies.connect, "uses");
+      record(spies.end, "ends");
+    } finally {
+      // mockRestore also forgets the calls: read them first.
+      for (const spy of Object.values(spies)) spy.mockRestore();
+    }
+    return [...pools.values()].map(({ uses, ends }) => ({
+      used: uses.length > 0,
+      ends: ends.length,
+      usedAfterEnd: uses.some((use) => ends.some((end) => use > end)),
+    }));
+  }
+
+  /** One request through the app, its body read to the end before its waitUntil tasks are awaited, as the runtime does. */
+  async function request(path: string, init: RequestInit = {}, workspace = "pools") {
+    const ctx = createExecutionContext();
+    const res = await createApp().request(
+      `http://pg.test${path}`,
+      { ...init, headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace } },
+      neonEnv(),
+      ctx,
+    );
+    const text = await res.text();
+    await waitOnExecutionContext(ctx);
+    return { status: res.status, text };
+  }
+
+  const endedOnceAfterLastUse = { used: true, ends: 1, usedAfterEnd: false };
+
+  it("a plain request ends its pool once, after its last query", async () => {
+    const pools = await poolLifecycles(async () => {
+      expect((await request("/documents/status_counts")).status).toBe(200);
+    });
+    expect(pools).toContainEqual(endedOnceAfterLastUse);
+    for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
+  });
+
+  it("a streamed answer read to its end, and its audit row in waitUntil, come before the pool's end", async () => {
+    const ws = `pool_stream_${Date.now()}`;
+    const pools = await poolLifecycles(async () => {
+      // With progress lines, retrieval runs after the handler returned, while the body streams;
+      // the query's audit row is written in waitUntil.
+      const res = await request(
+        "/query/stream",
+        {
+          method: "POST",
+          body: JSON.stringify({
+            query: "pool lifecycle?",
+            mode: "mix",
+            stream: true,
+            include_progress: true,
+          }),
+        },
+        ws,
+      );
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('"response_time"');
+      expect(res.text).not.toContain('"error"');
+    });
+    expect(pools).toContainEqual(endedOnceAfterLastUse);
+    for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
+    const rows = await pgQuery<{ n: number }>(
+      pool(),
+      "SELECT count(*) AS n FROM audit_events WHERE workspace = $1 AND event_action = 'query'",
+      [ws],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  /** Reads the audit log, then hands an audit row to waitUntil: the pool is used after the work returned. */
+  const auditProbe = (ws: string) => async (rt: Runtime) => {
+    await rt.services.audit.list(ws, { limit: 1 });
+    auditSystem(rt, { event_type: "system", event_action: "pool_probe", outcome: "success", workspace: ws });
+  };
+  const auditRows = async (ws: string) =>
+    (
+      await pgQuery<{ n: number }>(pool(), "SELECT count(*) AS n FROM audit_events WHERE workspace = $1", [
+        ws,
+      ])
+    )[0]?.n;
+
+  it("a cron run ends its pool once, after its waitUntil tasks", async () => {
+    const ws = `pool_cron_${Date.now()}`;
+    const scheduled = createScheduledHandler({ "7 7 * * *": { probe: auditProbe(ws) } });
+    const pools = await poolLifecycles(async () => {
+      const ctx = createExecutionContext();
+      await scheduled(createScheduledController({ cron: "7 7 * * *" }), neonEnv(), ctx);
+      await waitOnExecutionContext(ctx);
+    });
+    expect(pools).toContainEqual(endedOnceAfterLastUse);
+    for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
+    expect(await auditRows(ws)).toBe(1);
+  });
+
+  it("a queue batch ends its pool once, after its waitUntil tasks", async () => {
+    const ws = `pool_batch_${Date.now()}`;
+    const consume = createQueueConsumer<string>({
+      main: { "test.audit": (_body, rt) => auditProbe(ws)(rt) },
+      deadLetter: {},
+    });
+    const pools = await poolLifecycles(async () => {
+      const batch = createMessageBatch("lightrag-edge-ingest-dev", [
+        { id: "m1", timestamp: new Date(), attempts: 1, body: { type: "test.audit" } },
+      ]);
+      const ctx = createExecutionContext();
+      await consume(batch, neonEnv(), ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["m1"]);
+    });
+    expect(pools).toContainEqual(endedOnceAfterLastUse);
+    for (const pool of pools) expect(pool).toMatchObject({ ends: 1, usedAfterEnd: false });
+    expect(await auditRows(ws)).toBe(1);
   });
 });

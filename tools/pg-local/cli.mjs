@@ -14,8 +14,8 @@ const { values } = parseArgs({
     "pg-port": { type: "string", default: "5433" },
     "ws-port": { type: "string", default: "5434" },
     "data-dir": { type: "string" },
-    // A bench's `wrangler dev` keeps every request's WebSocket open (pools are not ended): raise it there.
-    "max-connections": { type: "string", default: "1024" },
+    // Concurrent connections: each request, batch or cron run ends its pool, so this bounds load, not history.
+    "max-connections": { type: "string", default: "128" },
   },
 });
 

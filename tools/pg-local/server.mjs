@@ -8,9 +8,8 @@
  *
  * PGlite is one single-user backend: pglite-socket accepts several connections but queues their
  * queries onto that one backend, so work is serialized. A transaction holds the backend for its
- * whole length; that is why `maxConnections` is kept high and each client keeps its transactions short.
- * High enough for a test file that drives the app: every request's services open a pool of their
- * own, whose idle connections close only after the driver's idle timeout (10 s).
+ * whole length; each client keeps its transactions short. Every request's services open a pool
+ * of their own and end it when the request is done (src/runtime/invocation.ts).
  */
 import { connect } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
@@ -80,6 +79,45 @@ function keepExtendedQueriesWhole(queue, db) {
   };
 }
 
+/** Startup-phase request codes that are answered and followed by another startup packet. */
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const TERMINATE = "X".charCodeAt(0);
+
+/**
+ * Follows the frames a client sends (the startup packet, then type byte + int32 length) and
+ * reports the Terminate message. Postgres closes a connection on Terminate and Neon's proxy
+ * then closes the WebSocket; pglite-socket keeps it open, and the Neon driver (1.2) never closes
+ * the WebSocket itself on `end()` (its socket shim drops the callback of `write(data, cb)`, so
+ * the `end()` after Terminate never runs): without this every ended pool stayed connected here.
+ */
+function terminateWatcher() {
+  let started = false;
+  let rest = Buffer.alloc(0);
+  return (chunk) => {
+    let buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    for (;;) {
+      if (!started) {
+        if (buffer.length < 8) break;
+        const length = buffer.readInt32BE(0);
+        if (buffer.length < length) break;
+        const code = buffer.readInt32BE(4);
+        started = code !== SSL_REQUEST && code !== GSSENC_REQUEST;
+        buffer = buffer.subarray(length);
+        continue;
+      }
+      if (buffer.length < 5) break;
+      const type = buffer[0];
+      const length = buffer.readInt32BE(1);
+      if (buffer.length < 1 + length) break;
+      if (type === TERMINATE) return true;
+      buffer = buffer.subarray(1 + length);
+    }
+    rest = Buffer.from(buffer);
+    return false;
+  };
+}
+
 /**
  * Starts PGlite, its TCP server and the WebSocket proxy; resolves once both listen.
  *
@@ -93,9 +131,9 @@ export async function startPgLocal({
   pgPort = 5433,
   wsPort = 5434,
   dataDir,
-  // The app opens a pool per request and does not end it yet (docs/postgres.md, "Known
-  // problems"): pg-stores.test.ts alone ran out of 64, then of 256, connections.
-  maxConnections = 1024,
+  // Each entry point ends its pool and the proxy closes a connection on Terminate, so a test
+  // file's peak is what its own concurrent pools hold (pg-stores.test.ts: under 100).
+  maxConnections = 128,
 } = {}) {
   const db = await PGlite.create({ dataDir, extensions: { vector, unaccent } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
@@ -120,10 +158,17 @@ export async function startPgLocal({
     tcp.on("data", (data) => ws.send(data));
     tcp.on("close", () => ws.close());
     tcp.on("error", () => ws.close());
+    const terminates = terminateWatcher();
     ws.on("message", (data) => {
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (tcp.connecting) pending.push(chunk);
       else tcp.write(chunk);
+      // As Postgres does: the connection ends with the client's Terminate.
+      if (terminates(chunk)) {
+        if (tcp.connecting) tcp.once("connect", () => tcp.end());
+        else tcp.end();
+        ws.close();
+      }
     });
     ws.on("close", () => tcp.end());
     ws.on("error", () => tcp.destroy());

@@ -13,6 +13,7 @@ import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { routePolicyOf } from "../../http/middleware/route-policy";
 import { parseWorkspaceHeader, WORKSPACE_HEADER } from "../../http/workspace";
+import { requestWaitUntil } from "../../observability/request-context";
 import { API_KEY_PREFIX, findApiKey, keyOwnerId, recordApiKeyUse } from "../api-keys";
 import { constantTimeEqual, sha256Hex } from "../encoding";
 import { accessDenied, authFailure } from "../events";
@@ -168,10 +169,6 @@ async function lightragKey(c: Context<AppEnv>, key: string): Promise<KeyScope | 
 }
 
 function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
-  const settled = work.catch(() => undefined);
-  try {
-    c.executionCtx.waitUntil(settled);
-  } catch {
-    // No execution context (app.request in unit code): the write still runs, unawaited.
-  }
+  // Without an execution context (app.request in unit code) the write still runs, unawaited.
+  requestWaitUntil(c)(work.catch(() => undefined));
 }

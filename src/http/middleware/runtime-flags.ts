@@ -20,7 +20,10 @@ export const resolveRuntimeFlags: MiddlewareHandler<AppEnv> = async (c, next) =>
     const { flags, workspaceLocks } = await currentFlagsView(c.env, config);
     c.set("flags", flags);
     c.set("workspaceLocks", workspaceLocks);
-    c.set("services", createServices(c.env, config, flags, c.get("logger")));
+    const services = createServices(c.env, config, flags, c.get("logger"));
+    c.set("services", services);
+    // Its Postgres pool (neon) ends after the body and every waitUntil task of the request.
+    c.get("invocation")?.closeAtEnd(services.close);
   }
   await next();
 };

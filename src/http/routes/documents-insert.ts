@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { audit } from "../../audit";
+import { requestWaitUntil } from "../../observability/request-context";
 import { enqueueIngest } from "../../pipeline/ingest-messages";
 import { type IncomingDocument, registerDocuments } from "../../rag/documents";
 import { hasControlCharacters } from "../../rag/ids";
@@ -79,7 +80,7 @@ export async function acceptDocuments(
   await requireProcessing(c);
   const workspace = requestWorkspace(c);
   // Build the tokenizer while the message waits for its queue batch (same isolate locally).
-  c.executionCtx.waitUntil(loadTokenizer().then(() => undefined));
+  requestWaitUntil(c)(loadTokenizer().then(() => undefined));
   // A RagError (empty text, repeated source, same name) is answered by the error handler.
   const { accepted, duplicates, trackId } = await registerDocuments(
     requestServices(c).stores,

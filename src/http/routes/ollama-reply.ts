@@ -4,6 +4,7 @@
  * failure after the stream started is an error line, then the closing `done: true` line.
  */
 import type { Context } from "hono";
+import { requestWaitUntil } from "../../observability/request-context";
 import { loadTokenizer } from "../../rag/query/tokens";
 import type { AppEnv } from "../app-env";
 
@@ -109,6 +110,6 @@ function ndjson(c: Context<AppEnv>, body: (write: Write) => Promise<void>): Resp
   const done = body(write)
     .catch((error) => c.get("logger").error("ollama stream failed", { error: errorMessage(error) }))
     .finally(() => writer.close().catch(() => undefined));
-  c.executionCtx.waitUntil(done);
+  requestWaitUntil(c)(done);
   return new Response(readable, { status: 200, headers: NDJSON_HEADERS });
 }

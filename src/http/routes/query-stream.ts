@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { countMetric } from "../../observability/metrics";
+import { requestWaitUntil } from "../../observability/request-context";
 import { type QueryRun, runQuery } from "../../rag/query/engine";
 import type { QueryParams } from "../../rag/query/params";
 import type { AppEnv } from "../app-env";
@@ -78,7 +79,7 @@ async function stream(c: Context<AppEnv>) {
       await writer.close().catch(() => undefined);
     }
   })();
-  c.executionCtx.waitUntil(body$);
+  requestWaitUntil(c)(body$);
   return new Response(readable, { status: 200, headers: NDJSON_HEADERS });
 }
 

@@ -4,9 +4,8 @@
  * adapter uses: one query, and a transaction on one pooled connection (where D1 uses a batch).
  *
  * A Worker cannot keep a WebSocket across requests, so a pool belongs to one entry point: the
- * composition root builds it per request. Nothing ends it yet (docs/postgres.md, "Known
- * problems"): ending it right after the handler broke requests whose audit and key-use writes
- * still run in `waitUntil`.
+ * composition root builds it per entry point, which ends it after its last use: after the
+ * response body and every `waitUntil` task (docs/postgres.md, "Pool lifecycle").
  */
 import { neonConfig, Pool, type PoolClient, types } from "@neondatabase/serverless";
 
