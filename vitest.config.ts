@@ -19,6 +19,50 @@ import { recordConsoleLog } from "./test/node/log-secrets";
 /** Test files that use the local Postgres of .ci/services (project `workers-pg`). */
 const PG_TEST_FILES = ["test/storage/pg-*.test.ts", "test/ops/backup-backends.test.ts"];
 
+/** Bare imports of src/ pre-bundled for the workerd projects (see `workersDeps`). */
+const PREBUNDLED_DEPS = [
+  "hono",
+  "hono/body-limit",
+  "hono/cookie",
+  "hono/cors",
+  "hono/http-exception",
+  "hono/request-id",
+  "hono/route",
+  "hono/router/pattern-router",
+  "hono/secure-headers",
+  "hono/utils/http-status",
+  "zod",
+  "drizzle-orm",
+  "drizzle-orm/d1",
+  "drizzle-orm/sqlite-core",
+  "drizzle-orm/pg-core",
+  "@neondatabase/serverless",
+  "jose",
+  "fflate",
+  "@noble/hashes/utils.js",
+  "@noble/hashes/legacy.js",
+  "@noble/hashes/scrypt.js",
+  "@modelcontextprotocol/sdk/types.js",
+  "@modelcontextprotocol/sdk/server/index.js",
+  "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js",
+  "@upstash/redis/cloudflare",
+  "unpdf",
+  // Imported by test files only.
+  "@modelcontextprotocol/sdk/client/index.js",
+  "@modelcontextprotocol/sdk/client/streamableHttp.js",
+  "fast-check",
+  "yaml",
+];
+
+/**
+ * Dependency options of the workerd projects: each test file's isolate loads the Worker's
+ * whole module graph over the pool's socket, one request per module; pre-bundled, a package
+ * is one module instead of hundreds.
+ */
+const workersDeps = {
+  optimizer: { ssr: { enabled: true, include: PREBUNDLED_DEPS } },
+};
+
 /** The Workers pool over wrangler.toml's bindings, plus `bindings`. */
 function workersPool(bindings: Record<string, unknown>) {
   return cloudflareTest({
@@ -56,6 +100,7 @@ export default defineConfig(async () => {
           plugins: [workersPool({ TEST_MIGRATIONS: migrations })],
           test: {
             name: "workers",
+            deps: workersDeps,
             // Two files run at once (maxWorkers): seeding and index rebuilds take longer than alone.
             testTimeout: 15_000,
             include: ["test/**/*.test.ts"],
@@ -77,6 +122,7 @@ export default defineConfig(async () => {
           plugins: [workersPool({ TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations })],
           test: {
             name: "workers-pg",
+            deps: workersDeps,
             testTimeout: 15_000,
             include: PG_TEST_FILES,
             setupFiles: ["./test/setup.ts"],
@@ -97,6 +143,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers-auth",
+            deps: workersDeps,
             testTimeout: 15_000,
             include: ["test/auth/**/*.test.ts"],
             setupFiles: ["./test/setup.ts"],
