@@ -34,6 +34,7 @@ export const PREBUNDLED_DEPS = [
   "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js",
   "@upstash/redis/cloudflare",
   "unpdf",
+  "stemmer",
   // Imported by workerd test files only.
   "@modelcontextprotocol/sdk/client/index.js",
   "@modelcontextprotocol/sdk/client/streamableHttp.js",
