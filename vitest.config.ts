@@ -100,7 +100,7 @@ export default defineConfig(async () => {
           // The same Worker with accounts switched on (the local [vars] run in open mode);
           // a low scrypt cost keeps logins fast (production refuses it).
           plugins: [
-            // FUZZ_SEED replays one run of test/auth/fuzz-routes.test.ts.
+            // FUZZ_SEED replays one run of test/auth/fuzz-bodies.test.ts and fuzz-headers.test.ts.
             workersPool({
               TEST_MIGRATIONS: migrations,
               ...AUTH_TEST_VARS,

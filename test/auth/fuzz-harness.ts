@@ -1,8 +1,8 @@
 /**
- * Property-based fuzzing (fast-check) of every JSON route and every request header the service
- * reads, as an administrator so bodies get past authorization into validation: no input may
- * reach a 5xx or show a stack trace, every refusal is the JSON error envelope, and a refused
- * request stores nothing (the row counts of every business table are unchanged after it).
+ * The shared part of the fuzzers (fuzz-bodies.test.ts, fuzz-headers.test.ts): arbitraries, the
+ * routes and headers under test, the checks of an answer, and the session they run as. Two files
+ * so the two halves run side by side (one workerd instance slows down as it serves thousands of
+ * requests), each with its own isolate and database.
  *
  * Runs with a random seed each time (printed on failure, with the shrunk input); set FUZZ_SEED
  * to replay one. Cases per run: {@link BODY_RUNS} × body routes + {@link HEADER_RUNS} × headers,
@@ -10,19 +10,19 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect } from "vitest";
 import { ROUTE_POLICIES, type RoutePolicy } from "../../src/http/route-policy";
 import worker from "../../src/index";
-import { BASE, session, uniqueName } from "./helpers";
+import { session, uniqueName } from "./helpers";
 
-const SEED = Number(env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+export const SEED = Number(env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** Cases per JSON route (about 50 routes). */
-const BODY_RUNS = 130;
+export const BODY_RUNS = 130;
 /** Cases per header (about 20 headers). */
-const HEADER_RUNS = 220;
+export const HEADER_RUNS = 220;
 
-const WORKSPACE = uniqueName("fz").replaceAll("-", "_");
-let adminAuth = "";
+export const WORKSPACE = uniqueName("fz").replaceAll("-", "_");
+export let adminAuth = "";
 
 /** Tables a refused request must leave alone (audit and LLM bookkeeping record refusals). */
 const BUSINESS_TABLES = [
@@ -52,7 +52,7 @@ async function rowCounts(): Promise<string> {
  * server is switched on (it is off in this project), so /mcp is fuzzed rather than gated.
  */
 const quietEnv = { ...env, LOG_LEVEL: "ERROR", MCP_SERVER_ENABLED: "true" };
-async function send(url: string, init: RequestInit): Promise<Response> {
+export async function send(url: string, init: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await worker.fetch(new Request(url, init), quietEnv, ctx);
   await waitOnExecutionContext(ctx);
@@ -61,7 +61,7 @@ async function send(url: string, init: RequestInit): Promise<Response> {
 
 /** Row counts after the last accepted request: a refused one must leave them as they are. */
 let known = "";
-async function checkNothingStored(label: string, status: number): Promise<void> {
+export async function checkNothingStored(label: string, status: number): Promise<void> {
   const now = await rowCounts();
   if (status >= 400) expect(now, `${label} stored rows though refused`).toBe(known);
   known = now;
@@ -174,11 +174,11 @@ const value = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELDS), scalar),
 );
 /** Objects with this API's field names and odd values. */
-const apiObject = fc
+export const apiObject = fc
   .dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 })
   .map((o) => JSON.stringify(o));
 /** Bodies that are not what any route wants: any JSON, broken JSON, deep nesting, raw text. */
-const oddBody = fc.oneof(
+export const oddBody = fc.oneof(
   fc.json({ maxDepth: 3 }),
   fc.string({ maxLength: 200 }),
   fc.constantFrom(
@@ -193,7 +193,7 @@ const oddBody = fc.oneof(
     `{"text":"${"y".repeat(5000)}"`,
   ),
 );
-const contentType = fc.constantFrom(
+export const contentType = fc.constantFrom(
   "application/json",
   "application/json; charset=utf-8",
   "text/plain",
@@ -201,7 +201,7 @@ const contentType = fc.constantFrom(
   "multipart/form-data; boundary=x",
   "application/json; charset=latin1",
 );
-const pathParam = fc.oneof(
+export const pathParam = fc.oneof(
   fc.uuid(),
   fc.stringMatching(/^[A-Za-z0-9_.~-]{1,80}$/),
   fc.constantFrom("%00", "%2e%2e", "..", "%ZZ", "0", "-1", "a".repeat(300), "%F0%9F%A7%AA"),
@@ -213,7 +213,7 @@ interface BodyRoute {
   policy: RoutePolicy;
 }
 
-function bodyRoutes(): BodyRoute[] {
+export function bodyRoutes(): BodyRoute[] {
   return Object.entries(ROUTE_POLICIES as Record<string, RoutePolicy>)
     .map(([key, policy]) => {
       const [method, template] = key.split(" ") as [string, string];
@@ -222,14 +222,14 @@ function bodyRoutes(): BodyRoute[] {
     .filter((r) => r.method !== "GET" && !SKIPPED.has(`${r.method} ${r.template}`));
 }
 
-function fill(template: string, param: string): string {
+export function fill(template: string, param: string): string {
   return template.replace(/:[A-Za-z_]+/g, param);
 }
 
 const STACK = /\n\s+at\s|\.ts:\d+|\.js:\d+:\d+/;
 
 /** Every answer's shared checks; returns the body text. */
-async function checkAnswer(label: string, response: Response): Promise<string> {
+export async function checkAnswer(label: string, response: Response): Promise<string> {
   const text = await response.text();
   expect(response.status, `${label} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
   expect(STACK.test(text), `${label} shows a stack trace: ${text.slice(0, 300)}`).toBe(false);
@@ -241,34 +241,15 @@ async function checkAnswer(label: string, response: Response): Promise<string> {
   return text;
 }
 
-beforeAll(async () => {
+/** Signs in the administrator the fuzzers act as, and records the row counts to compare with. */
+export async function fuzzSetup(): Promise<void> {
   const admin = await session("admin", ["default", WORKSPACE]);
   adminAuth = `Bearer ${admin.tokens.access_token}`;
   known = await rowCounts();
-}, 60_000);
-
-describe(`fuzzing every JSON route (seed ${SEED})`, () => {
-  for (const route of bodyRoutes()) {
-    it(`${route.method} ${route.template}: no 5xx, no stack, nothing stored when refused`, async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.oneof(apiObject, oddBody), contentType, pathParam, async (body, type, param) => {
-          const path = fill(route.template, encodeURIComponent(param));
-          const response = await send(`${BASE}${path}`, {
-            method: route.method,
-            headers: { Authorization: adminAuth, "Content-Type": type, "LIGHTRAG-WORKSPACE": WORKSPACE },
-            body,
-          });
-          await checkAnswer(`${route.method} ${path}`, response);
-          await checkNothingStored(`${route.method} ${path}`, response.status);
-        }),
-        { numRuns: BODY_RUNS, seed: SEED },
-      );
-    }, 300_000);
-  }
-});
+}
 
 /** Headers the service reads, each with the route where it matters. */
-const HEADERS: { name: string; method: string; path: string; body?: string }[] = [
+export const HEADERS: { name: string; method: string; path: string; body?: string }[] = [
   { name: "Authorization", method: "GET", path: "/documents" },
   { name: "Authorization", method: "POST", path: "/auth/refresh", body: "{}" },
   { name: "X-API-Key", method: "GET", path: "/documents" },
@@ -313,7 +294,7 @@ const HEADERS: { name: string; method: string; path: string; body?: string }[] =
 ];
 
 /** Values a header can carry on the wire (fetch refuses control characters), odd ones first. */
-const headerValue = fc.oneof(
+export const headerValue = fc.oneof(
   fc.stringMatching(/^[\t\x20-\x7e]{0,300}$/),
   fc.constantFrom(
     "",
@@ -339,37 +320,3 @@ const headerValue = fc.oneof(
     "\u00e9\u00e8",
   ),
 );
-
-describe(`fuzzing every header the service reads (seed ${SEED})`, () => {
-  for (const header of HEADERS) {
-    it(`${header.name} on ${header.method} ${header.path}: no 5xx, no stack, nothing stored when refused`, async () => {
-      await fc.assert(
-        fc.asyncProperty(headerValue, async (raw) => {
-          let headers: Headers;
-          try {
-            headers = new Headers({ "LIGHTRAG-WORKSPACE": WORKSPACE, "Content-Type": "application/json" });
-            if (header.name !== "Authorization" && header.name !== "X-API-Key" && header.name !== "Cookie") {
-              headers.set("Authorization", adminAuth);
-            }
-            headers.set(header.name, raw);
-          } catch {
-            return; // not sendable over HTTP: no request reaches the service with it
-          }
-          const response = await send(`${BASE}${header.path}`, {
-            method: header.method,
-            headers,
-            body: header.body,
-          });
-          const label = `${header.name}: ${JSON.stringify(raw).slice(0, 80)} on ${header.path}`;
-          await checkAnswer(label, response);
-          await checkNothingStored(label, response.status);
-        }),
-        { numRuns: HEADER_RUNS, seed: SEED },
-      );
-    }, 300_000);
-  }
-});
-
-it("the fuzzers together run at least 10,000 cases", () => {
-  expect(bodyRoutes().length * BODY_RUNS + HEADERS.length * HEADER_RUNS).toBeGreaterThanOrEqual(10_000);
-});
