@@ -3,19 +3,41 @@
  * and deleted documents, interleaved with queries of every mode, for `--minutes` against
  * `wrangler dev --local`. Once a minute: a full GC, then the isolate's retained heap and the
  * local runtime's RSS. At the end it waits until nothing is pending or processing and checks:
- *   1. memory flat after warm-up (the series is printed; the last third's retained heap may not
- *      exceed the first post-warm-up minute's by more than --heap-slack-mib),
+ *   1. memory flat after warm-up. Locally one isolate holds the Worker and every Durable Object
+ *      (both workspaces' graph index copies with their in-memory BM25, the vector rows, caches),
+ *      so even after a full GC a sample depends on which copies happen to be loaded or being
+ *      rebuilt: the 30-minute run of 2026-12-06 swung between 40 and 71 MiB with no trend. A
+ *      leak shows as a rising floor and a positive trend, so over the post-warm-up samples:
+ *      (a) the minimum of the last third may exceed the minimum of the first third by at most
+ *      --heap-slack-mib (8), and (b) the least-squares slope may be at most
+ *      --heap-slope-mib-per-hour (16). Why 16 MiB/h: it is the smallest trend a 30-minute run
+ *      can tell from the oscillation (that run's standard error of the slope was 12.9 MiB/h,
+ *      σ 8.7 MiB around the line over 27 samples spanning 0.45 h), it matches the floor slack
+ *      (8 MiB over the ~0.5 h between the thirds), and a leak of 16 MiB/h would fill the
+ *      ~88 MiB between the measured floor (~40 MiB) and a production isolate's 128 MB in about
+ *      5.5 h of constant churn, well within an isolate's life. Slower leaks need a longer soak
+ *      (the slope's error falls as the run's span to the power 1.5). --snapshots adds two heap
+ *      snapshots (first post-warm-up sample, last minute) and prints the constructors whose
+ *      shallow size grew most between them.
  *   2. no document pending/processing, none failed, and exactly the surviving names present,
  *   3. a fresh ingestion of the surviving texts into a second workspace gives the same document
  *      and chunk counts, the same entities and relations (names, and content hashes of the graph)
  *      and the same retrieval (entities, relations and chunks of /query/data for sample questions,
- *      which exercises the vector indexes).
+ *      which exercises the vector indexes). Retrieval is compared only once neither workspace's
+ *      answers carry `graph_from_d1` in Server-Timing: while a graph index copy is stale after a
+ *      write, BM25 look-ups fall back to D1's FTS5, whose statistics span the whole database and
+ *      whose ties go by rowid, so the two workspaces would rank differently for that alone. On a
+ *      difference it prints the question, mode, part (entities / relations / chunks) and the
+ *      first item only one side has.
  * Exit code 1 when a check fails.
  *
  *   npx tsx bench/soak.ts                     # 30 minutes
  *   npx tsx bench/soak.ts --minutes 10
  *   npx tsx bench/soak.ts --minutes 2 --warmup 1   # a quick try
  *   npx tsx bench/soak.ts --step-ms 500            # faster churn (default: one step per 2 s + 5 queries)
+ *   npx tsx bench/soak.ts --minutes 6 --warmup 1 --snapshots   # which constructors grow
+ * From a copy outside the checkout (so edits do not reload wrangler) set
+ * BENCH_DATA=/work/shared/bench-data (bench/query-server.ts).
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -514,18 +536,18 @@ function memoryVerdict(
   return problems.length > 0 ? { line, problem: problems.join("; ") } : { line };
 }
 
-/** The constructors whose shallow bytes grew most between the first and the last snapshot. */
+/** The constructors whose shallow bytes changed most (either way) between the first and the last snapshot. */
 function printSnapshotDiff(snapshots: { minute: number; top: NameTotal[] }[]): void {
   const first = snapshots[0] as { minute: number; top: NameTotal[] };
   const last = snapshots[snapshots.length - 1] as { minute: number; top: NameTotal[] };
   const before = new Map(first.top.map((t) => [t.name, t]));
   const total = (top: NameTotal[]) => top.reduce((sum, t) => sum + t.bytes, 0) / MiB;
   console.log(
-    `\nheap snapshots: minute ${first.minute.toFixed(1)} ${total(first.top).toFixed(1)} MiB, minute ${last.minute.toFixed(1)} ${total(last.top).toFixed(1)} MiB; largest growth by constructor (shallow):`,
+    `\nheap snapshots: minute ${first.minute.toFixed(1)} ${total(first.top).toFixed(1)} MiB, minute ${last.minute.toFixed(1)} ${total(last.top).toFixed(1)} MiB; largest changes by constructor (shallow bytes):`,
   );
   const growth = last.top
     .map((t) => ({ t, delta: t.bytes - (before.get(t.name)?.bytes ?? 0), was: before.get(t.name) }))
-    .sort((a, b) => b.delta - a.delta)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
     .slice(0, 12);
   for (const { t, delta, was } of growth)
     console.log(
