@@ -11,8 +11,8 @@
  *      (a) the minimum of the last third may exceed the minimum of the first third by at most
  *      --heap-slack-mib (8), and (b) the least-squares slope may be at most
  *      --heap-slope-mib-per-hour (16). Why 16 MiB/h: it is the smallest trend a 30-minute run
- *      can tell from the oscillation (that run's standard error of the slope was 12.9 MiB/h,
- *      σ 8.7 MiB around the line over 27 samples spanning 0.45 h), it matches the floor slack
+ *      can tell from the oscillation (that run's standard error of the slope was 13.2 MiB/h,
+ *      σ 8.9 MiB around the line over 27 samples spanning 0.45 h), it matches the floor slack
  *      (8 MiB over the ~0.5 h between the thirds), and a leak of 16 MiB/h would fill the
  *      ~88 MiB between the measured floor (~40 MiB) and a production isolate's 128 MB in about
  *      5.5 h of constant churn, well within an isolate's life. Slower leaks need a longer soak
@@ -43,6 +43,7 @@ import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { devFetch } from "../scripts/lib/dev-fetch";
 import { type NameTotal, shallowByName, takeSnapshot } from "./lib/heap-snapshot";
+import { memoryVerdict } from "./lib/heap-trend";
 import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
 import { BenchServer, type Doc, docsCorpus } from "./query-server";
@@ -487,53 +488,6 @@ async function main(): Promise<void> {
     console.log(`\nSOAK FAILED:\n- ${problems.join("\n- ")}`);
     process.exitCode = 1;
   } else console.log("\nSOAK PASSED");
-}
-
-/**
- * "Memory flat after warm-up", judged so that oscillation does not fool it: the local isolate
- * hosts the Worker and every Durable Object, and after a full GC it still holds whatever copies
- * (graph index, vector rows, caches) happen to be loaded at that moment, so single samples swing
- * by tens of MiB. A leak raises the floor and the trend, so two checks:
- *   - the minimum of the last third may exceed the minimum of the first post-warm-up third by
- *     at most `slackMiB`;
- *   - the least-squares slope over all post-warm-up samples may be at most `slopeMiBPerHour`.
- * Samples are `{ hours, mib }`; fewer than 6 cannot be judged.
- *
- * @example
- * memoryVerdict([{ hours: 0.05, mib: 40 }, …], 8, 16); // { line: "…", problem?: "…" }
- */
-function memoryVerdict(
-  samples: { hours: number; mib: number }[],
-  slackMiB: number,
-  slopeMiBPerHour: number,
-): { line: string; problem?: string } {
-  if (samples.length < 6) return { line: "memory: too few post-warm-up samples to judge (run longer)" };
-  const third = Math.floor(samples.length / 3);
-  const floor = (part: { mib: number }[]) => Math.min(...part.map((s) => s.mib));
-  const median = (part: { mib: number }[]) => {
-    const sorted = part.map((s) => s.mib).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] as number;
-  };
-  const head = samples.slice(0, third);
-  const tail = samples.slice(samples.length - third);
-  const n = samples.length;
-  const meanT = samples.reduce((sum, s) => sum + s.hours, 0) / n;
-  const meanM = samples.reduce((sum, s) => sum + s.mib, 0) / n;
-  const sxx = samples.reduce((sum, s) => sum + (s.hours - meanT) ** 2, 0);
-  const slope = samples.reduce((sum, s) => sum + (s.hours - meanT) * (s.mib - meanM), 0) / sxx;
-  const residual = samples.reduce((sum, s) => sum + (s.mib - meanM - slope * (s.hours - meanT)) ** 2, 0);
-  const standardError = Math.sqrt(residual / (n - 2) / sxx);
-  const line =
-    `retained heap after warm-up (${n} samples): first third min ${floor(head).toFixed(1)} / median ${median(head).toFixed(1)} MiB, ` +
-    `last third min ${floor(tail).toFixed(1)} / median ${median(tail).toFixed(1)} MiB (floor slack ${slackMiB} MiB); ` +
-    `range ${Math.min(...samples.map((s) => s.mib)).toFixed(1)}–${Math.max(...samples.map((s) => s.mib)).toFixed(1)} MiB; ` +
-    `least-squares slope ${slope.toFixed(1)} ± ${standardError.toFixed(1)} MiB/h (bound ${slopeMiBPerHour} MiB/h)`;
-  const problems: string[] = [];
-  if (floor(tail) > floor(head) + slackMiB)
-    problems.push(`retained heap floor rose ${floor(head).toFixed(1)} -> ${floor(tail).toFixed(1)} MiB`);
-  if (slope > slopeMiBPerHour)
-    problems.push(`retained heap slope ${slope.toFixed(1)} MiB/h above ${slopeMiBPerHour} MiB/h`);
-  return problems.length > 0 ? { line, problem: problems.join("; ") } : { line };
 }
 
 /** The constructors whose shallow bytes changed most (either way) between the first and the last snapshot. */
