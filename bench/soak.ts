@@ -3,23 +3,47 @@
  * and deleted documents, interleaved with queries of every mode, for `--minutes` against
  * `wrangler dev --local`. Once a minute: a full GC, then the isolate's retained heap and the
  * local runtime's RSS. At the end it waits until nothing is pending or processing and checks:
- *   1. memory flat after warm-up (the series is printed; the last third's retained heap may not
- *      exceed the first post-warm-up minute's by more than --heap-slack-mib),
+ *   1. memory flat after warm-up. Locally one isolate holds the Worker and every Durable Object
+ *      (both workspaces' graph index copies with their in-memory BM25, the vector rows, caches),
+ *      so even after a full GC a sample depends on which copies happen to be loaded or being
+ *      rebuilt: the 30-minute run of 2026-12-06 swung between 40 and 71 MiB with no trend. A
+ *      leak shows as a rising floor and a positive trend, so over the post-warm-up samples:
+ *      (a) the minimum of the last third may exceed the minimum of the first third by at most
+ *      --heap-slack-mib (8), and (b) the least-squares slope may be at most
+ *      --heap-slope-mib-per-hour (16). Why 16 MiB/h: it is the smallest trend a 30-minute run
+ *      can tell from the oscillation (that run's standard error of the slope was 13.2 MiB/h,
+ *      σ 8.9 MiB around the line over 27 samples spanning 0.45 h), it matches the floor slack
+ *      (8 MiB over the ~0.5 h between the thirds), and a leak of 16 MiB/h would fill the
+ *      ~88 MiB between the measured floor (~40 MiB) and a production isolate's 128 MB in about
+ *      5.5 h of constant churn, well within an isolate's life. Slower leaks need a longer soak
+ *      (the slope's error falls as the run's span to the power 1.5). --snapshots adds two heap
+ *      snapshots (first post-warm-up sample, last minute) and prints the constructors whose
+ *      shallow size grew most between them.
  *   2. no document pending/processing, none failed, and exactly the surviving names present,
  *   3. a fresh ingestion of the surviving texts into a second workspace gives the same document
  *      and chunk counts, the same entities and relations (names, and content hashes of the graph)
  *      and the same retrieval (entities, relations and chunks of /query/data for sample questions,
- *      which exercises the vector indexes).
+ *      which exercises the vector indexes). Retrieval is compared only once neither workspace's
+ *      answers carry `graph_from_d1` in Server-Timing: while a graph index copy is stale after a
+ *      write, BM25 look-ups fall back to D1's FTS5, whose statistics span the whole database and
+ *      whose ties go by rowid, so the two workspaces would rank differently for that alone. On a
+ *      difference it prints the question, mode, part (entities / relations / chunks) and the
+ *      first item only one side has.
  * Exit code 1 when a check fails.
  *
  *   npx tsx bench/soak.ts                     # 30 minutes
  *   npx tsx bench/soak.ts --minutes 10
  *   npx tsx bench/soak.ts --minutes 2 --warmup 1   # a quick try
  *   npx tsx bench/soak.ts --step-ms 500            # faster churn (default: one step per 2 s + 5 queries)
+ *   npx tsx bench/soak.ts --minutes 6 --warmup 1 --snapshots   # which constructors grow
+ * From a copy outside the checkout (so edits do not reload wrangler) set
+ * BENCH_DATA=/work/shared/bench-data (bench/query-server.ts).
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { devFetch } from "../scripts/lib/dev-fetch";
+import { type NameTotal, shallowByName, takeSnapshot } from "./lib/heap-snapshot";
+import { memoryVerdict } from "./lib/heap-trend";
 import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
 import { BenchServer, type Doc, docsCorpus } from "./query-server";
@@ -31,6 +55,9 @@ const { values } = parseArgs({
     port: { type: "string", default: "9856" },
     "initial-docs": { type: "string", default: "30" },
     "heap-slack-mib": { type: "string", default: "8" },
+    "heap-slope-mib-per-hour": { type: "string", default: "16" },
+    snapshots: { type: "boolean", default: false },
+    "fresh-timeout-s": { type: "string", default: "240" },
     seed: { type: "string", default: "4" },
     "step-ms": { type: "string", default: "2000" },
   },
@@ -46,6 +73,17 @@ const rand = () => {
   return seed / 2147483648;
 };
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+
+interface QueryData {
+  data: {
+    entities?: { entity_name: string }[];
+    relationships?: { src_id: string; tgt_id: string }[];
+    chunks?: { content: string }[];
+  };
+}
+
+/** The marker of a look-up the graph index object could not serve (docs/observability.md). */
+const FROM_D1 = "graph_from_d1";
 
 interface Listed {
   id: string;
@@ -76,6 +114,32 @@ class Client {
   }
 
   private async send<T>(workspace: string, method: string, route: string, body?: unknown): Promise<T> {
+    return (await this.sendWithTiming<T>(workspace, method, route, body)).body;
+  }
+
+  /** `/query/data` with its `Server-Timing` header (which says whether D1 served a look-up). */
+  async queryData(
+    workspace: string,
+    query: string,
+    mode: string,
+  ): Promise<{ body: QueryData; timing: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendWithTiming<QueryData>(workspace, "POST", "/query/data", { query, mode });
+      } catch (error) {
+        const reset = error instanceof TypeError && String(error.message).includes("fetch failed");
+        if (!reset || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async sendWithTiming<T>(
+    workspace: string,
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ body: T; timing: string }> {
     // wrangler dev parks a read that arrives while a queue batch runs until the next request:
     // reads are sent again after 5 s (see scripts/lib/dev-fetch.ts); writes wait as long as it takes.
     const read = method === "GET" || route === "/documents/paginated" || route === "/query/data";
@@ -90,7 +154,7 @@ class Client {
     );
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+    return { body: JSON.parse(text) as T, timing: res.headers.get("server-timing") ?? "" };
   }
 
   async list(workspace: string): Promise<Listed[]> {
@@ -171,26 +235,22 @@ async function fingerprint(client: Client, workspace: string, questions: string[
         `${[e.source, e.target].sort().join("|")}|${String(e.properties?.description ?? "")}|${String(e.properties?.keywords ?? "")}`,
     )
     .sort();
-  const retrieval: string[] = [];
+  const retrieval: Retrieved[] = [];
+  let fromD1 = 0;
   for (const query of questions) {
     for (const mode of ["naive", "mix"]) {
-      const body = await client.call<{
-        data: {
-          entities?: { entity_name: string }[];
-          relationships?: { src_id: string; tgt_id: string }[];
-          chunks?: { content: string }[];
-        };
-      }>(workspace, "POST", "/query/data", { query, mode });
-      retrieval.push(
-        sha({
-          e: (body.data.entities ?? []).map((e) => e.entity_name).sort(),
-          r: (body.data.relationships ?? []).map((r) => [r.src_id, r.tgt_id].sort().join("|")).sort(),
-          c: (body.data.chunks ?? []).map((c) => c.content).sort(),
-        }),
-      );
+      const { body, timing } = await client.queryData(workspace, query, mode);
+      if (timing.includes(FROM_D1)) fromD1++;
+      retrieval.push({
+        query,
+        mode,
+        entities: (body.data.entities ?? []).map((e) => e.entity_name).sort(),
+        relations: (body.data.relationships ?? []).map((r) => [r.src_id, r.tgt_id].sort().join("|")).sort(),
+        chunks: (body.data.chunks ?? []).map((c) => c.content).sort(),
+      });
     }
   }
-  return {
+  const summary = {
     documents: docs.length,
     chunks: docs.reduce((sum, d) => sum + (d.chunks_count ?? 0), 0),
     entities: names.length,
@@ -200,8 +260,70 @@ async function fingerprint(client: Client, workspace: string, questions: string[
     relationPairs: sha(pairs),
     entityContent: sha(nodeContent),
     relationContent: sha(edgeContent),
-    retrieval: sha(retrieval),
+    retrieval: sha(retrieval.map(({ entities, relations, chunks }) => [entities, relations, chunks])),
   };
+  return { summary, retrieval, fromD1 };
+}
+
+interface Retrieved {
+  query: string;
+  mode: string;
+  entities: string[];
+  relations: string[];
+  chunks: string[];
+}
+
+/**
+ * Where two retrievals first differ: question, mode, part (entities / relations / chunks) and
+ * the first item of that part that only one side has; undefined when they are equal.
+ *
+ * @example
+ * firstDifference(soaked.retrieval, fresh.retrieval); // 'mix "What does …?": chunks: only soaked has "…"'
+ */
+function firstDifference(a: Retrieved[], b: Retrieved[]): string | undefined {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!x || !y) return `answer ${i} missing on one side`;
+    for (const part of ["entities", "relations", "chunks"] as const) {
+      const left = x[part];
+      const right = y[part];
+      if (sha(left) === sha(right)) continue;
+      const onlyLeft = left.filter((item) => !right.includes(item));
+      const onlyRight = right.filter((item) => !left.includes(item));
+      const show = (item: string | undefined) => JSON.stringify(item?.slice(0, 120));
+      return `${x.mode} ${JSON.stringify(x.query)}: ${part} (${left.length} vs ${right.length}): ${onlyLeft.length} only soaked, first ${show(onlyLeft[0])}; ${onlyRight.length} only fresh, first ${show(onlyRight[0])}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Polls until a query in each workspace is served without the D1 fallback, i.e. both graph
+ * index copies are fresh (the first query after a write schedules the rebuild ~1 s later).
+ * Returns the seconds it took, or undefined on `timeoutSeconds`.
+ *
+ * @example
+ * await waitFresh(client, ["soak", "soak_fresh"], questions, 240);
+ */
+async function waitFresh(
+  client: Client,
+  workspaces: string[],
+  questions: string[],
+  timeoutSeconds: number,
+): Promise<number | undefined> {
+  const started = Date.now();
+  for (;;) {
+    let stale = 0;
+    for (const workspace of workspaces)
+      for (const mode of ["naive", "mix"]) {
+        const { timing } = await client.queryData(workspace, questions[0] as string, mode);
+        if (timing.includes(FROM_D1)) stale++;
+      }
+    if (stale === 0) return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutSeconds * 1000) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 async function main(): Promise<void> {
@@ -222,6 +344,7 @@ async function main(): Promise<void> {
     const questions = pool.slice(0, 5).map((d) => `What does ${d.source.replace(/\.\w+$/, "")} describe?`);
 
     const series: { minute: number; heapMiB: number; rssMiB: number; docs: number }[] = [];
+    const snapshots: { minute: number; top: NameTotal[] }[] = [];
     const ops = { inserted: initial.length, updated: 0, deleted: 0, queries: 0 };
     const started = Date.now();
     const end = started + Number(values.minutes) * 60_000;
@@ -238,6 +361,12 @@ async function main(): Promise<void> {
           docs: live.size,
         });
         nextSample += 60_000;
+        // --snapshots: one right after warm-up, one a minute before the end.
+        const minute = (Date.now() - started) / 60_000;
+        const firstAfterWarmup = snapshots.length === 0 && minute >= Number(values.warmup);
+        const nearEnd = snapshots.length === 1 && end - Date.now() < 90_000;
+        if (values.snapshots && (firstAfterWarmup || nearEnd))
+          snapshots.push({ minute, top: shallowByName(await takeSnapshot(inspector)) });
       }
       const step = rand();
       const processed = (await client.list(WS)).filter((d) => d.status === "processed");
@@ -305,29 +434,51 @@ async function main(): Promise<void> {
         `${s.minute.toFixed(1).padStart(6)}  ${s.heapMiB.toFixed(1).padStart(27)}  ${s.rssMiB.toFixed(0).padStart(15)}  ${String(s.docs).padStart(9)}`,
       );
     const after = series.filter((s) => s.minute >= Number(values.warmup));
-    if (after.length >= 3) {
-      const first = (after[0] as { heapMiB: number }).heapMiB;
-      const tail = after.slice(Math.floor((after.length * 2) / 3));
-      const worst = Math.max(...tail.map((s) => s.heapMiB));
-      const slack = Number(values["heap-slack-mib"]);
-      console.log(
-        `retained heap after warm-up: first ${first.toFixed(1)} MiB, last third max ${worst.toFixed(1)} MiB (slack ${slack} MiB)`,
-      );
-      if (worst > first + slack)
-        problems.push(`retained heap grew ${first.toFixed(1)} -> ${worst.toFixed(1)} MiB`);
-    } else console.log("memory: too few post-warm-up samples to judge (run longer)");
+    const verdict = memoryVerdict(
+      after.map((s) => ({ hours: s.minute / 60, mib: s.heapMiB })),
+      Number(values["heap-slack-mib"]),
+      Number(values["heap-slope-mib-per-hour"]),
+    );
+    console.log(verdict.line);
+    if (verdict.problem) problems.push(verdict.problem);
+    if (snapshots.length > 0) printSnapshotDiff(snapshots);
 
     await client.insert(FRESH, [...live.values()]);
     if (!(await settle(client, FRESH, live.size))) problems.push("fresh ingestion did not finish");
-    const soaked = await fingerprint(client, WS, questions);
-    const fresh = await fingerprint(client, FRESH, questions);
-    console.log("\n                  soaked            fresh");
-    for (const key of Object.keys(soaked) as (keyof typeof soaked)[]) {
-      const same = soaked[key] === fresh[key];
+    // Compare only once both graph index copies are fresh: while one is stale its look-ups fall
+    // back to D1's FTS5, whose statistics span the whole database (both workspaces) and whose
+    // ties go by rowid, so the two workspaces would rank differently for that reason alone.
+    let soaked: Awaited<ReturnType<typeof fingerprint>> | undefined;
+    let fresh: Awaited<ReturnType<typeof fingerprint>> | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const waited = await waitFresh(client, [WS, FRESH], questions, Number(values["fresh-timeout-s"]));
       console.log(
-        `${key.padEnd(16)}  ${String(soaked[key]).padEnd(16)}  ${String(fresh[key]).padEnd(16)} ${same ? "" : "DIFFERENT"}`,
+        waited === undefined
+          ? `graph indexes still answered from D1 after ${values["fresh-timeout-s"]} s`
+          : `graph indexes fresh after ${waited.toFixed(1)} s (no ${FROM_D1} in either workspace)`,
       );
-      if (!same) problems.push(`${key} differs: ${soaked[key]} vs ${fresh[key]}`);
+      soaked = await fingerprint(client, WS, questions);
+      fresh = await fingerprint(client, FRESH, questions);
+      if (soaked.fromD1 + fresh.fromD1 === 0) break;
+      console.log(
+        `attempt ${attempt}: ${soaked.fromD1} soaked and ${fresh.fromD1} fresh answer(s) still carried ${FROM_D1}`,
+      );
+    }
+    if (!soaked || !fresh) throw new Error("unreachable");
+    if (soaked.fromD1 + fresh.fromD1 > 0)
+      problems.push(`retrieval compared while ${FROM_D1} still marked answers (graph index not fresh)`);
+    console.log("\n                  soaked            fresh");
+    for (const key of Object.keys(soaked.summary) as (keyof typeof soaked.summary)[]) {
+      const same = soaked.summary[key] === fresh.summary[key];
+      console.log(
+        `${key.padEnd(16)}  ${String(soaked.summary[key]).padEnd(16)}  ${String(fresh.summary[key]).padEnd(16)} ${same ? "" : "DIFFERENT"}`,
+      );
+      if (!same) problems.push(`${key} differs: ${soaked.summary[key]} vs ${fresh.summary[key]}`);
+    }
+    const difference = firstDifference(soaked.retrieval, fresh.retrieval);
+    if (difference) {
+      console.log(`first retrieval difference: ${difference}`);
+      problems.push(`retrieval: ${difference}`);
     }
   } finally {
     inspector.close();
@@ -337,6 +488,25 @@ async function main(): Promise<void> {
     console.log(`\nSOAK FAILED:\n- ${problems.join("\n- ")}`);
     process.exitCode = 1;
   } else console.log("\nSOAK PASSED");
+}
+
+/** The constructors whose shallow bytes changed most (either way) between the first and the last snapshot. */
+function printSnapshotDiff(snapshots: { minute: number; top: NameTotal[] }[]): void {
+  const first = snapshots[0] as { minute: number; top: NameTotal[] };
+  const last = snapshots[snapshots.length - 1] as { minute: number; top: NameTotal[] };
+  const before = new Map(first.top.map((t) => [t.name, t]));
+  const total = (top: NameTotal[]) => top.reduce((sum, t) => sum + t.bytes, 0) / MiB;
+  console.log(
+    `\nheap snapshots: minute ${first.minute.toFixed(1)} ${total(first.top).toFixed(1)} MiB, minute ${last.minute.toFixed(1)} ${total(last.top).toFixed(1)} MiB; largest changes by constructor (shallow bytes):`,
+  );
+  const growth = last.top
+    .map((t) => ({ t, delta: t.bytes - (before.get(t.name)?.bytes ?? 0), was: before.get(t.name) }))
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+    .slice(0, 12);
+  for (const { t, delta, was } of growth)
+    console.log(
+      `  ${t.name.slice(0, 48).padEnd(48)} ${((was?.bytes ?? 0) / MiB).toFixed(2).padStart(7)} -> ${(t.bytes / MiB).toFixed(2).padStart(7)} MiB (${delta >= 0 ? "+" : ""}${(delta / MiB).toFixed(2)}), count ${was?.count ?? 0} -> ${t.count}`,
+    );
 }
 
 /** Until the document `id` is gone from the workspace (its deletion ran). */

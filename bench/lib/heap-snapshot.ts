@@ -200,3 +200,38 @@ export function retainedByClass(raw: RawSnapshot, classes: string[]): Map<string
   byClass.set("(total)", { bytes: retained[0] as number, instances: 1 });
   return byClass;
 }
+
+export interface NameTotal {
+  /** Node type and constructor (or string/code kind), as "object Map", "string", "code …". */
+  name: string;
+  bytes: number;
+  count: number;
+}
+
+/**
+ * Shallow bytes and counts per constructor name over the whole snapshot (DevTools' "Summary"
+ * view): comparing two of them, early and late in a run, shows which kind of object grows.
+ *
+ * @example
+ * const early = shallowByName(await takeSnapshot(inspector)); // [{ name: "object Map", bytes, count }, …]
+ */
+export function shallowByName(raw: RawSnapshot): NameTotal[] {
+  const meta = raw.snapshot.meta;
+  const nf = meta.node_fields.length;
+  const nType = meta.node_fields.indexOf("type");
+  const nName = meta.node_fields.indexOf("name");
+  const nSize = meta.node_fields.indexOf("self_size");
+  const nodeTypes = meta.node_types[0];
+  const named = new Set(["object", "closure", "native", "hidden", "object shape"]);
+  const totals = new Map<string, NameTotal>();
+  for (let i = 0; i < raw.nodes.length; i += nf) {
+    const type = nodeTypes[raw.nodes[i + nType] as number] ?? "?";
+    // Strings and code are grouped by kind: their "names" are their contents.
+    const name = named.has(type) ? `${type} ${raw.strings[raw.nodes[i + nName] as number] ?? "?"}` : type;
+    const entry = totals.get(name) ?? { name, bytes: 0, count: 0 };
+    entry.bytes += raw.nodes[i + nSize] as number;
+    entry.count++;
+    totals.set(name, entry);
+  }
+  return [...totals.values()].sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
+}

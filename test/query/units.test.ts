@@ -1,11 +1,14 @@
-/** Pure pieces of the query engine: round-robin merge, reference numbering, keyword parsing, budgets, chunk candidates. */
+/** Pure pieces of the query engine: round-robin merge, reference numbering, keyword parsing, budgets, chunk candidates, edge ranking. */
 import { describe, expect, it } from "vitest";
 import type { LlmClient, LlmRequest } from "../../src/providers/types";
+import { graphSearch } from "../../src/rag/query/graph-search";
 import { parseKeywords, resolveKeywords } from "../../src/rag/query/keywords";
 import { roundRobin } from "../../src/rag/query/merge";
 import { numberReferences } from "../../src/rag/query/references";
 import { itemChunks, splitSources } from "../../src/rag/query/related-chunks";
 import { memoCounter, truncateByTokens } from "../../src/rag/query/tokens";
+import type { QueryDeps } from "../../src/rag/query/types";
+import type { RelationRecord } from "../../src/storage/graph";
 
 describe("roundRobin", () => {
   it("interleaves lists and keeps the first occurrence of a key", () => {
@@ -107,5 +110,44 @@ describe("candidate chunks", () => {
     ];
     expect(itemChunks(sources, new Set())).toEqual([["c2", "c1", "c3"], ["c4"], ["c5", "c6"]]);
     expect(itemChunks(sources, new Set(["c2"]))).toEqual([["c1", "c3"], ["c4"], ["c5", "c6"]]);
+  });
+});
+
+describe("graph search edge ranking", () => {
+  const edge = (src: string, tgt: string): RelationRecord => ({
+    src,
+    tgt,
+    keywords: "",
+    description: "",
+    weight: 1,
+    sourceId: "",
+    filePath: "",
+    createdAt: 0,
+  });
+  // The port promises no edge order (D1's UNION happens to sort, Postgres's json_agg need not):
+  // equal (rank, weight) must not keep whatever order the store returned.
+  const rankedFrom = async (edges: RelationRecord[]) => {
+    const deps = {
+      vectors: { query: async () => [{ id: "ent-hub", score: 1 }] },
+      graphSearch: {
+        lookup: async () => ({
+          local: { entities: [], edges, degrees: new Map([["Hub", 3]]) },
+        }),
+      },
+    } as unknown as QueryDeps;
+    const { local } = await graphSearch(
+      deps,
+      "ws",
+      { low: Float32Array.from([1]) },
+      { topK: 5, threshold: 0 },
+    );
+    return local.relations.map((r) => `${r.src}|${r.tgt}`);
+  };
+
+  it("breaks ties of edge degree and weight by the edge's endpoints, whatever the store's order", async () => {
+    const edges = [edge("Hub", "Zeta"), edge("Alpha", "Hub"), edge("Hub", "Mu")];
+    const expected = ["Alpha|Hub", "Hub|Mu", "Hub|Zeta"];
+    expect(await rankedFrom(edges)).toEqual(expected);
+    expect(await rankedFrom([...edges].reverse())).toEqual(expected);
   });
 });

@@ -71,3 +71,30 @@ describe("local vector index reload", () => {
     expect(capacity).toBe(700);
   });
 });
+
+describe("local vector index ties", () => {
+  it("breaks equal scores by id, whatever order the rows were written and deleted in", async () => {
+    // A soaked workspace and a fresh one hold the same vectors in different row orders
+    // (a deletion moves the last row into the hole): top-k must not depend on that.
+    const store = new LocalVectorStore(env.VECTOR_INDEX);
+    const same = Float32Array.from([1, 1, 0]);
+    const ids = ["t5", "t1", "t9", "t3", "t7", "t2"];
+    await store.upsert(
+      "ties_a",
+      "chunks",
+      ids.map((id) => ({ id, vector: same })),
+    );
+    await store.upsert("ties_a", "chunks", [{ id: "gone", vector: same }]);
+    await store.delete("ties_a", "chunks", ["t5", "gone"]);
+    await store.upsert("ties_a", "chunks", [{ id: "t5", vector: same }]);
+    await store.upsert(
+      "ties_b",
+      "chunks",
+      [...ids].sort().map((id) => ({ id, vector: same })),
+    );
+    const top = (ws: string) =>
+      store.query(ws, "chunks", Float32Array.from([1, 1, 0]), { topK: 4 }).then((m) => m.map((x) => x.id));
+    expect(await top("ties_a")).toEqual(["t1", "t2", "t3", "t5"]);
+    expect(await top("ties_b")).toEqual(["t1", "t2", "t3", "t5"]);
+  });
+});

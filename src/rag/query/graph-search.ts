@@ -35,8 +35,15 @@ const EMPTY: GraphHits = { entities: [], relations: [] };
 
 const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
 
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Edge degree, then weight, then the endpoints: the store returns a neighbourhood's edges in
+ * no promised order (D1's UNION happens to sort them, Postgres's need not), and where the
+ * budget cuts a run of ties the kept edges must not depend on it.
+ */
 function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
-  return b.rank - a.rank || b.weight - a.weight;
+  return b.rank - a.rank || b.weight - a.weight || byCodeUnits(a.src, b.src) || byCodeUnits(a.tgt, b.tgt);
 }
 
 /**
@@ -95,7 +102,7 @@ export async function graphSearch(
   };
 }
 
-/** Entities in fused order, then every edge touching them ranked by (edge degree, weight). */
+/** Entities in fused order, then every edge touching them ranked by (edge degree, weight, endpoints). */
 function localHits(found: EntityNeighbourhood): GraphHits {
   const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
   const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
