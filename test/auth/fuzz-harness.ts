@@ -59,12 +59,30 @@ export async function send(url: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
+const UNSETTLED_SQL = "SELECT count(*) AS n FROM documents WHERE status IN ('pending', 'processing')";
+
+/**
+ * Waits (at most 15 s) until no document is pending or processing: an accepted insert is
+ * ingested by the queue consumer after its response, and its chunks and graph rows must not
+ * land while a later, refused request is being checked.
+ */
+async function pipelineSettled(): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 15_000; ) {
+    const row = await env.DB.prepare(UNSETTLED_SQL).first<{ n: number }>();
+    if ((row?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Row counts after the last accepted request: a refused one must leave them as they are. */
 let known = "";
 export async function checkNothingStored(label: string, status: number): Promise<void> {
-  const now = await rowCounts();
-  if (status >= 400) expect(now, `${label} stored rows though refused`).toBe(known);
-  known = now;
+  if (status >= 400) {
+    expect(await rowCounts(), `${label} stored rows though refused`).toBe(known);
+    return;
+  }
+  await pipelineSettled();
+  known = await rowCounts();
 }
 
 /**
