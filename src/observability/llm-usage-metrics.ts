@@ -2,12 +2,13 @@
  * Token accounting beyond the `llm_usage` table: every recorded provider call also counts its
  * tokens in `lightrag_llm_tokens_total` (which feeds the dashboard's local history) and writes an
  * `llm` Analytics Engine point (the production dashboard). Wraps the table's store, so providers
- * keep one usage port. Inside an entry point the row and the counter are written in the
- * invocation's `waitUntil`: a query's answer never waits for its own accounting.
+ * keep one usage port. Inside a request the row and the counter are written once the response
+ * is ready (`afterResponse`): a query's answer never waits for, nor competes with, its own
+ * accounting; in a queue batch or cron run they go to `waitUntil` at once.
  */
 import type { Bindings, Env } from "../env";
 import type { UsageEvent, UsagePort } from "../providers/ports";
-import { currentWaitUntil, inBackground } from "../runtime/background";
+import { afterResponse, currentWaitUntil } from "../runtime/background";
 import { writeLlmPoint } from "./analytics";
 import { countMetricWithEnv } from "./metrics";
 
@@ -21,8 +22,9 @@ import { countMetricWithEnv } from "./metrics";
 export function meteredUsage(inner: UsagePort, env: Bindings): UsagePort {
   return {
     async record(event: UsageEvent): Promise<void> {
-      const metering = event.outcome === "error" ? Promise.resolve() : meter(env, event);
-      await inBackground(Promise.all([inner.record(event), metering]));
+      await afterResponse(() =>
+        Promise.all([inner.record(event), event.outcome === "error" ? undefined : meter(env, event)]),
+      );
     },
   };
 }

@@ -10,16 +10,44 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 export type WaitUntil = (promise: Promise<unknown>) => void;
 
-const invocation = new AsyncLocalStorage<WaitUntil>();
+/** Work to start once the invocation's answer is out (see `afterResponse`). */
+export type Deferred = () => Promise<unknown>;
+
+/** What an entry point binds: its `waitUntil`, and (requests) a queue of work for after the response. */
+export interface Background {
+  waitUntil: WaitUntil;
+  later?: (work: Deferred) => void;
+}
+
+const invocation = new AsyncLocalStorage<Background>();
 
 /**
- * Runs `fn` with `waitUntil` as the invocation's background runner.
+ * Runs `fn` with `background` (or a bare `waitUntil`) as the invocation's background runner.
  *
  * @example
  * app.use((c, next) => runInInvocation((p) => c.executionCtx.waitUntil(p), next));
  */
-export function runInInvocation<T>(waitUntil: WaitUntil, fn: () => T): T {
-  return invocation.run(waitUntil, fn);
+export function runInInvocation<T>(background: WaitUntil | Background, fn: () => T): T {
+  return invocation.run(typeof background === "function" ? { waitUntil: background } : background, fn);
+}
+
+/**
+ * Bookkeeping the answer does not need (usage rows, token counters): in a request it starts
+ * once the handler has returned its response, so it never competes with the answer for the
+ * isolate (locally, D1 and the Durable Objects share its thread); in a queue batch or cron run
+ * it starts at once in `waitUntil`; outside an entry point it is awaited.
+ *
+ * @example
+ * await afterResponse(() => usageStore.record(event));
+ */
+export async function afterResponse(work: Deferred): Promise<void> {
+  const background = invocation.getStore();
+  if (!background) {
+    await work();
+    return;
+  }
+  if (background.later) background.later(work);
+  else background.waitUntil(work().catch(() => undefined));
 }
 
 /**
@@ -31,7 +59,7 @@ export function runInInvocation<T>(waitUntil: WaitUntil, fn: () => T): T {
  * await inBackground(usageStore.record(event)); // returns before the row is written
  */
 export async function inBackground(task: Promise<unknown>): Promise<void> {
-  const waitUntil = invocation.getStore();
+  const waitUntil = invocation.getStore()?.waitUntil;
   if (!waitUntil) {
     await task;
     return;
@@ -41,5 +69,5 @@ export async function inBackground(task: Promise<unknown>): Promise<void> {
 
 /** The invocation's `waitUntil`, if an entry point bound one. */
 export function currentWaitUntil(): WaitUntil | undefined {
-  return invocation.getStore();
+  return invocation.getStore()?.waitUntil;
 }

@@ -6,7 +6,7 @@
  * after the entry point's own work, its response body and every tracked task have settled.
  * With nothing to close (D1) `finish` does nothing: no extra promise, no wrapped body.
  */
-import type { WaitUntil } from "./background";
+import type { Deferred, WaitUntil } from "./background";
 
 /** Something an entry point opened and must close once (the pool's `end`); null when nothing was opened. */
 export type Closer = (() => Promise<void>) | null;
@@ -15,6 +15,8 @@ export class Invocation {
   private readonly pending = new Set<Promise<void>>();
   private readonly closers: Array<() => Promise<void>> = [];
   private finished = false;
+  /** Work waiting for the response (`later`); null once released. */
+  private deferred: Deferred[] | null = [];
 
   /** @param runtime The execution context's `waitUntil`: it keeps the isolate alive for each task. */
   constructor(private readonly runtime: WaitUntil) {}
@@ -34,6 +36,24 @@ export class Invocation {
     void settled.then(() => this.pending.delete(settled));
     this.runtime(task);
   };
+
+  /**
+   * Keeps `work` until `release` (the response is ready), then runs it as a tracked task.
+   *
+   * @example
+   * invocation.later(() => usage.record(event)); // starts once the handler has returned
+   */
+  readonly later = (work: Deferred): void => {
+    if (this.deferred) this.deferred.push(work);
+    else this.waitUntil(work().catch(() => undefined));
+  };
+
+  /** The response is ready: the work kept by `later` starts now; later work starts at once. */
+  release(): void {
+    const kept = this.deferred ?? [];
+    this.deferred = null;
+    for (const work of kept) this.waitUntil(work().catch(() => undefined));
+  }
 
   /**
    * Resolves once every task handed over so far has settled, including tasks that those tasks
@@ -70,6 +90,7 @@ export class Invocation {
    * try { await consumeBatch(batch, invocation); } finally { invocation.finish(); }
    */
   finish(after?: Promise<unknown>): void {
+    this.release();
     this.finished = true;
     if (this.closers.length === 0) return;
     this.runtime(this.settleThenClose(after, this.closers.splice(0)));

@@ -3,10 +3,19 @@
  * aggregator's time buckets and come back from `GET /admin/analytics`; buckets stay bounded;
  * the Analytics Engine source is chosen by configuration and sends its token server-side.
  */
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import {
+  createExecutionContext,
+  env,
+  runInDurableObject,
+  SELF,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
+import type { AppEnv } from "../../src/http/app-env";
+import { invocationScope } from "../../src/http/middleware/invocation";
 import { MAX_KEYS_PER_BUCKET } from "../../src/observability/analytics/history";
 import type { AnalyticsResponse } from "../../src/observability/analytics/schema";
 import { meteredUsage } from "../../src/observability/llm-usage-metrics";
@@ -271,5 +280,38 @@ describe("LLM token accounting for the dashboard", () => {
     expect(
       samples.get(`lightrag_llm_tokens_total{kind="completion",model="${model}",workspace="bg_ws"}`),
     ).toBe(4);
+  });
+
+  it("in a request, the usage row and counter start only once the handler has returned its response", async () => {
+    const started: string[] = [];
+    const table = {
+      record: async (event: UsageEvent) => {
+        started.push(event.model);
+      },
+    };
+    const usage = meteredUsage(table, workerEnv);
+    const model = `late_${crypto.randomUUID().slice(0, 8)}`;
+    const app = new Hono<AppEnv>().use(invocationScope).get("/answer", async (c) => {
+      await usage.record({
+        workspace: "late_ws",
+        role: "keywords",
+        provider: "local",
+        model,
+        promptTokens: 5,
+        completionTokens: 2,
+        outcome: "call",
+      });
+      // Still answering: the bookkeeping has not started, so it cannot compete with the answer.
+      return c.json({ started: [...started] });
+    });
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request("http://x/answer"), workerEnv, ctx);
+    expect(await response.json()).toEqual({ started: [] });
+    await waitOnExecutionContext(ctx);
+    expect(started).toEqual([model]);
+    const { samples } = await readAggregate(workerEnv);
+    expect(samples.get(`lightrag_llm_tokens_total{kind="prompt",model="${model}",workspace="late_ws"}`)).toBe(
+      5,
+    );
   });
 });

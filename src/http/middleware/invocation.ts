@@ -40,7 +40,12 @@ export const invocationScope: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("invocation", invocation);
   let body: Promise<void> | undefined;
   try {
-    await runInInvocation(invocation.waitUntil, next);
+    const background = { waitUntil: invocation.waitUntil, later: invocation.later };
+    await runInInvocation(background, async () => {
+      await next();
+      // The response is ready: bookkeeping kept for it starts now, inside this invocation.
+      invocation.release();
+    });
     if (invocation.closes) body = trackBody(c);
   } finally {
     invocation.finish(body);
