@@ -9,8 +9,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
 import { countQueueEvent } from "../observability/queue-metrics";
-import { runInInvocation } from "../runtime/background";
-import { Invocation } from "../runtime/invocation";
+import { type Invocation, withInvocation } from "../runtime/invocation";
 import { type Runtime, resolveRuntime } from "../runtime/runtime";
 
 const envelope = z.object({ type: z.string().min(1) }).passthrough();
@@ -49,15 +48,9 @@ function lookup<T extends string>(table: Record<T, QueueMessageHandler>, type: s
 export function createQueueConsumer<T extends string>(
   table: QueueHandlerTable<T>,
 ): (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return async (batch, env, ctx) => {
-    const invocation = new Invocation((p) => ctx.waitUntil(p));
-    try {
-      await runInInvocation(invocation.waitUntil, () => consumeBatch(table, batch, env, invocation));
-    } finally {
-      // The batch's Postgres pool (neon) ends once its waitUntil tasks have settled too.
-      invocation.finish();
-    }
-  };
+  // The batch's Postgres pool (neon) ends once its waitUntil tasks have settled too.
+  return (batch, env, ctx) =>
+    withInvocation(ctx, (invocation) => consumeBatch(table, batch, env, invocation));
 }
 
 async function consumeBatch<T extends string>(

@@ -5,8 +5,7 @@
  */
 import type { Env } from "../env";
 import { createLogger } from "../observability/logger";
-import { runInInvocation } from "../runtime/background";
-import { Invocation } from "../runtime/invocation";
+import { type Invocation, withInvocation } from "../runtime/invocation";
 import { type Runtime, resolveRuntime } from "../runtime/runtime";
 
 export type ScheduledJob = (rt: Runtime, scheduledTime: number) => Promise<void>;
@@ -23,15 +22,9 @@ export type CronJobTable<C extends string> = Record<C, Record<string, ScheduledJ
 export function createScheduledHandler<C extends string>(
   table: CronJobTable<C>,
 ): (controller: ScheduledController, env: Env, ctx: ExecutionContext) => Promise<void> {
-  return async (controller, env, ctx) => {
-    const invocation = new Invocation((p) => ctx.waitUntil(p));
-    try {
-      await runInInvocation(invocation.waitUntil, () => runJobs(table, controller, env, invocation));
-    } finally {
-      // The run's Postgres pool (neon) ends once its waitUntil tasks have settled too.
-      invocation.finish();
-    }
-  };
+  // The run's Postgres pool (neon) ends once its waitUntil tasks have settled too.
+  return (controller, env, ctx) =>
+    withInvocation(ctx, (invocation) => runJobs(table, controller, env, invocation));
 }
 
 async function runJobs<C extends string>(

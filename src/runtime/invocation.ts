@@ -6,7 +6,7 @@
  * after the entry point's own work, its response body and every tracked task have settled.
  * With nothing to close (D1) `finish` does nothing: no extra promise, no wrapped body.
  */
-import type { Deferred, WaitUntil } from "./background";
+import { type Deferred, runInInvocation, type WaitUntil } from "./background";
 
 /** Something an entry point opened and must close once (the pool's `end`); null when nothing was opened. */
 export type Closer = (() => Promise<void>) | null;
@@ -101,5 +101,25 @@ export class Invocation {
     await this.whenSettled();
     // A closer reports its own failure (Services.close logs it): one must not stop the others.
     await Promise.all(closers.map((close) => close().catch(() => undefined)));
+  }
+}
+
+/**
+ * Runs a queue batch's or cron run's `work` in a fresh invocation on `ctx`: bound as the
+ * background runner, and finished (what was opened is closed once its tasks settle) even
+ * when `work` throws.
+ *
+ * @example
+ * return async (batch, env, ctx) => withInvocation(ctx, (invocation) => consumeBatch(table, batch, env, invocation));
+ */
+export async function withInvocation<T>(
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  work: (invocation: Invocation) => Promise<T>,
+): Promise<T> {
+  const invocation = new Invocation((p) => ctx.waitUntil(p));
+  try {
+    return await runInInvocation(invocation.waitUntil, () => work(invocation));
+  } finally {
+    invocation.finish();
   }
 }
