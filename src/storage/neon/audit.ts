@@ -14,20 +14,11 @@ import {
 } from "../../audit/store";
 import { pgQuery, type Queryable } from "./client";
 
-interface AuditRow {
-  id: string;
+/** A row as Postgres returns it: the stored event with its time in ms and its data as JSON text. */
+type AuditRow = Omit<StoredAuditEvent, "timestamp" | "additional_data"> & {
   timestamp: number;
-  event_type: StoredAuditEvent["event_type"];
-  event_action: string;
-  outcome: StoredAuditEvent["outcome"];
-  user_id: string | null;
-  ip_address: string | null;
-  user_agent: string | null;
-  session_id: string | null;
-  request_id: string | null;
-  workspace: string;
   additional_data: string;
-}
+};
 
 export class PgAuditStore implements AuditStore {
   constructor(private readonly db: Queryable) {}
@@ -82,26 +73,18 @@ export class PgAuditStore implements AuditStore {
     values.push(filters.limit + 1);
     const rows = await pgQuery<AuditRow>(
       this.db,
-      `SELECT id, timestamp, event_type, event_action, outcome, user_id, ip_address, user_agent, session_id,
-         request_id, workspace, additional_data
+      // The columns in the order of the API's event (and of the D1 adapter's), as the row is spread into it.
+      `SELECT id, timestamp, event_type, event_action, user_id, ip_address, user_agent, session_id,
+         additional_data, request_id, workspace, outcome
        FROM audit_events WHERE ${where.join(" AND ")}
        ORDER BY timestamp DESC, id COLLATE "C" DESC LIMIT $${values.length}`,
       values,
     );
     const events = rows.slice(0, filters.limit).map(
       (row): StoredAuditEvent => ({
-        id: row.id,
+        ...row,
         timestamp: new Date(row.timestamp).toISOString(),
-        event_type: row.event_type,
-        event_action: row.event_action,
-        user_id: row.user_id,
-        ip_address: row.ip_address,
-        user_agent: row.user_agent,
-        session_id: row.session_id,
         additional_data: parseAdditionalData(row.additional_data),
-        request_id: row.request_id,
-        workspace: row.workspace,
-        outcome: row.outcome,
       }),
     );
     return { events, more: rows.length > filters.limit };
