@@ -78,6 +78,23 @@ export const KEY_OWNER_PREFIX = "api_key:";
 const SESSION_COLUMNS = `id, family_id AS familyId, user_id AS userId, workspace, auth_time AS authTime,
   expires_at AS expiresAt`;
 
+/** The columns an API key is inserted with, and its values in that order (both adapters). */
+export const API_KEY_INSERT_COLUMNS =
+  "id, name, key_hash, prefix, role, workspace, created_by, created_at, expires_at";
+export function apiKeyInsertValues(row: ApiKeyRow, keyHash: string): (string | number | null)[] {
+  return [
+    row.id,
+    row.name,
+    keyHash,
+    row.prefix,
+    row.role,
+    row.workspace,
+    row.createdBy,
+    row.createdAt,
+    row.expiresAt,
+  ];
+}
+
 export const API_KEY_COLUMNS = `id, name, prefix, role, workspace, created_by AS createdBy, created_at AS createdAt,
   expires_at AS expiresAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt`;
 
@@ -186,21 +203,8 @@ export class D1CredentialStore implements CredentialStore {
 
   async insertApiKey(row: ApiKeyRow, keyHash: string): Promise<void> {
     await this.db
-      .prepare(
-        `INSERT INTO api_keys (id, name, key_hash, prefix, role, workspace, created_by, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(
-        row.id,
-        row.name,
-        keyHash,
-        row.prefix,
-        row.role,
-        row.workspace,
-        row.createdBy,
-        row.createdAt,
-        row.expiresAt,
-      )
+      .prepare(`INSERT INTO api_keys (${API_KEY_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .bind(...apiKeyInsertValues(row, keyHash))
       .run();
   }
 

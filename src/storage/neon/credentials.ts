@@ -4,7 +4,9 @@
  * and key rules of src/auth/ run unchanged on either backend.
  */
 import {
+  API_KEY_INSERT_COLUMNS,
   type ApiKeyRow,
+  apiKeyInsertValues,
   type CredentialStore,
   KEY_OWNER_PREFIX,
   type RevocationRow,
@@ -109,19 +111,8 @@ export class PgCredentialStore implements CredentialStore {
 
   async insertApiKey(row: ApiKeyRow, keyHash: string): Promise<void> {
     await this.db.query(
-      `INSERT INTO api_keys (id, name, key_hash, prefix, role, workspace, created_by, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        row.id,
-        row.name,
-        keyHash,
-        row.prefix,
-        row.role,
-        row.workspace,
-        row.createdBy,
-        row.createdAt,
-        row.expiresAt,
-      ],
+      `INSERT INTO api_keys (${API_KEY_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      apiKeyInsertValues(row, keyHash),
     );
   }
 
