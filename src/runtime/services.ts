@@ -172,9 +172,6 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
       ? new PgVectorStore(pool, { indexedDims: [config.EMBEDDING_DIM] })
       : vectorStore(env, config);
   const stores = pool ? createPgStores(pool, vectors) : createD1Stores(env.DB, vectors, onGraphChange);
-  // A backup lists vectors and a restore fills them: every backend can be listed (local, pgvector,
-  // and Vectorize through list-vectors).
-  const listableVectors: VectorStore | null = vectors;
   const llmCache = pool ? new PgLlmCache(pool) : new D1LlmCache(env.DB);
   const usage = pool ? new PgUsageStore(pool) : new D1UsageStore(env.DB);
   const audit = pool ? new PgAuditStore(pool) : new D1AuditStore(env.DB);
@@ -226,7 +223,9 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     ...(pool && { rows: new PgBackupRows(pool) }),
     storageBackend: config.STORAGE_BACKEND,
     bucket: env.BACKUPS,
-    vectors: listableVectors,
+    // A backup lists vectors and a restore fills them: every backend can be listed (local,
+    // pgvector, and Vectorize through list-vectors).
+    vectors,
     vectorBackend: config.VECTOR_BACKEND,
     onGraphChange,
   };
@@ -252,7 +251,7 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
     close: poolCloser(pool, logger),
     purgeWorkspace: async (workspace) => {
-      const deleted = await purgeWorkspace(env.DB, listableVectors, workspace, onGraphChange);
+      const deleted = await purgeWorkspace(env.DB, vectors, workspace, onGraphChange);
       // On Postgres the engine tables, the LLM cache and counters and the accounts live there;
       // the audit log keeps its rows on both, as a record of the deletion.
       if (pool) {
