@@ -71,6 +71,8 @@ export class GraphIndex extends DurableObject<Env> {
   /** Whether this instance has served a lexical look-up (only then do rebuilds build BM25). */
   private lexicalUsed = false;
   private readonly maxLexicalChars = MAX_IN_MEMORY_LEXICAL_CHARS;
+  /** The copy (`built_from`) found over that budget: its look-ups go to D1 without measuring again. */
+  private tooLargeFrom: number | null = null;
 
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
@@ -136,9 +138,13 @@ export class GraphIndex extends DurableObject<Env> {
   private lexicalIndexes(): LexicalIndexes | null {
     const builtFrom = this.state("built_from");
     if (this.lexicalIndex?.builtFrom === builtFrom) return this.lexicalIndex;
+    if (this.tooLargeFrom === builtFrom) return null;
     this.lexicalIndex = null;
     const size = this.sql.exec<{ chars: number }>(TEXT_SIZE_SQL).toArray()[0]?.chars ?? 0;
-    if (size > this.maxLexicalChars) return null;
+    if (size > this.maxLexicalChars) {
+      this.tooLargeFrom = builtFrom;
+      return null;
+    }
     const chunks = this.sql.exec<{ id: string; content: string }>(
       "SELECT id, content FROM chunks ORDER BY id",
     );
