@@ -20,6 +20,8 @@ const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
  * and refresh tokens (`rt_`, src/auth/sessions.ts), 43 URL-safe characters after the prefix.
  * The 10-character key prefix shown in admin answers is too short to match.
  */
+/** The password of a URL's user info (`postgres://user:password@host`): a connection string quoted in an error. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s/@]+@/gi;
 const RAW_KEY = /(?<![\w-])(?:lrk|rt)_[A-Za-z0-9_-]{20,}=*/g;
 /** `password=…`, `api_key: …`, `"token":"…"` inside free text (error messages, query strings). */
 const SECRET_PAIR =
@@ -88,7 +90,11 @@ function redactIdentifiers(value: unknown, depth: number): unknown {
 }
 
 function maskShapes(text: string): string {
-  return text.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_SHAPE, REDACTED).replace(RAW_KEY, REDACTED);
+  return text
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(JWT_SHAPE, REDACTED)
+    .replace(RAW_KEY, REDACTED)
+    .replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
 function cap(text: string): string {

@@ -163,6 +163,12 @@ describe("secrets never reach a log line", () => {
       `GET /x?api_key=${REDACTED}&page=2`,
     );
     expect(redactString("documents processed: 12 in 3.4 s")).toBe("documents processed: 12 in 3.4 s");
+    expect(
+      redactString(`connect failed: postgres://app:${CANARY_SECRETS.password}@db.example:5432/rag`),
+    ).toBe(`connect failed: postgres://app:${REDACTED}@db.example:5432/rag`);
+    expect(redactString("see https://docs.example/a:b@c and postgres://db.example/rag")).toBe(
+      "see https://docs.example/a:b@c and postgres://db.example/rag",
+    );
   });
   it("a key named __proto__ in client JSON stays an ordinary, redacted key of the copy", () => {
     const body = JSON.parse(`{"__proto__":{"password":"${CANARY_SECRETS.password}"},"user":"ann"}`);
