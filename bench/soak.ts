@@ -12,7 +12,8 @@
  *      (a set growing from 56 to 264 documents added 17 MiB of array buffers by the heap
  *      snapshots, which no flatness check can tell from a leak). Over the post-warm-up samples:
  *      (a) the minimum of the last third may exceed the minimum of the first third by at most
- *      --heap-slack-mib (8), and (b) the least-squares slope may be at most
+ *      --heap-slack-mib (8), and (b) the slope of the floor (the line through
+ *      each fifth's minimum, so one spike does not move it) may be at most
  *      --heap-slope-mib-per-hour (16). Why 16 MiB/h: it is the smallest trend a 30-minute run
  *      can tell from the oscillation (that run's standard error of the slope was 13.2 MiB/h,
  *      σ 8.9 MiB around the line over 27 samples spanning 0.45 h), it matches the floor slack

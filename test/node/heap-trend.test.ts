@@ -3,7 +3,7 @@
  * passes, a leak hidden in the same oscillation fails on its floor and its slope.
  */
 import { describe, expect, it } from "vitest";
-import { type HeapSample, memoryVerdict } from "../../bench/lib/heap-trend";
+import { floorSlope, type HeapSample, memoryVerdict } from "../../bench/lib/heap-trend";
 
 /** Post-warm-up [minute, MiB] of the 30-minute soak of 2026-12-06 (no trend; 30 → 241 documents). */
 const OBSERVED: [number, number][] = [
@@ -44,13 +44,27 @@ describe("soak memory verdict", () => {
     expect(verdict.problem).toBeUndefined();
     expect(verdict.line).toContain("first third min 39.8");
     expect(verdict.line).toContain("last third min 40.2");
-    expect(verdict.line).toMatch(/slope 6\.6 ± 13\.2 MiB\/h/);
+    expect(verdict.line).toMatch(/least squares 6\.6 ± 13\.2\)/);
   });
 
   it("fails a leak of 30 MiB/h hidden in the same oscillation, on the floor and the slope", () => {
     const verdict = memoryVerdict(series(30), 8, 16);
     expect(verdict.problem).toMatch(/floor rose/);
-    expect(verdict.problem).toMatch(/slope 36\.6 MiB\/h above 16/);
+    expect(verdict.problem).toMatch(/slope \d+\.\d MiB\/h above 16/);
+  });
+
+  it("is not failed by a spike at the last sample, which moves a least-squares line past the bound", () => {
+    const spiked = series(0).map((sample, i) => (i >= OBSERVED.length - 1 ? { ...sample, mib: 95 } : sample));
+    const verdict = memoryVerdict(spiked, 8, 16);
+    expect(verdict.line).toMatch(/least squares (\d+)/);
+    const leastSquares = Number(/least squares (-?\d+\.\d)/.exec(verdict.line)?.[1]);
+    expect(leastSquares).toBeGreaterThan(16);
+    expect(verdict.problem).toBeUndefined();
+  });
+
+  it("fits the line through the minimum of each fifth", () => {
+    const rising = [40, 90, 50, 95, 60, 99, 70, 80, 80, 140].map((mib, i) => ({ hours: i, mib }));
+    expect(floorSlope(rising)).toBeCloseTo(5, 9); // minima 40, 50, …, 80 two hours apart
   });
 
   it("does not judge fewer than six samples", () => {
