@@ -29,6 +29,12 @@ const workersDeps = {
   optimizer: { ssr: { enabled: true, include: PREBUNDLED_DEPS } },
 };
 
+/**
+ * Where the pre-bundles go: in the checkout, not in node_modules, since git worktrees that
+ * share one node_modules (a symlink) would otherwise re-optimise into one folder under each other.
+ */
+const cacheDir = path.join(__dirname, ".vite");
+
 /** The Workers pool over wrangler.toml's bindings, plus `bindings`. */
 function workersPool(bindings: Record<string, unknown>) {
   return cloudflareTest({
@@ -63,6 +69,7 @@ export default defineConfig(async () => {
       onConsoleLog: recordConsoleLog,
       projects: [
         {
+          cacheDir,
           plugins: [workersPool({ TEST_MIGRATIONS: migrations })],
           test: {
             name: "workers",
@@ -85,6 +92,7 @@ export default defineConfig(async () => {
           // The files that share the one local Postgres: one at a time (they migrate it and
           // PGlite runs one statement at a time). Only this project provides `inject("postgres")`,
           // so a Postgres test left out of PG_TEST_FILES fails loudly instead of racing.
+          cacheDir,
           plugins: [workersPool({ TEST_MIGRATIONS: migrations, TEST_PG_MIGRATIONS: pgMigrations })],
           test: {
             name: "workers-pg",
@@ -99,6 +107,7 @@ export default defineConfig(async () => {
         {
           // The same Worker with accounts switched on (the local [vars] run in open mode);
           // a low scrypt cost keeps logins fast (production refuses it).
+          cacheDir,
           plugins: [
             // FUZZ_SEED replays one run of test/auth/fuzz-bodies.test.ts and fuzz-headers.test.ts.
             workersPool({

@@ -4,6 +4,7 @@
  * trip (D1: one batch).
  */
 import type { EntityRecord, RelationRecord } from "./graph";
+import type { LexicalHits, LexicalRequest } from "./lexical";
 
 export interface EntityNeighbourhood {
   /** Entities of the vector ids, in the ids' order; unknown ids skipped. */
@@ -39,6 +40,29 @@ export interface GraphLookupResult {
   servedBy?: string;
 }
 
+/**
+ * A look-up whose ids are fused with BM25 hits in the same round trip: the store ranks the
+ * `lexical` texts, fuses each kind's hits with the vector matches (`fuseIds`, storage/fusion.ts)
+ * and looks up the fused ids, as a lexical search followed by `lookup` would.
+ */
+export interface FusedGraphLookup {
+  /** `local`: entity vector matches, best first (fused with BM25 hits of `lexical.entities`). */
+  entityVectorIds?: string[];
+  /** `global`: relation vector matches, best first (fused with BM25 hits of `lexical.relations`). */
+  relationVectorIds?: string[];
+  /** The BM25 texts; `chunks` is ranked too and only returned. */
+  lexical: LexicalRequest;
+  /** Chunk hits kept. */
+  chunkLimit: number;
+  /** Entity and relation hits kept, and fused ids looked up per kind (top_k). */
+  graphLimit: number;
+}
+
+export interface FusedGraphLookupResult extends GraphLookupResult {
+  /** The BM25 hits, trimmed to the limits, in the vector stores' id space. */
+  lexical: LexicalHits;
+}
+
 export interface GraphSearchStore {
   /**
    * Both look-ups in one round trip.
@@ -47,4 +71,13 @@ export interface GraphSearchStore {
    * const { local, global } = await store.lookup(ws, { entityVectorIds: ["ent-1"], relationVectorIds: ["rel-2"] });
    */
   lookup(workspace: string, request: GraphLookup): Promise<GraphLookupResult>;
+  /**
+   * BM25, fusion and look-up in one round trip, where the store keeps BM25 beside the graph
+   * (the graph index object); `null` when it cannot now (stale copy, too large to rank in
+   * memory, unreachable): the caller then searches and looks up separately.
+   *
+   * @example
+   * const found = await store.lookupFused?.(ws, { entityVectorIds, lexical: { entities: low, limit: 40 }, chunkLimit: 20, graphLimit: 40 });
+   */
+  lookupFused?(workspace: string, request: FusedGraphLookup): Promise<FusedGraphLookupResult | null>;
 }

@@ -7,6 +7,7 @@
  * a syntax error.
  */
 import type { EdgeKey } from "./graph";
+import { entityVectorId, relationVectorId } from "./vector-ids";
 
 export interface LexicalRequest {
   /** Text to match against chunk contents (the user query). */
@@ -43,4 +44,28 @@ export interface LexicalStore {
    * Returns the rows indexed per kind.
    */
   rebuild(workspace: string): Promise<{ chunks: number; entities: number; relations: number }>;
+}
+
+/** Lexical hits in the vector stores' id space (`ent-…`, `rel-…`, chunk ids), best first. */
+export interface LexicalHits {
+  chunks: string[];
+  entities: string[];
+  relations: string[];
+}
+
+export const NO_LEXICAL_HITS: LexicalHits = { chunks: [], entities: [], relations: [] };
+
+/**
+ * A lexical result trimmed per kind (`chunkLimit` chunks, `graphLimit` entities and relations)
+ * and keyed as the vector stores key the same items, ready to be fused with vector matches.
+ *
+ * @example
+ * lexicalHitIds({ chunks: ["c1"], entities: ["Dune"], relations: [] }, 20, 40); // { chunks: ["c1"], entities: ["ent-…"], relations: [] }
+ */
+export function lexicalHitIds(found: LexicalResult, chunkLimit: number, graphLimit: number): LexicalHits {
+  return {
+    chunks: found.chunks.slice(0, chunkLimit),
+    entities: found.entities.slice(0, graphLimit).map(entityVectorId),
+    relations: found.relations.slice(0, graphLimit).map(({ src, tgt }) => relationVectorId(src, tgt)),
+  };
 }

@@ -7,13 +7,13 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { defaultFlags } from "../../src/flags/names";
-import { reciprocalRankFusion } from "../../src/rag/query/fusion";
 import { QUERY_DEFAULTS, type QueryMode, type QueryParams } from "../../src/rag/query/params";
 import { retrieve } from "../../src/rag/query/retrieve";
 import { PhaseTimer } from "../../src/rag/query/timings";
 import { loadTokenizer, type Tokenizer } from "../../src/rag/query/tokens";
 import type { QueryDeps } from "../../src/rag/query/types";
 import { createServices } from "../../src/runtime";
+import { reciprocalRankFusion } from "../../src/storage/fusion";
 import type { VectorNamespace } from "../../src/storage/vectors";
 import { seedCorpus } from "./corpus";
 
@@ -144,8 +144,14 @@ describe("lexical retrieval in each mode", () => {
 
   it("a failing index degrades to vectors alone and is marked in Server-Timing", async () => {
     const deps = queryDeps();
+    const graphSearch = deps.graphSearch;
     const broken: QueryDeps = {
       ...deps,
+      // The graph index cannot rank in its look-up either, so the separate search runs and fails.
+      graphSearch: {
+        lookup: (ws, request) => graphSearch.lookup(ws, request),
+        lookupFused: async () => null,
+      },
       lexical: {
         search: () => Promise.reject(new Error("no such table: chunks_fts")),
         rebuild: () => Promise.reject(new Error("unused")),
@@ -155,6 +161,46 @@ describe("lexical retrieval in each mode", () => {
     const result = await run(broken, "mix", "What is the weather in Paris?", ["Paris"], [], timer);
     expect(result?.chunks.map((c) => c.id)).toContain("weather-chunk-000");
     expect(timer.list().map((p) => p.name)).toContain("lexical_failed");
+  });
+
+  it("BM25 riding on the graph index's look-up retrieves exactly what a separate search and look-up do, in one round trip fewer", async () => {
+    const { env: testEnv } = await import("cloudflare:test");
+    const { graphIndexOf } = await import("../../src/storage/graph-index/store");
+    const deps = queryDeps();
+    expect(deps.graphSearch.lookupFused).toBeDefined();
+    await graphIndexOf(testEnv.GRAPH_INDEX, WS).rebuild(WS);
+    const graphSearch = deps.graphSearch;
+    const separate: QueryDeps = {
+      ...deps,
+      graphSearch: { lookup: (ws, request) => graphSearch.lookup(ws, request) },
+    };
+    const asked: [QueryMode, string, string[], string[]][] = [
+      ["local", "Who leads the lab?", ["Charles Babbage", "lab"], []],
+      ["global", "Which partnerships exist?", [], ["collaboration", "partnership"]],
+      ["hybrid", "Lab partners in London", ["Charles Babbage"], ["collaboration"]],
+      ["mix", "Does rain fall in November in Cambridge?", ["Cambridge", "rain"], ["weather"]],
+      ["mix", "Acme Corporation London office", ["Acme Corporation", "London"], ["headquarters"]],
+    ];
+    for (const [mode, query, low, high] of asked) {
+      for (const blind of [[], ["chunks", "entities", "relations"]] as VectorNamespace[][]) {
+        const timer = new PhaseTimer();
+        const fused = await run(blinded(deps, blind), mode, query, low, high, timer);
+        const split = await run(blinded(separate, blind), mode, query, low, high);
+        expect(fused, `${mode}: ${query}`).toEqual(split);
+        const phases = timer.list().map((p) => p.name);
+        expect(phases).toContain("graph");
+        expect(phases).not.toContain("graph_from_d1");
+        expect(phases).not.toContain("lexical");
+      }
+    }
+    // With the vectors blinded, what mix finds can only have come from the fused BM25 hits.
+    const blindMix = await run(
+      blinded(deps, ["chunks", "entities", "relations"]),
+      "mix",
+      "Does rain fall in November?",
+      ["Cambridge"],
+    );
+    expect(blindMix?.chunks.map((c) => c.id)[0]).toBe("weather-chunk-000");
   });
 
   it("fused lists keep top_k: the graph look-up grows no larger", async () => {

@@ -294,6 +294,47 @@ describe("graph index: in-memory BM25 of entities and relations", () => {
     expect(await new IndexedLexicalStore(broken, d1).search(ws, request)).toEqual(fromD1);
   });
 
+  it("ranks, fuses and looks up in one call as the separate search and look-up do; null while stale, too large or unreachable", async () => {
+    const ws = "gi_fused";
+    await seedCorpus(ws);
+    const { lexicalHitIds } = await import("../../src/storage/lexical");
+    const { fuseIds } = await import("../../src/storage/fusion");
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    const indexed = new IndexedGraphSearchStore(env.GRAPH_INDEX, env.DB);
+    const request = {
+      entityVectorIds: [entityVectorId("London"), entityVectorId("Paris")],
+      relationVectorIds: [relationVectorId("Acme Corporation", "London")],
+      lexical: { entities: "Babbage lab", relations: "collaboration", chunks: "rain November", limit: 3 },
+      chunkLimit: 2,
+      graphLimit: 3,
+    };
+    expect(await indexed.lookupFused(ws, request)).toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const fused = await indexed.lookupFused(ws, request);
+    const found = await stub.lexical(ws, request.lexical);
+    if (!found || !fused) throw new Error("the fresh index must answer");
+    const hits = lexicalHitIds(found, 2, 3);
+    expect(fused.lexical).toEqual(hits);
+    expect(hits.entities.length + hits.relations.length + hits.chunks.length).toBeGreaterThan(2);
+    const separate = await indexed.lookup(ws, {
+      entityVectorIds: fuseIds(request.entityVectorIds, hits.entities, 3),
+      relationVectorIds: fuseIds(request.relationVectorIds, hits.relations, 3),
+    });
+    expect({ local: fused.local, global: fused.global, servedBy: fused.servedBy }).toEqual(separate);
+    expect(fused.local?.entities.map((e) => e.name)).toContain("Charles Babbage");
+    const unreachable = {
+      idFromName: (name: string) => env.GRAPH_INDEX.idFromName(name),
+      get: () => ({ fusedLookup: () => Promise.reject(new Error("object unreachable")) }),
+    } as unknown as DurableObjectNamespace<GraphIndex>;
+    expect(await new IndexedGraphSearchStore(unreachable, env.DB).lookupFused(ws, request)).toBeNull();
+    await runInDurableObject(stub, (object) => {
+      const instance = object as unknown as { lexicalIndex: unknown; maxLexicalChars: number };
+      instance.maxLexicalChars = 1;
+      instance.lexicalIndex = null;
+    });
+    expect(await indexed.lookupFused(ws, request)).toBeNull();
+  });
+
   it("builds the in-memory index in the rebuild once lexical look-ups were asked, not in the next query", async () => {
     const ws = "gi_lexical_prebuilt";
     await seedCorpus(ws);

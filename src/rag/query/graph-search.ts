@@ -3,10 +3,11 @@
  * `global` finds relations by vector and takes their endpoints (LightRAG's `_get_node_data`
  * and `_get_edge_data`). Both vector queries run at once, then one graph look-up serves both.
  */
+
+import { fuseIds } from "../../storage/fusion";
 import type { EdgeKey, RelationRecord } from "../../storage/graph";
-import type { EntityNeighbourhood, RelationEndpoints } from "../../storage/graph-search";
-import { reciprocalRankFusion } from "./fusion";
-import type { LexicalHits } from "./lexical";
+import type { EntityNeighbourhood, GraphLookupResult, RelationEndpoints } from "../../storage/graph-search";
+import { type LexicalHits, type LexicalQuery, lexicalHits, lexicalRequest } from "./lexical";
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
 
@@ -19,8 +20,11 @@ export interface SearchOptions {
   topK: number;
   threshold: number;
   timer?: PhaseTimer;
-  /** BM25 hits (vector ids) fused with the vector matches of each half that runs. */
-  lexical?: Promise<LexicalHits>;
+  /**
+   * BM25 taking part: hits already asked for (a promise, fused here), or the texts to rank in
+   * the look-up's own round trip where the store can (`lookupFused`), else searched here.
+   */
+  lexical?: Promise<LexicalHits> | LexicalQuery;
 }
 
 /** The keyword vectors to search with; a missing one skips its half. */
@@ -48,8 +52,9 @@ function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
 
 /**
  * `local` and `global` hits of a query, in two round trips whatever the mode: the vector
- * queries in parallel (the lexical look-up, started earlier, beside them), then one graph
- * look-up of the fused ids.
+ * queries in parallel, then one graph look-up of the ids fused with the BM25 hits, which the
+ * graph index ranks in that same call (elsewhere a lexical search runs before the look-up,
+ * or was started earlier by the caller). The BM25 hits are returned for the chunk fusion.
  *
  * @example
  * const { local, global } = await graphSearch(deps, ws, { low, high }, { topK: 40, threshold: 0.2 });
@@ -59,7 +64,7 @@ export async function graphSearch(
   workspace: string,
   query: GraphQuery,
   options: SearchOptions,
-): Promise<{ local: GraphHits; global: GraphHits }> {
+): Promise<{ local: GraphHits; global: GraphHits; lexical?: LexicalHits }> {
   const search = (namespace: "entities" | "relations", vector: Float32Array | undefined) =>
     vector
       ? timed(options.timer, `${namespace}_vectors`, () =>
@@ -74,31 +79,48 @@ export async function graphSearch(
     search("relations", query.high),
   ]);
   if (!entityMatches && !relationMatches) return { local: EMPTY, global: EMPTY };
-  const lexical = await options.lexical;
-  // Fused lists are cut back to top_k, so the graph look-up does no more work than before.
-  const fuse = (vectorIds: string[], lexicalIds: string[] = []) =>
-    reciprocalRankFusion([vectorIds, lexicalIds], (id) => id).slice(0, options.topK);
-  const found = await timed(options.timer, "graph", () =>
-    deps.graphSearch.lookup(workspace, {
-      entityVectorIds:
-        entityMatches &&
-        fuse(
-          entityMatches.map((match) => match.id),
-          lexical?.entities,
-        ),
-      relationVectorIds:
-        relationMatches &&
-        fuse(
-          relationMatches.map((match) => match.id),
-          lexical?.relations,
-        ),
-    }),
-  );
-  // A look-up the graph index could not serve (stale after a write) was read from D1.
+  const entityIds = entityMatches?.map((match) => match.id);
+  const relationIds = relationMatches?.map((match) => match.id);
+  const lexical = options.lexical;
+  let found: GraphLookupResult | null = null;
+  let hits: LexicalHits | undefined;
+  const store = deps.graphSearch;
+  if (lexical && !(lexical instanceof Promise) && deps.lexical && store.lookupFused) {
+    const lookupFused = store.lookupFused.bind(store);
+    const started = performance.now();
+    const fused = await lookupFused(workspace, {
+      entityVectorIds: entityIds,
+      relationVectorIds: relationIds,
+      lexical: lexicalRequest(lexical),
+      chunkLimit: lexical.chunkLimit,
+      graphLimit: lexical.graphLimit,
+    });
+    // Declined (stale, too large, unreachable): the separate search and look-up below follow.
+    options.timer?.record(fused ? "graph" : "graph_fused_declined", performance.now() - started);
+    if (fused) {
+      found = fused;
+      hits = fused.lexical;
+    }
+  }
+  if (!found) {
+    hits =
+      lexical instanceof Promise
+        ? await lexical
+        : lexical && (await lexicalHits(deps, workspace, lexical, options.timer));
+    const fuse = (vectorIds: string[] | undefined, lexicalIds: string[] = []) =>
+      vectorIds && fuseIds(vectorIds, lexicalIds, options.topK);
+    found = await timed(options.timer, "graph", () =>
+      deps.graphSearch.lookup(workspace, {
+        entityVectorIds: fuse(entityIds, hits?.entities),
+        relationVectorIds: fuse(relationIds, hits?.relations),
+      }),
+    );
+  }
   if (found.servedBy === "d1") options.timer?.mark("graph_from_d1");
   return {
     local: found.local ? localHits(found.local) : EMPTY,
     global: found.global ? globalHits(found.global) : EMPTY,
+    lexical: hits,
   };
 }
 

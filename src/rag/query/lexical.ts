@@ -5,16 +5,12 @@
  * be fused with the vector matches. A failing index degrades to vectors alone (marked
  * `lexical_failed` in Server-Timing) rather than failing the query.
  */
-import { entityVectorId, relationVectorId } from "../../storage/vector-ids";
+import { type LexicalHits, type LexicalRequest, lexicalHitIds, NO_LEXICAL_HITS } from "../../storage/lexical";
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps } from "./types";
 
-/** Lexical hits in the vector stores' id space, best first. */
-export interface LexicalHits {
-  chunks: string[];
-  entities: string[];
-  relations: string[];
-}
+export type { LexicalHits };
+export { NO_LEXICAL_HITS };
 
 export interface LexicalQuery {
   chunks?: string;
@@ -23,8 +19,6 @@ export interface LexicalQuery {
   chunkLimit: number;
   graphLimit: number;
 }
-
-export const NO_LEXICAL_HITS: LexicalHits = { chunks: [], entities: [], relations: [] };
 
 /**
  * BM25 hits of each asked kind; no hits when the deps have no lexical store (turned off).
@@ -40,25 +34,28 @@ export async function lexicalHits(
 ): Promise<LexicalHits> {
   const lexical = deps.lexical;
   if (!lexical || (!query.chunks && !query.entities && !query.relations)) return NO_LEXICAL_HITS;
-  // Chunks and graph items share one round trip with the larger limit, trimmed per kind.
-  const graph = query.entities || query.relations;
-  const limit = Math.max(query.chunks ? query.chunkLimit : 0, graph ? query.graphLimit : 0);
   try {
-    const found = await timed(timer, "lexical", () =>
-      lexical.search(workspace, {
-        chunks: query.chunks,
-        entities: query.entities,
-        relations: query.relations,
-        limit,
-      }),
-    );
-    return {
-      chunks: found.chunks.slice(0, query.chunkLimit),
-      entities: found.entities.slice(0, query.graphLimit).map(entityVectorId),
-      relations: found.relations.slice(0, query.graphLimit).map(({ src, tgt }) => relationVectorId(src, tgt)),
-    };
+    const found = await timed(timer, "lexical", () => lexical.search(workspace, lexicalRequest(query)));
+    return lexicalHitIds(found, query.chunkLimit, query.graphLimit);
   } catch {
     timer?.mark("lexical_failed");
     return NO_LEXICAL_HITS;
   }
+}
+
+/**
+ * The store request of a lexical query: chunks and graph items share one round trip with the
+ * larger limit, trimmed per kind afterwards.
+ *
+ * @example
+ * lexicalRequest({ chunks: "Dune", chunkLimit: 20, graphLimit: 40 }); // { chunks: "Dune", limit: 20 }
+ */
+export function lexicalRequest(query: LexicalQuery): LexicalRequest {
+  const graph = query.entities || query.relations;
+  return {
+    chunks: query.chunks,
+    entities: query.entities,
+    relations: query.relations,
+    limit: Math.max(query.chunks ? query.chunkLimit : 0, graph ? query.graphLimit : 0),
+  };
 }

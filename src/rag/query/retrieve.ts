@@ -2,12 +2,13 @@
  * Retrieval for every mode but `bypass`: graph search and chunk search in parallel,
  * round-robin merges, token budgets, references and the context string.
  */
+
+import { reciprocalRankFusion } from "../../storage/fusion";
 import { chunkRows } from "./chunk-rows";
 import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
-import { reciprocalRankFusion } from "./fusion";
 import { graphSearch } from "./graph-search";
 import type { QueryKeywords } from "./keywords";
-import { lexicalHits } from "./lexical";
+import { lexicalHits, NO_LEXICAL_HITS } from "./lexical";
 import { roundRobin } from "./merge";
 import type { QueryParams } from "./params";
 import { pprChunks, recordingVectors } from "./ppr-chunks";
@@ -53,29 +54,32 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const useGlobal = (mode === "global" || graphMode) && keywords.high.length > 0;
   const useVector = mode === "mix" || mode === "naive" || mode === "ppr";
 
-  // BM25 needs no embedding: it runs while the query is embedded (LightRAG makes no such call).
-  const lexical = lexicalHits(
-    deps,
-    workspace,
-    {
-      chunks: useVector ? input.query : undefined,
-      entities: useLocal ? keywords.low.join(" ") : undefined,
-      relations: useGlobal ? keywords.high.join(" ") : undefined,
-      chunkLimit: params.chunkTopK,
-      graphLimit: params.topK,
-    },
-    timer,
-  );
+  const lexicalQuery = {
+    chunks: useVector ? input.query : undefined,
+    entities: useLocal ? keywords.low.join(" ") : undefined,
+    relations: useGlobal ? keywords.high.join(" ") : undefined,
+    chunkLimit: params.chunkTopK,
+    graphLimit: params.topK,
+  };
+  // With a graph look-up to make, BM25 rides on it where the store ranks beside the graph (one
+  // round trip fewer); otherwise it needs no embedding, so it runs while the query is embedded.
+  const foldLexical = (useLocal || useGlobal) && deps.lexical !== undefined && deps.graphSearch.lookupFused;
+  const earlyLexical = foldLexical ? undefined : lexicalHits(deps, workspace, lexicalQuery, timer);
   // One embedding call for the query and both keyword strings, as LightRAG batches them.
   const texts = [input.query, keywords.low.join(", "), keywords.high.join(", ")];
   const [queryVector, lowVector, highVector] = (await timed(timer, "embed", () =>
     deps.embeddings.embed({ texts, workspace }),
   )) as [Float32Array, Float32Array, Float32Array];
-  const search = { topK: params.topK, threshold: params.cosineThreshold, timer, lexical };
+  const search = {
+    topK: params.topK,
+    threshold: params.cosineThreshold,
+    timer,
+    lexical: earlyLexical ?? lexicalQuery,
+  };
   input.onProgress?.("retrieving_entities");
   // PPR seeds need the entity and relation similarities the graph search sees.
   const recorder = usePpr ? recordingVectors(deps.vectors) : undefined;
-  const [{ local, global }, vectorIds] = await Promise.all([
+  const [{ local, global, lexical: graphLexical }, vectorIds] = await Promise.all([
     graphSearch(
       recorder ? { ...deps, vectors: recorder.store } : deps,
       workspace,
@@ -137,7 +141,10 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   ]);
   // Vector and BM25 chunk hits fused first, then merged with the graph's chunks as LightRAG does.
   const vectorList = reciprocalRankFusion(
-    [vectorIds.map((match) => match.id), useVector ? (await lexical).chunks : []],
+    [
+      vectorIds.map((match) => match.id),
+      useVector ? ((await earlyLexical) ?? graphLexical ?? NO_LEXICAL_HITS).chunks : [],
+    ],
     (id) => id,
   ).slice(0, params.chunkTopK);
   const mergedIds =

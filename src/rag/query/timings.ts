@@ -30,6 +30,16 @@ export class PhaseTimer {
     }
   }
 
+  /**
+   * Records a phase timed by the caller, for work whose name depends on how it ended.
+   *
+   * @example
+   * timer.record(found ? "graph" : "graph_declined", performance.now() - started);
+   */
+  record(name: string, ms: number): void {
+    this.phases.push({ name, ms });
+  }
+
   /** Records an event without a duration (`name;dur=0.0`), e.g. which store answered. */
   mark(name: string): void {
     this.phases.push({ name, ms: 0 });

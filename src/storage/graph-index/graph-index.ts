@@ -13,8 +13,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { queryWords } from "../d1/fts-query";
-import { GRAPH_LOOKUP_SQL, type GraphLookupRow } from "../d1/graph-lookup";
-import type { LexicalRequest, LexicalResult } from "../lexical";
+import { GRAPH_LOOKUP_SQL, type GraphLookupRow, graphLookupArgs } from "../d1/graph-lookup";
+import { fuseIds } from "../fusion";
+import type { FusedGraphLookup } from "../graph-search";
+import { type LexicalHits, type LexicalRequest, type LexicalResult, lexicalHitIds } from "../lexical";
 import { Bm25Index } from "./bm25";
 import {
   CHUNK_REBUILD_PAGE,
@@ -60,6 +62,25 @@ const TEXT_SIZE_SQL = `SELECT
   AS chars`;
 
 type Row = Record<string, SqlStorageValue>;
+
+/** `fusedLookup`'s answer: the look-up statement's row for the fused ids, and the BM25 hits. */
+export interface FusedLookupRow {
+  row: GraphLookupRow | null;
+  lexical: LexicalHits;
+  entityVectorIds?: string[];
+  relationVectorIds?: string[];
+}
+
+/** Each asked kind ranked by the in-memory BM25 indexes. */
+function rankAll(indexes: LexicalIndexes, request: LexicalRequest): LexicalResult {
+  const search = <K>(index: Bm25Index<K>, text: string | undefined) =>
+    text ? index.search(queryWords(text), request.limit) : [];
+  return {
+    chunks: search(indexes.chunks, request.chunks),
+    entities: search(indexes.entities, request.entities),
+    relations: search(indexes.relations, request.relations),
+  };
+}
 type StateKey = "generation" | "built_from" | "rebuild_ms";
 
 export class GraphIndex extends DurableObject<Env> {
@@ -124,14 +145,35 @@ export class GraphIndex extends DurableObject<Env> {
       return null;
     }
     const indexes = this.lexicalIndexes();
+    return indexes ? rankAll(indexes, request) : null;
+  }
+
+  /**
+   * BM25, fusion with the vector matches and the graph look-up of the fused ids, in one call
+   * (the port's `lookupFused`), or null while the copy is stale (a rebuild is then scheduled)
+   * or too large to rank here. Saves a query the separate lexical round trip.
+   */
+  async fusedLookup(workspace: string, request: FusedGraphLookup): Promise<FusedLookupRow | null> {
+    this.lexicalUsed = true;
+    if (this.state("built_from") !== this.state("generation")) {
+      await this.scheduleRebuild(workspace);
+      return null;
+    }
+    const indexes = this.lexicalIndexes();
     if (!indexes) return null;
-    const search = <K>(index: Bm25Index<K>, text: string | undefined) =>
-      text ? index.search(queryWords(text), request.limit) : [];
-    return {
-      chunks: search(indexes.chunks, request.chunks),
-      entities: search(indexes.entities, request.entities),
-      relations: search(indexes.relations, request.relations),
-    };
+    const found = rankAll(indexes, request.lexical);
+    const hits = lexicalHitIds(found, request.chunkLimit, request.graphLimit);
+    const entityVectorIds =
+      request.entityVectorIds && fuseIds(request.entityVectorIds, hits.entities, request.graphLimit);
+    const relationVectorIds =
+      request.relationVectorIds && fuseIds(request.relationVectorIds, hits.relations, request.graphLimit);
+    const args = graphLookupArgs({ entityVectorIds, relationVectorIds });
+    const row = args
+      ? ((this.sql.exec(GRAPH_LOOKUP_SQL, workspace, ...args).toArray()[0] as unknown as
+          | GraphLookupRow
+          | undefined) ?? null)
+      : null;
+    return { row, lexical: hits, entityVectorIds, relationVectorIds };
   }
 
   /** The in-memory indexes of the current copy, built on first use after each rebuild. */

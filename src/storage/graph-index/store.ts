@@ -6,7 +6,13 @@
 import type { Logger } from "../../observability/logger";
 import { graphLookupArgs, graphLookupResult } from "../d1/graph-lookup";
 import { D1GraphSearchStore } from "../d1/graph-search";
-import type { GraphLookup, GraphLookupResult, GraphSearchStore } from "../graph-search";
+import type {
+  FusedGraphLookup,
+  FusedGraphLookupResult,
+  GraphLookup,
+  GraphLookupResult,
+  GraphSearchStore,
+} from "../graph-search";
 import type { GraphIndex } from "./graph-index";
 
 export type GraphIndexNamespace = DurableObjectNamespace<GraphIndex>;
@@ -50,5 +56,18 @@ export class IndexedGraphSearchStore implements GraphSearchStore {
       this.logger?.warn("graph index unavailable, reading D1", { error: String(error) });
     }
     return { ...(await this.d1.lookup(workspace, request)), servedBy: "d1" };
+  }
+
+  /** BM25, fusion and look-up in the index's one call; null when it cannot (the caller splits them). */
+  async lookupFused(workspace: string, request: FusedGraphLookup): Promise<FusedGraphLookupResult | null> {
+    try {
+      const found = await graphIndexOf(this.namespace, workspace).fusedLookup(workspace, request);
+      if (!found) return null;
+      const ids = { entityVectorIds: found.entityVectorIds, relationVectorIds: found.relationVectorIds };
+      return { ...graphLookupResult(ids, found.row), lexical: found.lexical, servedBy: "index" };
+    } catch (error) {
+      this.logger?.warn("graph index unavailable, searching separately", { error: String(error) });
+      return null;
+    }
   }
 }

@@ -36,3 +36,18 @@ export function reciprocalRankFusion<T>(
     .sort((a, b) => b.score - a.score || a.first - b.first)
     .map((entry) => entry.item);
 }
+
+/**
+ * Vector matches fused with lexical hits of the same kind, the first `limit` ids: what a graph
+ * look-up is asked for when BM25 takes part.
+ *
+ * @example
+ * fuseIds(["ent-a", "ent-b"], ["ent-b"], 40); // ["ent-b", "ent-a"]
+ */
+export function fuseIds(
+  vectorIds: readonly string[],
+  lexicalIds: readonly string[],
+  limit: number,
+): string[] {
+  return reciprocalRankFusion([vectorIds, lexicalIds], (id) => id).slice(0, limit);
+}
