@@ -112,6 +112,15 @@ describe("reciprocal-rank fusion", () => {
   });
 });
 
+/** Questions of every graph mode with their keywords (low, high). */
+const GRAPH_QUESTIONS: [QueryMode, string, string[], string[]][] = [
+  ["local", "Who leads the lab?", ["Charles Babbage", "lab"], []],
+  ["global", "Which partnerships exist?", [], ["collaboration", "partnership"]],
+  ["hybrid", "Lab partners in London", ["Charles Babbage"], ["collaboration"]],
+  ["mix", "Does rain fall in November in Cambridge?", ["Cambridge", "rain"], ["weather"]],
+  ["mix", "Acme Corporation London office", ["Acme Corporation", "London"], ["headquarters"]],
+];
+
 describe("lexical retrieval in each mode", () => {
   it("naive and mix: chunks the vectors miss are found by their words", async () => {
     const deps = blinded(queryDeps(), ["chunks", "entities", "relations"]);
@@ -174,14 +183,7 @@ describe("lexical retrieval in each mode", () => {
       ...deps,
       graphSearch: { lookup: (ws, request) => graphSearch.lookup(ws, request) },
     };
-    const asked: [QueryMode, string, string[], string[]][] = [
-      ["local", "Who leads the lab?", ["Charles Babbage", "lab"], []],
-      ["global", "Which partnerships exist?", [], ["collaboration", "partnership"]],
-      ["hybrid", "Lab partners in London", ["Charles Babbage"], ["collaboration"]],
-      ["mix", "Does rain fall in November in Cambridge?", ["Cambridge", "rain"], ["weather"]],
-      ["mix", "Acme Corporation London office", ["Acme Corporation", "London"], ["headquarters"]],
-    ];
-    for (const [mode, query, low, high] of asked) {
+    for (const [mode, query, low, high] of GRAPH_QUESTIONS) {
       for (const blind of [[], ["chunks", "entities", "relations"]] as VectorNamespace[][]) {
         const timer = new PhaseTimer();
         const fused = await run(blinded(deps, blind), mode, query, low, high, timer);
@@ -244,14 +246,7 @@ describe("lexical retrieval in each mode", () => {
         { ...deps, vectors },
         { workspace: ws, query, params: params(mode), keywords: { low, high }, tokenizer },
       );
-    const asked: [QueryMode, string, string[], string[]][] = [
-      ["local", "Who leads the lab?", ["Charles Babbage", "lab"], []],
-      ["global", "Which partnerships exist?", [], ["collaboration", "partnership"]],
-      ["hybrid", "Lab partners in London", ["Charles Babbage"], ["collaboration"]],
-      ["mix", "Does rain fall in November in Cambridge?", ["Cambridge", "rain"], ["weather"]],
-      ["mix", "Acme Corporation London office", ["Acme Corporation", "London"], ["headquarters"]],
-    ];
-    for (const [mode, query, low, high] of asked) {
+    for (const [mode, query, low, high] of GRAPH_QUESTIONS) {
       reads.length = 0;
       const along = await ask(counted, mode, query, low, high);
       expect(reads, `${mode}: ${query}`).toEqual([]);
