@@ -43,6 +43,8 @@ export interface Attribution {
   count: Record<Owner, number>;
   /** Non-idle samples (the sum of `count`). */
   busyCount: number;
+  /** Owner of each profile node (a sample's leaf), for per-owner lists of functions. */
+  ownerOfNode: (id: number) => Owner | "idle";
 }
 
 /** Line → module of a bundle, from esbuild's `// path` comments at each module's start. */
@@ -120,5 +122,5 @@ export function attribute(
     count[owner]++;
     busyCount++;
   });
-  return { ms, busyMs, count, busyCount };
+  return { ms, busyMs, count, busyCount, ownerOfNode: ownerOf };
 }
