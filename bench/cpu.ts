@@ -411,6 +411,7 @@ async function loginServer(): Promise<void> {
     const { row, profile } = await measure(inspector, worker.pid, login, 3);
     if (values.profile === "login") printTop(login.name, profile, row.split);
     printTable(`auth on (default password hash cost), ${N} sequential logins`, [row]);
+    printSampled("auth on", [row]);
   } finally {
     inspector.close();
     worker.stop();
