@@ -139,6 +139,41 @@ export function addSample(
   batch.set(key, (batch.get(key) ?? 0) + by);
 }
 
+/** The series keys of one label set's histogram: a bucket per bound, then +Inf, sum and count. */
+interface HistogramKeys {
+  buckets: string[];
+  inf: string;
+  sum: string;
+  count: string;
+}
+
+/**
+ * Histogram keys per label set (route template, method, status: a bounded set), built once per
+ * isolate: every request used to build and escape 14 keys. Cleared if it ever grows past the cap.
+ */
+const histogramKeys = new Map<string, HistogramKeys>();
+const MAX_HISTOGRAM_LABEL_SETS = 2000;
+
+function keysOf(labels: Record<string, string>): HistogramKeys {
+  const id = Object.entries(labels)
+    .map(([key, value]) => `${key}\u0000${value}`)
+    .join("\u0001");
+  let keys = histogramKeys.get(id);
+  if (!keys) {
+    if (histogramKeys.size >= MAX_HISTOGRAM_LABEL_SETS) histogramKeys.clear();
+    keys = {
+      buckets: DURATION_BUCKETS.map((bound) =>
+        seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: String(bound) }),
+      ),
+      inf: seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: "+Inf" }),
+      sum: seriesKey(`${REQUEST_DURATION}_sum`, labels),
+      count: seriesKey(`${REQUEST_DURATION}_count`, labels),
+    };
+    histogramKeys.set(id, keys);
+  }
+  return keys;
+}
+
 /** Adds one observation of `seconds` to the request duration histogram (cumulative buckets). */
 export function observeDuration(
   batch: Map<string, number>,
@@ -146,10 +181,11 @@ export function observeDuration(
   seconds: number,
 ): void {
   const add = (key: string, by: number) => batch.set(key, (batch.get(key) ?? 0) + by);
-  for (const bound of DURATION_BUCKETS) {
-    if (seconds <= bound) add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: String(bound) }), 1);
-  }
-  add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: "+Inf" }), 1);
-  add(seriesKey(`${REQUEST_DURATION}_sum`, labels), seconds);
-  add(seriesKey(`${REQUEST_DURATION}_count`, labels), 1);
+  const keys = keysOf(labels);
+  DURATION_BUCKETS.forEach((bound, i) => {
+    if (seconds <= bound) add(keys.buckets[i] as string, 1);
+  });
+  add(keys.inf, 1);
+  add(keys.sum, seconds);
+  add(keys.count, 1);
 }

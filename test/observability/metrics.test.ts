@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { auditSystem } from "../../src/audit";
 import type { Env } from "../../src/env";
 import { exportedMetricNames } from "../../src/observability/metric-names";
-import { countMetricWithEnv } from "../../src/observability/metrics";
+import { countMetricWithEnv, observeDuration } from "../../src/observability/metrics";
 import type { MetricBatchMessage } from "../../src/observability/metrics-aggregator";
 import {
   FLUSH_AFTER_MS,
@@ -43,6 +43,24 @@ describe("/metrics", () => {
     expect(pendingRequests()).toBe(waiting + 2);
     // ...and one scrape, with no polling, counts them.
     expect(seriesValue(await scrape(), LIVE)).toBe(before + 2);
+  });
+
+  it("gives each label set its own histogram series, its keys built once and reused", () => {
+    const batch = new Map<string, number>();
+    const get = { route: "/x", method: "GET", status: "200" };
+    const post = { route: "/x", method: "POST", status: "200" };
+    observeDuration(batch, get, 0.003);
+    observeDuration(batch, post, 0.2);
+    observeDuration(batch, get, 0.03);
+    const labels = 'method="GET",route="/x",status="200"';
+    expect(batch.get(`lightrag_request_duration_seconds_bucket{le="0.005",${labels}}`)).toBe(1);
+    expect(batch.get(`lightrag_request_duration_seconds_bucket{le="0.05",${labels}}`)).toBe(2);
+    expect(batch.get(`lightrag_request_duration_seconds_bucket{le="+Inf",${labels}}`)).toBe(2);
+    expect(batch.get(`lightrag_request_duration_seconds_count{${labels}}`)).toBe(2);
+    expect(batch.get(`lightrag_request_duration_seconds_sum{${labels}}`)).toBeCloseTo(0.033);
+    const postLabels = 'method="POST",route="/x",status="200"';
+    expect(batch.get(`lightrag_request_duration_seconds_bucket{le="0.1",${postLabels}}`)).toBeUndefined();
+    expect(batch.get(`lightrag_request_duration_seconds_bucket{le="0.25",${postLabels}}`)).toBe(1);
   });
 
   it("labels by route template and counts unknown paths under one route", async () => {
