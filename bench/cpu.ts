@@ -22,7 +22,15 @@
  * any other src/ module → "Worker"; stacks through the local embedder or local LLM go apart.
  * Each owner gets the thread CPU × its share of the non-idle samples (counted, not their wall
  * deltas); "(program)", GC and frames outside our code stay unattributed (the runtime's own
- * work, other isolates). "Worker (billed)" is the figure the ≤ 2 ms target is about.
+ * work, other isolates). That split is an upper bound: the thread also runs the D1 simulator's
+ * and the entry worker's isolates, which the profile never sees, and the shares spread them.
+ * The third table is the Worker-only estimate: V8 records a sample only when a tick finds this
+ * isolate entered, so samples × the profiler's real period (wall ÷ its thread's wake-ups, from
+ * /proc/.../schedstat) is the time the isolate ran, per owner; the rest of the thread is shown
+ * as "outside the isolate". Calibrated on logins (scrypt, CPU-bound inside the isolate): the
+ * samples gave 370 ms against 358 ms of thread CPU (+3.5 %, load 15). Library frames resumed
+ * after an `await` with no caller of ours (Hono's chain, zod) are a column of their own: mostly
+ * the Worker's, so the Worker-only figure lies between "Worker" and "Worker + libraries".
  *
  *   npx tsx bench/cpu.ts                       # docs-1mb, 50 requests per kind
  *   npx tsx bench/cpu.ts --copies 10           # docs-1mb ×10
@@ -240,14 +248,14 @@ function printSampled(title: string, rows: Row[]): void {
     `\n${title}: the isolate's own CPU per request from sample counts × the profiler's real period (Worker-only estimate)`,
   );
   console.log(
-    "request                          Worker (billed)  Durable Objects  local embedder+LLM  GC/(program) in isolate  outside the isolate  thread (schedstat)  period",
+    "request                          Worker (billed)  + libraries w/o caller  Durable Objects  local embedder+LLM  GC/(program) in isolate  outside the isolate  thread (schedstat)  period",
   );
   for (const r of rows) {
     const { count, busyCount } = r.split;
     const part = (n: number) => (n * r.periodMs) / N;
     const inIsolate = part(busyCount);
     console.log(
-      `${r.name.padEnd(32)} ${ms(part(count.worker))}      ${ms(part(count.durableObject))}      ${ms(part(count.embedder + count.localLlm))}        ${ms(part(count.other))}             ${ms(r.schedMs - inIsolate)}          ${ms(r.schedMs)}   ${(r.periodMs * 1000).toFixed(0)} µs`,
+      `${r.name.padEnd(32)} ${ms(part(count.worker))}      ${ms(part(count.library))}             ${ms(part(count.durableObject))}      ${ms(part(count.embedder + count.localLlm))}        ${ms(part(count.other))}             ${ms(r.schedMs - inIsolate)}          ${ms(r.schedMs)}   ${(r.periodMs * 1000).toFixed(0)} µs`,
     );
   }
 }
