@@ -263,36 +263,34 @@ function printSampled(title: string, rows: Row[]): void {
 const ms = (n: number) => `${n.toFixed(2).padStart(8)} ms`;
 
 function printTop(name: string, profile: CpuProfile, split: Attribution): void {
-  const summary = summarizeProfile(profile);
-  console.log(
-    `\ntop self time in the V8 profile, ${name} (share of non-idle samples; names from the bundle):`,
-  );
-  for (const { name: fn, ms: t } of summary.top.slice(0, Number(values.top))) {
-    console.log(`  ${((t / summary.busyMs) * 100).toFixed(1).padStart(5)} %  ${fn}`);
-  }
-  // The Worker's own samples by function and module, counted (see printSampled): what to cut.
+  // Counted, not summed by their deltas: a sample taken after the thread waited for a core
+  // carries that wait in its delta (on a loaded machine one such sample can outweigh dozens).
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const byName = new Map<string, number>();
-  for (const id of profile.samples) {
-    if (split.ownerOfNode(id) !== "worker") continue;
-    const frame = (nodes.get(id) as CpuProfileNode).callFrame;
-    const module = moduleOf(frame.url, frame.lineNumber) ?? (frame.url || "(native)");
-    const key = `${frame.functionName || "(anonymous)"}  ${module}`;
-    byName.set(key, (byName.get(key) ?? 0) + 1);
-  }
-  const byModule = new Map<string, number>();
-  for (const [key, n] of byName) {
-    const module = key.split("  ")[1] ?? "";
-    byModule.set(module, (byModule.get(module) ?? 0) + n);
-  }
-  const total = split.count.worker;
-  const show = (title: string, entries: Map<string, number>) => {
-    console.log(`\n${title} (share of the Worker's ${total} samples):`);
+  const tally = (owners: ReadonlySet<string>) => {
+    const byName = new Map<string, number>();
+    const byModule = new Map<string, number>();
+    let total = 0;
+    for (const id of profile.samples) {
+      if (!owners.has(split.ownerOfNode(id))) continue;
+      const frame = (nodes.get(id) as CpuProfileNode).callFrame;
+      const module = moduleOf(frame.url, frame.lineNumber) ?? (frame.url || "(native)");
+      const key = `${frame.functionName || "(anonymous)"}  ${module}`;
+      byName.set(key, (byName.get(key) ?? 0) + 1);
+      byModule.set(module, (byModule.get(module) ?? 0) + 1);
+      total++;
+    }
+    return { byName, byModule, total };
+  };
+  const show = (title: string, entries: Map<string, number>, total: number) => {
+    console.log(`\n${title} (share of ${total} samples):`);
     for (const [key, n] of [...entries].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
       console.log(`  ${((n / Math.max(1, total)) * 100).toFixed(1).padStart(5)} %  ${key}`);
   };
-  show(`the Worker's self time by function, ${name}`, byName);
-  show(`the Worker's self time by module, ${name}`, byModule);
+  const all = tally(new Set(["worker", "durableObject", "embedder", "localLlm", "library", "other"]));
+  show(`self time in the isolate by function, ${name}`, all.byName, all.total);
+  const worker = tally(new Set(["worker"]));
+  show(`the Worker's self time by function, ${name}`, worker.byName, worker.total);
+  show(`the Worker's self time by module, ${name}`, worker.byModule, worker.total);
 }
 
 async function dataServer(copies: number): Promise<void> {
