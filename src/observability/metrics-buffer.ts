@@ -71,6 +71,22 @@ export function queueRequestMetrics(
   samples: Map<string, number>,
   waitUntil: (promise: Promise<unknown>) => void,
 ): void {
+  queueSamples(env, samples, waitUntil, 1);
+}
+
+/**
+ * Adds samples of work inside an entry point (a request's LLM token counters once its answer
+ * is out, a queue batch's or cron run's counters) to the window without counting a request.
+ *
+ * @example
+ * queueSamples(env, new Map([[key, 12]]), waitUntil);
+ */
+export function queueSamples(
+  env: Pick<Bindings, "METRICS">,
+  samples: Map<string, number> | Array<[string, number]>,
+  waitUntil: (promise: Promise<unknown>) => void,
+  requests = 0,
+): void {
   let window = open;
   if (!window) {
     const opened: Window = { samples: new Map(), requests: 0 };
@@ -84,7 +100,7 @@ export function queueRequestMetrics(
     );
   }
   for (const [key, by] of samples) window.samples.set(key, (window.samples.get(key) ?? 0) + by);
-  window.requests++;
+  window.requests += requests;
   if (window.requests >= FLUSH_AT_REQUESTS) waitUntil(send(env, take() as Window));
 }
 

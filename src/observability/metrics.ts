@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
+import { currentWaitUntil } from "../runtime/background";
 import { type QueryPoint, writeDocumentPoint, writeQueryPoint } from "./analytics";
 import {
   allowedLabels,
@@ -14,6 +15,7 @@ import {
   DURATION_BUCKETS,
   REQUEST_DURATION,
 } from "./metric-names";
+import { queueSamples } from "./metrics-buffer";
 import { sendMetricBatch } from "./metrics-client";
 import { seriesKey } from "./prometheus";
 import { requestWaitUntil } from "./request-context";
@@ -80,8 +82,9 @@ export function countMetric(
 }
 
 /**
- * Same outside a request (queue consumer, cron). Calls sharing one `waitUntil` in the same
- * tick travel in one batch.
+ * Same outside a request (queue consumer, cron, a request's work after its answer). Calls
+ * sharing one `waitUntil` in the same tick travel in one batch, which joins the isolate's
+ * window when an entry point is bound (`runInInvocation`) and is sent on its own otherwise.
  *
  * @example
  * countMetricWithEnv(env, ctx.waitUntil.bind(ctx), "lightrag_documents_processed_total", { status: "processed" });
@@ -102,10 +105,15 @@ export function countMetricWithEnv(
   const batch = new Map<string, number>();
   addSample(batch, name, labels, by);
   backgroundBatches.set(waitUntil, batch);
+  // Inside an entry point the tick's batch joins the isolate's window (one aggregator call per
+  // second, metrics-buffer.ts); outside one (Durable Object calls, unit code) nothing would keep
+  // a window's timer alive, so it goes at once.
+  const inEntryPoint = currentWaitUntil() !== undefined;
   waitUntil(
     new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
       backgroundBatches.delete(waitUntil);
-      return sendMetricBatch(env, { samples: [...batch] });
+      if (inEntryPoint) queueSamples(env, batch, waitUntil);
+      else return sendMetricBatch(env, { samples: [...batch] });
     }),
   );
 }

@@ -13,6 +13,7 @@ import {
   queueRequestMetrics,
 } from "../../src/observability/metrics-buffer";
 import { readAggregate, sendMetricBatch } from "../../src/observability/metrics-client";
+import { runInInvocation } from "../../src/runtime/background";
 import { testRuntime } from "../runtime-helpers";
 import { scrape, seriesValue, waitForSeries } from "./helpers";
 
@@ -194,5 +195,28 @@ describe("request metrics coalesced per isolate (metrics-buffer)", () => {
     await Promise.all(background);
     expect(Date.now() - started).toBeGreaterThanOrEqual(FLUSH_AFTER_MS - 50);
     expect(added.map((batch) => batch.samples)).toEqual([[[KEY, FLUSH_AT_REQUESTS]], [[KEY, 1]]]);
+  });
+
+  it("puts counters of work inside an entry point (LLM tokens after an answer) in the window; outside one they go at once", async () => {
+    await flushRequestMetrics(workerEnv);
+    const { env: fake, added } = recordingMetrics();
+    const fakeEnv = fake as unknown as Env;
+    const labels = { workspace: "w", model: "m", kind: "prompt" };
+    const waitUntil = (_p: Promise<unknown>) => undefined;
+    await runInInvocation(waitUntil, async () => {
+      countMetricWithEnv(fakeEnv, waitUntil, "lightrag_llm_tokens_total", labels, 12);
+      countMetricWithEnv(fakeEnv, waitUntil, "lightrag_llm_tokens_total", labels, 3);
+      await new Promise((resolve) => setTimeout(resolve, 10)); // the batch's tick
+    });
+    expect(added).toHaveLength(0);
+    expect(pendingRequests()).toBe(0); // samples, not a request
+    await flushRequestMetrics(fake);
+    expect(added).toHaveLength(1);
+    expect(added[0]?.samples).toHaveLength(1);
+    expect(added[0]?.samples[0]?.[1]).toBe(15);
+    const ctx = createExecutionContext();
+    countMetricWithEnv(fakeEnv, (p) => ctx.waitUntil(p), "lightrag_llm_tokens_total", labels, 4);
+    await waitOnExecutionContext(ctx);
+    expect(added.map((batch) => batch.samples[0]?.[1])).toEqual([15, 4]);
   });
 });
