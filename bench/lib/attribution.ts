@@ -31,7 +31,7 @@ const DURABLE_OBJECT_MODULES = [
 const EMBEDDER = /^src\/providers\/local-embedding\.ts$/;
 const LOCAL_LLM = /^src\/providers\/(local-llm|local\/.*)\.ts$/;
 
-export type Owner = "worker" | "durableObject" | "embedder" | "localLlm" | "other";
+export type Owner = "worker" | "durableObject" | "embedder" | "localLlm" | "library" | "other";
 
 export interface Attribution {
   /** Milliseconds of samples per owner (sample deltas, as V8 reports them). */
@@ -43,6 +43,8 @@ export interface Attribution {
   count: Record<Owner, number>;
   /** Non-idle samples (the sum of `count`). */
   busyCount: number;
+  /** Owner of each profile node (a sample's leaf), for per-owner lists of functions. */
+  ownerOfNode: (id: number) => Owner | "idle";
 }
 
 /** Line → module of a bundle, from esbuild's `// path` comments at each module's start. */
@@ -92,9 +94,11 @@ export function attribute(
     else {
       let outermost: string | undefined;
       let excluded: Owner | undefined;
+      let library = false;
       for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
         const frame = (nodes.get(at) as CpuProfileNode).callFrame;
         const module = moduleOf(frame.url, frame.lineNumber);
+        if (module && !module.startsWith("src/")) library = true;
         if (!module?.startsWith("src/")) continue;
         if (EMBEDDER.test(module)) excluded = "embedder";
         else if (LOCAL_LLM.test(module) && !excluded) excluded = "localLlm";
@@ -103,12 +107,22 @@ export function attribute(
       if (excluded) owner = excluded;
       else if (outermost)
         owner = DURABLE_OBJECT_MODULES.some((re) => re.test(outermost)) ? "durableObject" : "worker";
+      // Library code resumed after an `await` (Hono's middleware chain, zod, drizzle) has no
+      // caller of ours in its stack: mostly the Worker's, shown apart as its margin.
+      else if (library) owner = "library";
     }
     owners.set(id, owner);
     return owner;
   };
-  const ms: Record<Owner, number> = { worker: 0, durableObject: 0, embedder: 0, localLlm: 0, other: 0 };
-  const count: Record<Owner, number> = { worker: 0, durableObject: 0, embedder: 0, localLlm: 0, other: 0 };
+  const ms: Record<Owner, number> = {
+    worker: 0,
+    durableObject: 0,
+    embedder: 0,
+    localLlm: 0,
+    library: 0,
+    other: 0,
+  };
+  const count: Record<Owner, number> = { ...ms };
   let busyMs = 0;
   let busyCount = 0;
   profile.samples.forEach((id, i) => {
@@ -120,5 +134,5 @@ export function attribute(
     count[owner]++;
     busyCount++;
   });
-  return { ms, busyMs, count, busyCount };
+  return { ms, busyMs, count, busyCount, ownerOfNode: ownerOf };
 }

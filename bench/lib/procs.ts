@@ -117,3 +117,48 @@ export function workerdThreads(root: number): Map<string, number> {
   }
   return out;
 }
+
+export interface ThreadSched {
+  /** Thread name (`comm`), e.g. "workerd", "v8:ProfEvntProc". */
+  name: string;
+  tid: number;
+  /** Time on a CPU, ms (schedstat, nanosecond resolution). */
+  cpuMs: number;
+  /** Time runnable but waiting for a CPU, ms. */
+  waitMs: number;
+  /** Times the thread was put on a CPU (a timer thread: about one per wake-up). */
+  slices: number;
+}
+
+/**
+ * Scheduler statistics of every thread of the workerd processes under `root`
+ * (`/proc/<pid>/task/<tid>/schedstat`: ns on CPU, ns waiting in the run queue, time slices),
+ * finer than `/proc/.../stat`'s 10 ms ticks and able to tell CPU from waiting for one.
+ *
+ * @example
+ * const profiler = workerdSchedstat(pid).find((t) => t.name.includes("Prof"));
+ */
+export function workerdSchedstat(root: number): ThreadSched[] {
+  const out: ThreadSched[] = [];
+  for (const p of processTree(root).filter((q) => q.comm.startsWith("workerd"))) {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const name = readFileSync(`/proc/${p.pid}/task/${tid}/comm`, "utf8").trim();
+        const [cpu = 0, wait = 0, slices = 0] = readFileSync(`/proc/${p.pid}/task/${tid}/schedstat`, "utf8")
+          .trim()
+          .split(" ")
+          .map(Number);
+        out.push({ name, tid: Number(tid), cpuMs: cpu / 1e6, waitMs: wait / 1e6, slices });
+      } catch {
+        // thread ended
+      }
+    }
+  }
+  return out;
+}

@@ -1,11 +1,13 @@
 /**
  * Talks to the metrics Durable Object shards: each isolate sticks to one shard for its
- * batches, and a scrape (or the dashboard's history) reads every shard and sums them.
+ * batches, and a scrape (or the dashboard's history) reads every shard and sums them, after
+ * sending this isolate's pending request samples (metrics-buffer.ts).
  */
 import type { Bindings } from "../env";
 import type { HistoryRow, Resolution } from "./analytics/history";
 import { createLogger } from "./logger";
 import type { MetricBatchMessage, MetricSnapshot } from "./metrics-aggregator";
+import { flushRequestMetrics } from "./metrics-buffer";
 
 /** Shards of the aggregator; one DO handles on the order of a thousand small writes a second. */
 export const METRIC_SHARDS = 4;
@@ -58,6 +60,7 @@ export async function sendMetricBatch(env: Pick<Bindings, "METRICS">, batch: Met
 export async function readAggregate(
   env: Pick<Bindings, "METRICS">,
 ): Promise<{ samples: Map<string, number>; active: number }> {
+  await flushRequestMetrics(env);
   const snapshots: MetricSnapshot[] = await Promise.all(
     Array.from({ length: METRIC_SHARDS }, (_, index) => shard(env, index).snapshot()),
   );
@@ -86,6 +89,7 @@ export async function readHistory(
   resolution: Resolution,
   since: number,
 ): Promise<HistoryRow[]> {
+  await flushRequestMetrics(env);
   const parts = await Promise.all(
     Array.from({ length: METRIC_SHARDS }, (_, index) => shard(env, index).history(resolution, since)),
   );

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
+import { currentWaitUntil } from "../runtime/background";
 import { type QueryPoint, writeDocumentPoint, writeQueryPoint } from "./analytics";
 import {
   allowedLabels,
@@ -14,6 +15,7 @@ import {
   DURATION_BUCKETS,
   REQUEST_DURATION,
 } from "./metric-names";
+import { queueSamples } from "./metrics-buffer";
 import { sendMetricBatch } from "./metrics-client";
 import { seriesKey } from "./prometheus";
 import { requestWaitUntil } from "./request-context";
@@ -80,8 +82,9 @@ export function countMetric(
 }
 
 /**
- * Same outside a request (queue consumer, cron). Calls sharing one `waitUntil` in the same
- * tick travel in one batch.
+ * Same outside a request (queue consumer, cron, a request's work after its answer). Calls
+ * sharing one `waitUntil` in the same tick travel in one batch, which joins the isolate's
+ * window when an entry point is bound (`runInInvocation`) and is sent on its own otherwise.
  *
  * @example
  * countMetricWithEnv(env, ctx.waitUntil.bind(ctx), "lightrag_documents_processed_total", { status: "processed" });
@@ -102,10 +105,15 @@ export function countMetricWithEnv(
   const batch = new Map<string, number>();
   addSample(batch, name, labels, by);
   backgroundBatches.set(waitUntil, batch);
+  // Inside an entry point the tick's batch joins the isolate's window (one aggregator call per
+  // second, metrics-buffer.ts); outside one (Durable Object calls, unit code) nothing would keep
+  // a window's timer alive, so it goes at once.
+  const inEntryPoint = currentWaitUntil() !== undefined;
   waitUntil(
     new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
       backgroundBatches.delete(waitUntil);
-      return sendMetricBatch(env, { samples: [...batch] });
+      if (inEntryPoint) queueSamples(env, batch, waitUntil);
+      else return sendMetricBatch(env, { samples: [...batch] });
     }),
   );
 }
@@ -139,6 +147,41 @@ export function addSample(
   batch.set(key, (batch.get(key) ?? 0) + by);
 }
 
+/** The series keys of one label set's histogram: a bucket per bound, then +Inf, sum and count. */
+interface HistogramKeys {
+  buckets: string[];
+  inf: string;
+  sum: string;
+  count: string;
+}
+
+/**
+ * Histogram keys per label set (route template, method, status: a bounded set), built once per
+ * isolate: every request used to build and escape 14 keys. Cleared if it ever grows past the cap.
+ */
+const histogramKeys = new Map<string, HistogramKeys>();
+const MAX_HISTOGRAM_LABEL_SETS = 2000;
+
+function keysOf(labels: Record<string, string>): HistogramKeys {
+  const id = Object.entries(labels)
+    .map(([key, value]) => `${key}\u0000${value}`)
+    .join("\u0001");
+  let keys = histogramKeys.get(id);
+  if (!keys) {
+    if (histogramKeys.size >= MAX_HISTOGRAM_LABEL_SETS) histogramKeys.clear();
+    keys = {
+      buckets: DURATION_BUCKETS.map((bound) =>
+        seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: String(bound) }),
+      ),
+      inf: seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: "+Inf" }),
+      sum: seriesKey(`${REQUEST_DURATION}_sum`, labels),
+      count: seriesKey(`${REQUEST_DURATION}_count`, labels),
+    };
+    histogramKeys.set(id, keys);
+  }
+  return keys;
+}
+
 /** Adds one observation of `seconds` to the request duration histogram (cumulative buckets). */
 export function observeDuration(
   batch: Map<string, number>,
@@ -146,10 +189,11 @@ export function observeDuration(
   seconds: number,
 ): void {
   const add = (key: string, by: number) => batch.set(key, (batch.get(key) ?? 0) + by);
-  for (const bound of DURATION_BUCKETS) {
-    if (seconds <= bound) add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: String(bound) }), 1);
-  }
-  add(seriesKey(`${REQUEST_DURATION}_bucket`, { ...labels, le: "+Inf" }), 1);
-  add(seriesKey(`${REQUEST_DURATION}_sum`, labels), seconds);
-  add(seriesKey(`${REQUEST_DURATION}_count`, labels), 1);
+  const keys = keysOf(labels);
+  DURATION_BUCKETS.forEach((bound, i) => {
+    if (seconds <= bound) add(keys.buckets[i] as string, 1);
+  });
+  add(keys.inf, 1);
+  add(keys.sum, seconds);
+  add(keys.count, 1);
 }

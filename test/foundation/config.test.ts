@@ -1,6 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { loadConfig, MIN_JWT_SECRET_LENGTH, parseConfig } from "../../src/config";
+import { type Config, loadConfig, MIN_JWT_SECRET_LENGTH, parseConfig } from "../../src/config";
+import type { Env } from "../../src/env";
+import { defaultFlags } from "../../src/flags/names";
+import { createServices } from "../../src/runtime";
 
 const strongSecret = "s".repeat(MIN_JWT_SECRET_LENGTH);
 
@@ -168,5 +171,27 @@ describe("config", () => {
     env.LOG_LEVEL = "ERROR";
     expect(loadConfig(env)).toBe(first);
     expect(loadConfig({ ...env }).config?.LOG_LEVEL).toBe("ERROR");
+  });
+
+  it("builds the D1 stores once per isolate (env and config); flags and the rest stay per entry point", () => {
+    const workerEnv = env as unknown as Env;
+    const config = loadConfig(workerEnv).config as Config;
+    const first = createServices(workerEnv, config, defaultFlags(config));
+    const second = createServices(workerEnv, config, { ...defaultFlags(config), ENHANCED_PROCESSING: false });
+    expect(second.stores).toBe(first.stores);
+    expect(second.accounts).toBe(first.accounts);
+    expect(second.llmCache).toBe(first.llmCache);
+    expect(second.audit).toBe(first.audit);
+    // What depends on the entry point's flags and logger is its own.
+    expect(second.engine).not.toBe(first.engine);
+    expect(second.query).not.toBe(first.query);
+    // Another config (another env object) gets its own stores; so does Vectorize, whose store
+    // remembers the mutations its entry point sent.
+    const other = { ...config };
+    expect(createServices(workerEnv, other, defaultFlags(other)).stores).not.toBe(first.stores);
+    const vectorize: Config = { ...config, VECTOR_BACKEND: "vectorize" };
+    expect(createServices(workerEnv, vectorize, defaultFlags(vectorize)).stores).not.toBe(
+      createServices(workerEnv, vectorize, defaultFlags(vectorize)).stores,
+    );
   });
 });

@@ -1,27 +1,25 @@
 /**
  * Request metrics, right after `accessLog`: counts the request, times it into the duration
- * histogram by route template, method and status, tracks in-flight requests, and sends the
- * request's batch (with whatever routes counted) to the aggregator in `waitUntil`. Also writes
+ * histogram by route template, method and status, tracks in-flight requests, and adds the
+ * request's batch (with whatever routes counted) to the isolate's window, which goes to the
+ * aggregator in `waitUntil` once per second or 100 requests (metrics-buffer.ts). Also writes
  * the request's Analytics Engine data point.
  */
 import type { MiddlewareHandler } from "hono";
 import { writeRequestPoint } from "../../observability/analytics";
 import { addSample, closeRequestBatch, observeDuration, openRequestBatch } from "../../observability/metrics";
-import { isolateIdentity, sendMetricBatch } from "../../observability/metrics-client";
+import { queueRequestMetrics, trackInFlight } from "../../observability/metrics-buffer";
 import { recordWorkspace, requestWaitUntil, routeTemplate } from "../../observability/request-context";
 import type { AppEnv } from "../app-env";
 
-/** Requests in flight in this isolate. */
-let active = 0;
-
 export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
-  active++;
+  trackInFlight(1);
   openRequestBatch(c, started);
   try {
     await next();
   } finally {
-    active--;
+    trackInFlight(-1);
     const batch = closeRequestBatch(c);
     const duration_ms = Date.now() - started;
     const status = c.res.status;
@@ -30,9 +28,7 @@ export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (status >= 500)
       addSample(batch, "lightrag_errors_total", { route: labels.route, kind: "http_5xx" }, 1);
     observeDuration(batch, labels, duration_ms / 1000);
-    requestWaitUntil(c)(
-      sendMetricBatch(c.env, { samples: [...batch], isolate: { id: isolateIdentity().id, active } }),
-    );
+    queueRequestMetrics(c.env, batch, requestWaitUntil(c));
     writeRequestPoint(c.env, { workspace: recordWorkspace(c), ...labels, status, duration_ms });
   }
 };
