@@ -6,6 +6,9 @@
  * request after another for D seconds (a bounded client: at most C requests in flight). Prints
  * per route p50/p95/p99, throughput, errors and status counts, and the CPU each process of the
  * local runtime used over the run (/proc), so the Worker's share shows apart from the tooling's.
+ * The measured requests are sent once each (no re-send of what wrangler's proxy drops, unlike
+ * the ingestion before the run, whose `devFetch` re-sends are counted and printed); a level
+ * passes with 0 errors, no 5xx and no 429 unless `--rate-limit` is on. Exit 1 if one fails.
  *
  *   npx tsx bench/load.ts                                   # 100 then 500 connections, 60 s each
  *   npx tsx bench/load.ts --connections 100 --duration 20   # a quick try
@@ -14,7 +17,9 @@
  *   npx tsx bench/load.ts --memory                          # also the isolate's heap high-water mark (inspector)
  */
 import http from "node:http";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { devFetchResends } from "../scripts/lib/dev-fetch";
 import { Inspector } from "./lib/inspector";
 import { cpuDelta, type ProcSample, processTree } from "./lib/procs";
 import { BenchServer, docsCorpus, percentile } from "./query-server";
@@ -183,7 +188,7 @@ async function run(
   connections: number,
   seconds: number,
   inspector?: Inspector,
-) {
+): Promise<boolean> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const stats = new Map<string, RouteStats>(
     picks.map((p) => [p.route, { latencies: [], statuses: new Map(), errors: 0 }]),
@@ -245,13 +250,17 @@ async function run(
   let done = 0;
   let errors = 0;
   let fivexx = 0;
+  let tooMany = 0;
   console.log(`\n${connections} connections, ${wall.toFixed(1)} s`);
   console.log("route                          requests   p50 ms   p95 ms   p99 ms  errors  statuses");
   for (const p of picks) {
     const s = stats.get(p.route) as RouteStats;
     done += s.latencies.length;
     errors += s.errors;
-    for (const [code, n] of s.statuses) if (code.startsWith("5")) fivexx += n;
+    for (const [code, n] of s.statuses) {
+      if (code.startsWith("5")) fivexx += n;
+      if (code === "429") tooMany += n;
+    }
     const codes = [...s.statuses].map(([code, n]) => `${code}:${n}`).join(" ");
     console.log(
       `${p.route.padEnd(30)} ${String(s.latencies.length).padStart(8)} ${f(percentile(s.latencies, 0.5))} ${f(percentile(s.latencies, 0.95))} ${f(percentile(s.latencies, 0.99))} ${String(s.errors).padStart(7)}  ${codes}`,
@@ -282,6 +291,14 @@ async function run(
     console.log(`isolate heap high-water mark (1 s samples): ${(heapPeak / 2 ** 20).toFixed(1)} MiB`);
   const rss = after.reduce((sum, p) => sum + p.rssBytes, 0);
   console.log(`local runtime RSS at the end: ${(rss / 2 ** 30).toFixed(2)} GiB`);
+  const unexpected429 = values["rate-limit"] ? 0 : tooMany;
+  const passed = errors === 0 && fivexx === 0 && unexpected429 === 0;
+  console.log(
+    `${connections} connections: ${passed ? "PASS" : "FAIL"} (errors ${errors}, 5xx ${fivexx}, 429 ${tooMany}${values["rate-limit"] ? " with the rate limits on" : " with the rate limits off"}; each request sent once); machine load ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")}`,
+  );
+  return passed;
 }
 
 const f = (n: number) => (Number.isNaN(n) ? "       -" : n.toFixed(0).padStart(8));
@@ -298,7 +315,7 @@ async function main(): Promise<void> {
     const docs = docsCorpus(Number(values.copies));
     const ingested = await server.ingest(WORKSPACE, docs);
     console.log(
-      `docs-1mb x${values.copies}: ${docs.length} documents ingested in ${ingested.seconds.toFixed(0)} s (${ingested.failed} failed); vars ${JSON.stringify(vars)}`,
+      `docs-1mb x${values.copies}: ${docs.length} documents ingested in ${ingested.seconds.toFixed(0)} s (${ingested.failed} failed, ${devFetchResends()} requests re-sent after a wrangler dev drop or no answer); vars ${JSON.stringify(vars)}`,
     );
     const labelRes = await fetch(`${server.base}/graph/label/list`, {
       headers: { "LIGHTRAG-WORKSPACE": WORKSPACE },
@@ -306,9 +323,16 @@ async function main(): Promise<void> {
     const labels = ((await labelRes.json()) as string[]).slice(0, 100);
     const picks = workload(questions(docs.map((d) => d.text)), labels.length > 0 ? labels : ["*"]);
     if (values.memory) inspector = await Inspector.connect(server.inspectorPort);
+    let passed = true;
     for (const c of String(values.connections).split(",")) {
-      await run(server, picks, Number(c), Number(values.duration), inspector);
+      console.log(
+        `machine load before ${c} connections: ${loadavg()
+          .map((n) => n.toFixed(1))
+          .join(" ")}`,
+      );
+      passed = (await run(server, picks, Number(c), Number(values.duration), inspector)) && passed;
     }
+    if (!passed) process.exitCode = 1;
     const res = await fetch(`${server.base}/documents/status_counts`, {
       headers: { "LIGHTRAG-WORKSPACE": WORKSPACE },
     });

@@ -47,6 +47,7 @@ import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
 import type { VectorStore } from "../storage/vectors";
 import type { Closer } from "./invocation";
+import { pacedBindings } from "./paced-bindings";
 import { ragSettings } from "./settings";
 
 export interface Services {
@@ -164,7 +165,9 @@ function lazy<T>(build: () => T): () => T {
  * const services = createServices(env, config, flags, log);
  * await services.coordinator("default").deleteDocuments("default", ["doc-1"]);
  */
-export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
+export function createServices(bindings: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
+  // Every store below calls D1 and the Durable Objects through paced bindings (paced-bindings.ts).
+  const env = pacedBindings(bindings);
   const onGraphChange: GraphChangeListener = (workspace) => invalidateGraphIndex(env.GRAPH_INDEX, workspace);
   const pool = neonPool(config);
   const vectors: VectorStore =
@@ -187,7 +190,8 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
         return { cache: new PgLlmCache(own), usage: new PgUsageStore(own) };
       }
     : undefined;
-  const providers = lazy(() => createProviders(env, config, providerStorage));
+  // The raw bindings: providers are memoised per env object.
+  const providers = lazy(() => createProviders(bindings, config, providerStorage));
   const graphSearch = lazy<GraphSearchStore>(() =>
     pool
       ? new PgGraphSearchStore(pool)

@@ -15,6 +15,7 @@ import type { Env } from "../../env";
 import { queryWords } from "../d1/fts-query";
 import { GRAPH_LOOKUP_SQL, type GraphLookupRow } from "../d1/graph-lookup";
 import type { LexicalRequest, LexicalResult } from "../lexical";
+import { createPacer } from "../pace";
 import { Bm25Index } from "./bm25";
 import {
   CHUNK_REBUILD_PAGE,
@@ -262,7 +263,10 @@ export class GraphIndex extends DurableObject<Env> {
   ): Promise<void> {
     const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     let after = first;
+    // Pages of in-process D1 reads: paced, so the local runtime keeps reading its sockets.
+    const pace = createPacer();
     for (;;) {
+      await pace();
       const { results } = await this.env.DB.prepare(select)
         .bind(workspace, ...after)
         .all<Row>();
