@@ -142,6 +142,9 @@ function workload(asked: string[], labels: string[]): Pick[] {
   return picks;
 }
 
+/** Request number across levels: an insert's name (`load-<stamp>-<i>.txt`) is never sent twice (409). */
+let counter = 0;
+
 interface RouteStats {
   latencies: number[];
   statuses: Map<string, number>;
@@ -219,7 +222,6 @@ async function run(
   const before: ProcSample[] = processTree(server.pid);
   const started = performance.now();
   const end = started + seconds * 1000;
-  let counter = 0;
   const loop = async () => {
     while (performance.now() < end) {
       const pick = choose();
@@ -333,11 +335,13 @@ async function main(): Promise<void> {
       passed = (await run(server, picks, Number(c), Number(values.duration), inspector)) && passed;
     }
     if (!passed) process.exitCode = 1;
+    // Bounded: wrangler's proxy can park a GET whose connection was reset until the next request.
     const res = await fetch(`${server.base}/documents/status_counts`, {
       headers: { "LIGHTRAG-WORKSPACE": WORKSPACE },
-    });
+      signal: AbortSignal.timeout(30_000),
+    }).catch((error: unknown) => error as Error);
     console.log(
-      `documents after the run: ${JSON.stringify(((await res.json()) as { status_counts: unknown }).status_counts)}`,
+      `documents after the run: ${res instanceof Error ? `no answer (${res.message})` : JSON.stringify(((await res.json()) as { status_counts: unknown }).status_counts)}`,
     );
   } finally {
     inspector?.close();

@@ -12,6 +12,7 @@ import { onError, onNotFound } from "./http/error-handler";
 import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
 import { clientIp } from "./http/middleware/client-ip";
+import { concurrencyGate } from "./http/middleware/concurrency-gate";
 import { configGuard } from "./http/middleware/config-guard";
 import { corsPolicy } from "./http/middleware/cors";
 import { flagGuard } from "./http/middleware/flag-guard";
@@ -84,6 +85,8 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);
+  // Local runtime only (wrangler.toml's vars): bounds the requests in flight on workerd's one thread.
+  app.use(concurrencyGate);
   app.use(routeGuard(buildRouteTable(routes.routes)));
   // Effective runtime flags and the request's services, resolved once for a known route (a 404
   // or 405 never waits for the flags object); everything below reads them.

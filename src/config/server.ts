@@ -1,6 +1,6 @@
 /** Core server settings: environment, logging, feature switches, HTTP limits, storage choice. */
 import { z } from "zod";
-import { bool, csvList, optionalText, positiveInt } from "./fields";
+import { bool, csvList, nonNegativeInt, optionalText, positiveInt } from "./fields";
 
 const MiB = 1024 * 1024;
 
@@ -38,6 +38,8 @@ export const serverFields = {
   JWT_SECRET_KEY: optionalText,
   CORS_ORIGINS: origins,
   MAX_REQUEST_BODY_BYTES: positiveInt(1 * MiB),
+  /** Requests of one isolate handled at once, the rest wait (0: no limit); src/http/middleware/concurrency-gate.ts. */
+  MAX_CONCURRENT_REQUESTS: nonNegativeInt(0),
   MAX_TEXT_BODY_BYTES: positiveInt(50 * MiB),
   MAX_UPLOAD_SIZE: positiveInt(100 * MiB),
   /** Text one upload may yield (PDF, DOCX, HTML, text); also bounds how far an archive may inflate. */
