@@ -17,8 +17,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 
+/** The longest poll interval (far back in the line). */
+const MAX_POLL_MS = 250;
 /** A waiter not seen for this long (its request was cancelled) no longer holds the line. */
-const STALE_MS = 1000;
+const STALE_MS = 2000;
 
 export interface ConcurrencyGate {
   enter(): Promise<void>;
@@ -31,7 +33,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * A FIFO gate for `limit` holders: the first waiter polls every 2 ms, the n-th every
- * min(2 + n, 50) ms, so 500 waiters cost ≈ 10,000 timer wake-ups a second, not 250,000.
+ * min(2 + 4n, 250) ms, so 500 waiters cost ≈ 2,500 timer wake-ups a second, not 250,000
+ * (with every 2 ms they took most of the thread's CPU on a loaded machine).
  *
  * @example
  * const gate = createConcurrencyGate(8);
@@ -73,7 +76,7 @@ export function createConcurrencyGate(
             active++;
             return;
           }
-          await wait(Math.min(50, 2 + ticket - first));
+          await wait(Math.min(MAX_POLL_MS, 2 + 4 * (ticket - first)));
         }
       } finally {
         waiting.delete(ticket);
