@@ -76,6 +76,9 @@ function buildRoutes(): Hono<AppEnv> {
 export function createApp(): Hono<AppEnv> {
   const routes = buildRoutes();
   const app = new Hono<AppEnv>();
+  // First, so a waiting request has done no work yet. Local runtime only (wrangler.toml's vars):
+  // bounds the requests in flight on workerd's one thread.
+  app.use(concurrencyGate);
   // Background work of isolate-wide clients (usage rows) goes to this request's waitUntil.
   app.use(invocationScope);
   app.use(requestId({ headerName: "X-Request-ID" }));
@@ -85,8 +88,6 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(corsPolicy);
   app.use(configGuard);
-  // Local runtime only (wrangler.toml's vars): bounds the requests in flight on workerd's one thread.
-  app.use(concurrencyGate);
   app.use(routeGuard(buildRouteTable(routes.routes)));
   // Effective runtime flags and the request's services, resolved once for a known route (a 404
   // or 405 never waits for the flags object); everything below reads them.

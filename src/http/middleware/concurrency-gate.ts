@@ -15,6 +15,7 @@
  * and code resumed by another request would run in that request's context.
  */
 import type { MiddlewareHandler } from "hono";
+import { loadConfig } from "../../config";
 import type { AppEnv } from "../app-env";
 
 /** The longest poll interval (far back in the line). */
@@ -92,7 +93,8 @@ const gates = new Map<number, ConcurrencyGate>();
 
 /** Holds a request at the gate of its isolate while `MAX_CONCURRENT_REQUESTS` others are past it. */
 export const concurrencyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const limit = c.get("config")?.MAX_CONCURRENT_REQUESTS ?? 0;
+  // The first middleware: the config is read here (memoised per env), an invalid one means no gate.
+  const limit = loadConfig(c.env).config?.MAX_CONCURRENT_REQUESTS ?? 0;
   if (limit <= 0) return next();
   let gate = gates.get(limit);
   if (!gate) {
