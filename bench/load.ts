@@ -327,7 +327,11 @@ async function main(): Promise<void> {
     const picks = workload(questions(docs.map((d) => d.text)), labels.length > 0 ? labels : ["*"]);
     if (values.memory) inspector = await Inspector.connect(server.inspectorPort);
     let passed = true;
-    for (const c of String(values.connections).split(",")) {
+    for (const [level, c] of String(values.connections).split(",").entries()) {
+      // Levels 6 s apart: the next level's burst must not start on connections wrangler's proxy
+      // kept from this one at the edge of workerd's 5 s idle close (that race, workers-sdk#14641,
+      // needs no load at all; docs/operations.md "Why wrangler dev answers 503").
+      if (level > 0) await new Promise((resolve) => setTimeout(resolve, 6000));
       console.log(
         `machine load before ${c} connections: ${loadavg()
           .map((n) => n.toFixed(1))
