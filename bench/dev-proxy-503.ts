@@ -7,9 +7,9 @@
  * POST then gets wrangler's 503 (its kept-alive connection was reset) and the GET is retried by
  * the proxy. Awaiting timers, or 200 ms of CPU between object calls, leaves both answered at once.
  * Which pause between object calls is enough (the service's pacing, src/storage/pace.ts): a 1 ms
- * timer every 20 ms, also with 16 chains side by side, is; `setTimeout(0)`, `scheduler.wait(0)`
- * and a resolved promise are not (workerd polls its sockets only once its event queue is empty,
- * and only a timer due later empties it).
+ * timer every 20 ms, also with 16 chains side by side, was in every run; `setTimeout(0)`,
+ * `scheduler.wait(0)` and a resolved promise were not in a first run (quiet machine: 503 after
+ * 7 s) and were in a second (loaded machine: answered in < 100 ms), so they are not relied on.
  * Explanation and upstream issues: docs/operations.md ("Why wrangler dev answers 503").
  *
  *   npx tsx bench/dev-proxy-503.ts                       # every consumer, 8 s each

@@ -7,10 +7,11 @@
  * workerd thread, and a chain of Durable Object and D1 calls completes in-process: the event
  * queue never empties, workerd polls no socket for seconds and closes kept-alive connections
  * idle for 5 s, so wrangler's proxy answers `503 Your worker restarted mid-request`
- * (docs/operations.md, "Why wrangler dev answers 503"). Only a timer that is due later lets the
- * loop poll: `setTimeout(0)`, `scheduler.wait(0)` and microtasks do not (measured with
- * bench/dev-proxy-503.ts). In production the same pause costs at most ≈ 1 ms per `everyMs` of
- * a chain that does no real I/O, and nothing otherwise.
+ * (docs/operations.md, "Why wrangler dev answers 503"). A 1 ms timer let the loop poll in every
+ * measurement (bench/dev-proxy-503.ts, test/pipeline/ingest-pipeline.test.ts); zero-delay
+ * pauses (`setTimeout(0)`, `scheduler.wait(0)`, a resolved promise) did not in one run and did
+ * in another, so the pause is a timer. It costs ≈ 1 ms per `everyMs` of wall time of a chain
+ * that makes storage calls, in production too.
  */
 
 /** Work between two pauses. */
