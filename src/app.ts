@@ -12,6 +12,7 @@ import { onError, onNotFound } from "./http/error-handler";
 import { accessLog } from "./http/middleware/access-log";
 import { bodyPolicy } from "./http/middleware/body-policy";
 import { clientIp } from "./http/middleware/client-ip";
+import { concurrencyGate } from "./http/middleware/concurrency-gate";
 import { configGuard } from "./http/middleware/config-guard";
 import { corsPolicy } from "./http/middleware/cors";
 import { flagGuard } from "./http/middleware/flag-guard";
@@ -75,6 +76,9 @@ function buildRoutes(): Hono<AppEnv> {
 export function createApp(): Hono<AppEnv> {
   const routes = buildRoutes();
   const app = new Hono<AppEnv>();
+  // First, so a waiting request has done no work yet. Local runtime only (wrangler.toml's vars):
+  // bounds the requests in flight on workerd's one thread.
+  app.use(concurrencyGate);
   // Background work of isolate-wide clients (usage rows) goes to this request's waitUntil.
   app.use(invocationScope);
   app.use(requestId({ headerName: "X-Request-ID" }));

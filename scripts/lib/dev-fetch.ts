@@ -22,6 +22,19 @@ export interface DevFetchOptions {
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_ATTEMPTS = 3;
 
+let resends = 0;
+
+/**
+ * Requests `devFetch` has sent again in this process (dropped by wrangler's proxy or left
+ * unanswered), so a bench can print them: a figure measured over re-sent requests hides errors.
+ *
+ * @example
+ * const before = devFetchResends(); await ingest(); console.log(devFetchResends() - before);
+ */
+export function devFetchResends(): number {
+  return resends;
+}
+
 /**
  * `fetch(url, init)` that sends a request wrangler's proxy dropped again (up to `attempts`
  * times, saying so on stderr) and gives up on one left unanswered for `timeoutMs`.
@@ -50,6 +63,7 @@ export async function devFetch(
       if (attempt >= attempts)
         throw new Error(`${init.method ?? "GET"} ${path}: no answer in ${timeoutMs} ms`);
       say(`${init.method ?? "GET"} ${path}: no answer in ${timeoutMs} ms, sending it again`);
+      resends++;
       continue;
     }
     if (res.status !== 503 || attempt >= attempts) return res;
@@ -58,5 +72,6 @@ export async function devFetch(
     say(
       `${init.method ?? "GET"} ${path}: wrangler dev dropped the request (attempt ${attempt}), sending it again`,
     );
+    resends++;
   }
 }

@@ -1,6 +1,6 @@
 /** Core server settings: environment, logging, feature switches, HTTP limits, storage choice. */
 import { z } from "zod";
-import { bool, csvList, optionalText, positiveInt } from "./fields";
+import { bool, csvList, nonNegativeInt, optionalText, positiveInt } from "./fields";
 
 const MiB = 1024 * 1024;
 
@@ -38,6 +38,14 @@ export const serverFields = {
   JWT_SECRET_KEY: optionalText,
   CORS_ORIGINS: origins,
   MAX_REQUEST_BODY_BYTES: positiveInt(1 * MiB),
+  /** Requests of one isolate handled at once, the rest wait (0: no limit); src/http/middleware/concurrency-gate.ts. */
+  MAX_CONCURRENT_REQUESTS: nonNegativeInt(0),
+  /**
+   * Storage calls pause 1 ms every 20 ms of an entry point's work (src/runtime/paced-bindings.ts),
+   * so the local runtime, where the Worker and every Durable Object share one thread, keeps
+   * reading its sockets. Local vars only: production has no such thread to share.
+   */
+  LOCAL_RUNTIME_PACING: bool(false),
   MAX_TEXT_BODY_BYTES: positiveInt(50 * MiB),
   MAX_UPLOAD_SIZE: positiveInt(100 * MiB),
   /** Text one upload may yield (PDF, DOCX, HTML, text); also bounds how far an archive may inflate. */

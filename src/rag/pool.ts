@@ -1,4 +1,9 @@
-/** Bounded concurrency: a shared limiter so every extraction of a batch shares one LLM budget. */
+/**
+ * Bounded concurrency: a shared limiter so every extraction of a batch shares one LLM budget.
+ * Each task start is paced (src/storage/pace.ts), so a long batch of in-process calls lets the
+ * runtime read its sockets.
+ */
+import { createPacer } from "../storage/pace";
 
 export interface Limiter {
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -14,6 +19,7 @@ export interface Limiter {
 export function createLimiter(limit: number): Limiter {
   let active = 0;
   const waiting: Array<() => void> = [];
+  const pace = createPacer();
   const release = () => {
     active--;
     waiting.shift()?.();
@@ -23,6 +29,7 @@ export function createLimiter(limit: number): Limiter {
       if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
       active++;
       try {
+        await pace();
         return await task();
       } finally {
         release();

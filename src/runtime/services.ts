@@ -47,6 +47,7 @@ import { PgVectorStore } from "../storage/neon/vectors";
 import { createVectorizeStore } from "../storage/vectorize/create";
 import type { VectorStore } from "../storage/vectors";
 import type { Closer } from "./invocation";
+import { pacedBindings } from "./paced-bindings";
 import { ragSettings } from "./settings";
 
 export interface Services {
@@ -216,9 +217,14 @@ function sharedD1Base(env: Bindings, config: Config): StorageBase {
  * const services = createServices(env, config, flags, log);
  * await services.coordinator("default").deleteDocuments("default", ["doc-1"]);
  */
-export function createServices(env: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
+export function createServices(bindings: Bindings, config: Config, flags: Flags, logger?: Logger): Services {
+  // On the local runtime (LOCAL_RUNTIME_PACING, wrangler.toml's local vars) every store calls D1
+  // and the Durable Objects through this entry point's paced bindings (paced-bindings.ts), so
+  // its stores are its own; elsewhere the bindings as they are, and the D1 stores shared.
+  const paced = config.LOCAL_RUNTIME_PACING;
+  const env = paced ? pacedBindings(bindings) : bindings;
   const pool = neonPool(config);
-  const shared = !pool && config.VECTOR_BACKEND !== "vectorize";
+  const shared = !paced && !pool && config.VECTOR_BACKEND !== "vectorize";
   const { onGraphChange, vectors, stores, llmCache, usage, audit, accounts } = shared
     ? sharedD1Base(env, config)
     : storageBase(env, config, pool);
@@ -231,7 +237,8 @@ export function createServices(env: Bindings, config: Config, flags: Flags, logg
         return { cache: new PgLlmCache(own), usage: new PgUsageStore(own) };
       }
     : undefined;
-  const providers = lazy(() => createProviders(env, config, providerStorage));
+  // The raw bindings: providers are memoised per env object.
+  const providers = lazy(() => createProviders(bindings, config, providerStorage));
   const graphSearch = lazy<GraphSearchStore>(() =>
     pool
       ? new PgGraphSearchStore(pool)

@@ -175,7 +175,8 @@ describe("config", () => {
 
   it("builds the D1 stores once per isolate (env and config); flags and the rest stay per entry point", () => {
     const workerEnv = env as unknown as Env;
-    const config = loadConfig(workerEnv).config as Config;
+    // As deployed: wrangler.toml's local vars pace storage calls (LOCAL_RUNTIME_PACING), production does not.
+    const config: Config = { ...(loadConfig(workerEnv).config as Config), LOCAL_RUNTIME_PACING: false };
     const first = createServices(workerEnv, config, defaultFlags(config));
     const second = createServices(workerEnv, config, { ...defaultFlags(config), ENHANCED_PROCESSING: false });
     expect(second.stores).toBe(first.stores);
@@ -192,6 +193,11 @@ describe("config", () => {
     const vectorize: Config = { ...config, VECTOR_BACKEND: "vectorize" };
     expect(createServices(workerEnv, vectorize, defaultFlags(vectorize)).stores).not.toBe(
       createServices(workerEnv, vectorize, defaultFlags(vectorize)).stores,
+    );
+    // Paced bindings belong to their entry point, and so do the stores built on them.
+    const paced: Config = { ...config, LOCAL_RUNTIME_PACING: true };
+    expect(createServices(workerEnv, paced, defaultFlags(paced)).stores).not.toBe(
+      createServices(workerEnv, paced, defaultFlags(paced)).stores,
     );
   });
 });

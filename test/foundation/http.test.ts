@@ -8,6 +8,7 @@ import { onError, onNotFound } from "../../src/http/error-handler";
 import { AppError } from "../../src/http/errors";
 import { accessLog } from "../../src/http/middleware/access-log";
 import { bodyPolicy, mediaTypeOf } from "../../src/http/middleware/body-policy";
+import { createConcurrencyGate } from "../../src/http/middleware/concurrency-gate";
 import { configGuard } from "../../src/http/middleware/config-guard";
 
 interface Envelope {
@@ -293,5 +294,49 @@ describe("runtime flags on the request path", () => {
     expect(reads).not.toHaveBeenCalled();
     expect((await app.request("/documents/status_counts", {}, env)).status).toBe(200);
     expect(reads).toHaveBeenCalled();
+  });
+});
+
+describe("concurrency gate (MAX_CONCURRENT_REQUESTS)", () => {
+  it("lets `limit` holders in at once, the rest in arrival order; a cancelled waiter holds no one up", async () => {
+    const gate = createConcurrencyGate(2);
+    const entered: number[] = [];
+    let most = 0;
+    const hold = async (i: number, ms: number) => {
+      await gate.enter();
+      entered.push(i);
+      most = Math.max(most, gate.active);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      gate.leave();
+    };
+    const runs = [hold(1, 30), hold(2, 30)];
+    for (const i of [3, 4, 5]) {
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      runs.push(hold(i, 5));
+    }
+    await Promise.all(runs);
+    expect(entered).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
+    expect(gate.active).toBe(0);
+
+    // A waiter whose request was cancelled stops polling; once it is stale the next one goes.
+    let clock = 0;
+    let waits = 0;
+    const gate2 = createConcurrencyGate(
+      1,
+      () => clock,
+      (ms) => {
+        waits++;
+        if (waits === 1) return new Promise<void>(() => {});
+        clock += ms;
+        return Promise.resolve();
+      },
+    );
+    await gate2.enter();
+    void gate2.enter();
+    gate2.leave();
+    await gate2.enter();
+    expect(clock).toBeGreaterThan(2000);
+    expect(gate2.active).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ingestDeadLetter } from "../../src/pipeline/ingest-consumer";
 import { MergeQueue } from "../../src/pipeline/merge-queue";
 import { endJob, IDLE_STATUS, MAX_HISTORY, startJob, withMessage } from "../../src/pipeline/pipeline-status";
 import { retryDelaySeconds } from "../../src/pipeline/queue";
 import { recoverStalledDocuments } from "../../src/pipeline/stalled-documents";
+import { mapLimit } from "../../src/rag/pool";
 import { settled } from "../documents/helpers";
 import { deps } from "../rag/engine-helpers";
 import { testRuntime } from "../runtime-helpers";
@@ -90,6 +92,27 @@ describe("ingestion pipeline", { timeout: 60_000 }, () => {
     const results = await Promise.allSettled(["a", "bad", "c"].map((id) => queue.add(id)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(calls).toEqual([["a", "bad", "c"], ["a"], ["bad"], ["c"]]);
+  });
+
+  it("lets a timer fire while a long run of in-process storage calls goes on (pacing)", async () => {
+    // Locally D1 answers in-process: without pauses the event queue never empties, workerd
+    // polls neither timers nor sockets until the run ends (wrangler's 503s under load).
+    const started = Date.now();
+    let firedAfter = -1;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        firedAfter = Date.now() - started;
+        resolve();
+      }, 1),
+    );
+    await mapLimit(Array.from({ length: 5000 }), 4, async () => {
+      if (Date.now() - started < 600) await env.DB.prepare("SELECT 1").first();
+    });
+    const ranFor = Date.now() - started;
+    await timer;
+    expect(ranFor).toBeGreaterThanOrEqual(600);
+    expect(firedAfter).toBeGreaterThanOrEqual(0);
+    expect(firedAfter).toBeLessThan(300);
   });
 
   it("keeps LightRAG's pipeline_status across overlapping jobs and caps history", () => {

@@ -6,6 +6,7 @@
  * table's content digest (digest.ts), the same for the same rows on every backend.
  */
 import type { GraphChangeListener } from "../../storage/d1/graph-change";
+import { createPacer } from "../../storage/pace";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
 import { gzipLines, sha256Hex, vectorToBase64 } from "./codec";
@@ -116,7 +117,9 @@ async function exportTable(
 ): Promise<{ files: BackupFile[]; digest: string }> {
   const writer = new PartWriter(deps.bucket, id, scope, "table", table.name);
   const digest = new RowDigest();
+  const pace = createPacer();
   for await (const page of backupRows(deps).pages(table, workspace, PAGE_ROWS)) {
+    await pace();
     for (const row of page) {
       const encoded = encodeRow(row, omit);
       await digest.add(canonicalRow(encoded, table.workspaceColumn));
@@ -161,7 +164,9 @@ export async function* vectorLines(
   namespace: VectorNamespace,
 ): AsyncGenerator<Row> {
   const ids = (await vectors.ids(workspace, namespace)).sort();
+  const pace = createPacer();
   for (let i = 0; i < ids.length; i += VECTOR_PAGE) {
+    await pace();
     const items = await vectors.get(workspace, namespace, ids.slice(i, i + VECTOR_PAGE));
     for (const item of items)
       yield {

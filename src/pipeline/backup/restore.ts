@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import type { GraphChangeListener } from "../../storage/d1/graph-change";
+import { createPacer } from "../../storage/pace";
 import type { VectorStore } from "../../storage/vectors";
 import { VECTOR_NAMESPACES, type VectorNamespace } from "../../storage/vectors";
 import { base64ToVector, gunzipLines, sha256Hex } from "./codec";
@@ -192,8 +193,11 @@ async function targetDigest(deps: RestoreDeps, target: string, name: string): Pr
   }
   const table = WORKSPACE_TABLES.find((t) => t.name === name);
   if (!table) return null;
-  for await (const page of backupRows(deps).pages(table, target, DIGEST_PAGE_ROWS))
+  const pace = createPacer();
+  for await (const page of backupRows(deps).pages(table, target, DIGEST_PAGE_ROWS)) {
+    await pace();
     for (const row of page) await digest.add(canonicalRow(row, table.workspaceColumn));
+  }
   return digest.hex();
 }
 
@@ -235,8 +239,10 @@ export async function runRestore(
   }
   if (state.phase === "load") {
     const done = new Set(state.done_files);
+    const pace = createPacer();
     for (const file of files) {
       if (done.has(file.key)) continue;
+      await pace();
       if (Date.now() > deadline) return state;
       const rows =
         file.kind === "vectors"

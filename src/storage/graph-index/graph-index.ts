@@ -17,6 +17,7 @@ import { GRAPH_LOOKUP_SQL, type GraphLookupRow, graphLookupArgs } from "../d1/gr
 import { fuseIds } from "../fusion";
 import type { FusedGraphLookup } from "../graph-search";
 import { type LexicalHits, type LexicalRequest, type LexicalResult, lexicalHitIds } from "../lexical";
+import { createPacer } from "../pace";
 import { Bm25Index } from "./bm25";
 import {
   CHUNK_REBUILD_PAGE,
@@ -304,7 +305,10 @@ export class GraphIndex extends DurableObject<Env> {
   ): Promise<void> {
     const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     let after = first;
+    // Pages of in-process D1 reads: paced, so the local runtime keeps reading its sockets.
+    const pace = createPacer();
     for (;;) {
+      await pace();
       const { results } = await this.env.DB.prepare(select)
         .bind(workspace, ...after)
         .all<Row>();
