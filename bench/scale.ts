@@ -65,6 +65,8 @@ interface Row {
   heapPeakMiB: number;
   heapRetainedMiB: number;
   pgRssMiB: number;
+  /** Resident memory of the local runtime (workerd): the index objects' WebAssembly memory is here, not in the heap. */
+  workerdRssMiB: number;
   queries: Map<string, { p50: number; p95: number; n: number }>;
   failure: string;
   load: string;
@@ -155,6 +157,7 @@ async function measure(copies: number, port: number, capSeconds: number): Promis
     heapPeakMiB: 0,
     heapRetainedMiB: 0,
     pgRssMiB: 0,
+    workerdRssMiB: 0,
     queries: new Map(),
     failure: "",
     load: load(),
@@ -188,6 +191,8 @@ async function measure(copies: number, port: number, capSeconds: number): Promis
         // busy isolate: the next sample
       }
       row.pgRssMiB = Math.max(row.pgRssMiB, pgRss());
+      const workerd = processTree(server.pid).filter((p) => p.comm === "workerd");
+      row.workerdRssMiB = Math.max(row.workerdRssMiB, workerd.reduce((sum, p) => sum + p.rssBytes, 0) / MiB);
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   })();
@@ -277,7 +282,7 @@ function markdown(row: Row): string {
       : "—";
   });
   const pg = PG ? ` ${row.pgRssMiB.toFixed(0)} |` : "";
-  return `| ${row.copies}× (${row.docs} docs, ${row.textMB.toFixed(1)} MB) | ${row.ingest} | ${size} | ${row.heapPeakMiB.toFixed(0)} / ${row.heapRetainedMiB.toFixed(0)} |${pg} ${q.join(" | ")} | ${row.failure || "—"} | ${row.load} |`;
+  return `| ${row.copies}× (${row.docs} docs, ${row.textMB.toFixed(1)} MB) | ${row.ingest} | ${size} | ${row.heapPeakMiB.toFixed(0)} / ${row.heapRetainedMiB.toFixed(0)} | ${row.workerdRssMiB.toFixed(0)} |${pg} ${q.join(" | ")} | ${row.failure || "—"} | ${row.load} |`;
 }
 
 async function main(): Promise<void> {
@@ -287,7 +292,7 @@ async function main(): Promise<void> {
     `backend: ${PG ? "Postgres + pgvector (local PGlite, one per size)" : "D1 + local VectorIndex"}; commit ${commit}; ` +
       `cap ${values["cap-minutes"]} min per size; ${values.queries} queries per mode (server time, ms)`,
   );
-  const header = `| size | ingest | workspace | isolate heap peak / retained (MiB) |${PG ? " PGlite RSS (MiB) |" : ""} ${MODES.map((m) => `${m} p50 / p95`).join(" | ")} | failed first | load (1/5/15 min, start → end) |`;
+  const header = `| size | ingest | workspace | isolate heap peak / retained (MiB) | workerd RSS peak (MiB) |${PG ? " PGlite RSS (MiB) |" : ""} ${MODES.map((m) => `${m} p50 / p95`).join(" | ")} | failed first | load (1/5/15 min, start → end) |`;
   const rows: string[] = [];
   for (const copies of sizes) {
     const row = await measure(copies, Number(values.port), capSeconds);
