@@ -26,6 +26,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { devFetch } from "../scripts/lib/dev-fetch";
 import { startStubServer } from "../tools/stub-llm/server.mjs";
 import { BenchServer, DATA, type Doc, postgresVars } from "./query-server";
 
@@ -109,9 +110,7 @@ async function run(
     console.log(
       `${label}: ${docs.length} passages in ${ingest.seconds.toFixed(1)} s (${ingest.processed} processed, ${ingest.failed} failed)`,
     );
-    const res = await fetch(`${server.base}/graphs?label=*&max_nodes=1000000`, {
-      headers: { "LIGHTRAG-WORKSPACE": workspace },
-    });
+    const res = await readGraph(`${server.base}/graphs?label=*&max_nodes=1000000`, workspace);
     if (!res.ok) throw new Error(`${label}: GET /graphs answered ${res.status}`);
     const graph = (await res.json()) as { nodes: WireNode[]; edges: WireEdge[]; is_truncated: boolean };
     if (graph.is_truncated) throw new Error(`${label}: the graph read was truncated`);
@@ -137,6 +136,22 @@ async function run(
     return { label, ingest, entities, relations, answers };
   } finally {
     server.stop();
+  }
+}
+
+/**
+ * The whole graph; a read that fails on the way (wrangler dev resets connections right after a
+ * queue batch: scripts/lib/dev-fetch.ts) is sent again, twice at most, saying why. A GET only reads.
+ */
+async function readGraph(url: string, workspace: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await devFetch(url, { headers: { "LIGHTRAG-WORKSPACE": workspace } });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : "";
+      console.error(`GET /graphs failed: ${String(error)}${cause}; sending it again`);
+    }
   }
 }
 
@@ -197,7 +212,11 @@ async function main(): Promise<number> {
     );
     pg = await run("pg", { ...llm("parity-pg"), ...postgres }, port + 1, docs, questions, modes);
   } catch (error) {
-    console.error(String(error));
+    // undici's "fetch failed" says why only in its cause.
+    console.error(
+      String(error),
+      error instanceof Error && error.cause ? `(cause: ${String(error.cause)})` : "",
+    );
     return 2;
   } finally {
     await stub.close();

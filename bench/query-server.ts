@@ -43,6 +43,30 @@ export function docsCorpus(copies = 1): Doc[] {
   return docs;
 }
 
+/**
+ * Questions built from the corpus' own section titles, so every mode has something to find.
+ *
+ * @example
+ * const asked = questions(docsCorpus(1).map((d) => d.text), 100); // "How does … work?"
+ */
+export function questions(texts: string[], count: number): string[] {
+  const titles: string[] = [];
+  for (const text of texts) {
+    const lines = text.split("\n");
+    for (let i = 1; i < lines.length; i++) {
+      const underline = lines[i]?.trim() ?? "";
+      const title = lines[i - 1]?.trim() ?? "";
+      if (/^[=\-~^]{3,}$/.test(underline) && title.length > 3 && !/^[=\-~^]+$/.test(title))
+        titles.push(title);
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; out.length < count && titles.length > 0; i++) {
+    out.push(`How does ${titles[(i * 7) % titles.length]} work?`);
+  }
+  return out;
+}
+
 export const median = (values: number[]) => percentile(values, 0.5);
 
 export function percentile(values: number[], p: number): number {
@@ -81,6 +105,17 @@ export class BenchServer {
     return this.worker.pid;
   }
 
+  /** The local state directory (D1's SQLite files are under `v3/d1/`). */
+  get persist(): string {
+    if (!this.worker) throw new Error("not started");
+    return this.worker.persist;
+  }
+
+  /** The last `bytes` of the server log, to say what failed. */
+  logTail(bytes = 2000): string {
+    return this.worker?.logTail(bytes) ?? "";
+  }
+
   /** The inspector port `wrangler dev` was given (see scripts/lib/dev-server.ts). */
   get inspectorPort(): number {
     return this.port + 100;
@@ -107,21 +142,26 @@ export class BenchServer {
 
   /**
    * Ingests `docs` into `workspace`; returns seconds taken, failures and how many were
-   * processed. Gives up waiting once nothing has moved for `stallSeconds`, so a stuck
-   * pipeline shows in the figures instead of hanging the benchmark.
+   * processed. Gives up waiting once nothing has moved for `stallSeconds`, or once
+   * `capSeconds` of wall clock have passed (`capped`), so a stuck or slow pipeline shows in
+   * the figures instead of hanging the benchmark. `onProgress` sees every status poll.
    */
   async ingest(
     workspace: string,
     docs: Doc[],
     stallSeconds = 120,
-  ): Promise<{ seconds: number; failed: number; processed: number }> {
+    options: { capSeconds?: number; onProgress?: (done: number, seconds: number) => void } = {},
+  ): Promise<{ seconds: number; failed: number; processed: number; posted: number; capped: boolean }> {
     const started = performance.now();
-    for (let i = 0; i < docs.length; i += 200) {
+    const capMs = (options.capSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+    let posted = 0;
+    for (let i = 0; i < docs.length && performance.now() - started < capMs; i += 200) {
       const slice = docs.slice(i, i + 200);
       await this.post(workspace, "/documents/texts", {
         texts: slice.map((d) => d.text),
         file_sources: slice.map((d) => d.source),
       });
+      posted += slice.length;
     }
     let last = -1;
     let lastMove = performance.now();
@@ -137,7 +177,8 @@ export class BenchServer {
         counts = ((await res.json()) as { status_counts: Record<string, number> }).status_counts;
       } catch (error) {
         // wrangler dev resets some connections while a queue batch runs; the stall limit bounds this.
-        if (performance.now() - lastMove > stallSeconds * 1000) throw error;
+        if (performance.now() - lastMove > stallSeconds * 1000 || performance.now() - started > capMs)
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
@@ -146,9 +187,11 @@ export class BenchServer {
         last = done;
         lastMove = performance.now();
       }
-      if (done >= docs.length || performance.now() - lastMove > stallSeconds * 1000) {
+      options.onProgress?.(done, (performance.now() - started) / 1000);
+      const capped = performance.now() - started > capMs;
+      if (done >= docs.length || capped || performance.now() - lastMove > stallSeconds * 1000) {
         const seconds = (performance.now() - started) / 1000;
-        return { seconds, failed: counts.failed ?? 0, processed: counts.processed ?? 0 };
+        return { seconds, failed: counts.failed ?? 0, processed: counts.processed ?? 0, posted, capped };
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -17,7 +17,7 @@
  * comparing code paths, not a real Postgres (docs/postgres.md).
  */
 import { parseArgs } from "node:util";
-import { BenchServer, docsCorpus, median, percentile, postgresVars } from "./query-server";
+import { BenchServer, docsCorpus, median, percentile, postgresVars, questions } from "./query-server";
 
 const { values } = parseArgs({
   options: {
@@ -34,25 +34,6 @@ const { values } = parseArgs({
 /** LightRAG's p95 in ms for the same kind of query (from the brief). */
 const LIGHTRAG_P95: Record<string, number> = { naive: 25, local: 70, global: 86, hybrid: 114, mix: 95 };
 const MODES = ["naive", "local", "global", "hybrid", "mix", "ppr"];
-
-/** Questions built from the corpus' own section titles, so every mode has something to find. */
-function questions(texts: string[], count: number): string[] {
-  const titles: string[] = [];
-  for (const text of texts) {
-    const lines = text.split("\n");
-    for (let i = 1; i < lines.length; i++) {
-      const underline = lines[i]?.trim() ?? "";
-      const title = lines[i - 1]?.trim() ?? "";
-      if (/^[=\-~^]{3,}$/.test(underline) && title.length > 3 && !/^[=\-~^]+$/.test(title))
-        titles.push(title);
-    }
-  }
-  const out: string[] = [];
-  for (let i = 0; out.length < count && titles.length > 0; i++) {
-    out.push(`How does ${titles[(i * 7) % titles.length]} work?`);
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const copies = Number(values.copies);

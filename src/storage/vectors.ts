@@ -72,7 +72,7 @@ export interface VectorStore {
   /** Inserts or replaces vectors by id. */
   upsert(workspace: string, namespace: VectorNamespace, items: VectorItem[]): Promise<void>;
   delete(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<void>;
-  /** Best matches first. */
+  /** Best matches first, equal scores by id (the engine keeps a prefix: tie order decides answers). */
   query(
     workspace: string,
     namespace: VectorNamespace,

@@ -79,4 +79,57 @@ describe("engine over Vectorize (fake, 20 ms visibility delay)", { timeout: 60_0
     );
     expect(local.retrieval?.entities.map((entity) => entity.name)).toEqual(["Charles Babbage"]);
   });
+
+  // Issue 14's "same query mix through the Vectorize fake, for correctness": every mode retrieves
+  // what the local vector index retrieves from the same corpus (the fake ranks exactly, as it does).
+  // Ties aside: the hash embedder gives equal scores, which the local index orders by id and the
+  // fake (like Vectorize, which promises no order) by insertion, so lists are compared sorted.
+  it("retrieves the same entities, relations and chunks as the local index in every mode", async () => {
+    const corpus = [
+      {
+        text: "Ada Lovelace worked with Charles Babbage in London on the Analytical Engine.",
+        source: "ada.txt",
+      },
+      { text: "Charles Babbage designed the Difference Engine in London.", source: "babbage.txt" },
+      { text: "Gustave Eiffel built the Eiffel Tower in Paris for the World Fair.", source: "eiffel.txt" },
+      { text: "Marie Curie studied radium in Paris with Pierre Curie.", source: "curie.txt" },
+    ];
+    const { indexes } = fakeVectorizeIndexes({ dimensions: 384, delayMs: 20 });
+    const vectorize = new VectorizeVectorStore(indexes, { pollMs: 2, settleTimeoutMs: 10_000 });
+    const base = deps();
+    const vz: RagDeps = { ...base, stores: createD1Stores(env.DB, vectorize, async () => {}) };
+    await ingest(base, "vz_mix_local", corpus, 4, inProcessCoordinator(base));
+    await ingest(vz, "vz_mix_vectorize", corpus, 4, inProcessCoordinator(vz));
+    await vectorize.settle();
+    const queryDeps = (vectors: RagDeps["stores"]["vectors"]): QueryDeps => ({
+      graphSearch: new D1GraphSearchStore(env.DB),
+      chunks: base.stores.chunks,
+      vectors,
+      llm: base.llm,
+      embeddings: base.embeddings,
+    });
+    const seen = async (deps: QueryDeps, workspace: string, query: string, mode: QueryParams["mode"]) => {
+      const run = await retrieveForQuery(deps, workspace, query, params({ mode, topK: 5, chunkTopK: 3 }));
+      return {
+        entities: run.retrieval?.entities.map((entity) => entity.name).sort(),
+        relations: run.retrieval?.relations.map((relation) => `${relation.src}|${relation.tgt}`).sort(),
+        chunks: run.retrieval?.chunks.map((chunk) => `${chunk.filePath}:${chunk.content}`).sort(),
+      };
+    };
+    const questions = [
+      "Who worked with Charles Babbage?",
+      "What was built in Paris?",
+      "Where is radium studied?",
+    ];
+    for (const mode of ["naive", "local", "global", "hybrid", "mix"] as const) {
+      for (const question of questions) {
+        const expected = await seen(queryDeps(base.stores.vectors), "vz_mix_local", question, mode);
+        expect(expected.chunks?.length, `${mode}: ${question}`).toBeGreaterThan(0);
+        expect(
+          await seen(queryDeps(vectorize), "vz_mix_vectorize", question, mode),
+          `${mode}: ${question}`,
+        ).toEqual(expected);
+      }
+    }
+  });
 });

@@ -128,6 +128,27 @@ describe("local Postgres through the Neon driver", () => {
     expect(indexed.map((m) => m.id)).toEqual(exact.map((m) => m.id));
     await store.clear(ws, "chunks");
   }, 60_000);
+
+  // Found by bench/backend-parity.ts on the whole HotpotQA sample: two entities with the same
+  // score came back in index order on Postgres and by id from the local index, and the hybrid
+  // answer's token budget then kept different entities and chunks.
+  it("orders equal scores by id on the indexed path, as the exact scan and the local index do", async () => {
+    const p = pool();
+    const store = new PgVectorStore(p, { indexedDims: [384] });
+    const ws = `hnsw_ties_${Date.now()}`;
+    const axis = (i: number) => Float32Array.from({ length: 384 }, (_, j) => (j === 0 || j === i ? 1 : 0));
+    // Every vector is at the same angle to the probe; inserted in descending id order.
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      id: `t${String(11 - i).padStart(2, "0")}`,
+      vector: axis(i + 1),
+    }));
+    await store.upsert(ws, "entities", items);
+    const probe = Float32Array.from({ length: 384 }, (_, j) => (j === 0 ? 1 : 0));
+    const matches = await store.query(ws, "entities", probe, { topK: 12 });
+    expect(new Set(matches.map((m) => m.score)).size).toBe(1);
+    expect(matches.map((m) => m.id)).toEqual(items.map((item) => item.id).sort());
+    await store.clear(ws, "entities");
+  }, 60_000);
 });
 
 describe("Postgres adapters", () => {

@@ -39,15 +39,19 @@ const lockKey = (table: string, workspace: string) => `${table}:${workspace}`;
 /**
  * The top-k statement of an indexed dimension ($1 workspace, $2 query vector, $3 k): its
  * expression and `dim` predicate match the partial HNSW index, so the planner may use it (it
- * still sorts a small workspace's rows exactly when that is cheaper).
+ * still sorts a small workspace's rows exactly when that is cheaper). The k found are then
+ * ordered by score and, for equal scores, by id, as the exact scan and the local index order
+ * them: the index (or a top-N sort) returns ties in no set order, and the engine's token
+ * budgets keep a prefix, so tie order decides what an answer holds.
  *
  * @example
  * indexedQuerySql("vectors_chunks", 384);
  */
 export function indexedQuerySql(table: string, dim: number): string {
   const distance = `embedding::vector(${dim}) <=> $2::vector(${dim})`;
-  return `SELECT id, 1 - (${distance}) AS score FROM ${table}
-    WHERE workspace = $1 AND dim = ${dim} ORDER BY ${distance} LIMIT $3`;
+  return `SELECT id, score FROM (SELECT id, 1 - (${distance}) AS score FROM ${table}
+    WHERE workspace = $1 AND dim = ${dim} ORDER BY ${distance} LIMIT $3) AS top
+    ORDER BY score DESC, id COLLATE "C"`;
 }
 
 export class PgVectorStore implements VectorStore {

@@ -270,7 +270,9 @@ export class VectorizeVectorStore implements VectorStore {
       const id = localIdOf(match.id, prefix) ?? names.get(match.id);
       if (id !== undefined) out.push({ id, score: match.score });
     }
-    return out;
+    // Vectorize promises no order among equal scores; the local index and pgvector give them by
+    // id, and the engine's token budgets keep a prefix, so the same order gives the same answer.
+    return out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /**

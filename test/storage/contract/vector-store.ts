@@ -32,6 +32,27 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
       expect((await store.query(ws, "entities", vec(1, 0, 0), { topK: 1 })).map((m) => m.id)).toEqual(["a"]);
     });
 
+    // The engine keeps a prefix of these lists under token budgets, so the order of equal scores
+    // decides what an answer holds: every backend must give ties in the same (id) order.
+    it("orders equal scores by id", async () => {
+      const store = makeStore();
+      const ws = freshWorkspace();
+      const ids = ["t5", "t4", "t3", "t2", "t1", "t0"];
+      // Each vector at the same angle to the probe (one shared axis and one of its own, so the
+      // scores are equal to the last bit), inserted in descending id order.
+      const axes = (i: number) =>
+        Float32Array.from({ length: 7 }, (_, j) => (j === 0 || j === i + 1 ? 1 : 0));
+      await store.upsert(
+        ws,
+        "entities",
+        ids.map((id, i) => ({ id, vector: axes(i) })),
+      );
+      await settle(store);
+      const matches = await store.query(ws, "entities", vec(1, 0, 0, 0, 0, 0, 0), { topK: 10 });
+      expect(new Set(matches.map((m) => m.score)).size).toBe(1);
+      expect(matches.map((m) => m.id)).toEqual([...ids].sort());
+    });
+
     it("replaces by id, deletes, counts and lists", async () => {
       const store = makeStore();
       const ws = freshWorkspace();
