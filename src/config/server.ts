@@ -40,6 +40,8 @@ export const serverFields = {
   MAX_REQUEST_BODY_BYTES: positiveInt(1 * MiB),
   /** Requests of one isolate handled at once, the rest wait (0: no limit); src/http/middleware/concurrency-gate.ts. */
   MAX_CONCURRENT_REQUESTS: nonNegativeInt(0),
+  /** How long an isolate sums metric samples before one aggregator call (src/observability/metrics-buffer.ts). */
+  METRICS_WINDOW_MS: nonNegativeInt(1000),
   /**
    * Storage calls pause 1 ms every 20 ms of an entry point's work (src/runtime/paced-bindings.ts),
    * so the local runtime, where the Worker and every Durable Object share one thread, keeps

@@ -52,6 +52,15 @@ function take(): Window | undefined {
   return window;
 }
 
+/**
+ * The window's length: METRICS_WINDOW_MS, which the config validates at start-up (a
+ * non-negative integer), read here from the bindings the caller passes; FLUSH_AFTER_MS without.
+ */
+function windowMs(env: object): number {
+  const value = Number((env as { METRICS_WINDOW_MS?: unknown }).METRICS_WINDOW_MS);
+  return Number.isInteger(value) && value >= 0 ? value : FLUSH_AFTER_MS;
+}
+
 function send(env: Pick<Bindings, "METRICS">, window: Window): Promise<void> {
   return sendMetricBatch(env, {
     samples: [...window.samples],
@@ -93,7 +102,7 @@ export function queueSamples(
     window = opened;
     open = opened;
     waitUntil(
-      new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() =>
+      new Promise<void>((resolve) => setTimeout(resolve, windowMs(env))).then(() =>
         // Already sent by a full window or a read of the aggregate: nothing left to do.
         open === opened ? send(env, take() as Window) : undefined,
       ),

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { currentWaitUntil } from "../runtime/background";
+import { currentWaitUntil, detachedWaitUntil } from "../runtime/background";
 import { type QueryPoint, writeDocumentPoint, writeQueryPoint } from "./analytics";
 import {
   allowedLabels,
@@ -109,10 +109,12 @@ export function countMetricWithEnv(
   // second, metrics-buffer.ts); outside one (Durable Object calls, unit code) nothing would keep
   // a window's timer alive, so it goes at once.
   const inEntryPoint = currentWaitUntil() !== undefined;
+  // The window's timer holds the entry point's own waitUntil, not the invocation (its pool).
+  const windowWaitUntil = detachedWaitUntil() ?? waitUntil;
   waitUntil(
     new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
       backgroundBatches.delete(waitUntil);
-      if (inEntryPoint) queueSamples(env, batch, waitUntil);
+      if (inEntryPoint) queueSamples(env, batch, windowWaitUntil);
       else return sendMetricBatch(env, { samples: [...batch] });
     }),
   );

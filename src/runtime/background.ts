@@ -17,6 +17,12 @@ export type Deferred = () => Promise<unknown>;
 export interface Background {
   waitUntil: WaitUntil;
   later?: (work: Deferred) => void;
+  /**
+   * The execution context's own `waitUntil`, which the invocation does not wait for: for work
+   * that needs nothing the invocation closes (a metrics window's timer), so a Postgres pool is
+   * not held open for it.
+   */
+  detached?: WaitUntil;
 }
 
 const invocation = new AsyncLocalStorage<Background>();
@@ -65,6 +71,17 @@ export async function inBackground(task: Promise<unknown>): Promise<void> {
     return;
   }
   waitUntil(task.catch(() => undefined));
+}
+
+/**
+ * The entry point's untracked `waitUntil` (see `Background.detached`), else its tracked one.
+ *
+ * @example
+ * detachedWaitUntil()?.(timerThenFlush());
+ */
+export function detachedWaitUntil(): WaitUntil | undefined {
+  const background = invocation.getStore();
+  return background?.detached ?? background?.waitUntil;
 }
 
 /** The invocation's `waitUntil`, if an entry point bound one. */

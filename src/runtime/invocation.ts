@@ -116,9 +116,10 @@ export async function withInvocation<T>(
   ctx: Pick<ExecutionContext, "waitUntil">,
   work: (invocation: Invocation) => Promise<T>,
 ): Promise<T> {
-  const invocation = new Invocation((p) => ctx.waitUntil(p));
+  const detached = (p: Promise<unknown>) => ctx.waitUntil(p);
+  const invocation = new Invocation(detached);
   try {
-    return await runInInvocation(invocation.waitUntil, () => work(invocation));
+    return await runInInvocation({ waitUntil: invocation.waitUntil, detached }, () => work(invocation));
   } finally {
     invocation.finish();
   }

@@ -36,11 +36,12 @@ function trackBody(c: Context<AppEnv>): Promise<void> | undefined {
 }
 
 export const invocationScope: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const invocation = new Invocation(executionWaitUntil(c));
+  const detached = executionWaitUntil(c);
+  const invocation = new Invocation(detached);
   c.set("invocation", invocation);
   let body: Promise<void> | undefined;
   try {
-    const background = { waitUntil: invocation.waitUntil, later: invocation.later };
+    const background = { waitUntil: invocation.waitUntil, later: invocation.later, detached };
     await runInInvocation(background, async () => {
       await next();
       // The response is ready: bookkeeping kept for it starts now, inside this invocation.

@@ -9,7 +9,7 @@ import type { MiddlewareHandler } from "hono";
 import { writeRequestPoint } from "../../observability/analytics";
 import { addSample, closeRequestBatch, observeDuration, openRequestBatch } from "../../observability/metrics";
 import { queueRequestMetrics, trackInFlight } from "../../observability/metrics-buffer";
-import { recordWorkspace, requestWaitUntil, routeTemplate } from "../../observability/request-context";
+import { executionWaitUntil, recordWorkspace, routeTemplate } from "../../observability/request-context";
 import type { AppEnv } from "../app-env";
 
 export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -28,7 +28,8 @@ export const requestMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (status >= 500)
       addSample(batch, "lightrag_errors_total", { route: labels.route, kind: "http_5xx" }, 1);
     observeDuration(batch, labels, duration_ms / 1000);
-    queueRequestMetrics(c.env, batch, requestWaitUntil(c));
+    // Untracked: the window's timer needs nothing the invocation closes (a Postgres pool).
+    queueRequestMetrics(c.env, batch, executionWaitUntil(c));
     writeRequestPoint(c.env, { workspace: recordWorkspace(c), ...labels, status, duration_ms });
   }
 };
