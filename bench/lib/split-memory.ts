@@ -5,7 +5,7 @@
  * sampled each second (the high-water mark, garbage included) and a full GC per isolate after
  * each phase gives what it keeps, both against the 128 MB a production isolate may use.
  */
-import { BenchServer, docsCorpus } from "../query-server";
+import { type Doc, docsCorpus } from "../query-server";
 import { Inspector } from "./inspector";
 import { HOSTS, startSplitWorker } from "./split-isolates";
 
@@ -75,8 +75,15 @@ function samplePeaks(inspectors: Map<string, Inspector>): Peaks {
  * `HeapProfiler.collectGarbage` is sent after `HeapProfiler.enable`; when an isolate does not
  * answer it in 20 s the lowest of five 1-s samples stands in (marked by `gc: false`).
  */
-async function afterGc(inspectors: Map<string, Inspector>): Promise<Map<string, Reading>> {
+async function afterGc(inspectors: Map<string, Inspector>, base: string): Promise<Map<string, Reading>> {
   const kept = new Map<string, Reading>();
+  // V8 runs an inspector-requested GC as a task of the isolate; requests give idle isolates a turn.
+  const poke = setInterval(() => {
+    for (const path of ["/health/ready", "/health"])
+      fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000) })
+        .then((res) => res.arrayBuffer())
+        .catch(() => {});
+  }, 2000);
   await Promise.all(
     [...inspectors].map(async ([service, inspector]) => {
       let gc = true;
@@ -101,7 +108,74 @@ async function afterGc(inspectors: Map<string, Inspector>): Promise<Map<string, 
       });
     }),
   );
+  clearInterval(poke);
   return kept;
+}
+
+/**
+ * `fetch` that sends a request again (up to 5 times) when the connection is reset: workerd resets
+ * a kept-alive connection that a request reaches while a queue batch runs (scripts/lib/dev-fetch.ts
+ * says why); inserts deduplicate identical content and the rest only read, so resending is safe.
+ *
+ * @example
+ * const res = await resilientFetch(`${base}/documents/status_counts`, { headers });
+ */
+async function resilientFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(600_000) });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/**
+ * Inserts `docs` into `workspace` 200 at a time and waits until all are processed or failed, or
+ * nothing moved for `stallSeconds`.
+ *
+ * @example
+ * const { seconds, processed, failed } = await ingest(base, "mem_r1", docs, 300);
+ */
+async function ingest(
+  base: string,
+  workspace: string,
+  docs: Doc[],
+  stallSeconds: number,
+): Promise<{ seconds: number; failed: number; processed: number }> {
+  const started = performance.now();
+  const headers = { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace };
+  for (let i = 0; i < docs.length; i += 200) {
+    const slice = docs.slice(i, i + 200);
+    const res = await resilientFetch(`${base}/documents/texts`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ texts: slice.map((d) => d.text), file_sources: slice.map((d) => d.source) }),
+    });
+    if (!res.ok) throw new Error(`POST /documents/texts answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  let last = -1;
+  let lastMove = performance.now();
+  while (true) {
+    const res = await resilientFetch(`${base}/documents/status_counts`, { headers });
+    const counts = res.ok
+      ? ((await res.json()) as { status_counts: Record<string, number> }).status_counts
+      : {};
+    const done = (counts.processed ?? 0) + (counts.failed ?? 0);
+    if (done !== last) {
+      last = done;
+      lastMove = performance.now();
+    }
+    if (done >= docs.length || performance.now() - lastMove > stallSeconds * 1000)
+      return {
+        seconds: (performance.now() - started) / 1000,
+        failed: counts.failed ?? 0,
+        processed: counts.processed ?? 0,
+      };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** Questions from the documents' first lines (their titles), so every mode finds something. */
@@ -210,16 +284,15 @@ export async function splitMain(options: {
   try {
     for (const service of split.services)
       inspectors.set(service, await Inspector.connect(split.inspectorPort, service));
-    const server = new BenchServer(options.port);
     const docs = docsCorpus(options.copies);
-    const idle = await afterGc(inspectors);
+    const idle = await afterGc(inspectors, split.base);
     printPhase("started, idle (after GC)", split.services, idle, idle);
     for (let round = 1; round <= options.rounds; round++) {
       log(`round ${round}: ingesting ${docs.length} documents`);
       const peaks = samplePeaks(inspectors);
-      const result = await server.ingest(`mem_r${round}`, docs, 300);
+      const result = await ingest(split.base, `mem_r${round}`, docs, 300);
       const high = peaks.stop();
-      const kept = await afterGc(inspectors);
+      const kept = await afterGc(inspectors, split.base);
       printPhase(
         `docs-1mb x${options.copies} ingestion, round ${round} (new workspace mem_r${round}): ${docs.length} documents, ${result.processed} processed, ${result.failed} failed, ${result.seconds.toFixed(0)} s`,
         split.services,
@@ -238,7 +311,7 @@ export async function splitMain(options: {
         options.querySeconds,
       );
       const high = peaks.stop();
-      const kept = await afterGc(inspectors);
+      const kept = await afterGc(inspectors, split.base);
       printPhase(
         `queries on mem_r${options.rounds}: ${options.queryConnections} connections, ${options.querySeconds} s, five modes, ${load.ok} answered, ${load.failed} failed`,
         split.services,
