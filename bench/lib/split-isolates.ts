@@ -8,7 +8,7 @@
  * class's objects run in isolates apart from the Worker's. The bindings are wrangler.toml's as
  * wrangler itself converts them (`unstable_getMiniflareWorkerOptions`), minus Workers AI and
  * Vectorize, which have no local simulator (the local configuration uses neither). Miniflare's
- * inspector proxy then lists one target per service (`/json`, "core:user:<service>").
+ * inspector proxy then lists one target per service (`/json`, URL ending in `/<service>`).
  * Bench-only: the product's wrangler.toml and src/ are unchanged.
  */
 import { spawnSync } from "node:child_process";
@@ -16,27 +16,16 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { type SourcelessWorkerOptions, unstable_getMiniflareWorkerOptions } from "wrangler";
 import { ROOT } from "../../scripts/lib/dev-server";
 
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
-
-/** Service name per Durable Object class; "worker" hosts HTTP, the queue consumer and the cron. */
-export const HOSTS: Record<string, string> = {
-  VectorIndex: "do-vector-index",
-  GraphIndex: "do-graph-index",
-  WorkspaceCoordinator: "do-coordinator",
-  RateLimiter: "do-rate-limiter",
-  LoginGuard: "do-login-guard",
-  MetricsAggregator: "do-metrics",
-  RuntimeFlags: "do-flags",
-};
 
 export interface SplitWorker {
   base: string;
   /** Inspector proxy port: `/json` lists one target per service. */
   inspectorPort: number;
-  /** Service names, "worker" first, then one per Durable Object class (HOSTS). */
+  /** Service names: "worker" first, then one per Durable Object class, named after the class. */
   services: string[];
   stop(): Promise<void>;
 }
@@ -78,38 +67,7 @@ export async function startSplitWorker(options: {
   log("starting");
 
   const base = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml")).workerOptions;
-  // No local simulator for these two; wrangler dev --local proxies them remotely (unused locally).
-  const { ai: _ai, vectorize: _vectorize, assets, modulesRules: _rules, durableObjects, ...shared } = base;
-  const bindings = { ...(shared.bindings ?? {}), ...(options.vars ?? {}) };
-  const hosted = Object.fromEntries(
-    Object.entries(durableObjects ?? {}).map(([name, value]) => {
-      const designator = (typeof value === "string" ? { className: value } : value) as {
-        className: string;
-        useSQLite?: boolean;
-      };
-      return [name, { ...designator, scriptName: HOSTS[designator.className] ?? "worker" }];
-    }),
-  );
-  const script = {
-    modules: true,
-    scriptPath: path.join(bundle, "index.js"),
-    modulesRoot: bundle,
-    modulesRules: [{ type: "CompiledWasm" as const, include: ["**/*.wasm"] }],
-    unsafeInspectorProxy: true,
-  };
-  const { queueConsumers, ...withoutConsumers } = shared;
-  const workers: WorkerOptions[] = [
-    { ...shared, ...script, name: "worker", bindings, durableObjects: hosted, assets, queueConsumers },
-    ...Object.values(HOSTS).map(
-      (name): WorkerOptions => ({
-        ...withoutConsumers,
-        ...script,
-        name,
-        bindings,
-        durableObjects: hosted,
-      }),
-    ),
-  ];
+  const workers = splitWorkers(base, bundle, options.vars ?? {});
   const inspectorPort = options.inspectorPort ?? options.port + 1;
   const mf = new Miniflare({
     host: "127.0.0.1",
@@ -129,10 +87,55 @@ export async function startSplitWorker(options: {
   return {
     base: `http://127.0.0.1:${options.port}`,
     inspectorPort,
-    services: ["worker", ...Object.values(HOSTS)],
+    services: workers.map((worker) => worker.name ?? ""),
     async stop() {
       await mf.dispose();
       rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Miniflare services for wrangler's options of the script (`base`) and its bundle: "worker" with
+ * HTTP, the queue consumers and the assets, and one service per Durable Object class, named after
+ * the class, that hosts it. Every service binds every Durable Object namespace to its host
+ * (`scriptName`), so any class reaches any other as in production. Workers AI and Vectorize are
+ * left out: no local simulator, and the local configuration uses neither.
+ *
+ * @example
+ * const workers = splitWorkers(unstable_getMiniflareWorkerOptions("wrangler.toml").workerOptions, "/tmp/b", {});
+ * workers.map((w) => w.name); // ["worker", "WorkspaceCoordinator", "LoginGuard", "VectorIndex", …]
+ */
+export function splitWorkers(
+  base: SourcelessWorkerOptions,
+  bundle: string,
+  vars: Record<string, string>,
+): WorkerOptions[] {
+  const { ai: _ai, vectorize: _vectorize, assets, modulesRules: _rules, durableObjects, ...shared } = base;
+  const { queueConsumers, ...withoutConsumers } = shared;
+  const bindings = { ...(shared.bindings ?? {}), ...vars };
+  const classes = new Set<string>();
+  const hosted = Object.fromEntries(
+    Object.entries(durableObjects ?? {}).map(([name, value]) => {
+      const designator = (typeof value === "string" ? { className: value } : value) as {
+        className: string;
+        useSQLite?: boolean;
+      };
+      classes.add(designator.className);
+      return [name, { ...designator, scriptName: designator.className }];
+    }),
+  );
+  const script = {
+    modules: true,
+    scriptPath: path.join(bundle, "index.js"),
+    modulesRoot: bundle,
+    modulesRules: [{ type: "CompiledWasm" as const, include: ["**/*.wasm"] }],
+    unsafeInspectorProxy: true,
+  };
+  return [
+    { ...shared, ...script, name: "worker", bindings, durableObjects: hosted, assets, queueConsumers },
+    ...[...classes].map(
+      (name): WorkerOptions => ({ ...withoutConsumers, ...script, name, bindings, durableObjects: hosted }),
+    ),
+  ];
 }

@@ -7,15 +7,12 @@
  */
 import { type Doc, docsCorpus } from "../query-server";
 import { Inspector } from "./inspector";
-import { HOSTS, startSplitWorker } from "./split-isolates";
+import { startSplitWorker } from "./split-isolates";
 
 const MiB = 2 ** 20;
 const LIMIT_MIB = 128;
-/** Display name per service. */
-const LABEL: Record<string, string> = {
-  worker: "Worker (HTTP + queue consumer)",
-  ...Object.fromEntries(Object.entries(HOSTS).map(([className, service]) => [service, className])),
-};
+/** Display name per service; the others are named after their Durable Object class. */
+const LABEL: Record<string, string> = { worker: "Worker (HTTP + queue consumer)" };
 
 /** MiB: V8 heap used, ArrayBuffer/WebAssembly backing stores, and their sum (each its own peak). */
 interface Reading {
