@@ -72,12 +72,31 @@ function samplePeaks(inspectors: Map<string, Inspector>): Peaks {
  * `HeapProfiler.collectGarbage` is sent after `HeapProfiler.enable`; when an isolate does not
  * answer it in 20 s the lowest of five 1-s samples stands in (marked by `gc: false`).
  */
-async function afterGc(inspectors: Map<string, Inspector>, base: string): Promise<Map<string, Reading>> {
+async function afterGc(
+  inspectors: Map<string, Inspector>,
+  base: string,
+  workspace?: string,
+): Promise<Map<string, Reading>> {
   const kept = new Map<string, Reading>();
-  // V8 runs an inspector-requested GC as a task of the isolate; requests give idle isolates a turn.
+  // V8 runs an inspector-requested GC as a task of the isolate, which an idle isolate runs only
+  // when it gets a turn: health probes reach the Worker and the flags and metrics objects, a
+  // one-word local query the vector and graph indexes of `workspace`.
   const poke = setInterval(() => {
-    for (const path of ["/health/ready", "/health"])
-      fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000) })
+    const requests: [string, RequestInit][] = [
+      ["/health/ready", {}],
+      ["/health", {}],
+    ];
+    if (workspace)
+      requests.push([
+        "/query",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
+          body: JSON.stringify({ query: "overview", mode: "mix", only_need_context: true }),
+        },
+      ]);
+    for (const [path, init] of requests)
+      fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(10_000) })
         .then((res) => res.arrayBuffer())
         .catch(() => {});
   }, 2000);
@@ -308,7 +327,7 @@ export async function splitMain(options: {
         options.querySeconds,
       );
       const high = peaks.stop();
-      const kept = await afterGc(inspectors, split.base);
+      const kept = await afterGc(inspectors, split.base, `mem_r${options.rounds}`);
       printPhase(
         `queries on mem_r${options.rounds}: ${options.queryConnections} connections, ${options.querySeconds} s, five modes, ${load.ok} answered, ${load.failed} failed`,
         split.services,
