@@ -13,6 +13,14 @@
  *   npx tsx bench/memory.ts --snapshot 30            # per Durable Object class: retained heap
  *                                                    # 30 s into each round and after it
  *
+ * `--split` runs the same bundle with every Durable Object class in an isolate of its own
+ * (bench/lib/split-isolates.ts, Miniflare's Node API, one inspector target per service) and
+ * prints each isolate's heap high-water mark and heap after a full GC per round, then during
+ * `--query-seconds` of queries (all five modes, `--query-connections` at once) on the last
+ * round's workspace: the per-class split that the shared isolate of `wrangler dev` hides.
+ *
+ *   npx tsx bench/memory.ts --split --copies 10 --rounds 1 --port 9965
+ *
  * `--snapshot S` tries to split the shared heap by class with V8 heap snapshots
  * (bench/lib/heap-snapshot.ts): the retained size of every instance of each Durable Object class
  * (and of the tokenizer), once S seconds into the round and once after the round's full GC. So
@@ -24,6 +32,7 @@ import { parseArgs } from "node:util";
 import { retainedByClass, takeSnapshot } from "./lib/heap-snapshot";
 import { Inspector, retainedHeap } from "./lib/inspector";
 import { processTree } from "./lib/procs";
+import { splitMain } from "./lib/split-memory";
 import { BenchServer, docsCorpus } from "./query-server";
 
 const { values } = parseArgs({
@@ -33,6 +42,9 @@ const { values } = parseArgs({
     port: { type: "string", default: "9855" },
     series: { type: "boolean", default: false },
     snapshot: { type: "string", default: "" },
+    split: { type: "boolean", default: false },
+    "query-seconds": { type: "string", default: "60" },
+    "query-connections": { type: "string", default: "8" },
   },
 });
 const MiB = 2 ** 20;
@@ -163,4 +175,12 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (values.split)
+  await splitMain({
+    port: Number(values.port),
+    copies: Number(values.copies),
+    rounds: Number(values.rounds),
+    querySeconds: Number(values["query-seconds"]),
+    queryConnections: Number(values["query-connections"]),
+  });
+else await main();

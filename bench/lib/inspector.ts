@@ -54,18 +54,21 @@ export class Inspector {
   }
 
   /**
-   * Connects to the first target listed at `http://127.0.0.1:<port>/json`.
+   * Connects to the first target listed at `http://127.0.0.1:<port>/json`, or to the one whose
+   * URL ends in `/<target>` (a service under Miniflare's inspector proxy, bench/lib/split-isolates.ts).
    *
    * @example
    * const inspector = await Inspector.connect(9951);
    * const { usedSize } = await inspector.send<{ usedSize: number }>("Runtime.getHeapUsage");
    */
-  static async connect(port: number): Promise<Inspector> {
+  static async connect(port: number, target?: string): Promise<Inspector> {
     const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
       webSocketDebuggerUrl: string;
     }[];
-    const url = targets[0]?.webSocketDebuggerUrl;
-    if (!url) throw new Error(`no inspector target on port ${port}`);
+    // Miniflare's inspector proxy lists one target per service, its URL ending in "/<service>".
+    const url = (target ? targets.find((t) => t.webSocketDebuggerUrl.endsWith(`/${target}`)) : targets[0])
+      ?.webSocketDebuggerUrl;
+    if (!url) throw new Error(`no inspector target ${target ?? ""} on port ${port}`);
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
@@ -109,10 +112,16 @@ export class Inspector {
     return () => set.delete(listener);
   }
 
-  /** V8's heap of the isolate in bytes (used and total), as `Runtime.getHeapUsage` reports it. */
-  async heap(): Promise<{ used: number; total: number }> {
-    const usage = await this.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
-    return { used: usage.usedSize, total: usage.totalSize };
+  /**
+   * V8's heap of the isolate in bytes (used and total), as `Runtime.getHeapUsage` reports it, and
+   * `backing`: the bytes of ArrayBuffer backing stores outside that heap (WebAssembly memories
+   * among them; V8's `backingStorageSize`, 0 when the runtime's V8 does not report it).
+   */
+  async heap(): Promise<{ used: number; total: number; backing: number }> {
+    const usage = await this.send<{ usedSize: number; totalSize: number; backingStorageSize?: number }>(
+      "Runtime.getHeapUsage",
+    );
+    return { used: usage.usedSize, total: usage.totalSize, backing: usage.backingStorageSize ?? 0 };
   }
 
   close(): void {
@@ -192,7 +201,7 @@ export function inclusiveMs(profile: CpuProfile, pattern: RegExp): number {
  * @example
  * const { used } = await retainedHeap(inspector);
  */
-export async function retainedHeap(inspector: Inspector): Promise<{ used: number }> {
+export async function retainedHeap(inspector: Inspector): Promise<{ used: number; backing?: number }> {
   try {
     await inspector.send("HeapProfiler.collectGarbage", {}, 30_000);
     return await inspector.heap();
