@@ -22,40 +22,6 @@ export interface VectorPayload {
   payload: string;
 }
 
-/** Which payloads `scoreAndRead` returns beside the scores. */
-export interface PayloadPick {
-  /** Per group, the payloads of its `top` best scored ids (score descending, ties by id). */
-  groups: string[][];
-  top: number;
-  /** And the payloads of these ids, scored or not. */
-  ids: string[];
-}
-
-export interface ScoredPayloads {
-  matches: VectorMatch[];
-  payloads: VectorPayload[];
-}
-
-/**
- * The ids whose payloads a `PayloadPick` asks for, given the scores (unscored ids of a group
- * are not picked; `pick.ids` always are).
- *
- * @example
- * pickedForPayload([{ id: "a", score: 0.9 }, { id: "b", score: 0.1 }], { groups: [["a", "b"]], top: 1, ids: ["c"] }); // ["a", "c"]
- */
-export function pickedForPayload(matches: VectorMatch[], pick: PayloadPick): string[] {
-  const scores = new Map(matches.map((match) => [match.id, match.score]));
-  const picked = new Set<string>();
-  for (const group of pick.groups) {
-    const ranked = group
-      .filter((id) => scores.has(id))
-      .sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1));
-    for (const id of ranked.slice(0, pick.top)) picked.add(id);
-  }
-  for (const id of pick.ids) picked.add(id);
-  return [...picked];
-}
-
 export interface VectorMatch {
   id: string;
   /** Cosine similarity in [-1, 1]. */
@@ -96,21 +62,6 @@ export interface VectorStore {
    * const found = await store.payloads(ws, "chunks", ["doc-1-chunk-000"]); // [{ id, payload }]
    */
   payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]>;
-  /**
-   * `score` and the payloads a caller will likely read next, in one round trip, where the
-   * store keeps both together (the local index). Payloads returned: the `top` best scored ids
-   * of each of `pick.groups` (`pickedForPayload`) and every id of `pick.ids`.
-   *
-   * @example
-   * const { matches, payloads } = await store.scoreAndRead!(ws, "chunks", ids, q, { groups: [ids], top: 20, ids: [] });
-   */
-  scoreAndRead?(
-    workspace: string,
-    namespace: VectorNamespace,
-    ids: string[],
-    vector: Float32Array,
-    pick: PayloadPick,
-  ): Promise<ScoredPayloads>;
   /** Stored vectors (with their payloads) by id, missing ids skipped, for backups. */
   get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]>;
   count(workspace: string, namespace: VectorNamespace): Promise<number>;

@@ -205,58 +205,6 @@ describe("lexical retrieval in each mode", () => {
     expect(blindMix?.chunks.map((c) => c.id)[0]).toBe("weather-chunk-000");
   });
 
-  it("related-chunk scores bring the chunk texts along: the same retrieval, without the separate chunk read", async () => {
-    // Ingestion stores each chunk's text as its vector's payload; the seeded corpus gets them here.
-    const ws = "q_lexical_payloads";
-    await seedCorpus(ws);
-    const { CHUNKS } = await import("./corpus");
-    const { encodeChunkPayload } = await import("../../src/rag/chunk-payload");
-    const { hashEmbedding } = await import("../../src/providers/local-embedding");
-    const deps = queryDeps();
-    const stored = await deps.chunks.get(
-      ws,
-      CHUNKS.map((chunk) => chunk.id),
-    );
-    await deps.vectors.upsert(
-      ws,
-      "chunks",
-      stored.map((chunk) => ({
-        id: chunk.id,
-        vector: hashEmbedding(chunk.content, 384),
-        payload: encodeChunkPayload(chunk),
-      })),
-    );
-    expect(deps.vectors.scoreAndRead).toBeDefined();
-    const reads: string[][] = [];
-    const counted = Object.create(deps.vectors) as QueryDeps["vectors"];
-    counted.payloads = (w, namespace, ids) => {
-      reads.push(ids);
-      return deps.vectors.payloads(w, namespace, ids);
-    };
-    const without = Object.create(counted) as QueryDeps["vectors"];
-    without.scoreAndRead = undefined;
-    const ask = (
-      vectors: QueryDeps["vectors"],
-      mode: QueryMode,
-      query: string,
-      low: string[],
-      high: string[],
-    ) =>
-      retrieve(
-        { ...deps, vectors },
-        { workspace: ws, query, params: params(mode), keywords: { low, high }, tokenizer },
-      );
-    for (const [mode, query, low, high] of GRAPH_QUESTIONS) {
-      reads.length = 0;
-      const along = await ask(counted, mode, query, low, high);
-      expect(reads, `${mode}: ${query}`).toEqual([]);
-      expect(along?.chunks.length).toBeGreaterThan(0);
-      const separate = await ask(without, mode, query, low, high);
-      expect(reads.length).toBe(1);
-      expect(along, `${mode}: ${query}`).toEqual(separate);
-    }
-  });
-
   it("fused lists keep top_k: the graph look-up grows no larger", async () => {
     const deps = queryDeps();
     const result = await retrieve(deps, {

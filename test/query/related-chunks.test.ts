@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { relatedChunks, weightedPolling } from "../../src/rag/query/related-chunks";
 import type { QueryDeps } from "../../src/rag/query/types";
-import { type PayloadPick, pickedForPayload, type VectorMatch } from "../../src/storage/vectors";
+import type { VectorMatch } from "../../src/storage/vectors";
 
 function depsScoring(scores: Record<string, number>, calls: string[][] = []): QueryDeps {
   const vectors = {
@@ -57,67 +57,8 @@ describe("related chunks, VECTOR", () => {
   it("returns nothing and calls nothing without sources", async () => {
     const calls: string[][] = [];
     const picked = await relatedChunks(depsScoring({}, calls), "ws", query, [[]], [[]], 5, "VECTOR");
-    expect(picked).toEqual({ entityChunks: [], relationChunks: [], payloads: [] });
+    expect(picked).toEqual({ entityChunks: [], relationChunks: [] });
     expect(calls).toHaveLength(0);
-  });
-});
-
-describe("related chunks read along with their scores", () => {
-  it("asks each side's best chunk_top_k and the given ids in the score call, and returns their payloads", async () => {
-    const scores = { e1: 0.9, e2: 0.1, r1: 0.3, r2: 0.8, r3: 0.7, r4: 0.6 };
-    const picks: PayloadPick[] = [];
-    const vectors = {
-      score: () => Promise.reject(new Error("scoreAndRead is used instead")),
-      scoreAndRead: async (_ws: string, _ns: string, ids: string[], _q: Float32Array, pick: PayloadPick) => {
-        picks.push(pick);
-        const matches = ids
-          .filter((id) => id in scores)
-          .map((id) => ({ id, score: scores[id as keyof typeof scores] }));
-        return {
-          matches,
-          payloads: pickedForPayload(matches, pick).map((id) => ({ id, payload: `text of ${id}` })),
-        };
-      },
-    };
-    const picked = await relatedChunks(
-      { vectors } as unknown as QueryDeps,
-      "ws",
-      query,
-      [["e1", "e2"]],
-      [["e1"], ["r1", "r2"], ["r3", "r4"]],
-      2,
-      "VECTOR",
-      { top: 2, ids: ["v1"] },
-    );
-    expect(picked.entityChunks).toEqual(["e1"]);
-    expect(picked.relationChunks).toEqual(["r2", "r3"]);
-    expect(picks).toEqual([
-      {
-        groups: [
-          ["e1", "e2"],
-          ["r1", "r2", "r3", "r4"],
-        ],
-        top: 2,
-        ids: ["v1"],
-      },
-    ]);
-    expect(picked.payloads.map((p) => p.id)).toEqual(["e1", "e2", "r2", "r3", "v1"]);
-  });
-
-  it("picks payloads by score, ties by id, unscored ids only when asked by name", () => {
-    const matches = [
-      { id: "b", score: 0.5 },
-      { id: "a", score: 0.5 },
-      { id: "c", score: 0.9 },
-    ];
-    expect(pickedForPayload(matches, { groups: [["a", "b", "c", "x"]], top: 2, ids: [] })).toEqual([
-      "c",
-      "a",
-    ]);
-    expect(pickedForPayload(matches, { groups: [["b"], ["x"]], top: 5, ids: ["x", "b"] })).toEqual([
-      "b",
-      "x",
-    ]);
   });
 });
 

@@ -6,7 +6,6 @@
  * with `WEIGHT`, earlier items get more of their most cited chunks (`pick_by_weighted_polling`).
  */
 import { GRAPH_FIELD_SEP } from "../../storage/graph";
-import type { VectorMatch, VectorPayload } from "../../storage/vectors";
 import type { QueryDeps } from "./types";
 
 export const CHUNK_PICK_METHODS = ["VECTOR", "WEIGHT"] as const;
@@ -106,19 +105,9 @@ function pickSide(
   return weightedPolling(lists, related, 1);
 }
 
-/** Chunk payloads a caller wants read with the scores (see `VectorStore.scoreAndRead`). */
-export interface ReadAlong {
-  /** Payloads of this many best scored candidates per side. */
-  top: number;
-  /** And of these chunk ids (the vector and BM25 chunk hits). */
-  ids: string[];
-}
-
 /**
  * Chunks of the entities, then of the relations (minus those already picked by the entities).
- * With VECTOR, one call to the vector index scores every candidate of both sides; given
- * `readAlong` and a store that can, the same call returns the payloads the merge will most
- * likely keep (each side's best `top`, and `readAlong.ids`), saving the chunk read after it.
+ * With VECTOR, one call to the vector index scores every candidate of both sides.
  *
  * @example
  * const { entityChunks, relationChunks } = await relatedChunks(deps, ws, queryVector, entitySources, relationSources, 5, "VECTOR");
@@ -131,29 +120,16 @@ export async function relatedChunks(
   relationSources: string[][],
   related: number,
   method: ChunkPickMethod = "VECTOR",
-  readAlong?: ReadAlong,
-): Promise<{ entityChunks: string[]; relationChunks: string[]; payloads: VectorPayload[] }> {
+): Promise<{ entityChunks: string[]; relationChunks: string[] }> {
   // LightRAG counts only the items that have a source chunk at all.
   const entities = entitySources.filter((list) => list.length > 0);
   const relations = relationSources.filter((list) => list.length > 0);
   const entityLists = itemChunks(entities, new Set());
   let scores: Map<string, number> | null = null;
-  let payloads: VectorPayload[] = [];
   if (method === "VECTOR") {
-    const entityIds = new Set(entityLists.flat());
-    const everyId = [...new Set([...entityIds, ...relations.flat()])];
-    if (everyId.length === 0) return { entityChunks: [], relationChunks: [], payloads };
-    const store = deps.vectors;
-    let scored: VectorMatch[];
-    if (readAlong && store.scoreAndRead) {
-      // The relation side's candidates are the ones the entities do not hold (exactly so when
-      // the entities keep all theirs, the usual case); a miss is read afterwards.
-      const relationOnly = everyId.filter((id) => !entityIds.has(id));
-      const pick = { groups: [[...entityIds], relationOnly], top: readAlong.top, ids: readAlong.ids };
-      ({ matches: scored, payloads } = await store.scoreAndRead(workspace, "chunks", everyId, query, pick));
-    } else {
-      scored = await store.score(workspace, "chunks", everyId, query);
-    }
+    const everyId = [...new Set([...entityLists.flat(), ...relations.flat()])];
+    if (everyId.length === 0) return { entityChunks: [], relationChunks: [] };
+    const scored = await deps.vectors.score(workspace, "chunks", everyId, query);
     scores = new Map(scored.map((match) => [match.id, match.score]));
   }
   const entityChunks =
@@ -162,5 +138,5 @@ export async function relatedChunks(
   const relationLists = itemChunks(relations, new Set(entityChunks)).filter((list) => list.length > 0);
   const relationChunks =
     relationLists.length > 0 ? pickSide(relationLists, relationLists.length, related, method, scores) : [];
-  return { entityChunks, relationChunks, payloads };
+  return { entityChunks, relationChunks };
 }

@@ -3,10 +3,7 @@
  * round-robin merges, token budgets, references and the context string.
  */
 
-import type { ChunkRecord } from "../../storage/chunks";
 import { reciprocalRankFusion } from "../../storage/fusion";
-import type { VectorPayload } from "../../storage/vectors";
-import { decodeChunkPayload } from "../chunk-payload";
 import { chunkRows } from "./chunk-rows";
 import { chunkBudget, chunkLine, entityLine, relationLine } from "./context";
 import { graphSearch } from "./graph-search";
@@ -110,20 +107,9 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   const relations = truncateByTokens(allRelations, relationTokens, params.maxRelationTokens);
 
   input.onProgress?.("retrieving_chunks");
-  // Vector and BM25 chunk hits fused first, then merged with the graph's chunks as LightRAG does.
-  const vectorList = reciprocalRankFusion(
-    [
-      vectorIds.map((match) => match.id),
-      useVector ? ((await earlyLexical) ?? graphLexical ?? NO_LEXICAL_HITS).chunks : [],
-    ],
-    (id) => id,
-  ).slice(0, params.chunkTopK);
-  // The related-chunk scores come with the texts the merge will most likely keep (each source's
-  // first chunk_top_k at most), so the chunk read after the merge usually has nothing left to do.
-  const readAlong = { top: params.chunkTopK, ids: vectorList };
-  const [{ entityChunks, relationChunks, payloads }, pprIds] = await Promise.all([
+  const [{ entityChunks, relationChunks }, pprIds] = await Promise.all([
     mode === "ppr"
-      ? { entityChunks: [], relationChunks: [], payloads: [] }
+      ? { entityChunks: [], relationChunks: [] }
       : timed(timer, "related", () =>
           relatedChunks(
             deps,
@@ -133,7 +119,6 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
             relations.map((r) => splitSources(r.sourceId)),
             params.relatedChunkNumber,
             params.kgChunkPickMethod,
-            readAlong,
           ),
         ),
     usePpr && recorder
@@ -154,6 +139,14 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
         )
       : [],
   ]);
+  // Vector and BM25 chunk hits fused first, then merged with the graph's chunks as LightRAG does.
+  const vectorList = reciprocalRankFusion(
+    [
+      vectorIds.map((match) => match.id),
+      useVector ? ((await earlyLexical) ?? graphLexical ?? NO_LEXICAL_HITS).chunks : [],
+    ],
+    (id) => id,
+  ).slice(0, params.chunkTopK);
   const mergedIds =
     mode === "ppr"
       ? pprIds
@@ -168,7 +161,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   // A reranker sees every merged chunk (LightRAG); without one only the first chunk_top_k are read.
   const reranker = params.enableRerank ? deps.reranker : undefined;
   const loaded = await timed(timer, "chunks", () =>
-    loadChunks(deps, workspace, reranker ? mergedIds : mergedIds.slice(0, params.chunkTopK), payloads),
+    loadChunks(deps, workspace, reranker ? mergedIds : mergedIds.slice(0, params.chunkTopK)),
   );
   let kept = loaded;
   if (reranker) {
@@ -223,22 +216,9 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   };
 }
 
-/** The chunks of `ids`, in that order (missing ones skipped): `read` payloads first, the rest fetched. */
-async function loadChunks(
-  deps: QueryDeps,
-  workspace: string,
-  ids: string[],
-  read: VectorPayload[],
-): Promise<RetrievedChunk[]> {
-  const byId = new Map<string, ChunkRecord>();
-  const wanted = new Set(ids);
-  for (const { id, payload } of read) {
-    const chunk = wanted.has(id) ? decodeChunkPayload(id, payload) : null;
-    if (chunk) byId.set(id, chunk);
-  }
-  const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length > 0)
-    for (const chunk of await chunkRows(deps, workspace, missing)) byId.set(chunk.id, chunk);
+/** The chunks of `ids`, in that order (missing ones skipped). */
+async function loadChunks(deps: QueryDeps, workspace: string, ids: string[]): Promise<RetrievedChunk[]> {
+  const byId = new Map((await chunkRows(deps, workspace, ids)).map((chunk) => [chunk.id, chunk]));
   const out: RetrievedChunk[] = [];
   for (const id of ids) {
     const chunk = byId.get(id);

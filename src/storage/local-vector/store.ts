@@ -1,7 +1,5 @@
 /** VectorStore adapter over the local VectorIndex Durable Objects (one per workspace and namespace). */
 import type {
-  PayloadPick,
-  ScoredPayloads,
   VectorItem,
   VectorMatch,
   VectorNamespace,
@@ -51,17 +49,6 @@ export class LocalVectorStore implements VectorStore {
   ): Promise<VectorMatch[]> {
     if (ids.length === 0) return [];
     return this.index(workspace, namespace).score(ids, vector);
-  }
-
-  async scoreAndRead(
-    workspace: string,
-    namespace: VectorNamespace,
-    ids: string[],
-    vector: Float32Array,
-    pick: PayloadPick,
-  ): Promise<ScoredPayloads> {
-    if (ids.length === 0 && pick.ids.length === 0) return { matches: [], payloads: [] };
-    return this.index(workspace, namespace).scoreAndRead(ids, vector, pick);
   }
 
   async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {

@@ -5,7 +5,6 @@
  * (wrangler dev, tests).
  */
 import { DurableObject } from "cloudflare:workers";
-import { type PayloadPick, pickedForPayload, type ScoredPayloads } from "../vectors";
 import { normalize, type Scored, topK } from "./math";
 import { VectorMatrix } from "./matrix";
 
@@ -91,13 +90,6 @@ export class VectorIndex extends DurableObject {
     if (vectors.size === 0) return [];
     this.checkDimension(vectors, vector);
     return vectors.scoreOf(normalize(vector), ids);
-  }
-
-  /** `score`, then the payloads `pick` names (the port's `scoreAndRead`): one call instead of two. */
-  async scoreAndRead(ids: string[], vector: Float32Array, pick: PayloadPick): Promise<ScoredPayloads> {
-    const matches = await this.score(ids, vector);
-    const wanted = pickedForPayload(matches, pick);
-    return { matches, payloads: wanted.length > 0 ? await this.payloads(wanted) : [] };
   }
 
   /** Payloads stay in SQLite (not in memory): read by id, a few at a time. */
