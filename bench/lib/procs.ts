@@ -86,6 +86,19 @@ export function cpuDelta(
     .sort((a, b) => b.ms - a.ms);
 }
 
+/** Every thread of the workerd processes under `root`: its /proc directory and id (ended processes skipped). */
+function* workerdTasks(root: number): Generator<{ dir: string; tid: string }> {
+  for (const p of processTree(root).filter((q) => q.comm.startsWith("workerd"))) {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) yield { dir: `/proc/${p.pid}/task/${tid}`, tid };
+  }
+}
+
 /**
  * CPU ms per thread of the workerd processes under `root`, by thread name: "workerd" is the
  * event-loop thread that runs the isolate's JavaScript and the runtime's own work for it (HTTP,
@@ -96,23 +109,15 @@ export function cpuDelta(
  */
 export function workerdThreads(root: number): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of processTree(root).filter((q) => q.comm.startsWith("workerd"))) {
-    let tasks: string[] = [];
+  for (const { dir } of workerdTasks(root)) {
     try {
-      tasks = readdirSync(`/proc/${p.pid}/task`);
+      const stat = readFileSync(`${dir}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
+      out.set(name, (out.get(name) ?? 0) + ms);
     } catch {
-      continue;
-    }
-    for (const tid of tasks) {
-      try {
-        const stat = readFileSync(`/proc/${p.pid}/task/${tid}/stat`, "utf8");
-        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / HZ;
-        out.set(name, (out.get(name) ?? 0) + ms);
-      } catch {
-        // thread ended
-      }
+      // thread ended
     }
   }
   return out;
@@ -140,24 +145,16 @@ export interface ThreadSched {
  */
 export function workerdSchedstat(root: number): ThreadSched[] {
   const out: ThreadSched[] = [];
-  for (const p of processTree(root).filter((q) => q.comm.startsWith("workerd"))) {
-    let tasks: string[] = [];
+  for (const { dir, tid } of workerdTasks(root)) {
     try {
-      tasks = readdirSync(`/proc/${p.pid}/task`);
+      const name = readFileSync(`${dir}/comm`, "utf8").trim();
+      const [cpu = 0, wait = 0, slices = 0] = readFileSync(`${dir}/schedstat`, "utf8")
+        .trim()
+        .split(" ")
+        .map(Number);
+      out.push({ name, tid: Number(tid), cpuMs: cpu / 1e6, waitMs: wait / 1e6, slices });
     } catch {
-      continue;
-    }
-    for (const tid of tasks) {
-      try {
-        const name = readFileSync(`/proc/${p.pid}/task/${tid}/comm`, "utf8").trim();
-        const [cpu = 0, wait = 0, slices = 0] = readFileSync(`/proc/${p.pid}/task/${tid}/schedstat`, "utf8")
-          .trim()
-          .split(" ")
-          .map(Number);
-        out.push({ name, tid: Number(tid), cpuMs: cpu / 1e6, waitMs: wait / 1e6, slices });
-      } catch {
-        // thread ended
-      }
+      // thread ended
     }
   }
   return out;
