@@ -127,12 +127,8 @@ export class GraphIndex extends DurableObject<Env> {
    * rebuild is then scheduled and the caller reads D1).
    */
   async lookup(workspace: string, entityIds: string, relationIds: string): Promise<GraphLookupRow | null> {
-    if (this.state("built_from") !== this.state("generation")) {
-      await this.scheduleRebuild(workspace);
-      return null;
-    }
-    const [row] = this.sql.exec(GRAPH_LOOKUP_SQL, workspace, entityIds, relationIds).toArray();
-    return (row as unknown as GraphLookupRow | undefined) ?? null;
+    if (!(await this.freshOrRebuild(workspace))) return null;
+    return this.lookupRow(workspace, entityIds, relationIds);
   }
 
   /**
@@ -141,10 +137,7 @@ export class GraphIndex extends DurableObject<Env> {
    */
   async lexical(workspace: string, request: LexicalRequest): Promise<LexicalResult | null> {
     this.lexicalUsed = true;
-    if (this.state("built_from") !== this.state("generation")) {
-      await this.scheduleRebuild(workspace);
-      return null;
-    }
+    if (!(await this.freshOrRebuild(workspace))) return null;
     const indexes = this.lexicalIndexes();
     return indexes ? rankAll(indexes, request) : null;
   }
@@ -156,10 +149,7 @@ export class GraphIndex extends DurableObject<Env> {
    */
   async fusedLookup(workspace: string, request: FusedGraphLookup): Promise<FusedLookupRow | null> {
     this.lexicalUsed = true;
-    if (this.state("built_from") !== this.state("generation")) {
-      await this.scheduleRebuild(workspace);
-      return null;
-    }
+    if (!(await this.freshOrRebuild(workspace))) return null;
     const indexes = this.lexicalIndexes();
     if (!indexes) return null;
     const found = rankAll(indexes, request.lexical);
@@ -169,12 +159,21 @@ export class GraphIndex extends DurableObject<Env> {
     const relationVectorIds =
       request.relationVectorIds && fuseIds(request.relationVectorIds, hits.relations, request.graphLimit);
     const args = graphLookupArgs({ entityVectorIds, relationVectorIds });
-    const row = args
-      ? ((this.sql.exec(GRAPH_LOOKUP_SQL, workspace, ...args).toArray()[0] as unknown as
-          | GraphLookupRow
-          | undefined) ?? null)
-      : null;
+    const row = args ? this.lookupRow(workspace, ...args) : null;
     return { row, lexical: hits, entityVectorIds, relationVectorIds };
+  }
+
+  /** Whether the copy is current; if not, a rebuild is scheduled and the caller reads D1. */
+  private async freshOrRebuild(workspace: string): Promise<boolean> {
+    if (this.state("built_from") === this.state("generation")) return true;
+    await this.scheduleRebuild(workspace);
+    return false;
+  }
+
+  /** The shared look-up statement's row on the copy. */
+  private lookupRow(workspace: string, entityIds: string, relationIds: string): GraphLookupRow | null {
+    const [row] = this.sql.exec(GRAPH_LOOKUP_SQL, workspace, entityIds, relationIds).toArray();
+    return (row as unknown as GraphLookupRow | undefined) ?? null;
   }
 
   /** The in-memory indexes of the current copy, built on first use after each rebuild. */
