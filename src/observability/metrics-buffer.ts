@@ -17,6 +17,7 @@
  * - The active-requests gauge is reported at each flush (the count in flight then), at least
  *   once per window while requests arrive; the aggregator forgets isolates silent for a minute.
  */
+import { loadConfig } from "../config";
 import type { Bindings } from "../env";
 import { isolateIdentity, sendMetricBatch } from "./metrics-client";
 
@@ -52,13 +53,9 @@ function take(): Window | undefined {
   return window;
 }
 
-/**
- * The window's length: METRICS_WINDOW_MS, which the config validates at start-up (a
- * non-negative integer), read here from the bindings the caller passes; FLUSH_AFTER_MS without.
- */
+/** The window's length: the validated config's METRICS_WINDOW_MS (memoised per env), else FLUSH_AFTER_MS. */
 function windowMs(env: object): number {
-  const value = Number((env as { METRICS_WINDOW_MS?: unknown }).METRICS_WINDOW_MS);
-  return Number.isInteger(value) && value >= 0 ? value : FLUSH_AFTER_MS;
+  return loadConfig(env).config?.METRICS_WINDOW_MS ?? FLUSH_AFTER_MS;
 }
 
 function send(env: Pick<Bindings, "METRICS">, window: Window): Promise<void> {
