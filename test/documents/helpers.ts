@@ -42,6 +42,17 @@ export interface StatusCounts {
   all: number;
 }
 
+/**
+ * Waits until the workspace's pipeline has finished its job: its documents can be settled a
+ * moment before the job ends (the last batch still folding and closing), more so on a busy machine.
+ */
+export async function pipelineIdle(workspace: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => {
+    const status = await json<{ busy: boolean }>(await api(workspace, "GET", "/documents/pipeline_status"));
+    return status.busy ? undefined : true;
+  }, timeoutMs);
+}
+
 /** Waits until no document of the workspace is pending or processing; returns the counts. */
 export async function settled(workspace: string, timeoutMs = 30_000): Promise<StatusCounts> {
   return waitFor(async () => {

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { api, json, settled, waitFor } from "./helpers";
+import { api, json, pipelineIdle, settled, waitFor } from "./helpers";
 
 interface ScanAnswer {
   status: string;
@@ -64,6 +64,8 @@ describe("POST /documents/scan", { timeout: 60_000 }, () => {
       file_sources: ["ada.txt", "babbage.txt"],
     });
     await settled(ws);
+    // A scan while the job that processed them is still closing is skipped as busy (LightRAG too).
+    await pipelineIdle(ws);
     const longAgo = Date.now() - 24 * 60 * 60 * 1000;
     await env.DB.prepare(
       "UPDATE documents SET status = 'failed', error_msg = 'boom' WHERE workspace = ?1 AND file_path = 'ada.txt'",
