@@ -3,6 +3,7 @@
  * as D1 does, stops answering after a write until rebuilt, and never trusts an overtaken rebuild.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { D1GraphSearchStore } from "../../src/storage/d1/graph-search";
 import { createD1Stores } from "../../src/storage/d1/stores";
@@ -378,4 +379,102 @@ describe("graph index: in-memory BM25 of entities and relations", () => {
     expect(measured).toBe(true);
     expect(await stub.lexical(ws, { entities: "London", limit: 5 })).toBeNull();
   });
+});
+
+describe("graph index: the copy in memory", () => {
+  const NAMES = ["Ada", "Babbage", "London", "Zoë", "acme", "Éire", "東京", "a b", "Z"];
+  const entityArb = fc.record({
+    name: fc.constantFrom(...NAMES),
+    entityType: fc.constantFrom("person", "place"),
+    description: fc.string({ maxLength: 30 }),
+    sourceId: fc.constantFrom("c1", "c1<SEP>c2", ""),
+    filePath: fc.constantFrom("a.md", "a.md<SEP>b.md"),
+    createdAt: fc.integer({ min: 0, max: 2e9 }),
+    lineTokens: fc.option(fc.integer({ min: 1, max: 500 }), { nil: undefined }),
+  });
+  const relationArb = fc
+    .record({
+      ends: fc.uniqueArray(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 2 }),
+      keywords: fc.string({ maxLength: 10 }),
+      description: fc.string({ maxLength: 30 }),
+      // Summed as merges sum extracted weights (0.8 + 0.9 is 1.7000000000000002).
+      weight: fc
+        .array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 4 })
+        .map((parts) => parts.reduce((sum, part) => sum + part / 10, 0)),
+      sourceId: fc.constantFrom("c1", "c2<SEP>c3"),
+      filePath: fc.constantFrom("a.md", "b.md"),
+      createdAt: fc.integer({ min: 0, max: 2e9 }),
+      lineTokens: fc.option(fc.integer({ min: 1, max: 500 }), { nil: undefined }),
+    })
+    .map(({ ends, ...rest }) => {
+      const [a, b = a] = [...ends].sort() as [string, string?];
+      return { src: a, tgt: b ?? a, ...rest };
+    });
+  // Ids as queries send them: known and unknown, repeated, or the half left out.
+  const idsArb = fc.option(
+    fc.array(fc.oneof(fc.constantFrom(...NAMES), fc.constant("Nobody")), { maxLength: 8 }),
+    { nil: undefined },
+  );
+
+  it("answers every look-up as the shared statement does over the same rows, in D1 and in the copy's SQLite", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(entityArb, { selector: (e) => e.name, maxLength: NAMES.length }),
+        fc.uniqueArray(relationArb, { selector: (r) => `${r.src}\u0000${r.tgt}`, maxLength: 14 }),
+        fc.array(fc.tuple(idsArb, fc.option(fc.array(fc.nat(20), { maxLength: 8 }), { nil: undefined })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (entities, relations, requests) => {
+          const ws = `gi_memory_${run++}`;
+          const stores = createD1Stores(env.DB, new LocalVectorStore(env.VECTOR_INDEX), () =>
+            Promise.resolve(),
+          );
+          await stores.graph.write(ws, {
+            upsertEntities: entities,
+            deleteEntities: [],
+            upsertRelations: relations,
+            deleteRelations: [],
+          });
+          const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+          expect(await stub.rebuild(ws)).toBe(true);
+          const d1 = new D1GraphSearchStore(env.DB);
+          for (const [names, relationPicks] of requests) {
+            const request: GraphLookup = {
+              ...(names && { entityVectorIds: names.map(entityVectorId) }),
+              ...(relationPicks && {
+                relationVectorIds: relationPicks.map((i) => {
+                  const relation = relations[i % Math.max(relations.length, 1)];
+                  return relation ? relationVectorId(relation.src, relation.tgt) : "rel-unknown";
+                }),
+              }),
+            };
+            if ((request.entityVectorIds?.length ?? 0) + (request.relationVectorIds?.length ?? 0) === 0)
+              continue;
+            const expected = await d1.lookup(ws, request);
+            expect(await stub.lookup(ws, request)).toEqual(expected);
+            // The same copy over the in-memory budget: the shared statement on the object's SQLite.
+            const bySql = await runInDurableObject(stub, async (object) => {
+              const instance = object as unknown as {
+                maxGraphChars: number;
+                memoryGraph: unknown;
+                graphTooLargeFrom: number | null;
+              };
+              const budget = instance.maxGraphChars;
+              instance.maxGraphChars = -1;
+              instance.memoryGraph = null;
+              const found = await (object as GraphIndex).lookup(ws, request);
+              expect(instance.memoryGraph).toBeNull();
+              instance.maxGraphChars = budget;
+              instance.graphTooLargeFrom = null;
+              return found;
+            });
+            expect(bySql).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 60_000);
 });

@@ -13,12 +13,19 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { queryWords } from "../d1/fts-query";
-import { GRAPH_LOOKUP_SQL, type GraphLookupRow, graphLookupArgs } from "../d1/graph-lookup";
+import {
+  GRAPH_LOOKUP_SQL,
+  type GraphLookupRow,
+  graphLookupArgs,
+  graphLookupResult,
+} from "../d1/graph-lookup";
+import { type EntityRow, type RelationRow, toEntity, toRelation } from "../d1/graph-statements";
 import { fuseIds } from "../fusion";
-import type { FusedGraphLookup } from "../graph-search";
+import type { FusedGraphLookup, GraphLookup, GraphLookupResult } from "../graph-search";
 import { type LexicalHits, type LexicalRequest, type LexicalResult, lexicalHitIds } from "../lexical";
 import { createPacer } from "../pace";
 import { Bm25Index } from "./bm25";
+import { asJsonReal, MemoryGraph } from "./memory-graph";
 import {
   CHUNK_REBUILD_PAGE,
   ENTITY_COLUMNS,
@@ -62,14 +69,26 @@ const TEXT_SIZE_SQL = `SELECT
   + (SELECT coalesce(sum(length(src) + length(tgt) + length(keywords) + length(description)), 0) FROM relations)
   AS chars`;
 
+/**
+ * Most text (UTF-16 code units of every column of the copy's entities and relations) that the
+ * object also keeps in memory as records (./memory-graph.ts). docs-1mb's graph is about 1.6 Mi
+ * characters; a larger copy's look-ups run the shared statement on the object's SQLite.
+ */
+export const MAX_IN_MEMORY_GRAPH_CHARS = 12 * 2 ** 20;
+
+const GRAPH_SIZE_SQL = `SELECT
+  (SELECT coalesce(sum(length(name) + length(entity_type) + length(description) + length(source_id)
+    + length(file_path) + length(vector_id)), 0) FROM entities)
+  + (SELECT coalesce(sum(length(src) + length(tgt) + length(keywords) + length(description)
+    + length(source_id) + length(file_path) + length(vector_id)), 0) FROM relations)
+  AS chars`;
+
 type Row = Record<string, SqlStorageValue>;
 
-/** `fusedLookup`'s answer: the look-up statement's row for the fused ids, and the BM25 hits. */
-export interface FusedLookupRow {
-  row: GraphLookupRow | null;
+/** `fusedLookup`'s answer: the look-up of the fused ids, and the BM25 hits. */
+export interface FusedLookupAnswer {
+  found: GraphLookupResult;
   lexical: LexicalHits;
-  entityVectorIds?: string[];
-  relationVectorIds?: string[];
 }
 
 /** Each asked kind ranked by the in-memory BM25 indexes. */
@@ -95,6 +114,13 @@ export class GraphIndex extends DurableObject<Env> {
   private readonly maxLexicalChars = MAX_IN_MEMORY_LEXICAL_CHARS;
   /** The copy (`built_from`) found over that budget: its look-ups go to D1 without measuring again. */
   private tooLargeFrom: number | null = null;
+  /** The copy as of `builtFrom` in memory; rebuilt when the copy moves on. */
+  private memoryGraph: { builtFrom: number; graph: MemoryGraph } | null = null;
+  /** Whether this instance has served a look-up (only then do rebuilds load the copy into memory). */
+  private lookupUsed = false;
+  private readonly maxGraphChars = MAX_IN_MEMORY_GRAPH_CHARS;
+  /** The copy (`built_from`) found over the in-memory graph's budget: its look-ups use SQL. */
+  private graphTooLargeFrom: number | null = null;
 
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
@@ -123,12 +149,12 @@ export class GraphIndex extends DurableObject<Env> {
   }
 
   /**
-   * The shared look-up statement's row for `workspace`, or null while the copy is stale (a
+   * The look-up port's answer for `workspace` from the copy, or null while the copy is stale (a
    * rebuild is then scheduled and the caller reads D1).
    */
-  async lookup(workspace: string, entityIds: string, relationIds: string): Promise<GraphLookupRow | null> {
+  async lookup(workspace: string, request: GraphLookup): Promise<GraphLookupResult | null> {
     if (!(await this.freshOrRebuild(workspace))) return null;
-    return this.lookupRow(workspace, entityIds, relationIds);
+    return this.lookupResult(workspace, request);
   }
 
   /**
@@ -147,7 +173,7 @@ export class GraphIndex extends DurableObject<Env> {
    * (the port's `lookupFused`), or null while the copy is stale (a rebuild is then scheduled)
    * or too large to rank here. Saves a query the separate lexical round trip.
    */
-  async fusedLookup(workspace: string, request: FusedGraphLookup): Promise<FusedLookupRow | null> {
+  async fusedLookup(workspace: string, request: FusedGraphLookup): Promise<FusedLookupAnswer | null> {
     this.lexicalUsed = true;
     if (!(await this.freshOrRebuild(workspace))) return null;
     const indexes = this.lexicalIndexes();
@@ -158,9 +184,7 @@ export class GraphIndex extends DurableObject<Env> {
       request.entityVectorIds && fuseIds(request.entityVectorIds, hits.entities, request.graphLimit);
     const relationVectorIds =
       request.relationVectorIds && fuseIds(request.relationVectorIds, hits.relations, request.graphLimit);
-    const args = graphLookupArgs({ entityVectorIds, relationVectorIds });
-    const row = args ? this.lookupRow(workspace, ...args) : null;
-    return { row, lexical: hits, entityVectorIds, relationVectorIds };
+    return { found: this.lookupResult(workspace, { entityVectorIds, relationVectorIds }), lexical: hits };
   }
 
   /** Whether the copy is current; if not, a rebuild is scheduled and the caller reads D1. */
@@ -170,10 +194,47 @@ export class GraphIndex extends DurableObject<Env> {
     return false;
   }
 
+  /** The look-up from the copy in memory, or by the shared statement where it is too large. */
+  private lookupResult(workspace: string, request: GraphLookup): GraphLookupResult {
+    this.lookupUsed = true;
+    const graph = this.inMemoryGraph();
+    if (graph) return graph.lookup(request);
+    const args = graphLookupArgs(request);
+    return graphLookupResult(request, args ? this.lookupRow(workspace, ...args) : null);
+  }
+
   /** The shared look-up statement's row on the copy. */
   private lookupRow(workspace: string, entityIds: string, relationIds: string): GraphLookupRow | null {
     const [row] = this.sql.exec(GRAPH_LOOKUP_SQL, workspace, entityIds, relationIds).toArray();
     return (row as unknown as GraphLookupRow | undefined) ?? null;
+  }
+
+  /** The current copy's records in memory, loaded on first use after each rebuild. */
+  private inMemoryGraph(): MemoryGraph | null {
+    const builtFrom = this.state("built_from");
+    if (this.memoryGraph?.builtFrom === builtFrom) return this.memoryGraph.graph;
+    if (this.graphTooLargeFrom === builtFrom) return null;
+    this.memoryGraph = null;
+    const size = this.sql.exec<{ chars: number }>(GRAPH_SIZE_SQL).toArray()[0]?.chars ?? 0;
+    if (size > this.maxGraphChars) {
+      this.graphTooLargeFrom = builtFrom;
+      return null;
+    }
+    // Rows of the copy's own tables, whose columns are D1's (schema.ts).
+    const entities = this.sql.exec(`SELECT ${ENTITY_COLUMNS.join(", ")} FROM entities`);
+    const relations = this.sql.exec(`SELECT ${RELATION_COLUMNS.join(", ")} FROM relations`);
+    const graph = new MemoryGraph(
+      Array.from(entities, (row) => ({
+        vectorId: String(row.vector_id),
+        record: toEntity(row as unknown as EntityRow),
+      })),
+      Array.from(relations, (row) => {
+        const record = toRelation(row as unknown as RelationRow);
+        return { vectorId: String(row.vector_id), record: { ...record, weight: asJsonReal(record.weight) } };
+      }),
+    );
+    this.memoryGraph = { builtFrom, graph };
+    return graph;
   }
 
   /** The in-memory indexes of the current copy, built on first use after each rebuild. */
@@ -287,8 +348,11 @@ export class GraphIndex extends DurableObject<Env> {
     }
     this.setState("rebuild_ms", Date.now() - started);
     if (!trusted) await this.scheduleRebuild(workspace);
-    // An object that has ranked before ranks again soon: build now, not in the next query.
-    else if (this.lexicalUsed) this.lexicalIndexes();
+    // An object that has served before serves again soon: build now, not in the next query.
+    else {
+      if (this.lexicalUsed) this.lexicalIndexes();
+      if (this.lookupUsed) this.inMemoryGraph();
+    }
     return trusted;
   }
 

@@ -50,8 +50,8 @@ export class IndexedGraphSearchStore implements GraphSearchStore {
     const args = graphLookupArgs(request);
     if (!args) return graphLookupResult(request, null);
     try {
-      const row = await graphIndexOf(this.namespace, workspace).lookup(workspace, ...args);
-      if (row) return { ...graphLookupResult(request, row), servedBy: "index" };
+      const found = await graphIndexOf(this.namespace, workspace).lookup(workspace, request);
+      if (found) return { ...found, servedBy: "index" };
     } catch (error) {
       this.logger?.warn("graph index unavailable, reading D1", { error: String(error) });
     }
@@ -61,10 +61,9 @@ export class IndexedGraphSearchStore implements GraphSearchStore {
   /** BM25, fusion and look-up in the index's one call; null when it cannot (the caller splits them). */
   async lookupFused(workspace: string, request: FusedGraphLookup): Promise<FusedGraphLookupResult | null> {
     try {
-      const found = await graphIndexOf(this.namespace, workspace).fusedLookup(workspace, request);
-      if (!found) return null;
-      const ids = { entityVectorIds: found.entityVectorIds, relationVectorIds: found.relationVectorIds };
-      return { ...graphLookupResult(ids, found.row), lexical: found.lexical, servedBy: "index" };
+      const answer = await graphIndexOf(this.namespace, workspace).fusedLookup(workspace, request);
+      if (!answer) return null;
+      return { ...answer.found, lexical: answer.lexical, servedBy: "index" };
     } catch (error) {
       this.logger?.warn("graph index unavailable, searching separately", { error: String(error) });
       return null;
