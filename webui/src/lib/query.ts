@@ -53,6 +53,22 @@ export interface ChatMessage {
   mode?: QueryMode;
   references?: Reference[];
   error?: string;
+  /** The stream's progress steps (`include_progress`), kept with the answer. */
+  progress?: string[];
+  /** Seconds the service took, as the stream reported. */
+  responseTime?: number;
+}
+
+/**
+ * The line under a streamed answer: its progress steps and the time it took, or "" without them.
+ *
+ * @example
+ * progressLine({ progress: ["keywords", "retrieval"], responseTime: 1.25 }); // "Steps: keywords → retrieval · 1.25 s"
+ */
+export function progressLine(message: { progress?: string[]; responseTime?: number }): string {
+  const steps = message.progress?.length ? `Steps: ${message.progress.join(" → ")}` : "";
+  const time = message.responseTime === undefined ? "" : `${message.responseTime} s`;
+  return [steps, time].filter((part) => part !== "").join(" · ");
 }
 
 const list = (value: string) =>

@@ -12,6 +12,7 @@ import {
   applyStreamLine,
   type ChatMessage,
   DEFAULT_FORM,
+  progressLine,
   type QueryForm,
   queryBody,
   type StreamState,
@@ -88,6 +89,8 @@ export default function Query() {
         content: state.answer,
         mode: f.mode,
         references: state.references,
+        progress: state.progress,
+        ...(state.responseTime === undefined ? {} : { responseTime: state.responseTime }),
         ...(state.error ? { error: state.error } : {}),
       },
     ];
@@ -212,6 +215,11 @@ function Message({ message }: { message: ChatMessage }) {
         {message.mode ? ` · ${message.mode}` : ""}
       </div>
       <div class="answer">{message.content}</div>
+      {progressLine(message) && (
+        <div class="muted small" data-testid="answer-progress">
+          {progressLine(message)}
+        </div>
+      )}
       {message.error && (
         <p role="alert" class="error">
           {message.error}
