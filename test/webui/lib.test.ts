@@ -151,6 +151,9 @@ describe("query helpers", () => {
     });
     expect(body).not.toHaveProperty("chunk_top_k");
     expect(body).not.toHaveProperty("user_prompt");
+    // The service's RERANK_BY_DEFAULT decides unless the form says on or off.
+    expect(body).not.toHaveProperty("enable_rerank");
+    expect(queryBody({ ...DEFAULT_FORM, query: "abc", rerank: "on" }, []).enable_rerank).toBe(true);
   });
 
   it("fill every QueryRequest field of the server's schema, and the schema accepts the body", () => {
@@ -169,7 +172,7 @@ describe("query helpers", () => {
       userPrompt: "Answer briefly.",
       onlyNeedContext: true,
       onlyNeedPrompt: true,
-      enableRerank: false,
+      rerank: "off" as const,
       includeReferences: false,
       includeChunkContent: true,
     };

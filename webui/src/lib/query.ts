@@ -19,7 +19,8 @@ export interface QueryForm {
   userPrompt: string;
   onlyNeedContext: boolean;
   onlyNeedPrompt: boolean;
-  enableRerank: boolean;
+  /** "default" leaves enable_rerank out, so the service's RERANK_BY_DEFAULT applies. */
+  rerank: "default" | "on" | "off";
   includeReferences: boolean;
   includeChunkContent: boolean;
   /** Earlier turns (user + assistant pairs) sent as conversation_history; 0 sends none. */
@@ -41,7 +42,7 @@ export const DEFAULT_FORM: QueryForm = {
   userPrompt: "",
   onlyNeedContext: false,
   onlyNeedPrompt: false,
-  enableRerank: true,
+  rerank: "default",
   includeReferences: true,
   includeChunkContent: false,
   historyTurns: 3,
@@ -119,7 +120,7 @@ export function queryBody(form: QueryForm, history: readonly ChatMessage[]): Rec
     user_prompt: form.userPrompt.trim() || undefined,
     only_need_context: form.onlyNeedContext,
     only_need_prompt: form.onlyNeedPrompt,
-    enable_rerank: form.enableRerank,
+    enable_rerank: form.rerank === "default" ? undefined : form.rerank === "on",
     include_references: form.includeReferences,
     include_chunk_content: form.includeChunkContent,
     conversation_history: historyFor(history, form.historyTurns),

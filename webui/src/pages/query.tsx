@@ -285,7 +285,7 @@ function Parameters({
   set: <K extends keyof QueryForm>(key: K, value: QueryForm[K]) => void;
 }) {
   const check = (
-    key: "onlyNeedContext" | "onlyNeedPrompt" | "enableRerank" | "includeReferences" | "includeChunkContent",
+    key: "onlyNeedContext" | "onlyNeedPrompt" | "includeReferences" | "includeChunkContent",
     label: string,
   ) => (
     <label class="check">
@@ -342,7 +342,17 @@ function Parameters({
         </label>
         {check("onlyNeedContext", "Only context (no answer)")}
         {check("onlyNeedPrompt", "Only the prompt")}
-        {check("enableRerank", "Rerank")}
+        <label>
+          Rerank
+          <select
+            value={f.rerank}
+            onChange={(e) => set("rerank", e.currentTarget.value as QueryForm["rerank"])}
+          >
+            <option value="default">server default</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
+        </label>
         {check("includeReferences", "Include references")}
         {check("includeChunkContent", "Include chunk text in references")}
       </div>
