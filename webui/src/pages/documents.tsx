@@ -167,7 +167,7 @@ export default function Documents() {
           }}
           disabled={!canWrite}
         />
-        <PipelinePanel onChange={() => reload.value++} poke={poke.value} />
+        <PipelinePanel onChange={() => reload.value++} poke={poke} />
       </div>
       <section class="card" aria-labelledby="list-title" style={{ marginTop: "16px" }}>
         <div class="row">
