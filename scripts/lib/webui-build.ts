@@ -11,7 +11,8 @@ import { gzipSync } from "node:zlib";
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const WEBUI_SOURCE = path.join(ROOT, "webui");
 export const WEBUI_OUT = path.join(ROOT, "public", "webui");
-const MANIFEST = path.join(WEBUI_OUT, ".vite", "manifest.json");
+/** Vite's manifest inside a build folder (written last, so its time is the build's). */
+const manifestOf = (out: string) => path.join(out, ".vite", "manifest.json");
 /** The issue's budget for the first load's JavaScript, gzipped. */
 export const FIRST_LOAD_BUDGET_BYTES = 300 * 1024;
 
@@ -26,6 +27,19 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Where a build reads and writes (the checkout's by default; tests pass their own). */
+export interface WebuiPaths {
+  source: string;
+  out: string;
+  lock: string;
+}
+
+const CHECKOUT: WebuiPaths = {
+  source: WEBUI_SOURCE,
+  out: WEBUI_OUT,
+  lock: path.join(ROOT, "package-lock.json"),
+};
+
 /**
  * True when public/webui/ is missing or older than any file under webui/ (or package-lock.json,
  * which pins the UI's libraries).
@@ -33,12 +47,12 @@ function newestMtime(dir: string): number {
  * @example
  * if (webuiIsStale()) await buildWebui();
  */
-export function webuiIsStale(): boolean {
-  if (!existsSync(MANIFEST)) return true;
-  const built = statSync(MANIFEST).mtimeMs;
-  const lock = path.join(ROOT, "package-lock.json");
-  const inputs = Math.max(newestMtime(WEBUI_SOURCE), existsSync(lock) ? statSync(lock).mtimeMs : 0);
-  return inputs > built;
+export function webuiIsStale(paths: WebuiPaths = CHECKOUT): boolean {
+  const manifest = manifestOf(paths.out);
+  if (!existsSync(manifest)) return true;
+  const built = statSync(manifest).mtimeMs;
+  const lock = existsSync(paths.lock) ? statSync(paths.lock).mtimeMs : 0;
+  return Math.max(newestMtime(paths.source), lock) > built;
 }
 
 interface ManifestChunk {
@@ -56,9 +70,9 @@ export interface ChunkSize {
   firstLoad: boolean;
 }
 
-/** Gzipped sizes of the built JavaScript chunks, the first-load ones marked. */
-export function chunkSizes(): ChunkSize[] {
-  const manifest = JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, ManifestChunk>;
+/** Gzipped sizes of the built JavaScript chunks (in `out`), the first-load ones marked. */
+export function chunkSizes(out = WEBUI_OUT): ChunkSize[] {
+  const manifest = JSON.parse(readFileSync(manifestOf(out), "utf8")) as Record<string, ManifestChunk>;
   const firstLoad = new Set<string>();
   const visit = (key: string) => {
     const chunk = manifest[key];
@@ -72,22 +86,25 @@ export function chunkSizes(): ChunkSize[] {
     .filter((file) => file.endsWith(".js"))
     .map((file) => ({
       file,
-      gzipBytes: gzipSync(readFileSync(path.join(WEBUI_OUT, file))).length,
+      gzipBytes: gzipSync(readFileSync(path.join(out, file))).length,
       firstLoad: firstLoad.has(file),
     }))
     .sort((a, b) => Number(b.firstLoad) - Number(a.firstLoad) || b.gzipBytes - a.gzipBytes);
 }
 
-/** Prints the chunk table; throws when the first load is over budget. */
-export function reportSizes(log: (line: string) => void = console.log): number {
-  const sizes = chunkSizes();
+/** Prints the chunk table; throws when the first load is over `budget` (bytes gzipped). */
+export function reportSizes(
+  log: (line: string) => void = console.log,
+  out = WEBUI_OUT,
+  budget = FIRST_LOAD_BUDGET_BYTES,
+): number {
+  const sizes = chunkSizes(out);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const size of sizes)
     log(`  ${size.firstLoad ? "first load" : "lazy      "}  ${kb(size.gzipBytes).padStart(9)}  ${size.file}`);
   const total = sizes.filter((s) => s.firstLoad).reduce((sum, s) => sum + s.gzipBytes, 0);
-  log(`  first-load JavaScript: ${kb(total)} gzipped (budget ${kb(FIRST_LOAD_BUDGET_BYTES)})`);
-  if (total > FIRST_LOAD_BUDGET_BYTES)
-    throw new Error(`web UI first load is ${kb(total)} gzipped, over budget`);
+  log(`  first-load JavaScript: ${kb(total)} gzipped (budget ${kb(budget)})`);
+  if (total > budget) throw new Error(`web UI first load is ${kb(total)} gzipped, over budget`);
   return total;
 }
 

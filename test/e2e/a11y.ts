@@ -101,3 +101,39 @@ export async function tabTo(page: Page, target: Locator, maxTabs = 40): Promise<
   const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? "none");
   throw new Error(`tabTo: not reached after ${maxTabs} Tabs (focus on ${focused})`);
 }
+
+/** The smallest common laptop screen the UI must fit (CSS pixels). */
+export const LAPTOP = { width: 1280, height: 720 };
+
+/**
+ * Fails when the page, resized to a small laptop screen (`LAPTOP`), scrolls sideways: wide
+ * content (tables, the graph) must wrap or scroll inside its own box. The viewport is restored
+ * afterwards, so screenshots keep the harness's size.
+ *
+ * @example
+ * await expectFitsLaptop(page, "documents");
+ */
+export async function expectFitsLaptop(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize(LAPTOP);
+  try {
+    // Two frames: layout and ResizeObservers (charts, the graph canvas) settle.
+    const overflow = await page.evaluate(
+      `new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const root = document.documentElement;
+        const wide = [...document.querySelectorAll("main *")]
+          .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+          .slice(0, 3)
+          .map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : ""));
+        resolve({ scroll: root.scrollWidth, client: root.clientWidth, wide });
+      })))`,
+    );
+    const { scroll, client, wide } = overflow as { scroll: number; client: number; wide: string[] };
+    if (scroll > client + 1)
+      throw new Error(
+        `${name} scrolls sideways at ${LAPTOP.width}×${LAPTOP.height} (${scroll} > ${client} px): ${wide.join(", ")}`,
+      );
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}

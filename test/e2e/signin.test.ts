@@ -1,8 +1,10 @@
 /**
- * Sign-in in a real browser: accounts on (login, user badge, sign out), the workspace switcher
- * of a user with several workspaces, and open guest mode. The sign-in pages and the switcher
- * are audited with axe (serious or critical violations fail).
+ * Sign-in in a real browser: accounts on (the UI's CSP, login, token refresh, user badge, sign
+ * out revoking the session), the workspace switcher of a user with several workspaces, and open
+ * guest mode. The sign-in pages and the switcher are audited with axe (serious or critical
+ * violations fail).
  */
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible } from "./a11y";
 import {
@@ -18,6 +20,14 @@ import {
   uniqueWorkspace,
 } from "./harness";
 
+/** Where the UI keeps its session (webui/src/api/session.ts). */
+const SESSION_KEY = "lightrag-edge.session";
+
+/** The UI's stored session (tokens, workspace). */
+async function storedSession(page: Page): Promise<{ accessToken: string; refreshToken: string }> {
+  return JSON.parse((await page.evaluate(`localStorage.getItem("${SESSION_KEY}")`)) as string);
+}
+
 let browser: E2EBrowser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -32,6 +42,18 @@ describe("sign-in (auth on)", () => {
     const page = await browser.newPage();
     const root = await page.goto(`${worker.base}/`);
     expect(root?.url()).toContain("/webui/");
+    // The UI's own CSP (public/_headers): same-origin code and calls, blob: workers, nothing else.
+    const csp = root?.headers()["content-security-policy"] ?? "";
+    for (const directive of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "worker-src blob:",
+      "frame-ancestors 'none'",
+    ])
+      expect(csp, csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-|https?:|\*/);
     await page.getByLabel("Username").waitFor();
     await screenshot(page, "signin");
     await expectAccessible(page, "signin");
@@ -42,8 +64,33 @@ describe("sign-in (auth on)", () => {
     await expectAccessible(page, "signin-refused");
     await signIn(page, worker);
     expect(await page.getByTestId("signed-in-user").textContent()).toContain(ADMIN.username);
+
+    // Token refresh: an access token the service refuses is renewed with the refresh token,
+    // and the page loads as if nothing happened.
+    await openUi(page, worker, "/documents");
+    await page.getByText("Workspace default").waitFor();
+    await page.evaluate(`(() => {
+      const session = JSON.parse(localStorage.getItem("${SESSION_KEY}"));
+      localStorage.setItem("${SESSION_KEY}", JSON.stringify({ ...session, accessToken: "expired.token.value" }));
+    })()`);
+    const refreshed = page.waitForResponse((res) => res.url().endsWith("/auth/refresh"));
+    await page.reload();
+    expect((await refreshed).status()).toBe(200);
+    await page.locator('[data-testid="doc-row"]').or(page.getByText("No documents.")).first().waitFor();
+    expect(await page.getByRole("alert").count()).toBe(0);
+    const renewed = await storedSession(page);
+    expect(renewed.accessToken).not.toBe("expired.token.value");
+
+    // Sign out revokes the session server-side: its refresh token is refused afterwards.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Username").waitFor();
+    expect(await page.evaluate(`localStorage.getItem("${SESSION_KEY}")`)).toBeNull();
+    const reuse = await fetch(`${worker.base}/auth/refresh`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: renewed.refreshToken }),
+    });
+    expect(reuse.status).toBe(401);
     await openUi(page, worker, "/documents");
     await page.getByLabel("Username").waitFor(); // signed out: the sign-in page again
     await page.close();

@@ -1,6 +1,13 @@
 /** The admin page's logic: audit query, API key body, usage per model, circuits as rows. */
 import { describe, expect, it } from "vitest";
-import { apiKeyBody, auditQuery, circuitRows, usageByModel } from "../../webui/src/lib/admin";
+import {
+  apiKeyBody,
+  auditQuery,
+  circuitRows,
+  restoreBody,
+  restoreSummary,
+  usageByModel,
+} from "../../webui/src/lib/admin";
 
 const NO_FILTERS = { event_type: "", outcome: "", user_id: "", from: "", to: "", limit: 50 };
 
@@ -74,5 +81,39 @@ describe("usageByModel and circuitRows", () => {
       { role: "query", position: 1, binding: "openai", model: "m", host: "", circuit: "closed" },
       { role: "query", position: 2, binding: "anthropic", model: "m", host: "", circuit: "open" },
     ]);
+  });
+});
+
+describe("restore", () => {
+  it("restores into the workspace itself when no target is given, and refuses a bad name", () => {
+    expect(restoreBody("default", " ")).toEqual({
+      ok: true,
+      body: { workspace: "default", target_workspace: "default" },
+    });
+    expect(restoreBody("default", " copy_1 ")).toEqual({
+      ok: true,
+      body: { workspace: "default", target_workspace: "copy_1" },
+    });
+    expect(restoreBody("default", "no-dashes").ok).toBe(false);
+    expect(restoreBody("", "copy").ok).toBe(false);
+  });
+
+  it("says how far a restore is", () => {
+    const state = {
+      backup_id: "b1",
+      source_workspace: "default",
+      target_workspace: "copy_1",
+      status: "running" as const,
+      phase: "load",
+      rows_restored: 40,
+      error: null,
+    };
+    expect(restoreSummary(state)).toBe("Restore of default into copy_1: running (load, 40 rows)");
+    expect(restoreSummary({ ...state, status: "completed" })).toBe(
+      "Restore of default into copy_1: completed, 40 rows",
+    );
+    expect(restoreSummary({ ...state, status: "failed", error: "digest mismatch" })).toBe(
+      "Restore of default into copy_1: failed (digest mismatch)",
+    );
   });
 });

@@ -105,6 +105,8 @@ describe("summaries and tables", () => {
     expect(formatTick(450.4, "ms")).toBe("450 ms");
     expect(formatTick(12_000, "tokens")).toBe("12.0k");
     expect(formatTick(3, "count")).toBe("3");
+    expect([0.5, 1, 1.5].map((tick) => formatTick(tick, "percent"))).toEqual(["0.5 %", "1 %", "1.5 %"]);
+    expect(formatTick(25, "percent")).toBe("25 %");
   });
 });
 

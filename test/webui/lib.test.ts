@@ -1,5 +1,6 @@
 /** Unit tests of the web UI's own logic (webui/src/lib): routing, streaming, documents, query, graph. */
 import { describe, expect, it } from "vitest";
+import { queryRequestSchema } from "../../src/http/routes/query-request";
 import {
   awaitingRetry,
   checkFiles,
@@ -28,6 +29,7 @@ import {
   applyStreamLine,
   DEFAULT_FORM,
   historyFor,
+  progressLine,
   queryBody,
   type StreamState,
 } from "../../webui/src/lib/query";
@@ -149,6 +151,58 @@ describe("query helpers", () => {
     });
     expect(body).not.toHaveProperty("chunk_top_k");
     expect(body).not.toHaveProperty("user_prompt");
+    // The service's RERANK_BY_DEFAULT decides unless the form says on or off.
+    expect(body).not.toHaveProperty("enable_rerank");
+    expect(queryBody({ ...DEFAULT_FORM, query: "abc", rerank: "on" }, []).enable_rerank).toBe(true);
+  });
+
+  it("fill every QueryRequest field of the server's schema, and the schema accepts the body", () => {
+    const form = {
+      ...DEFAULT_FORM,
+      query: "who worked with Ada?",
+      mode: "local" as const,
+      responseType: "Bullet Points",
+      topK: "5",
+      chunkTopK: "6",
+      maxEntityTokens: "700",
+      maxRelationTokens: "800",
+      maxTotalTokens: "9000",
+      hlKeywords: "engines",
+      llKeywords: "Ada Lovelace",
+      userPrompt: "Answer briefly.",
+      onlyNeedContext: true,
+      onlyNeedPrompt: true,
+      rerank: "off" as const,
+      includeReferences: false,
+      includeChunkContent: true,
+    };
+    const history = [
+      { role: "user" as const, content: "q1" },
+      { role: "assistant" as const, content: "a1" },
+    ];
+    // The streaming page adds include_progress itself (Query page); the rest comes from the form.
+    const body = { ...queryBody(form, history), include_progress: true };
+    expect(Object.keys(body).sort()).toEqual(Object.keys(queryRequestSchema.shape).sort());
+    const parsed = queryRequestSchema.parse(body);
+    expect(parsed).toMatchObject({
+      mode: "local",
+      response_type: "Bullet Points",
+      top_k: 5,
+      chunk_top_k: 6,
+      max_entity_tokens: 700,
+      max_relation_tokens: 800,
+      max_total_tokens: 9000,
+      hl_keywords: ["engines"],
+      ll_keywords: ["Ada Lovelace"],
+      user_prompt: "Answer briefly.",
+      only_need_context: true,
+      only_need_prompt: true,
+      enable_rerank: false,
+      include_references: false,
+      include_chunk_content: true,
+      conversation_history: history.map(({ role, content }) => ({ role, content })),
+      stream: true,
+    });
   });
 
   it("send the last turns of history without failed answers", () => {
@@ -187,6 +241,8 @@ describe("query helpers", () => {
       responseTime: 0.25,
     });
     expect(applyStreamLine(end, { error: "LLM down" }).error).toBe("LLM down");
+    expect(progressLine(end)).toBe("Steps: extracting_keywords · 0.25 s");
+    expect(progressLine({})).toBe("");
     expect(applyStreamLine(end, null)).toBe(end);
   });
 });

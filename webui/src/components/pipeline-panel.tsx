@@ -1,9 +1,10 @@
 /**
  * Live pipeline status of the workspace: busy or idle, current batch, latest messages, and a
- * cancel button. Polls every 2 s while busy and every 8 s while idle; `onChange` fires when a
- * run ends so the document list refreshes.
+ * cancel button. Polls every 2 s while busy and every 8 s while idle; a poke (an upload, a
+ * retry, a deletion: a run is about to start) asks at once and then every 2 s for 10 s.
+ * `onChange` fires when a run ends so the document list refreshes.
  */
-import { useSignal, useSignalEffect } from "@preact/signals";
+import { type ReadonlySignal, useSignal, useSignalEffect } from "@preact/signals";
 import { api } from "../api/client";
 import { session } from "../api/session";
 import type { PipelineStatus } from "../api/types";
@@ -11,18 +12,22 @@ import { pipelineProgress } from "../lib/documents";
 
 const BUSY_POLL_MS = 2_000;
 const IDLE_POLL_MS = 8_000;
+/** After a poke, how long the panel polls as if busy: the run starts once the queue takes it. */
+const EXPECT_RUN_MS = 10_000;
 
-export function PipelinePanel({ onChange, poke }: { onChange: () => void; poke: number }) {
+export function PipelinePanel({ onChange, poke }: { onChange: () => void; poke: ReadonlySignal<number> }) {
   const status = useSignal<PipelineStatus | null>(null);
   const error = useSignal<string | null>(null);
   const message = useSignal<string | null>(null);
 
   useSignalEffect(() => {
     void session.value?.workspace;
-    void poke;
+    // A signal, not a plain prop: an effect re-runs on signals only.
+    const fastUntil = poke.value > 0 ? Date.now() + EXPECT_RUN_MS : 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    let wasBusy = false;
+    // Kept across pokes, so the end of a run that was already shown still refreshes the list.
+    let wasBusy = status.peek()?.busy ?? false;
     const tick = async () => {
       try {
         const next = await api<PipelineStatus>("/documents/pipeline_status");
@@ -34,7 +39,8 @@ export function PipelinePanel({ onChange, poke }: { onChange: () => void; poke: 
       } catch (e) {
         error.value = e instanceof Error ? e.message : String(e);
       }
-      if (!stopped) timer = setTimeout(tick, status.peek()?.busy ? BUSY_POLL_MS : IDLE_POLL_MS);
+      const soon = status.peek()?.busy || Date.now() < fastUntil;
+      if (!stopped) timer = setTimeout(tick, soon ? BUSY_POLL_MS : IDLE_POLL_MS);
     };
     void tick();
     return () => {

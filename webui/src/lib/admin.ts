@@ -148,3 +148,47 @@ export function circuitRows(roles: Record<string, ChainLink[]>) {
     })),
   );
 }
+
+/** The part of a restore's state (`GET /admin/backups/{id}/restore`) the page shows. */
+export interface RestoreProgress {
+  backup_id: string;
+  source_workspace: string;
+  target_workspace: string;
+  status: "running" | "completed" | "failed";
+  phase: string;
+  rows_restored: number;
+  error: string | null;
+}
+
+const WORKSPACE_NAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The body of `POST /admin/backups/{id}/restore`: the workspace `source` of the backup restored
+ * into `target` (blank: into itself, replacing its data), or why it cannot be sent.
+ *
+ * @example
+ * restoreBody("default", "copy_1"); // { ok: true, body: { workspace: "default", target_workspace: "copy_1" } }
+ */
+export function restoreBody(
+  source: string,
+  target: string,
+): { ok: true; body: { workspace: string; target_workspace: string } } | { ok: false; error: string } {
+  const into = target.trim() || source;
+  if (!WORKSPACE_NAME.test(source)) return { ok: false, error: `"${source}" is not a workspace name` };
+  if (!WORKSPACE_NAME.test(into))
+    return { ok: false, error: "The target workspace takes letters, digits and underscores (at most 64)" };
+  return { ok: true, body: { workspace: source, target_workspace: into } };
+}
+
+/**
+ * One line on a restore's progress.
+ *
+ * @example
+ * restoreSummary({ ...state, status: "running", phase: "load", rows_restored: 40 }); // "Restore of default into copy_1: running (load, 40 rows)"
+ */
+export function restoreSummary(state: RestoreProgress): string {
+  const head = `Restore of ${state.source_workspace} into ${state.target_workspace}`;
+  if (state.status === "failed") return `${head}: failed (${state.error ?? "unknown error"})`;
+  if (state.status === "completed") return `${head}: completed, ${state.rows_restored} rows`;
+  return `${head}: running (${state.phase}, ${state.rows_restored} rows)`;
+}

@@ -127,14 +127,19 @@ export function formatValue(value: number | null, unit: Unit): string {
 }
 
 /**
- * A short axis tick: whole milliseconds or seconds, k/M for large counts.
+ * A short axis tick: whole milliseconds or seconds, k/M for large counts, one decimal for small
+ * percentages.
  *
  * @example
  * formatTick(2500, "ms"); // "2.5 s"
  */
 export function formatTick(value: number, unit: Unit): string {
   if (unit === "ms") return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
-  if (unit === "percent") return `${Math.round(value)} %`;
+  // Small rates (a 1 % error rate has ticks at 0.2 %, 0.4 %…) keep a decimal, or ticks repeat.
+  if (unit === "percent")
+    return Math.abs(value) < 10 && !Number.isInteger(value)
+      ? `${value.toFixed(1)} %`
+      : `${Math.round(value)} %`;
   if (unit === "usd") return `$${value.toPrecision(2)}`;
   if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
   if (Math.abs(value) >= 1e3) return `${(value / 1e3).toFixed(1)}k`;

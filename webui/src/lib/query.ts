@@ -19,7 +19,8 @@ export interface QueryForm {
   userPrompt: string;
   onlyNeedContext: boolean;
   onlyNeedPrompt: boolean;
-  enableRerank: boolean;
+  /** "default" leaves enable_rerank out, so the service's RERANK_BY_DEFAULT applies. */
+  rerank: "default" | "on" | "off";
   includeReferences: boolean;
   includeChunkContent: boolean;
   /** Earlier turns (user + assistant pairs) sent as conversation_history; 0 sends none. */
@@ -41,7 +42,7 @@ export const DEFAULT_FORM: QueryForm = {
   userPrompt: "",
   onlyNeedContext: false,
   onlyNeedPrompt: false,
-  enableRerank: true,
+  rerank: "default",
   includeReferences: true,
   includeChunkContent: false,
   historyTurns: 3,
@@ -53,6 +54,22 @@ export interface ChatMessage {
   mode?: QueryMode;
   references?: Reference[];
   error?: string;
+  /** The stream's progress steps (`include_progress`), kept with the answer. */
+  progress?: string[];
+  /** Seconds the service took, as the stream reported. */
+  responseTime?: number;
+}
+
+/**
+ * The line under a streamed answer: its progress steps and the time it took, or "" without them.
+ *
+ * @example
+ * progressLine({ progress: ["keywords", "retrieval"], responseTime: 1.25 }); // "Steps: keywords → retrieval · 1.25 s"
+ */
+export function progressLine(message: { progress?: string[]; responseTime?: number }): string {
+  const steps = message.progress?.length ? `Steps: ${message.progress.join(" → ")}` : "";
+  const time = message.responseTime === undefined ? "" : `${message.responseTime} s`;
+  return [steps, time].filter((part) => part !== "").join(" · ");
 }
 
 const list = (value: string) =>
@@ -103,7 +120,7 @@ export function queryBody(form: QueryForm, history: readonly ChatMessage[]): Rec
     user_prompt: form.userPrompt.trim() || undefined,
     only_need_context: form.onlyNeedContext,
     only_need_prompt: form.onlyNeedPrompt,
-    enable_rerank: form.enableRerank,
+    enable_rerank: form.rerank === "default" ? undefined : form.rerank === "on",
     include_references: form.includeReferences,
     include_chunk_content: form.includeChunkContent,
     conversation_history: historyFor(history, form.historyTurns),

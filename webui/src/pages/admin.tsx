@@ -17,6 +17,9 @@ import {
   type ChainLink,
   circuitRows,
   type KeyForm,
+  type RestoreProgress,
+  restoreBody,
+  restoreSummary,
   type UsageRow,
   usageByModel,
 } from "../lib/admin";
@@ -585,24 +588,91 @@ function Flags() {
 interface Backup {
   id: string;
   status: string;
-  trigger?: string;
-  created_at?: string;
   completed_at?: string;
+  /** The workspaces the backup holds. */
+  workspaces?: string[];
+  error?: string;
+}
+
+const RESTORE_POLL_MS = 1_000;
+
+/** Polls a started restore until it completes or fails; the page shows each state. */
+function useRestoreProgress() {
+  const progress = useSignal<RestoreProgress | null>(null);
+  const failure = useSignal<string | null>(null);
+  const watched = useSignal<{ id: string; target: string } | null>(null);
+  useSignalEffect(() => {
+    const target = watched.value;
+    if (!target) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const tick = async () => {
+      try {
+        const state = await api<RestoreProgress>(
+          `/admin/backups/${encodeURIComponent(target.id)}/restore?target_workspace=${encodeURIComponent(target.target)}`,
+        );
+        if (stopped) return;
+        progress.value = state;
+        failure.value = null;
+        if (state.status === "running") timer = setTimeout(tick, RESTORE_POLL_MS);
+      } catch (e) {
+        if (!stopped) failure.value = message(e);
+      }
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  });
+  return { progress, failure, watch: (id: string, target: string) => (watched.value = { id, target }) };
 }
 
 function Backups() {
   const version = useSignal(0);
   const { data, error } = useLoad<{ backups: Backup[] }>(() => "/admin/backups", version);
   const { status, act } = useAction(version);
+  // Blank: restore into the workspace itself (its data is replaced).
+  const target = useSignal("");
+  const restore = useRestoreProgress();
+  const start = (backup: Backup) => {
+    const source = session.value?.workspace ?? "default";
+    const body = restoreBody(source, target.value);
+    if (!body.ok) {
+      status.value = body.error;
+      return;
+    }
+    const into = body.body.target_workspace;
+    const replacing = into === source ? " Its current data is replaced." : "";
+    if (!confirm(`Restore workspace ${source} of ${backup.id} into ${into}?${replacing}`)) return;
+    void act(async () => {
+      await api(`/admin/backups/${backup.id}/restore`, { method: "POST", json: body.body });
+      restore.watch(backup.id, into);
+    }, `Restore of ${source} into ${into} started`);
+  };
   return (
     <Section id="backups" title="Backups">
       <Failure text={error.value} />
-      <button
-        type="button"
-        onClick={() => void act(() => api("/admin/backups", { method: "POST" }), "Backup queued")}
-      >
-        Create backup
-      </button>
+      <div class="row">
+        <button
+          type="button"
+          onClick={() => void act(() => api("/admin/backups", { method: "POST" }), "Backup queued")}
+        >
+          Create backup
+        </button>
+        <button type="button" onClick={() => version.value++}>
+          Refresh backups
+        </button>
+        <label>
+          Restore into workspace{" "}
+          <input
+            value={target.value}
+            placeholder={`${session.value?.workspace ?? "default"} (replaced)`}
+            pattern="[A-Za-z0-9_]{1,64}"
+            onInput={(e) => (target.value = (e.target as HTMLInputElement).value)}
+          />
+        </label>
+      </div>
       {data.value && data.value.backups.length === 0 && <p class="muted">No backups yet.</p>}
       {data.value && data.value.backups.length > 0 && (
         <table>
@@ -610,17 +680,17 @@ function Backups() {
             <tr>
               <th scope="col">Backup</th>
               <th scope="col">Status</th>
-              <th scope="col">Trigger</th>
+              <th scope="col">Workspaces</th>
               <th scope="col">Completed</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
             {data.value.backups.map((backup) => (
-              <tr key={backup.id}>
+              <tr key={backup.id} data-testid="backup-row" data-status={backup.status}>
                 <th scope="row">{backup.id}</th>
-                <td>{backup.status}</td>
-                <td>{backup.trigger ?? ""}</td>
+                <td title={backup.error}>{backup.status}</td>
+                <td>{backup.workspaces?.join(", ") ?? ""}</td>
                 <td>{formatTime(backup.completed_at)}</td>
                 <td>
                   <button
@@ -634,23 +704,7 @@ function Backups() {
                   >
                     Verify
                   </button>{" "}
-                  <button
-                    type="button"
-                    onClick={() => {
-                      const workspace = session.value?.workspace ?? "default";
-                      if (
-                        !confirm(
-                          `Restore workspace ${workspace} from ${backup.id}? Its current data is replaced.`,
-                        )
-                      )
-                        return;
-                      void act(
-                        () =>
-                          api(`/admin/backups/${backup.id}/restore`, { method: "POST", json: { workspace } }),
-                        `Restore of ${workspace} started`,
-                      );
-                    }}
-                  >
+                  <button type="button" onClick={() => start(backup)}>
                     Restore current workspace
                   </button>
                 </td>
@@ -660,6 +714,12 @@ function Backups() {
         </table>
       )}
       {status.value && <p role="status">{status.value}</p>}
+      {restore.progress.value && (
+        <p role="status" data-testid="restore-progress">
+          {restoreSummary(restore.progress.value)}
+        </p>
+      )}
+      <Failure text={restore.failure.value} />
     </Section>
   );
 }
@@ -782,6 +842,9 @@ function Llm() {
   const status = useLoad<{ roles: Record<string, ChainLink[]> }>(() => "/admin/llm/status", version);
   return (
     <Section id="llm" title="LLM usage and providers">
+      <button type="button" onClick={() => version.value++}>
+        Refresh LLM usage
+      </button>
       <Failure text={usage.error.value} />
       {usage.data.value && (
         <table>
@@ -846,7 +909,7 @@ function Llm() {
 
 export default function Admin() {
   return (
-    <div>
+    <div class="admin">
       <h1>Administration</h1>
       <div class="admin-grid">
         <Flags />

@@ -159,8 +159,15 @@ export default function Documents() {
     <div>
       <h1>Documents</h1>
       <div class="split">
-        <UploadZone onUploaded={() => reload.value++} disabled={!canWrite} />
-        <PipelinePanel onChange={() => reload.value++} poke={poke.value} />
+        <UploadZone
+          onUploaded={() => {
+            reload.value++;
+            // The pipeline starts on an upload: show it busy now, not at the next idle poll (8 s).
+            poke.value++;
+          }}
+          disabled={!canWrite}
+        />
+        <PipelinePanel onChange={() => reload.value++} poke={poke} />
       </div>
       <section class="card" aria-labelledby="list-title" style={{ marginTop: "16px" }}>
         <div class="row">

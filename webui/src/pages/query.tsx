@@ -12,6 +12,7 @@ import {
   applyStreamLine,
   type ChatMessage,
   DEFAULT_FORM,
+  progressLine,
   type QueryForm,
   queryBody,
   type StreamState,
@@ -88,6 +89,8 @@ export default function Query() {
         content: state.answer,
         mode: f.mode,
         references: state.references,
+        progress: state.progress,
+        ...(state.responseTime === undefined ? {} : { responseTime: state.responseTime }),
         ...(state.error ? { error: state.error } : {}),
       },
     ];
@@ -212,6 +215,11 @@ function Message({ message }: { message: ChatMessage }) {
         {message.mode ? ` · ${message.mode}` : ""}
       </div>
       <div class="answer">{message.content}</div>
+      {progressLine(message) && (
+        <div class="muted small" data-testid="answer-progress">
+          {progressLine(message)}
+        </div>
+      )}
       {message.error && (
         <p role="alert" class="error">
           {message.error}
@@ -277,7 +285,7 @@ function Parameters({
   set: <K extends keyof QueryForm>(key: K, value: QueryForm[K]) => void;
 }) {
   const check = (
-    key: "onlyNeedContext" | "onlyNeedPrompt" | "enableRerank" | "includeReferences" | "includeChunkContent",
+    key: "onlyNeedContext" | "onlyNeedPrompt" | "includeReferences" | "includeChunkContent",
     label: string,
   ) => (
     <label class="check">
@@ -334,7 +342,17 @@ function Parameters({
         </label>
         {check("onlyNeedContext", "Only context (no answer)")}
         {check("onlyNeedPrompt", "Only the prompt")}
-        {check("enableRerank", "Rerank")}
+        <label>
+          Rerank
+          <select
+            value={f.rerank}
+            onChange={(e) => set("rerank", e.currentTarget.value as QueryForm["rerank"])}
+          >
+            <option value="default">server default</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
+        </label>
         {check("includeReferences", "Include references")}
         {check("includeChunkContent", "Include chunk text in references")}
       </div>
