@@ -36,6 +36,7 @@
  *   npx tsx bench/cpu.ts --copies 10           # docs-1mb ×10
  *   npx tsx bench/cpu.ts --requests 20 --top 25 --profile mix   # top self-time functions of mix
  *   npx tsx bench/cpu.ts --no-login --no-insert                # queries and reads only
+ *   npx tsx bench/cpu.ts --production --only mix               # as deployed: no local pacing or gate
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -67,6 +68,11 @@ const { values } = parseArgs({
     insert: { type: "boolean", default: true },
     "no-login": { type: "boolean", default: false },
     "no-insert": { type: "boolean", default: false },
+    /**
+     * The Worker as deployed: no pacing of binding calls and no concurrency gate (both are on
+     * in wrangler.toml's local vars for the local runtime only, docs/operations.md "Load").
+     */
+    production: { type: "boolean", default: false },
     /** Comma-separated substrings: run only the kinds whose name contains one (the floor always runs). */
     only: { type: "string", default: "" },
   },
@@ -295,7 +301,10 @@ function printTop(name: string, profile: CpuProfile, split: Attribution): void {
 
 async function dataServer(copies: number): Promise<void> {
   const server = new BenchServer(PORT);
-  await server.start({}, "bench-cpu");
+  const deployed = { LOCAL_RUNTIME_PACING: "false", MAX_CONCURRENT_REQUESTS: "0" };
+  await server.start(values.production ? deployed : {}, "bench-cpu");
+  if (values.production)
+    console.log("production settings: LOCAL_RUNTIME_PACING=false, MAX_CONCURRENT_REQUESTS=0");
   const inspector = await Inspector.connect(server.inspectorPort);
   await inspector.send("Profiler.enable");
   const pid = server.pid;
