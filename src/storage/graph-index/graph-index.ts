@@ -71,10 +71,12 @@ const TEXT_SIZE_SQL = `SELECT
 
 /**
  * Most text (UTF-16 code units of every column of the copy's entities and relations) that the
- * object also keeps in memory as records (./memory-graph.ts). docs-1mb's graph is about 1.6 Mi
- * characters; a larger copy's look-ups run the shared statement on the object's SQLite.
+ * object also keeps in memory as records (./memory-graph.ts): docs-1mb's graph is 1.7 Mi characters,
+ * docs-1mb ×10's about 13 Mi, whose copy with its BM25 postings already nears the isolate's 128 MB
+ * while it builds (docs/operations.md, "Memory"). A larger copy's look-ups run the shared
+ * statement on the object's SQLite.
  */
-export const MAX_IN_MEMORY_GRAPH_CHARS = 12 * 2 ** 20;
+export const MAX_IN_MEMORY_GRAPH_CHARS = 8 * 2 ** 20;
 
 const GRAPH_SIZE_SQL = `SELECT
   (SELECT coalesce(sum(length(name) + length(entity_type) + length(description) + length(source_id)
