@@ -246,3 +246,25 @@ export async function postgresVars(options: { exact?: boolean } = {}): Promise<R
   }
   return { STORAGE_BACKEND: "neon", VECTOR_BACKEND: "pgvector", DATABASE_URL, PG_WS_PROXY };
 }
+
+/**
+ * Seconds until a graph query is served by the graph index (not D1), or null after 60 s: the
+ * copy is rebuilt a second or more after the first query finds it stale, and until then
+ * queries read D1 (`graph_from_d1` in Server-Timing) and the rebuild runs beside them.
+ *
+ * @example
+ * const ready = await waitForGraphIndex(server, "bench_q1");
+ */
+export async function waitForGraphIndex(server: BenchServer, workspace: string): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < 60_000) {
+    const { phases } = await server.postWithTiming<{ response: string }>(workspace, "/query", {
+      query: "How does the graph index warm up?",
+      mode: "local",
+      only_need_context: true,
+    });
+    if (!phases.has("graph_from_d1")) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}

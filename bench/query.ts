@@ -17,7 +17,15 @@
  * comparing code paths, not a real Postgres (docs/postgres.md).
  */
 import { parseArgs } from "node:util";
-import { BenchServer, docsCorpus, median, percentile, postgresVars, questions } from "./query-server";
+import {
+  BenchServer,
+  docsCorpus,
+  median,
+  percentile,
+  postgresVars,
+  questions,
+  waitForGraphIndex,
+} from "./query-server";
 
 const { values } = parseArgs({
   options: {
@@ -123,17 +131,6 @@ async function ask(server: BenchServer, workspace: string, query: string, mode: 
     mode,
     only_need_context: true,
   });
-}
-
-/** Seconds until a graph query is served by the graph index (not D1), or null after 60 s. */
-async function waitForGraphIndex(server: BenchServer, workspace: string): Promise<number | null> {
-  const started = performance.now();
-  while (performance.now() - started < 60_000) {
-    const { phases } = await ask(server, workspace, "How does the graph index warm up?", "local");
-    if (!phases.has("graph_from_d1")) return (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return null;
 }
 
 async function chunkCount(server: BenchServer, workspace: string): Promise<number> {

@@ -416,6 +416,35 @@ describe("graph index: the copy in memory", () => {
     { nil: undefined },
   );
 
+  it("loads the copy into memory in the rebuild once look-ups were asked, and only while it fits", async () => {
+    const ws = "gi_memory_prebuilt";
+    await seedCorpus(ws);
+    const stub = graphIndexOf(env.GRAPH_INDEX, ws);
+    const inMemory = () =>
+      runInDurableObject(
+        stub,
+        (object) => (object as unknown as { memoryGraph: unknown }).memoryGraph !== null,
+      );
+    expect(await stub.rebuild(ws)).toBe(true);
+    expect(await inMemory()).toBe(false);
+    expect(await stub.lookup(ws, REQUEST)).not.toBeNull();
+    expect(await inMemory()).toBe(true);
+    await stub.invalidate();
+    // Stale: no answer, and the copy in memory is not used.
+    expect(await stub.lookup(ws, REQUEST)).toBeNull();
+    expect(await stub.rebuild(ws)).toBe(true);
+    expect(await inMemory()).toBe(true);
+    // Over the budget (lowered below this copy's size): the statement answers, the same.
+    const expected = await stub.lookup(ws, REQUEST);
+    await runInDurableObject(stub, (object) => {
+      const instance = object as unknown as { maxGraphChars: number; memoryGraph: unknown };
+      instance.maxGraphChars = 0;
+      instance.memoryGraph = null;
+    });
+    expect(await stub.lookup(ws, REQUEST)).toEqual(expected);
+    expect(await inMemory()).toBe(false);
+  });
+
   it("answers every look-up as the shared statement does over the same rows, in D1 and in the copy's SQLite", async () => {
     let run = 0;
     await fc.assert(

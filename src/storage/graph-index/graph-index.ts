@@ -155,6 +155,7 @@ export class GraphIndex extends DurableObject<Env> {
    * rebuild is then scheduled and the caller reads D1).
    */
   async lookup(workspace: string, request: GraphLookup): Promise<GraphLookupResult | null> {
+    this.lookupUsed = true;
     if (!(await this.freshOrRebuild(workspace))) return null;
     return this.lookupResult(workspace, request);
   }
@@ -177,6 +178,7 @@ export class GraphIndex extends DurableObject<Env> {
    */
   async fusedLookup(workspace: string, request: FusedGraphLookup): Promise<FusedLookupAnswer | null> {
     this.lexicalUsed = true;
+    this.lookupUsed = true;
     if (!(await this.freshOrRebuild(workspace))) return null;
     const indexes = this.lexicalIndexes();
     if (!indexes) return null;
@@ -198,7 +200,6 @@ export class GraphIndex extends DurableObject<Env> {
 
   /** The look-up from the copy in memory, or by the shared statement where it is too large. */
   private lookupResult(workspace: string, request: GraphLookup): GraphLookupResult {
-    this.lookupUsed = true;
     const graph = this.inMemoryGraph();
     if (graph) return graph.lookup(request);
     const args = graphLookupArgs(request);
