@@ -166,7 +166,8 @@ async function main(): Promise<void> {
         // one request; 1 s into it a POST, then a GET. Through wrangler's proxy the POST rides
         // the kept-alive connection, idle 2 s when sent, and is lost when the thread comes back
         // after the runtime's 5 s idle close; the local front opens a connection per request.
-        await call(server.base, "GET", "/warm");
+        // Several at once, so the proxy keeps several connections: the stall takes one of them.
+        await Promise.all(Array.from({ length: 4 }, () => call(server.base, "GET", "/warm")));
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const stall = call(server.base, "POST", `/stall?ms=${ms}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
