@@ -108,7 +108,8 @@ const front = createLocalFront({
   target: () => current,
   log: quiet ? undefined : (line) => console.log(`[local] ${line}`),
 });
-front.listen(port, ip, () => {
+// workerd's backlog (4096), not Node's 511: a burst of 500 new connections is accepted at once.
+front.listen({ port, host: ip, backlog: 4096 }, () => {
   console.log(`[local] Ready on http://${ip}:${port} (wrangler's proxy above is not used)`);
 });
 
