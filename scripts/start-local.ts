@@ -14,6 +14,7 @@
  * --persist-to, --log-level, --test-scheduled, --var NAME:VALUE (repeatable); --local and
  * --show-interactive-dev-session are accepted and change nothing.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { unstable_DevEnv, unstable_readConfig } from "wrangler";
 import { createLocalFront, type FrontTarget } from "./lib/local-front";
@@ -113,9 +114,40 @@ front.listen({ port, host: ip, backlog: 4096 }, () => {
   console.log(`[local] Ready on http://${ip}:${port} (wrangler's proxy above is not used)`);
 });
 
+/** This process's children (Linux /proc; none elsewhere): the two workerd runtimes and esbuild. */
+function children(): number[] {
+  const out: number[] = [];
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid)
+          out.push(Number(entry));
+      } catch {
+        // ended while reading
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
+// Miniflare kills its workerd on exit, but a workerd sent SIGTERM with its group (`kill -- -pgid`)
+// was once left running, orphaned and spinning (22 % of a core): none may outlive this process.
+process.on("exit", () => {
+  for (const pid of children()) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
 const stop = async () => {
   front.close();
-  await worker.dispose();
+  await Promise.race([worker.dispose(), new Promise((resolve) => setTimeout(resolve, 5000))]);
   process.exit(0);
 };
 process.on("SIGINT", () => void stop());
