@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const ms = Number(values.seconds) * 1000;
   const front =
     values.front === "local"
-      ? [path.join(ROOT, "node_modules", ".bin", "tsx"), path.join(ROOT, "scripts", "start-local.ts")]
+      ? [process.execPath, "--import", "tsx", path.join(ROOT, "scripts", "start-local.ts")]
       : [path.join(ROOT, "node_modules", ".bin", "wrangler"), "dev"];
   const server = await startDevServer({
     command: [

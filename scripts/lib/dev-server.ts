@@ -13,7 +13,6 @@ export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** Where local Workers write their server logs unless told otherwise (git-ignored). */
 export const BENCH_LOG_DIR = path.join(ROOT, "bench", "logs");
 const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 export interface DevServer {
   base: string;
@@ -140,9 +139,13 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     removeState();
     throw new Error(`migrations failed: ${migrate.stderr}`);
   }
-  // `npm start`'s server (wrangler's dev environment behind scripts/lib/local-front.ts), with wrangler dev's flags.
+  // `npm start`'s server (wrangler's dev environment behind scripts/lib/local-front.ts), with
+  // wrangler dev's flags; under node itself, not tsx's CLI, which relays a SIGTERM and SIGKILLs a
+  // child that has not acknowledged it within 30 ms: Miniflare's exit hook then never kills workerd.
   const command = [
-    TSX,
+    process.execPath,
+    "--import",
+    "tsx",
     "scripts/start-local.ts",
     "--local",
     "--ip",
