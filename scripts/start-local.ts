@@ -7,8 +7,11 @@
  * (docs/operations.md, "Why wrangler dev answers 503"). wrangler's ProxyWorker still runs, on a
  * port of its own (printed), and is not used.
  *
- *   npx tsx scripts/start-local.ts                       # 127.0.0.1:9621 (wrangler.toml [dev])
- *   npx tsx scripts/start-local.ts --port 9700 --var LOG_LEVEL:ERROR --persist-to /tmp/state
+ *   node --import tsx scripts/start-local.ts             # 127.0.0.1:9621 (wrangler.toml [dev])
+ *   node --import tsx scripts/start-local.ts --port 9700 --var LOG_LEVEL:ERROR --persist-to /tmp/state
+ *
+ * Run it under node itself, not tsx's CLI: that wrapper SIGKILLs a child that has not
+ * acknowledged a relayed SIGTERM within 30 ms, which skips Miniflare's exit hook (workerd orphaned).
  *
  * Flags (those of `wrangler dev` the project uses): -c/--config, --ip, --port, --inspector-port,
  * --persist-to, --log-level, --test-scheduled, --var NAME:VALUE (repeatable); --local and
@@ -134,8 +137,8 @@ function children(): number[] {
   return out;
 }
 
-// Miniflare kills its workerd on exit, but a workerd sent SIGTERM with its group (`kill -- -pgid`)
-// was once left running, orphaned and spinning (22 % of a core): none may outlive this process.
+// Miniflare kills its workerd on exit; this also covers an exit its hook does not see (a
+// workerd left behind runs on orphaned, spinning at 22–29 % of a core, measured).
 process.on("exit", () => {
   for (const pid of children()) {
     try {
