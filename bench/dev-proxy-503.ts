@@ -31,6 +31,8 @@ const MODES = [
   "object-calls-wait-0",
   "paced-1ms",
   "paced-1ms-16-chains",
+  // Not a consumer: the Worker's thread busy for N s in one request (see main()).
+  "stall",
 ];
 
 const { values } = parseArgs({
@@ -38,6 +40,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "9939" },
     seconds: { type: "string", default: "8" },
     modes: { type: "string", default: MODES.join(",") },
+    // wrangler: `wrangler dev` (its ProxyWorker in front); local: scripts/start-local.ts (npm start's front).
+    front: { type: "string", default: "wrangler" },
   },
 });
 
@@ -53,6 +57,11 @@ export class Counter extends DurableObject {
 export default {
   async fetch(req, env) {
     const url = new URL(req.url);
+    if (url.pathname === "/stall") {
+      const end = Date.now() + Number(url.searchParams.get("ms"));
+      while (Date.now() < end) {}
+      return new Response("stalled");
+    }
     if (url.pathname === "/enqueue") {
       await env.Q.send({ ms: Number(url.searchParams.get("ms")), mode: url.searchParams.get("mode") });
       return new Response("queued");
@@ -126,10 +135,14 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, "wrangler.toml"), CONFIG);
   const port = Number(values.port);
   const ms = Number(values.seconds) * 1000;
+  const front =
+    values.front === "local"
+      ? [process.execPath, "--import", "tsx", path.join(ROOT, "scripts", "start-local.ts")]
+      : [path.join(ROOT, "node_modules", ".bin", "wrangler"), "dev"];
   const server = await startDevServer({
     command: [
-      path.join(ROOT, "node_modules", ".bin", "wrangler"),
-      ...["dev", "-c", path.join(dir, "wrangler.toml"), "--local", "--ip", "127.0.0.1"],
+      ...front,
+      ...["-c", path.join(dir, "wrangler.toml"), "--local", "--ip", "127.0.0.1"],
       ...[
         "--port",
         String(port),
@@ -144,8 +157,28 @@ async function main(): Promise<void> {
     readyPath: "/",
   });
   try {
-    console.log(`queue consumer busy ${ms / 1000} s; a POST and a GET sent 1 s after the message:`);
+    console.log(
+      `front: ${values.front}; queue consumer busy ${ms / 1000} s; a POST and a GET sent 1 s after the message:`,
+    );
     for (const mode of String(values.modes).split(",")) {
+      if (mode === "stall") {
+        // A kept-alive connection to the runtime (the GET's), then the thread busy for `ms` in
+        // one request; 1 s into it a POST, then a GET. Through wrangler's proxy the POST rides
+        // the kept-alive connection, idle 2 s when sent, and is lost when the thread comes back
+        // after the runtime's 5 s idle close; the local front opens a connection per request.
+        // Several at once, so the proxy keeps several connections: the stall takes one of them.
+        await Promise.all(Array.from({ length: 4 }, () => call(server.base, "GET", "/warm")));
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const stall = call(server.base, "POST", `/stall?ms=${ms}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const post = call(server.base, "POST", "/a");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const get = call(server.base, "GET", "/b");
+        console.log(
+          `  ${mode.padEnd(24)} POST: ${(await post).padEnd(62)} GET: ${await get} (the stall: ${await stall})`,
+        );
+        continue;
+      }
       await call(server.base, "POST", `/enqueue?ms=${ms}&mode=${mode}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const [post, get] = await Promise.all([

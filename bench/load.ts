@@ -152,7 +152,11 @@ interface RouteStats {
   errors: number;
 }
 
-function send(agent: http.Agent, port: number, req: Req): Promise<{ status: number; head: string }> {
+function send(
+  agent: http.Agent,
+  port: number,
+  req: Req,
+): Promise<{ status: number; head: string; reused: boolean }> {
   const payload = req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
   const type = req.form ? "application/x-www-form-urlencoded" : "application/json";
   return new Promise((resolve, reject) => {
@@ -176,7 +180,7 @@ function send(agent: http.Agent, port: number, req: Req): Promise<{ status: numb
         res.on("data", (chunk: Buffer) => {
           if (status >= 500 && head.length < 80) head += chunk.toString("utf8");
         });
-        res.on("end", () => resolve({ status, head: head.slice(0, 80) }));
+        res.on("end", () => resolve({ status, head: head.slice(0, 80), reused: r.reusedSocket }));
         res.on("error", reject);
       },
     );
@@ -199,6 +203,8 @@ async function run(
   );
   const errorKinds = new Map<string, number>();
   const fivexxKinds = new Map<string, number>();
+  // When each failure happened: seconds into the level, latency, and whether the client reused a connection.
+  const failures: string[] = [];
   const total = picks.reduce((sum, p) => sum + p.weight, 0);
   const rand = random(Number(values.seed) + connections);
   const choose = (): Pick => {
@@ -221,6 +227,7 @@ async function run(
       }, 1000)
     : undefined;
   const before: ProcSample[] = processTree(server.pid);
+  console.log(`level of ${connections} connections starts at ${new Date().toISOString()}`);
   const started = performance.now();
   const end = started + seconds * 1000;
   const loop = async () => {
@@ -230,16 +237,22 @@ async function run(
       const s = stats.get(pick.route) as RouteStats;
       const t0 = performance.now();
       try {
-        const { status, head } = await send(agent, server.port, pick.request(i));
+        const { status, head, reused } = await send(agent, server.port, pick.request(i));
         s.latencies.push(performance.now() - t0);
         if (status >= 500) {
           const kind = `${status} ${head.replace(/\s+/g, " ")}`;
           fivexxKinds.set(kind, (fivexxKinds.get(kind) ?? 0) + 1);
+          failures.push(
+            `${status} ${pick.route}: sent at ${((t0 - started) / 1000).toFixed(2)} s, answered after ${((performance.now() - t0) / 1000).toFixed(2)} s, ${reused ? "reused" : "new"} client connection`,
+          );
         }
         s.statuses.set(String(status), (s.statuses.get(String(status)) ?? 0) + 1);
       } catch (error) {
         s.errors++;
         const kind = error instanceof Error ? error.message.slice(0, 60) : String(error);
+        failures.push(
+          `error ${pick.route}: sent at ${((t0 - started) / 1000).toFixed(2)} s, after ${((performance.now() - t0) / 1000).toFixed(2)} s: ${kind}`,
+        );
         errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
       }
     }
@@ -278,6 +291,7 @@ async function run(
   );
   for (const [kind, n] of errorKinds) console.log(`  error ${n}× ${kind}`);
   for (const [kind, n] of fivexxKinds) console.log(`  ${n}× ${kind}`);
+  for (const line of failures.slice(0, 40)) console.log(`    ${line}`);
   const workerds = after.filter((p) => p.comm.startsWith("workerd")).map((p) => p.pid);
   const startedWith = before.filter((p) => p.comm.startsWith("workerd")).map((p) => p.pid);
   if (workerds.join() !== startedWith.join())

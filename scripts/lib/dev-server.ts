@@ -1,5 +1,6 @@
 /**
- * Starts the Worker the way a developer does (`wrangler dev --local` on 127.0.0.1) for
+ * Starts the Worker the way a developer does (`npm start`'s server, scripts/start-local.ts:
+ * wrangler's local runtime behind the project's front, on 127.0.0.1) for
  * benchmarks and Node-side tests, and stops it with its whole process group. A local Worker
  * always keeps its server log (bench/logs/), so a failed benchmark can be explained afterwards.
  */
@@ -81,7 +82,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 export interface LocalWorker extends DevServer {
   /** The fresh local state directory (D1, Durable Objects, R2), removed by `stop()`. */
   persist: string;
-  /** wrangler dev's stdout and stderr (wrangler's messages and the Worker's console); kept. */
+  /** The server's stdout and stderr (wrangler's messages, the front's request lines, the Worker's console); kept. */
   logFile: string;
   /** The last `bytes` of the server log, for an error report. */
   logTail(bytes?: number): string;
@@ -108,7 +109,7 @@ export interface LocalWorkerOptions {
 }
 
 /**
- * The Worker on a fresh, empty local state: migrations applied, then `wrangler dev --local`
+ * The Worker on a fresh, empty local state: migrations applied, then scripts/start-local.ts
  * with `vars`, ready when `/health/live` answers. For benchmarks that must not share state.
  * The server log is kept and its path printed (stderr) by `stop()` and in a startup error.
  *
@@ -138,7 +139,20 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     removeState();
     throw new Error(`migrations failed: ${migrate.stderr}`);
   }
-  const command = [WRANGLER, "dev", "--local", "--ip", "127.0.0.1", "--port", String(options.port)];
+  // `npm start`'s server (wrangler's dev environment behind scripts/lib/local-front.ts), with
+  // wrangler dev's flags; under node itself, not tsx's CLI, which relays a SIGTERM and SIGKILLs a
+  // child that has not acknowledged it within 30 ms: Miniflare's exit hook then never kills workerd.
+  const command = [
+    process.execPath,
+    "--import",
+    "tsx",
+    "scripts/start-local.ts",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+  ];
   command.push("--inspector-port", String(options.port + 100), "--persist-to", persist);
   command.push("--log-level", options.logLevel ?? "log", "--show-interactive-dev-session=false");
   if (options.testScheduled) command.push("--test-scheduled");
