@@ -6,7 +6,9 @@
  * (documents, chunks, entities, relations, vectors, MB of text), the isolate's heap (peak sampled
  * during ingest through the inspector, and retained after), the local Postgres' RSS, query p50/p95
  * per mode, the machine's load (`/proc/loadavg`) and what failed first. One markdown row per
- * size as soon as it is measured, so a killed run keeps what it had.
+ * size as soon as it is measured, so a killed run keeps what it had. A size the cap (or a
+ * stall) stops is queried as it stands, after processing is switched off and the pipeline is
+ * idle (`quiesce`); its row says "partial workspace" with the counts that were queried.
  *
  *   npx tsx bench/scale.ts --backend d1 --copies 1,10,100 --cap-minutes 20
  *   npx tsx bench/scale.ts --backend pg --copies 1,10,100 --cap-minutes 20   # starts its own PGlite per size
