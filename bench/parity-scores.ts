@@ -50,16 +50,22 @@ interface Scored {
   score: number;
 }
 
-/** The parity run's D1 file and the `VectorIndex` file holding `count` vectors of the namespace. */
-function stateFiles(state: string, count: number): { d1: string; index: string } {
-  const d1Dir = path.join(state, "v3", "d1", "miniflare-D1DatabaseObject");
-  const d1 = readdirSync(d1Dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  const indexDir = path.join(state, "v3", "do", "lightrag-edge-VectorIndex");
-  for (const file of readdirSync(indexDir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
-    if (rows<{ n: number }>(path.join(indexDir, file), "select count(*) as n from vectors")[0]?.n === count)
-      return { d1: path.join(d1Dir, d1 ?? ""), index: path.join(indexDir, file) };
+/** The parity run's D1 database file. */
+function d1File(state: string): string {
+  const dir = path.join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (!file) throw new Error(`no D1 database in ${dir}`);
+  return path.join(dir, file);
+}
+
+/** The `VectorIndex` object's file that holds `count` vectors (the namespace's, in a one-workspace run). */
+function indexFile(state: string, count: number): string {
+  const dir = path.join(state, "v3", "do", "lightrag-edge-VectorIndex");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
+    if (rows<{ n: number }>(path.join(dir, file), "select count(*) as n from vectors")[0]?.n === count)
+      return path.join(dir, file);
   }
-  throw new Error(`no VectorIndex file with ${count} vectors in ${indexDir}`);
+  throw new Error(`no VectorIndex file with ${count} vectors in ${dir}`);
 }
 
 function sqlite(file: string, sql: string): string {
@@ -161,16 +167,12 @@ async function main(): Promise<number> {
   console.log(`question #${values.question}: ${question}`);
   console.log(`${namespace === "entities" ? "low" : "high"}-level keywords: ${JSON.stringify(used)}`);
 
-  const d1Dir = path.join(values.state, "v3", "d1", "miniflare-D1DatabaseObject");
-  const d1File = path.join(
-    d1Dir,
-    readdirSync(d1Dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite") ?? "",
-  );
+  const d1 = d1File(values.state);
   const names = new Map<string, string>();
   const contents = new Map<string, string>();
   if (namespace === "entities") {
     for (const e of rows<{ name: string; description: string }>(
-      d1File,
+      d1,
       "select name, description from entities",
     )) {
       const id = entityVectorId(e.name);
@@ -179,7 +181,7 @@ async function main(): Promise<number> {
     }
   } else {
     for (const r of rows<{ src: string; tgt: string; keywords: string; description: string }>(
-      d1File,
+      d1,
       "select src, tgt, keywords, description from relations",
     )) {
       const id = relationVectorId(r.src, r.tgt);
@@ -187,7 +189,7 @@ async function main(): Promise<number> {
       contents.set(id, relationContent(r as never));
     }
   }
-  const { index } = stateFiles(values.state, names.size);
+  const index = indexFile(values.state, names.size);
   const vectors = new Map<string, Float32Array>();
   for (const row of rows<{ id: string; v: string }>(index, "select id, hex(v) as v from vectors")) {
     vectors.set(row.id, new Float32Array(Uint8Array.from(Buffer.from(row.v, "hex")).buffer));
