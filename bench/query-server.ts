@@ -90,9 +90,10 @@ export class BenchServer {
     this.base = `http://127.0.0.1:${port}`;
   }
 
-  async start(vars: Record<string, string> = {}, label = "bench-query"): Promise<void> {
+  /** `persist`: an existing state directory to serve (kept on stop), instead of a fresh one. */
+  async start(vars: Record<string, string> = {}, label = "bench-query", persist?: string): Promise<void> {
     const all = { LOG_LEVEL: "ERROR", AUDIT_LOGGING_ENABLED: "false", RATE_LIMIT_ENABLED: "false", ...vars };
-    this.worker = await startLocalWorker({ port: this.port, vars: all, label });
+    this.worker = await startLocalWorker({ port: this.port, vars: all, label, persist });
   }
 
   stop(): void {

@@ -6,7 +6,9 @@
  * (documents, chunks, entities, relations, vectors, MB of text), the isolate's heap (peak sampled
  * during ingest through the inspector, and retained after), the local Postgres' RSS, query p50/p95
  * per mode, the machine's load (`/proc/loadavg`) and what failed first. One markdown row per
- * size as soon as it is measured, so a killed run keeps what it had.
+ * size as soon as it is measured, so a killed run keeps what it had. A size the cap (or a
+ * stall) stops is queried as it stands, after processing is switched off and the pipeline is
+ * idle (`quiesce`); its row says "partial workspace" with the counts that were queried.
  *
  *   npx tsx bench/scale.ts --backend d1 --copies 1,10,100 --cap-minutes 20
  *   npx tsx bench/scale.ts --backend pg --copies 1,10,100 --cap-minutes 20   # starts its own PGlite per size
@@ -20,6 +22,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { devFetch } from "../scripts/lib/dev-fetch";
 import { ROOT } from "../scripts/lib/dev-server";
 import { createPgPool } from "../src/storage/neon/client";
 import { Inspector, retainedHeap } from "./lib/inspector";
@@ -39,6 +42,13 @@ const { values } = parseArgs({
   },
 });
 
+/** How long a capped run waits for its running batch to end before timing the queries anyway. */
+const QUIESCE_SECONDS = 300;
+/**
+ * Without an LLM a batch's documents are merged together, so the processed count moves once
+ * per batch of 200: on PGlite under load that took more than 300 s at 100× (0.6 docs/s).
+ */
+const STALL_SECONDS = 900;
 const PG = values.backend === "pg";
 const MODES = (values.modes ?? "").split(",").filter(Boolean);
 const MiB = 1024 * 1024;
@@ -50,6 +60,8 @@ const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
 
 interface Workspace {
   documents: number;
+  /** Documents whose status is `processed` (the others were posted but not, or not yet, processed). */
+  processed: number;
   chunks: number;
   entities: number;
   relations: number;
@@ -70,6 +82,8 @@ interface Row {
   queries: Map<string, { p50: number; p95: number; n: number }>;
   failure: string;
   load: string;
+  /** Set when the cap struck: how the workspace was made quiet before its queries were timed. */
+  partial?: string;
 }
 
 let cleanup: (() => void)[] = [];
@@ -117,11 +131,13 @@ async function workspaceCounts(
     const dir = path.join(server.persist, "v3", "d1", "miniflare-D1DatabaseObject");
     const file = readdirSync(dir).find((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
     if (!file) throw new Error(`no D1 database in ${dir}`);
-    const sql = tables.map((t) => `select count(*) from ${t} where workspace = '${workspace}';`).join("");
+    const sql =
+      tables.map((t) => `select count(*) from ${t} where workspace = '${workspace}';`).join("") +
+      `select count(*) from documents where workspace = '${workspace}' and status = 'processed';`;
     const out = spawnSync("sqlite3", ["-readonly", path.join(dir, file), sql], { encoding: "utf8" });
-    const [documents, chunks, entities, relations] = out.stdout.trim().split("\n").map(Number);
+    const [documents, chunks, entities, relations, processed] = out.stdout.trim().split("\n").map(Number);
     // The local index keeps one vector per chunk, entity and relation (its objects are not readable here).
-    const c = { documents, chunks, entities, relations } as Record<string, number>;
+    const c = { documents, processed, chunks, entities, relations } as Record<string, number>;
     return {
       ...(c as Omit<Workspace, "vectors">),
       vectors: (chunks ?? 0) + (entities ?? 0) + (relations ?? 0),
@@ -135,11 +151,19 @@ async function workspaceCounts(
           .rows[0].n,
       );
     const [documents, chunks, entities, relations] = await Promise.all(tables.map(count));
+    const processed = Number(
+      (
+        await pool.query(
+          "select count(*)::int as n from documents where workspace = $1 and status = 'processed'",
+          [workspace],
+        )
+      ).rows[0].n,
+    );
     const vectors =
       (await count("vectors_chunks")) +
       (await count("vectors_entities")) +
       (await count("vectors_relations"));
-    return { documents, chunks, entities, relations, vectors } as Workspace;
+    return { documents, processed, chunks, entities, relations, vectors } as Workspace;
   } finally {
     await pool.end();
   }
@@ -198,7 +222,7 @@ async function measure(copies: number, port: number, capSeconds: number): Promis
   })();
   try {
     let lastPrint = 0;
-    const result = await server.ingest(workspace, docs, 300, {
+    const result = await server.ingest(workspace, docs, STALL_SECONDS, {
       capSeconds,
       onProgress: (done, seconds) => {
         if (seconds - lastPrint < 60) return;
@@ -214,16 +238,28 @@ async function measure(copies: number, port: number, capSeconds: number): Promis
       done >= docs.length
         ? `${result.seconds.toFixed(0)} s (${rate} docs/s)`
         : `${done}/${docs.length} docs in ${result.seconds.toFixed(0)} s (${rate} docs/s)`;
-    if (result.capped) row.failure = `wall-clock cap ${capSeconds / 60} min (posted ${result.posted})`;
-    else if (done < docs.length) row.failure = "stalled: nothing moved for 300 s";
+    if (result.capped && done < docs.length)
+      row.failure = `wall-clock cap ${+(capSeconds / 60).toFixed(2)} min (posted ${result.posted})`;
+    else if (done < docs.length) row.failure = `stalled: nothing moved for ${STALL_SECONDS} s`;
     if (result.failed > 0) row.failure += ` ${result.failed} documents failed`;
     if (done >= docs.length) await timeQueries(server, workspace, docs, row);
+    else if (done < docs.length) {
+      // Queries on what the workspace holds at the cap (or the stall), on a quiet Worker: processing is
+      // switched off and the running batch cancelled first, so the timings are not those of
+      // requests held up by queue batches (wrangler dev parks them while a batch runs).
+      row.partial = await quiesce(server, workspace);
+      row.workspace = await workspaceCounts(server, workspace, vars);
+      console.log(
+        `  x${copies}: partial workspace for the queries: ${JSON.stringify(row.workspace)} (${row.partial})`,
+      );
+      await timeQueries(server, workspace, docs, row);
+    }
   } catch (error) {
     row.failure ||= `${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
     console.log(`  x${copies} failed: ${row.failure}\n  server log tail:\n${server.logTail(1500)}`);
   } finally {
     try {
-      row.workspace = await workspaceCounts(server, workspace, vars);
+      row.workspace ??= await workspaceCounts(server, workspace, vars);
     } catch (error) {
       console.log(`  x${copies}: workspace not counted: ${String(error)}`);
     }
@@ -242,6 +278,35 @@ async function measure(copies: number, port: number, capSeconds: number): Promis
     stopAll();
   }
   return row;
+}
+
+/**
+ * Makes a capped ingestion stop: `ENABLE_DOCUMENT_PROCESSING=false` (queued batches are then
+ * acknowledged and their documents stay pending), the running batch cancelled, then waits (at
+ * most `QUIESCE_SECONDS`) until the pipeline is idle. Returns what it did, for the row.
+ */
+async function quiesce(server: BenchServer, workspace: string): Promise<string> {
+  const started = performance.now();
+  const request = async (method: string, pathName: string, body?: unknown) => {
+    const res = await devFetch(`${server.base}${pathName}`, {
+      method,
+      headers: { "Content-Type": "application/json", "LIGHTRAG-WORKSPACE": workspace },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${pathName} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  await request("PUT", "/admin/flags", { ENABLE_DOCUMENT_PROCESSING: false });
+  await request("POST", "/documents/cancel_pipeline");
+  while (performance.now() - started < QUIESCE_SECONDS * 1000) {
+    const status = await request("GET", "/documents/pipeline_status");
+    if (status.busy === false) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(0);
+      return `processing switched off and the running batch asked to cancel; idle after ${seconds} s`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  return `processing switched off; still busy after ${QUIESCE_SECONDS} s: queries timed beside it`;
 }
 
 async function timeQueries(server: BenchServer, workspace: string, docs: { text: string }[], row: Row) {
@@ -273,7 +338,7 @@ async function ask(server: BenchServer, workspace: string, query: string, mode: 
 function markdown(row: Row): string {
   const w = row.workspace;
   const size = w
-    ? `${w.documents} docs, ${w.chunks} chunks, ${w.entities} entities, ${w.relations} relations, ${w.vectors} vectors`
+    ? `${row.partial ? "partial workspace (queried as is): " : ""}${w.documents} docs (${w.processed} processed), ${w.chunks} chunks, ${w.entities} entities, ${w.relations} relations, ${w.vectors} vectors`
     : "—";
   const q = MODES.map((mode) => {
     const t = row.queries.get(mode);
@@ -282,7 +347,7 @@ function markdown(row: Row): string {
       : "—";
   });
   const pg = PG ? ` ${row.pgRssMiB.toFixed(0)} |` : "";
-  return `| ${row.copies}× (${row.docs} docs, ${row.textMB.toFixed(1)} MB) | ${row.ingest} | ${size} | ${row.heapPeakMiB.toFixed(0)} / ${row.heapRetainedMiB.toFixed(0)} | ${row.workerdRssMiB.toFixed(0)} |${pg} ${q.join(" | ")} | ${row.failure || "—"} | ${row.load} |`;
+  return `| ${row.copies}× (${row.docs} docs, ${row.textMB.toFixed(1)} MB) | ${row.ingest} | ${size} | ${row.heapPeakMiB.toFixed(0)} / ${row.heapRetainedMiB.toFixed(0)} | ${row.workerdRssMiB.toFixed(0)} |${pg} ${q.join(" | ")} | ${row.failure || "—"}${row.partial ? `; queries on the partial workspace: ${row.partial}` : ""} | ${row.load} |`;
 }
 
 async function main(): Promise<void> {
