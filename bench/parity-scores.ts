@@ -31,6 +31,7 @@ import { keywordsUser } from "../src/rag/query/prompts";
 import { normalize, topK } from "../src/storage/local-vector/math";
 import { entityVectorId, relationVectorId } from "../src/storage/vector-ids";
 import { keywordOutput } from "../tools/stub-llm/model.mjs";
+import { cosine64 } from "./lib/parity-ties";
 import { DATA } from "./query-server";
 
 const { values } = parseArgs({
@@ -136,18 +137,6 @@ async function pgRanking(vectors: Map<string, Float32Array>, query: Float32Array
   );
   await db.close();
   return { top, all };
-}
-
-function cosine64(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 async function main(): Promise<number> {

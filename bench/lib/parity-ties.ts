@@ -100,8 +100,8 @@ export function nearTie(a: Answer, b: Answer, question: string): string | null {
     const q = y[at];
     if (!p || !q) return null;
     const v = hashEmbedding(query, EMBED_DIM);
-    const sp = cosine(v, hashEmbedding(p.text, EMBED_DIM));
-    const sq = cosine(v, hashEmbedding(q.text, EMBED_DIM));
+    const sp = cosine64(v, hashEmbedding(p.text, EMBED_DIM));
+    const sq = cosine64(v, hashEmbedding(q.text, EMBED_DIM));
     const delta = Math.abs(sp - sq);
     if (delta >= NEAR_TIE) return null;
     return `${what} #${at + 1}: "${p.key}" vs "${q.key}", cosine ${sp.toFixed(12)} vs ${sq.toFixed(12)} (|Δ| ${delta.toExponential(1)})`;
@@ -111,7 +111,14 @@ export function nearTie(a: Answer, b: Answer, question: string): string | null {
 
 const EMBED_DIM = 384;
 
-function cosine(a: Float32Array, b: Float32Array): number {
+/**
+ * Cosine similarity summed in float64 (the order-free reference both backends' float32 scores
+ * round from).
+ *
+ * @example
+ * cosine64(a, b); // 0.30769230769230771
+ */
+export function cosine64(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
