@@ -28,7 +28,10 @@ export interface FrontTarget {
 export interface FrontOptions {
   /** The target of the moment; awaited per request, so a reload can hold requests until it is done. */
   target: () => Promise<FrontTarget>;
-  /** One line per answered request (`GET /x 200 OK (12ms)`); none when absent. */
+  /**
+   * One line per answered request (`GET /x 200 OK (12ms)`); none when absent. The path only: a
+   * query string may carry secrets, as the Worker's access log also never writes it.
+   */
   log?: (line: string) => void;
 }
 
@@ -67,6 +70,7 @@ function forwardable(raw: string[], drop: Set<string> = new Set()): string[] {
 export function createLocalFront(options: FrontOptions): http.Server {
   const server = http.createServer((req, res) => {
     const started = performance.now();
+    const logged = `${req.method} ${(req.url ?? "/").split("?")[0]}`;
     void options
       .target()
       .then((target) => {
@@ -92,13 +96,13 @@ export function createLocalFront(options: FrontOptions): http.Server {
           answer.pipe(res);
           answer.on("end", () =>
             options.log?.(
-              `${req.method} ${req.url} ${answer.statusCode} ${answer.statusMessage ?? ""} (${Math.round(performance.now() - started)}ms)`,
+              `${logged} ${answer.statusCode} ${answer.statusMessage ?? ""} (${Math.round(performance.now() - started)}ms)`,
             ),
           );
           answer.on("error", () => res.destroy());
         });
         out.on("error", (error) => {
-          options.log?.(`${req.method} ${req.url} failed: ${error.message}`);
+          options.log?.(`${logged} failed: ${error.message}`);
           if (res.headersSent) {
             res.destroy();
             return;

@@ -37,6 +37,7 @@ upstream.on("connection", (socket) => {
 
 let front: http.Server;
 let base: string;
+const logLines: string[] = [];
 
 const listen = (server: http.Server) =>
   new Promise<number>((resolve) =>
@@ -50,6 +51,7 @@ beforeAll(async () => {
       origin: `http://127.0.0.1:${upstreamPort}`,
       headers: { "MF-Proxy-Shared-Secret": "s3" },
     }),
+    log: (line) => logLines.push(line),
   });
   base = `127.0.0.1:${await listen(front)}`;
 });
@@ -106,6 +108,18 @@ describe("npm start's front", () => {
     expect(answer.headers["x-upstream"]).toBe("yes");
     expect(answer.headers["set-cookie"]).toEqual(["a=1", "b=2"]);
     expect(answer.headers.connection).toBe("keep-alive");
+  });
+
+  it("logs each request by its path, never its query string", async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    const before = logLines.length;
+    const answer = await send(agent, "GET", "/documents?api_key=lrk_secret&token=t0ken");
+    agent.destroy();
+    expect(answer.text).toContain("api_key=lrk_secret");
+    await expect.poll(() => logLines.length).toBeGreaterThan(before);
+    const line = logLines.slice(before).join("\n");
+    expect(line).toMatch(/^GET \/documents 201 /);
+    expect(line).not.toMatch(/lrk_secret|t0ken|\?/);
   });
 
   it("answers 502 with the error envelope when the runtime cannot be reached", async () => {
