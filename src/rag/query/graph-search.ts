@@ -86,9 +86,8 @@ export async function graphSearch(
   let hits: LexicalHits | undefined;
   const store = deps.graphSearch;
   if (lexical && !(lexical instanceof Promise) && deps.lexical && store.lookupFused) {
-    const lookupFused = store.lookupFused.bind(store);
     const started = performance.now();
-    const fused = await lookupFused(workspace, {
+    const fused = await store.lookupFused(workspace, {
       entityVectorIds: entityIds,
       relationVectorIds: relationIds,
       lexical: lexicalRequest(lexical),
