@@ -212,14 +212,18 @@ export class GraphIndex extends DurableObject<Env> {
     return (row as unknown as GraphLookupRow | undefined) ?? null;
   }
 
+  /** Whether the copy's text, as `sizeSql` sums it, is over `limit` characters. */
+  private overBudget(sizeSql: string, limit: number): boolean {
+    return (this.sql.exec<{ chars: number }>(sizeSql).toArray()[0]?.chars ?? 0) > limit;
+  }
+
   /** The current copy's records in memory, loaded on first use after each rebuild. */
   private inMemoryGraph(): MemoryGraph | null {
     const builtFrom = this.state("built_from");
     if (this.memoryGraph?.builtFrom === builtFrom) return this.memoryGraph.graph;
     if (this.graphTooLargeFrom === builtFrom) return null;
     this.memoryGraph = null;
-    const size = this.sql.exec<{ chars: number }>(GRAPH_SIZE_SQL).toArray()[0]?.chars ?? 0;
-    if (size > this.maxGraphChars) {
+    if (this.overBudget(GRAPH_SIZE_SQL, this.maxGraphChars)) {
       this.graphTooLargeFrom = builtFrom;
       return null;
     }
@@ -246,8 +250,7 @@ export class GraphIndex extends DurableObject<Env> {
     if (this.lexicalIndex?.builtFrom === builtFrom) return this.lexicalIndex;
     if (this.tooLargeFrom === builtFrom) return null;
     this.lexicalIndex = null;
-    const size = this.sql.exec<{ chars: number }>(TEXT_SIZE_SQL).toArray()[0]?.chars ?? 0;
-    if (size > this.maxLexicalChars) {
+    if (this.overBudget(TEXT_SIZE_SQL, this.maxLexicalChars)) {
       this.tooLargeFrom = builtFrom;
       return null;
     }
