@@ -340,6 +340,24 @@ async function dataServer(copies: number): Promise<void> {
           expectOk(await post("/query", { query: QUESTION, mode, only_need_context: true }), mode),
       })),
     );
+    // A mix query answered as clients usually ask: the prompt goes to the LLM (the local LLM here,
+    // its CPU shown apart as in production it is a remote call). Asked again, the answer comes from
+    // the LLM cache; a new question each time runs keyword extraction and the answer afresh.
+    const fresh = Date.now();
+    kinds.push(
+      {
+        name: "POST /query mix (answer, cached)",
+        run: async () => expectOk(await post("/query", { query: QUESTION, mode: "mix" }), "mix answer"),
+      },
+      {
+        name: "POST /query mix (answer, new question)",
+        run: async (i) =>
+          expectOk(
+            await post("/query", { query: `${QUESTION} Asked ${fresh}-${i}.`, mode: "mix" }),
+            "mix answer",
+          ),
+      },
+    );
     kinds.push(
       {
         name: "POST /documents/paginated",

@@ -84,3 +84,28 @@ export function buildAuditRecord(event: AuditEventInput, context: AuditContext, 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A row's values in the column order both backends' inserts name: id, timestamp (ms), event_type,
+ * event_action, outcome, user_id, ip_address, user_agent, session_id, request_id, workspace,
+ * additional_data (JSON text).
+ *
+ * @example
+ * await db.prepare(INSERT_AUDIT_EVENT).bind(...auditRowValues(id, record)).run();
+ */
+export function auditRowValues(id: string, record: AuditRecord): Array<string | number | null> {
+  return [
+    id,
+    Date.parse(record.timestamp),
+    record.event_type,
+    record.event_action,
+    record.outcome,
+    record.user_id,
+    record.ip_address,
+    record.user_agent,
+    record.session_id,
+    record.request_id,
+    record.workspace,
+    JSON.stringify(record.additional_data),
+  ];
+}

@@ -4,16 +4,32 @@
  * asked instead of a second store. The chunk table stays the source of truth: a chunk whose
  * payload is missing or unreadable is read from there.
  */
-import { z } from "zod";
 import type { ChunkRecord } from "../storage/chunks";
 
-const payloadSchema = z.object({
-  doc_id: z.string(),
-  order: z.number().int(),
-  tokens: z.number().int(),
-  content: z.string(),
-  file_path: z.string(),
-});
+/** The payload's fields, as written by `encodeChunkPayload`. */
+interface ChunkPayload {
+  doc_id: string;
+  order: number;
+  tokens: number;
+  content: string;
+  file_path: string;
+}
+
+/**
+ * Whether `value` has every payload field with its type. Checked by hand, not by a zod schema:
+ * this runs for every chunk of every query, and the schema's parse was most of its cost.
+ */
+function isChunkPayload(value: unknown): value is ChunkPayload {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.doc_id === "string" &&
+    Number.isInteger(v.order) &&
+    Number.isInteger(v.tokens) &&
+    typeof v.content === "string" &&
+    typeof v.file_path === "string"
+  );
+}
 
 /**
  * The payload text of `chunk`.
@@ -28,7 +44,7 @@ export function encodeChunkPayload(chunk: ChunkRecord): string {
     tokens: chunk.tokens,
     content: chunk.content,
     file_path: chunk.filePath,
-  } satisfies z.infer<typeof payloadSchema>);
+  } satisfies ChunkPayload);
 }
 
 /** The chunk `id` from its payload text; `null` when the text is not a chunk payload. */
@@ -39,8 +55,7 @@ export function decodeChunkPayload(id: string, text: string): ChunkRecord | null
   } catch {
     return null;
   }
-  const parsed = payloadSchema.safeParse(value);
-  if (!parsed.success) return null;
-  const { doc_id, order, tokens, content, file_path } = parsed.data;
+  if (!isChunkPayload(value)) return null;
+  const { doc_id, order, tokens, content, file_path } = value;
   return { id, docId: doc_id, order, tokens, content, filePath: file_path };
 }

@@ -55,3 +55,25 @@ export function usageDay(now = Date.now()): string {
 
 /** Default and cap of one usage page. */
 export const USAGE_LIST_LIMIT = 1000;
+
+/**
+ * The upsert's values, in the column order both backends' statements name: workspace, day, role,
+ * provider, model, prompt_tokens, completion_tokens, calls, cached_calls, errors.
+ *
+ * @example
+ * await db.prepare(RECORD_USAGE).bind(...usageRowValues(event, Date.now())).run();
+ */
+export function usageRowValues(event: UsageEvent, now: number): Array<string | number> {
+  return [
+    event.workspace,
+    usageDay(now),
+    event.role,
+    event.provider,
+    event.model,
+    event.promptTokens,
+    event.completionTokens,
+    event.outcome === "call" ? 1 : 0,
+    event.outcome === "cached" ? 1 : 0,
+    event.outcome === "error" ? 1 : 0,
+  ];
+}

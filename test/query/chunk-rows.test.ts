@@ -39,6 +39,19 @@ describe("chunk payloads", () => {
     expect(decodeChunkPayload(record.id, encodeChunkPayload(record))).toEqual(record);
     expect(decodeChunkPayload("id", "not json")).toBeNull();
     expect(decodeChunkPayload("id", '{"content":"no other fields"}')).toBeNull();
+    const fields = JSON.parse(encodeChunkPayload(record)) as Record<string, unknown>;
+    // Each field of the wrong type (or missing) refuses the payload, as the zod schema did.
+    for (const [key, wrong] of [
+      ["doc_id", 7],
+      ["order", 1.5],
+      ["order", "1"],
+      ["tokens", null],
+      ["content", ["text"]],
+      ["file_path", undefined],
+    ] as const)
+      expect(decodeChunkPayload("id", JSON.stringify({ ...fields, [key]: wrong }))).toBeNull();
+    expect(decodeChunkPayload("id", "null")).toBeNull();
+    expect(decodeChunkPayload("id", '"a string"')).toBeNull();
   });
 });
 

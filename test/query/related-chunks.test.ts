@@ -2,8 +2,9 @@
  * Related-chunk selection as LightRAG's `pick_by_vector_similarity` (VECTOR, the default) and
  * `pick_by_weighted_polling` (WEIGHT), against a vector port that scores from a fixed table.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { relatedChunks, weightedPolling } from "../../src/rag/query/related-chunks";
+import { itemChunks, relatedChunks, weightedPolling } from "../../src/rag/query/related-chunks";
 import type { QueryDeps } from "../../src/rag/query/types";
 import type { VectorMatch } from "../../src/storage/vectors";
 
@@ -103,5 +104,70 @@ describe("related chunks, WEIGHT", () => {
       "d2",
       "e1",
     ]);
+  });
+});
+
+/**
+ * The selection as first written: every item's list built (`itemChunks`) before either method
+ * picks. The fast VECTOR path must choose exactly what it chose.
+ */
+async function relatedChunksAsWritten(
+  scores: Record<string, number>,
+  entitySources: string[][],
+  relationSources: string[][],
+  related: number,
+  method: "VECTOR" | "WEIGHT",
+): Promise<{ entityChunks: string[]; relationChunks: string[] }> {
+  const entities = entitySources.filter((list) => list.length > 0);
+  const relations = relationSources.filter((list) => list.length > 0);
+  const entityLists = itemChunks(entities, new Set());
+  const known = method === "VECTOR" ? new Map(Object.entries(scores)) : null;
+  if (known && [...entityLists.flat(), ...relations.flat()].length === 0)
+    return { entityChunks: [], relationChunks: [] };
+  const pick = (lists: string[][], items: number) => {
+    if (known) {
+      const picked = [...new Set(lists.flat())]
+        .filter((id) => known.has(id))
+        .sort((a, b) => (known.get(b) as number) - (known.get(a) as number) || (a < b ? -1 : 1))
+        .slice(0, Math.floor((related * items) / 2));
+      if (picked.length > 0) return picked;
+    }
+    return weightedPolling(lists, related, 1);
+  };
+  const entityChunks = entities.length > 0 ? pick(entityLists, entities.length) : [];
+  const relationLists = itemChunks(relations, new Set(entityChunks)).filter((list) => list.length > 0);
+  const relationChunks = relationLists.length > 0 ? pick(relationLists, relationLists.length) : [];
+  return { entityChunks, relationChunks };
+}
+
+describe("related chunks, against the selection as first written", () => {
+  it("picks the same chunks for random sources, scores (some missing, many tied) and methods", async () => {
+    const id = fc.constantFrom(...Array.from({ length: 14 }, (_, i) => `c${i}`));
+    const sources = fc.array(fc.array(id, { maxLength: 6 }), { maxLength: 7 });
+    const scoreTable = fc.dictionary(id, fc.constantFrom(0.1, 0.2, 0.5, 0.9));
+    await fc.assert(
+      fc.asyncProperty(
+        sources,
+        sources,
+        scoreTable,
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom("VECTOR" as const, "WEIGHT" as const),
+        async (entitySources, relationSources, scores, related, method) => {
+          const picked = await relatedChunks(
+            depsScoring(scores),
+            "ws",
+            query,
+            entitySources,
+            relationSources,
+            related,
+            method,
+          );
+          expect(picked).toEqual(
+            await relatedChunksAsWritten(scores, entitySources, relationSources, related, method),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -79,30 +79,62 @@ export function weightedPolling(lists: string[][], max: number, min = 1): string
 }
 
 /** Scored candidates, best first (ties by id, so runs are deterministic), at most `count`. */
-function bySimilarity(candidates: string[], scores: Map<string, number>, count: number): string[] {
+function bySimilarity(candidates: Iterable<string>, scores: Map<string, number>, count: number): string[] {
   if (count <= 0) return [];
-  return candidates
-    .filter((id) => scores.has(id))
-    .sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1))
-    .slice(0, count);
+  const scored: Array<{ id: string; score: number }> = [];
+  for (const id of candidates) {
+    const score = scores.get(id);
+    if (score !== undefined) scored.push({ id, score });
+  }
+  scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  return scored.slice(0, count).map((entry) => entry.id);
 }
 
 /**
- * One side's pick: VECTOR keeps the `related x items / 2` best scored chunks of all of them,
- * falling back to WEIGHT (as LightRAG) when none of the candidates has a vector.
+ * VECTOR's view of one side: every chunk the items cite (none in `exclude`), and how many items
+ * are left citing a chunk no earlier item took, which is what `itemChunks` would keep as non-empty
+ * lists. The candidates' order does not matter: `bySimilarity` orders them totally.
+ */
+function vectorCandidates(
+  sources: string[][],
+  exclude: ReadonlySet<string>,
+): { ids: Set<string>; items: number } {
+  const ids = new Set<string>();
+  let items = 0;
+  for (const list of sources) {
+    let fresh = false;
+    for (const id of list) {
+      if (exclude.has(id) || ids.has(id)) continue;
+      ids.add(id);
+      fresh = true;
+    }
+    if (fresh) items++;
+  }
+  return { ids, items };
+}
+
+/**
+ * One side's pick, VECTOR: the `related x items / 2` best scored chunks of all the items; WEIGHT
+ * (as LightRAG's fallback when none of the candidates has a vector) polls the items' lists.
+ * `everyItem`: every item counts, even one left without a chunk of its own (the entities' side);
+ * otherwise such items drop out, from the count too (the relations' side).
  */
 function pickSide(
-  lists: string[][],
-  items: number,
+  sources: string[][],
+  exclude: ReadonlySet<string>,
   related: number,
-  method: ChunkPickMethod,
   scores: Map<string, number> | null,
+  everyItem: boolean,
 ): string[] {
-  if (method === "VECTOR" && scores) {
-    const picked = bySimilarity([...new Set(lists.flat())], scores, Math.floor((related * items) / 2));
+  if (scores) {
+    const candidates = vectorCandidates(sources, exclude);
+    const items = everyItem ? sources.length : candidates.items;
+    const picked = bySimilarity(candidates.ids, scores, Math.floor((related * items) / 2));
     if (picked.length > 0) return picked;
   }
-  return weightedPolling(lists, related, 1);
+  // Only WEIGHT needs each item's list in citation order; VECTOR's common case skips building them.
+  const lists = itemChunks(sources, exclude);
+  return weightedPolling(everyItem ? lists : lists.filter((list) => list.length > 0), related, 1);
 }
 
 /**
@@ -124,19 +156,18 @@ export async function relatedChunks(
   // LightRAG counts only the items that have a source chunk at all.
   const entities = entitySources.filter((list) => list.length > 0);
   const relations = relationSources.filter((list) => list.length > 0);
-  const entityLists = itemChunks(entities, new Set());
   let scores: Map<string, number> | null = null;
   if (method === "VECTOR") {
-    const everyId = [...new Set([...entityLists.flat(), ...relations.flat()])];
-    if (everyId.length === 0) return { entityChunks: [], relationChunks: [] };
-    const scored = await deps.vectors.score(workspace, "chunks", everyId, query);
+    const everyId = new Set<string>();
+    for (const list of entities) for (const id of list) everyId.add(id);
+    for (const list of relations) for (const id of list) everyId.add(id);
+    if (everyId.size === 0) return { entityChunks: [], relationChunks: [] };
+    const scored = await deps.vectors.score(workspace, "chunks", [...everyId], query);
     scores = new Map(scored.map((match) => [match.id, match.score]));
   }
-  const entityChunks =
-    entities.length > 0 ? pickSide(entityLists, entities.length, related, method, scores) : [];
+  const entityChunks = entities.length > 0 ? pickSide(entities, new Set(), related, scores, true) : [];
   // Relations whose every chunk the entities already hold drop out, and from the count too.
-  const relationLists = itemChunks(relations, new Set(entityChunks)).filter((list) => list.length > 0);
   const relationChunks =
-    relationLists.length > 0 ? pickSide(relationLists, relationLists.length, related, method, scores) : [];
+    relations.length > 0 ? pickSide(relations, new Set(entityChunks), related, scores, false) : [];
   return { entityChunks, relationChunks };
 }

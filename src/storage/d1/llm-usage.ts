@@ -1,47 +1,38 @@
 /** D1 store of token accounting (`llm_usage`): one counter row per workspace, day, role, provider, model. */
-import { and, asc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { UsageEvent } from "../../providers/ports";
-import { type UsageFilter, type UsageRow, type UsageStore, usageDay } from "../llm-stores";
+import { type UsageFilter, type UsageRow, type UsageStore, usageDay, usageRowValues } from "../llm-stores";
 import { llmUsage } from "./schema-llm";
 
 export type { UsageEvent, UsageFilter, UsageRow };
 export { usageDay };
 
+/**
+ * The upsert as one fixed statement: it runs after every LLM call and cache hit (every query's
+ * keywords), and building it with drizzle's query builder each time cost more CPU than D1's call.
+ */
+const RECORD_USAGE = `INSERT INTO llm_usage (workspace, day, role, provider, model, prompt_tokens,
+  completion_tokens, calls, cached_calls, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (workspace, day, role, provider, model) DO UPDATE SET
+  prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+  completion_tokens = completion_tokens + excluded.completion_tokens,
+  calls = calls + excluded.calls, cached_calls = cached_calls + excluded.cached_calls,
+  errors = errors + excluded.errors`;
+
 export class D1UsageStore implements UsageStore {
   private readonly db;
 
-  constructor(d1: D1Database) {
+  constructor(private readonly d1: D1Database) {
     this.db = drizzle(d1);
   }
 
   /** Adds `event` to its counter row with one upsert (no read-modify-write race). */
   async record(event: UsageEvent, now = Date.now()): Promise<void> {
-    const row = {
-      workspace: event.workspace,
-      day: usageDay(now),
-      role: event.role,
-      provider: event.provider,
-      model: event.model,
-      promptTokens: event.promptTokens,
-      completionTokens: event.completionTokens,
-      calls: event.outcome === "call" ? 1 : 0,
-      cachedCalls: event.outcome === "cached" ? 1 : 0,
-      errors: event.outcome === "error" ? 1 : 0,
-    };
-    await this.db
-      .insert(llmUsage)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [llmUsage.workspace, llmUsage.day, llmUsage.role, llmUsage.provider, llmUsage.model],
-        set: {
-          promptTokens: sql`${llmUsage.promptTokens} + excluded.prompt_tokens`,
-          completionTokens: sql`${llmUsage.completionTokens} + excluded.completion_tokens`,
-          calls: sql`${llmUsage.calls} + excluded.calls`,
-          cachedCalls: sql`${llmUsage.cachedCalls} + excluded.cached_calls`,
-          errors: sql`${llmUsage.errors} + excluded.errors`,
-        },
-      });
+    await this.d1
+      .prepare(RECORD_USAGE)
+      .bind(...usageRowValues(event, now))
+      .run();
   }
 
   async list(filter: UsageFilter = {}): Promise<UsageRow[]> {

@@ -4,7 +4,7 @@
  * (src/audit/store.ts). A trigger refuses UPDATE (migrations-pg/0004_platform_audit_append_only.sql).
  */
 
-import type { AuditRecord } from "../../audit/record";
+import { type AuditRecord, auditRowValues } from "../../audit/record";
 import {
   type AuditFilters,
   type AuditStore,
@@ -29,20 +29,7 @@ export class PgAuditStore implements AuditStore {
          user_agent, session_id, request_id, workspace, additional_data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (id) DO NOTHING`,
-      [
-        id,
-        Date.parse(record.timestamp),
-        record.event_type,
-        record.event_action,
-        record.outcome,
-        record.user_id,
-        record.ip_address,
-        record.user_agent,
-        record.session_id,
-        record.request_id,
-        record.workspace,
-        JSON.stringify(record.additional_data),
-      ],
+      auditRowValues(id, record),
     );
   }
 

@@ -5,7 +5,7 @@ import {
   type UsageFilter,
   type UsageRow,
   type UsageStore,
-  usageDay,
+  usageRowValues,
 } from "../llm-stores";
 import { pgQuery, type Queryable } from "./client";
 
@@ -25,18 +25,7 @@ export class PgUsageStore implements UsageStore {
          calls = u.calls + excluded.calls,
          cached_calls = u.cached_calls + excluded.cached_calls,
          errors = u.errors + excluded.errors`,
-      [
-        event.workspace,
-        usageDay(now),
-        event.role,
-        event.provider,
-        event.model,
-        event.promptTokens,
-        event.completionTokens,
-        event.outcome === "call" ? 1 : 0,
-        event.outcome === "cached" ? 1 : 0,
-        event.outcome === "error" ? 1 : 0,
-      ],
+      usageRowValues(event, now),
     );
   }
 
