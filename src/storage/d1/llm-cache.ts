@@ -7,21 +7,23 @@ import { llmCache } from "./schema-llm";
 
 export type { LlmCacheEntry };
 
+/**
+ * The read as one fixed statement: every query reads the cache (its keywords, then its answer),
+ * and building the statement with drizzle's query builder each time cost more CPU than D1's call.
+ */
+const READ_ENTRY = "SELECT return_value FROM llm_cache WHERE workspace = ? AND id = ? LIMIT 1";
+
 /** Reads and writes cached LLM answers; the key format is LightRAG's (see `cache-key.ts`). */
 export class D1LlmCache implements LlmCacheStore {
   private readonly db;
 
-  constructor(d1: D1Database) {
+  constructor(private readonly d1: D1Database) {
     this.db = drizzle(d1);
   }
 
   async get(workspace: string, id: string): Promise<string | undefined> {
-    const rows = await this.db
-      .select({ value: llmCache.returnValue })
-      .from(llmCache)
-      .where(and(eq(llmCache.workspace, workspace), eq(llmCache.id, id)))
-      .limit(1);
-    return rows[0]?.value;
+    const value = await this.d1.prepare(READ_ENTRY).bind(workspace, id).first<string>("return_value");
+    return value ?? undefined;
   }
 
   async put(workspace: string, entry: LlmCacheEntry, now = Date.now()): Promise<void> {
