@@ -12,7 +12,7 @@ import path from "node:path";
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** Where local Workers write their server logs unless told otherwise (git-ignored). */
 export const BENCH_LOG_DIR = path.join(ROOT, "bench", "logs");
-const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+export const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
 
 export interface DevServer {
   base: string;
