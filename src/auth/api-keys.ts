@@ -139,6 +139,18 @@ export async function revokeApiKey(
 }
 
 /**
+ * Revokes every live key `userId` made and, transitively, the keys those made: a key acts for an
+ * enabled administrator, so disabling or demoting its creator ends it. Returns the revoked ids.
+ *
+ * @example
+ * const revoked = await revokeKeysOfUser(accounts.credentials, user.id); // ["<key id>", …]
+ */
+export async function revokeKeysOfUser(db: CredentialSource, userId: string): Promise<string[]> {
+  const rows = await credentialStore(db).revokeKeysOfUser(userId, Date.now());
+  return rows.map((row) => row.id);
+}
+
+/**
  * A condition on `api_keys` matching every key `userId` made and every key descending from
  * those; the user deletion deletes them in its batch, so no key outlives its owner.
  *

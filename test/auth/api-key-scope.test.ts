@@ -270,6 +270,46 @@ describe("every key dies with its creator", () => {
     expect(left?.n).toBe(0);
   });
 
+  it("disabling a user revokes their keys and the keys those keys made; enabling does not restore them", async () => {
+    const owner = await makeUser("admin", [wsA]);
+    const ownerHeaders = bearer((await login(owner, wsA)).access_token);
+    const k1 = await newKey(ownerHeaders, { role: "administrator", workspace: wsA });
+    const k2 = await newKey(keyHeaders(k1), { role: "editor", workspace: wsA });
+    const bystander = await newKey(admin, { role: "viewer", workspace: wsA });
+    const disable = await call(`/admin/users/${owner.id}`, json({ disabled: true }, admin, "PATCH"));
+    expect(disable.status).toBe(200);
+    for (const [name, key] of Object.entries({ k1, k2 }))
+      expect(await alive(keyHeaders(key)), name).toBe(401);
+    expect(await alive(keyHeaders(bystander))).toBe(200);
+    const audited = await env.DB.prepare(
+      "SELECT additional_data FROM audit_events WHERE event_action = 'api_key_revoked' AND additional_data LIKE ?",
+    )
+      .bind(`%${k1.id}%`)
+      .first<{ additional_data: string }>();
+    expect(JSON.parse(audited?.additional_data ?? "{}")).toMatchObject({
+      reason: "owner_disabled",
+      target_user_id: owner.id,
+    });
+    expect((await call(`/admin/users/${owner.id}`, json({ disabled: false }, admin, "PATCH"))).status).toBe(
+      200,
+    );
+    expect(await alive(keyHeaders(k1))).toBe(401);
+  });
+
+  it("demoting an administrator revokes the keys they made; another role change does not", async () => {
+    const owner = await makeUser("admin", [wsA]);
+    const ownerHeaders = bearer((await login(owner, wsA)).access_token);
+    const k1 = await newKey(ownerHeaders, { role: "administrator", workspace: wsA });
+    const k2 = await newKey(keyHeaders(k1), { role: "viewer", workspace: wsA });
+    expect(
+      (await call(`/admin/users/${owner.id}`, json({ email: "kept@example.com" }, admin, "PATCH"))).status,
+    ).toBe(200);
+    expect(await alive(keyHeaders(k1))).toBe(200);
+    expect((await call(`/admin/users/${owner.id}`, json({ role: "user" }, admin, "PATCH"))).status).toBe(200);
+    for (const [name, key] of Object.entries({ k1, k2 }))
+      expect(await alive(keyHeaders(key)), name).toBe(401);
+  });
+
   it("revoking a key revokes the keys it made, transitively", async () => {
     const k1 = await newKey(admin, { role: "administrator", workspace: wsA });
     const k2 = await newKey(keyHeaders(k1), { role: "administrator", workspace: wsA });

@@ -8,6 +8,7 @@ import { administratorOnly } from "../../http/admin-access";
 import type { AppEnv } from "../../http/app-env";
 import { AppError } from "../../http/errors";
 import { readJsonBody } from "../../http/json-body";
+import { revokeKeysOfUser } from "../api-keys";
 import { adminChange } from "../events";
 import { loginGuard } from "../lockout";
 import { register } from "../register";
@@ -91,6 +92,14 @@ adminUserRoutes.patch("/admin/users/:id", admin, async (c) => {
   // Tokens carry the role; disabling or changing it must not wait for them to expire.
   if (roleChanged || body.disabled === true)
     await revokeUserSessions(requestAccounts(c).credentials, c.get("config"), user.id);
+  // Only administrators make keys, and a key must not outlive its maker's power (docs/security.md).
+  const keysEnd =
+    body.disabled === true ? "owner_disabled" : roleChanged && user.role === "admin" ? "owner_demoted" : null;
+  if (keysEnd) {
+    const revoked = await revokeKeysOfUser(requestAccounts(c).credentials, user.id);
+    if (revoked.length > 0)
+      adminChange(c, "api_key_revoked", { reason: keysEnd, target_user_id: user.id, api_key_ids: revoked });
+  }
   if (roleChanged)
     adminChange(c, "role_changed", { target_user_id: user.id, from: user.role, to: body.role });
   if (body.disabled !== undefined && body.disabled !== user.disabled) {

@@ -70,6 +70,11 @@ export interface CredentialStore {
    * (made by it, by those, …) at `now`, keeping earlier revocation times; returns the rows.
    */
   revokeApiKeyTree(id: string, workspace: string | undefined, now: number): Promise<ApiKeyRow[]>;
+  /**
+   * Revokes at `now` every live key user `userId` made and every key descending from those;
+   * returns the rows it revoked (keys already revoked are left as they were).
+   */
+  revokeKeysOfUser(userId: string, now: number): Promise<ApiKeyRow[]>;
 }
 
 /** How a key is named as the owner of the keys it creates (`created_by`). */
@@ -245,6 +250,19 @@ export class D1CredentialStore implements CredentialStore {
        WHERE id IN (SELECT id FROM doomed) RETURNING ${API_KEY_COLUMNS}`,
       )
       .bind(id, workspace ?? null, now)
+      .all<ApiKeyRow>();
+    return results;
+  }
+
+  async revokeKeysOfUser(userId: string, now: number): Promise<ApiKeyRow[]> {
+    const { results } = await this.db
+      .prepare(
+        `WITH RECURSIVE doomed(id) AS (
+         SELECT id FROM api_keys WHERE created_by = ?1 ${AND_DESCENDANTS})
+       UPDATE api_keys SET revoked_at = ?2
+       WHERE id IN (SELECT id FROM doomed) AND revoked_at IS NULL RETURNING ${API_KEY_COLUMNS}`,
+      )
+      .bind(userId, now)
       .all<ApiKeyRow>();
     return results;
   }

@@ -155,4 +155,16 @@ export class PgCredentialStore implements CredentialStore {
       [id, workspace ?? null, now, KEY_OWNER_PREFIX],
     );
   }
+
+  revokeKeysOfUser(userId: string, now: number): Promise<ApiKeyRow[]> {
+    return pgQuery<ApiKeyRow>(
+      this.db,
+      `WITH RECURSIVE doomed(id) AS (
+         SELECT id FROM api_keys WHERE created_by = $1
+         UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.created_by = $3 || d.id)
+       UPDATE api_keys SET revoked_at = $2
+       WHERE id IN (SELECT id FROM doomed) AND revoked_at IS NULL RETURNING ${API_KEY_COLUMNS}`,
+      [userId, now, KEY_OWNER_PREFIX],
+    );
+  }
 }

@@ -139,5 +139,27 @@ export function describeCredentialStoreContract(name: string, make: () => Creden
       });
       expect((await credentials.findApiKeyById(other.id))?.revokedAt).toBeNull();
     });
+
+    it("revokes every live key a user made and their descendants, leaving earlier revocations", async () => {
+      const { credentials } = make();
+      const owner = unique("user");
+      const made = key({ createdBy: owner });
+      const child = key({ createdBy: `api_key:${made.id}` });
+      const grandchild = key({ createdBy: `api_key:${child.id}` });
+      const gone = key({ createdBy: owner });
+      const bystander = key({ createdBy: unique("user") });
+      for (const row of [made, child, grandchild, gone, bystander])
+        await credentials.insertApiKey(row, unique("kh"));
+      await credentials.revokeApiKeyTree(gone.id, undefined, 500);
+      const revoked = await credentials.revokeKeysOfUser(owner, 9_000);
+      expect(Object.fromEntries(revoked.map((row) => [row.id, row.revokedAt]))).toEqual({
+        [made.id]: 9_000,
+        [child.id]: 9_000,
+        [grandchild.id]: 9_000,
+      });
+      expect((await credentials.findApiKeyById(gone.id))?.revokedAt).toBe(500);
+      expect((await credentials.findApiKeyById(bystander.id))?.revokedAt).toBeNull();
+      expect(await credentials.revokeKeysOfUser(owner, 10_000)).toEqual([]);
+    });
   });
 }
