@@ -45,7 +45,16 @@ export interface Attribution {
   busyCount: number;
   /** Owner of each profile node (a sample's leaf), for per-owner lists of functions. */
   ownerOfNode: (id: number) => Owner | "idle";
+  /**
+   * Of the Worker's samples, those inside the native `console.log` our logger's sink calls
+   * (`LOG_SINK`): what writing log lines costs the local runtime, which production's Workers Logs
+   * does differently (bench/local-console.ts measures the local cost alone).
+   */
+  loggedCount: number;
 }
+
+/** The logger's sink, the one frame of ours that calls `console.log` (src/observability/logger.ts). */
+const LOG_SINK = { module: "src/observability/logger.ts", functionName: "consoleSink" };
 
 /** Line → module of a bundle, from esbuild's `// path` comments at each module's start. */
 export function moduleIndex(bundle: string): (line: number) => string | undefined {
@@ -123,16 +132,29 @@ export function attribute(
     other: 0,
   };
   const count: Record<Owner, number> = { ...ms };
+  // A native leaf (no URL) called by the sink is the console.log itself.
+  const logged = (id: number): boolean => {
+    const leaf = nodes.get(id) as CpuProfileNode;
+    const caller = parent.get(id);
+    if (leaf.callFrame.url !== "" || caller === undefined) return false;
+    const frame = (nodes.get(caller) as CpuProfileNode).callFrame;
+    return (
+      frame.functionName === LOG_SINK.functionName &&
+      moduleOf(frame.url, frame.lineNumber) === LOG_SINK.module
+    );
+  };
   let busyMs = 0;
   let busyCount = 0;
+  let loggedCount = 0;
   profile.samples.forEach((id, i) => {
     const owner = ownerOf(id);
     if (owner === "idle") return;
+    if (owner === "worker" && logged(id)) loggedCount++;
     const delta = (profile.timeDeltas[i] ?? 0) / 1000;
     ms[owner] += delta;
     busyMs += delta;
     count[owner]++;
     busyCount++;
   });
-  return { ms, busyMs, count, busyCount, ownerOfNode: ownerOf };
+  return { ms, busyMs, count, busyCount, ownerOfNode: ownerOf, loggedCount };
 }
