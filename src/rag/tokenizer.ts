@@ -11,6 +11,7 @@
  * becoming U+FFFD. Pieces are memoised on top of gpt-tokenizer's own merge cache: documents
  * repeat their words, and a hit skips the regex-piece's rank look-up and BPE merge.
  */
+import { BoundedMemo } from "../bounded-memo";
 
 export interface Tokenizer {
   encode(text: string): number[];
@@ -18,7 +19,7 @@ export interface Tokenizer {
   count(text: string): number;
 }
 
-/** Memo entries kept before the memo is reset, bounding memory on odd inputs. */
+/** Pieces kept before the memo starts over, bounding memory on odd inputs. */
 const MAX_MEMO_PIECES = 50_000;
 /** gpt-tokenizer's LRU of BPE merges (its default 100,000 would hold ~10 MiB more). */
 const MERGE_CACHE_SIZE = 20_000;
@@ -40,18 +41,12 @@ async function build(): Promise<Tokenizer> {
   // Special-token checks off: user text is data, "<|endoftext|>" in it is just text.
   const plain = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
   const pattern = new RegExp(PIECE_PATTERN, "gu");
-  let memo = new Map<string, number[]>();
+  const memo = new BoundedMemo<number[]>(MAX_MEMO_PIECES);
   const encode = (text: string): number[] => {
     const out: number[] = [];
     for (const match of text.matchAll(pattern)) {
       const piece = match[0];
-      let tokens = memo.get(piece);
-      if (!tokens) {
-        tokens = encoding.encode(piece, plain);
-        if (memo.size >= MAX_MEMO_PIECES) memo = new Map();
-        memo.set(piece, tokens);
-      }
-      for (const token of tokens) out.push(token);
+      for (const token of memo.get(piece, () => encoding.encode(piece, plain))) out.push(token);
     }
     return out;
   };

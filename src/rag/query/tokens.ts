@@ -2,6 +2,7 @@
  * Token budgets of the query side, counted with the engine's shared o200k_base tokenizer
  * (`src/rag/tokenizer.ts`, LightRAG's default `gpt-4o-mini` encoding, built lazily once).
  */
+import { BoundedMemo } from "../../bounded-memo";
 import type { Tokenizer } from "../tokenizer";
 
 export type { Tokenizer } from "../tokenizer";
@@ -26,9 +27,8 @@ export function truncateByTokens<T>(items: T[], tokens: (item: T) => number, bud
 
 /** Texts longer than this are counted without the memo (chunk texts carry their own count). */
 const MEMO_MAX_CHARS = 4096;
-/** Memo entries before it starts over, bounding memory. */
-const MEMO_MAX_ENTRIES = 50_000;
-let memo = new Map<string, number>();
+/** Counts kept per isolate (at most 50,000 texts of up to MEMO_MAX_CHARS). */
+const counts = new BoundedMemo<number>(50_000);
 
 /**
  * Token counts memoised per isolate: the same entity and relation lines and prompt templates
@@ -42,13 +42,7 @@ export function memoCounter(tokenizer: Pick<Tokenizer, "count">): Pick<Tokenizer
   return {
     count(text: string): number {
       if (text.length > MEMO_MAX_CHARS) return tokenizer.count(text);
-      let n = memo.get(text);
-      if (n === undefined) {
-        n = tokenizer.count(text);
-        if (memo.size >= MEMO_MAX_ENTRIES) memo = new Map();
-        memo.set(text, n);
-      }
-      return n;
+      return counts.get(text, () => tokenizer.count(text));
     },
   };
 }
