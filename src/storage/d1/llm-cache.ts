@@ -15,10 +15,14 @@ const READ_ENTRY = "SELECT return_value FROM llm_cache WHERE workspace = ? AND i
 
 /** Reads and writes cached LLM answers; the key format is LightRAG's (see `cache-key.ts`). */
 export class D1LlmCache implements LlmCacheStore {
-  private readonly db;
+  private orm: ReturnType<typeof drizzle> | undefined;
 
-  constructor(private readonly d1: D1Database) {
-    this.db = drizzle(d1);
+  constructor(private readonly d1: D1Database) {}
+
+  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
+  private get db(): ReturnType<typeof drizzle> {
+    this.orm ??= drizzle(this.d1);
+    return this.orm;
   }
 
   async get(workspace: string, id: string): Promise<string | undefined> {

@@ -21,10 +21,14 @@ const RECORD_USAGE = `INSERT INTO llm_usage (workspace, day, role, provider, mod
   errors = errors + excluded.errors`;
 
 export class D1UsageStore implements UsageStore {
-  private readonly db;
+  private orm: ReturnType<typeof drizzle> | undefined;
 
-  constructor(private readonly d1: D1Database) {
-    this.db = drizzle(d1);
+  constructor(private readonly d1: D1Database) {}
+
+  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
+  private get db(): ReturnType<typeof drizzle> {
+    this.orm ??= drizzle(this.d1);
+    return this.orm;
   }
 
   /** Adds `event` to its counter row with one upsert (no read-modify-write race). */
