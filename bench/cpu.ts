@@ -38,7 +38,7 @@
  *   npx tsx bench/cpu.ts --no-login --no-insert                # queries and reads only
  *   npx tsx bench/cpu.ts --production --only mix               # as deployed: no local pacing or gate
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -58,6 +58,8 @@ const { values } = parseArgs({
   options: {
     copies: { type: "string", default: "1" },
     requests: { type: "string", default: "50" },
+    /** Requests of each kind before its profile starts (JIT tiering, caches). */
+    warmup: { type: "string", default: "5" },
     port: { type: "string", default: "9852" },
     "login-port": { type: "string", default: "9853" },
     "interval-us": { type: "string", default: "200" },
@@ -403,11 +405,11 @@ async function dataServer(copies: number): Promise<void> {
     );
     const rows: Row[] = [];
     for (const kind of chosen) {
-      const { row, profile } = await measure(inspector, pid, kind, 5);
+      const { row, profile } = await measure(inspector, pid, kind, Number(values.warmup));
       rows.push(row);
       if (kind.name.includes(` ${values.profile} `)) {
         printTop(kind.name, profile, row.split);
-        if (values["save-profile"]) writeFileSync(values["save-profile"], JSON.stringify(profile));
+        if (values["save-profile"]) saveProfile(values["save-profile"], profile);
       }
     }
     printTable(`docs-1mb x${copies}, ${N} sequential requests per kind`, rows);
@@ -417,6 +419,17 @@ async function dataServer(copies: number): Promise<void> {
     inspector.close();
     server.stop();
   }
+}
+
+/**
+ * Writes `profile` to `file` and the bundle its frames point into beside it (`file` + ".bundle.js"),
+ * so it can be read later by line: wrangler removes its dev bundle when it stops.
+ */
+function saveProfile(file: string, profile: CpuProfile): void {
+  writeFileSync(file, JSON.stringify(profile));
+  const url = profile.nodes.find((node) => node.callFrame.url.endsWith("index.js"))?.callFrame.url;
+  const bundle = url === undefined ? undefined : bundleFile(url);
+  if (bundle) copyFileSync(bundle, `${file}.bundle.js`);
 }
 
 async function loginServer(): Promise<void> {

@@ -4,6 +4,7 @@
  * sending this isolate's pending request samples (metrics-buffer.ts).
  */
 import type { Bindings } from "../env";
+import { durableObjectId } from "../storage/durable-object-ids";
 import type { HistoryRow, Resolution } from "./analytics/history";
 import { createLogger } from "./logger";
 import type { MetricBatchMessage, MetricSnapshot } from "./metrics-aggregator";
@@ -25,17 +26,8 @@ export function isolateIdentity(): { id: string; shard: number } {
   return isolate;
 }
 
-/** Shard ids per namespace: `idFromName` hashes the name on every call (≈3 % of a query's CPU). */
-const shardIds = new WeakMap<Bindings["METRICS"], DurableObjectId[]>();
-
 function shard(env: Pick<Bindings, "METRICS">, index: number) {
-  let ids = shardIds.get(env.METRICS);
-  if (!ids) {
-    ids = [];
-    shardIds.set(env.METRICS, ids);
-  }
-  ids[index] ??= env.METRICS.idFromName(`metrics-${index}`);
-  return env.METRICS.get(ids[index]);
+  return env.METRICS.get(durableObjectId(env.METRICS, `metrics-${index}`));
 }
 
 /**

@@ -3,32 +3,48 @@
  * store keeps content and file path), so retrieval reads chunk texts from the index it already
  * asked instead of a second store. The chunk table stays the source of truth: a chunk whose
  * payload is missing or unreadable is read from there.
+ *
+ * The text is a one-line JSON header (document, order, tokens, file path), a newline, then the
+ * content as it is: reading it parses only the header, where a JSON payload made every query
+ * parse every chunk's text (most of the cost of reading chunks). Payloads written before are one
+ * JSON object with the content inside; they are still read.
  */
 import type { ChunkRecord } from "../storage/chunks";
 
-/** The payload's fields, as written by `encodeChunkPayload`. */
-interface ChunkPayload {
+/** The header's fields, as written by `encodeChunkPayload`. */
+interface ChunkHeader {
   doc_id: string;
   order: number;
   tokens: number;
-  content: string;
   file_path: string;
 }
 
+/** The earlier, single-object form: the header's fields and the content. */
+interface JsonChunkPayload extends ChunkHeader {
+  content: string;
+}
+
 /**
- * Whether `value` has every payload field with its type. Checked by hand, not by a zod schema:
+ * Whether `value` has every header field with its type. Checked by hand, not by a zod schema:
  * this runs for every chunk of every query, and the schema's parse was most of its cost.
  */
-function isChunkPayload(value: unknown): value is ChunkPayload {
+function isChunkHeader(value: unknown): value is ChunkHeader {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
     typeof v.doc_id === "string" &&
     Number.isInteger(v.order) &&
     Number.isInteger(v.tokens) &&
-    typeof v.content === "string" &&
     typeof v.file_path === "string"
   );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -38,24 +54,35 @@ function isChunkPayload(value: unknown): value is ChunkPayload {
  * await vectors.upsert(ws, "chunks", [{ id: chunk.id, vector, payload: encodeChunkPayload(chunk) }]);
  */
 export function encodeChunkPayload(chunk: ChunkRecord): string {
-  return JSON.stringify({
+  const header = JSON.stringify({
     doc_id: chunk.docId,
     order: chunk.order,
     tokens: chunk.tokens,
-    content: chunk.content,
     file_path: chunk.filePath,
-  } satisfies ChunkPayload);
+  } satisfies ChunkHeader);
+  // JSON.stringify escapes every newline, so the first one ends the header.
+  return `${header}\n${chunk.content}`;
 }
 
-/** The chunk `id` from its payload text; `null` when the text is not a chunk payload. */
+/**
+ * The chunk `id` from its payload text; `null` when the text is not a chunk payload.
+ *
+ * @example
+ * decodeChunkPayload("doc-1-chunk-000", payload)?.content;
+ */
 export function decodeChunkPayload(id: string, text: string): ChunkRecord | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isChunkPayload(value)) return null;
-  const { doc_id, order, tokens, content, file_path } = value;
+  const newline = text.indexOf("\n");
+  if (newline < 0) return decodeJsonPayload(id, text);
+  const header = parseJson(text.slice(0, newline));
+  if (!isChunkHeader(header)) return null;
+  const { doc_id, order, tokens, file_path } = header;
+  return { id, docId: doc_id, order, tokens, content: text.slice(newline + 1), filePath: file_path };
+}
+
+/** A payload written as one JSON object (before the header form). */
+function decodeJsonPayload(id: string, text: string): ChunkRecord | null {
+  const value = parseJson(text);
+  if (!isChunkHeader(value) || typeof (value as Partial<JsonChunkPayload>).content !== "string") return null;
+  const { doc_id, order, tokens, content, file_path } = value as JsonChunkPayload;
   return { id, docId: doc_id, order, tokens, content, filePath: file_path };
 }

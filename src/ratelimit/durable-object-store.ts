@@ -1,4 +1,5 @@
 /** The default store: one `RateLimiter` Durable Object per limiter key, reached over RPC. */
+import { durableObjectId } from "../storage/durable-object-ids";
 import type { RateLimiter } from "./limiter-object";
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from "./types";
 
@@ -9,7 +10,7 @@ export class DurableObjectStore implements RateLimitStore {
 
   hit(key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
     // idFromName is deterministic: every isolate in every location reaches the same object.
-    const stub = this.namespace.get(this.namespace.idFromName(key));
+    const stub = this.namespace.get(durableObjectId(this.namespace, key));
     return stub.hit(rule);
   }
 }

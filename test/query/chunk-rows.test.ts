@@ -1,5 +1,6 @@
 /** Retrieval reads chunk texts from the chunk index's payloads and falls back to the chunk table. */
 import { env } from "cloudflare:test";
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { decodeChunkPayload, encodeChunkPayload } from "../../src/rag/chunk-payload";
 import { chunkRows } from "../../src/rag/query/chunk-rows";
@@ -36,17 +37,54 @@ async function depsWith(workspace: string): Promise<QueryDeps> {
 describe("chunk payloads", () => {
   it("round-trip a chunk record, and refuse what is not one", () => {
     const record = chunk("doc-x-chunk-1", 'text with "quotes" and\nlines');
-    expect(decodeChunkPayload(record.id, encodeChunkPayload(record))).toEqual(record);
+    const payload = encodeChunkPayload(record);
+    expect(payload).toBe(
+      `{"doc_id":"doc-x","order":1,"tokens":3,"file_path":"x.md"}\ntext with "quotes" and\nlines`,
+    );
+    expect(decodeChunkPayload(record.id, payload)).toEqual(record);
     expect(decodeChunkPayload("id", "not json")).toBeNull();
+    expect(decodeChunkPayload("id", "not json\nbut a content")).toBeNull();
     expect(decodeChunkPayload("id", '{"content":"no other fields"}')).toBeNull();
-    const fields = JSON.parse(encodeChunkPayload(record)) as Record<string, unknown>;
-    // Each field of the wrong type (or missing) refuses the payload, as the zod schema did.
+    const header = JSON.parse(payload.slice(0, payload.indexOf("\n"))) as Record<string, unknown>;
+    // Each header field of the wrong type (or missing) refuses the payload.
     for (const [key, wrong] of [
       ["doc_id", 7],
       ["order", 1.5],
       ["order", "1"],
       ["tokens", null],
+      ["file_path", undefined],
+    ] as const)
+      expect(decodeChunkPayload("id", `${JSON.stringify({ ...header, [key]: wrong })}\ntext`)).toBeNull();
+    expect(decodeChunkPayload("id", "null\ntext")).toBeNull();
+    expect(decodeChunkPayload("id", '"a string"\ntext')).toBeNull();
+  });
+
+  it("round-trip any content and file path, newlines and all", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), fc.string(), fc.nat(), (content, filePath, tokens) => {
+        const record = { ...chunk("doc-x-chunk-1", content), filePath, tokens };
+        expect(decodeChunkPayload(record.id, encodeChunkPayload(record))).toEqual(record);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("still read payloads written as one JSON object, and refuse such an object with a field wrong", () => {
+    const record = chunk("doc-x-chunk-1", 'text with "quotes" and\nlines');
+    const fields = {
+      doc_id: record.docId,
+      order: record.order,
+      tokens: record.tokens,
+      content: record.content,
+      file_path: record.filePath,
+    };
+    expect(decodeChunkPayload(record.id, JSON.stringify(fields))).toEqual(record);
+    for (const [key, wrong] of [
+      ["doc_id", 7],
+      ["order", 1.5],
+      ["tokens", null],
       ["content", ["text"]],
+      ["content", undefined],
       ["file_path", undefined],
     ] as const)
       expect(decodeChunkPayload("id", JSON.stringify({ ...fields, [key]: wrong }))).toBeNull();

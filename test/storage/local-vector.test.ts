@@ -23,6 +23,38 @@ describe("local vector index", () => {
   });
 });
 
+describe("local vector index answers aligned with the ids asked", () => {
+  it("scores as a Float64Array in the order asked, NaN for an unknown id; payloads likewise, null where none", async () => {
+    const store = new LocalVectorStore(env.VECTOR_INDEX);
+    await store.upsert("aligned_ws", "chunks", [
+      { id: "a", vector: Float32Array.from([1, 0]), payload: "pa" },
+      { id: "b", vector: Float32Array.from([0, 1]) },
+    ]);
+    const index = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName("aligned_ws:chunks"));
+    const scores = await index.score(["b", "missing", "a", "b"], Float32Array.from([1, 0]));
+    expect(scores).toBeInstanceOf(Float64Array);
+    expect(
+      Array.from(scores).map((score) => (Number.isNaN(score) ? "NaN" : Number(score.toFixed(5)))),
+    ).toEqual([0, "NaN", 1, 0]);
+    expect(await index.payloads(["b", "missing", "a", "a"])).toEqual([null, null, "pa", "pa"]);
+    // The adapter hands back the caller's own ids, unknown ones left out.
+    expect(await store.score("aligned_ws", "chunks", ["missing", "a"], Float32Array.from([1, 0]))).toEqual([
+      { id: "a", score: expect.closeTo(1, 5) },
+    ]);
+    expect(await store.payloads("aligned_ws", "chunks", ["b", "a", "missing"])).toEqual([
+      { id: "a", payload: "pa" },
+    ]);
+  });
+
+  it("scores every id as unknown in an empty index", async () => {
+    const index = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName("aligned_empty:chunks"));
+    expect(Array.from(await index.score(["x", "y"], Float32Array.from([1, 0])))).toEqual([
+      Number.NaN,
+      Number.NaN,
+    ]);
+  });
+});
+
 describe("local vector index upgrades", () => {
   it("adds the payload column to an index stored before payloads existed", async () => {
     const stub = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName("legacy_ws:chunks"));

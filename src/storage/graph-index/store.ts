@@ -6,6 +6,7 @@
 import type { Logger } from "../../observability/logger";
 import { graphLookupArgs, graphLookupResult } from "../d1/graph-lookup";
 import { D1GraphSearchStore } from "../d1/graph-search";
+import { durableObjectId } from "../durable-object-ids";
 import type {
   FusedGraphLookup,
   FusedGraphLookupResult,
@@ -22,7 +23,7 @@ export function graphIndexOf(
   namespace: GraphIndexNamespace,
   workspace: string,
 ): DurableObjectStub<GraphIndex> {
-  return namespace.get(namespace.idFromName(workspace));
+  return namespace.get(durableObjectId(namespace, workspace));
 }
 
 /**

@@ -107,16 +107,16 @@ export class VectorMatrix {
     for (let row = 0; row < count; row++) visit(this.ids[row] as string, scores[row] as number);
   }
 
-  /** Dot products of `query` with the rows of `ids` (missing ids skipped). */
-  scoreOf(query: Float32Array, ids: string[]): { id: string; score: number }[] {
-    const out: { id: string; score: number }[] = [];
-    for (const id of ids) {
-      const row = this.rowOf.get(id);
+  /** Dot products of `query` with the rows of `ids`, aligned with `ids` (NaN where an id is missing). */
+  scoreOf(query: Float32Array, ids: string[]): Float64Array {
+    const out = new Float64Array(ids.length).fill(Number.NaN);
+    for (let at = 0; at < ids.length; at++) {
+      const row = this.rowOf.get(ids[at] as string);
       if (row === undefined) continue;
       const values = this.row(row);
       let score = 0;
       for (let i = 0; i < this.dimension; i++) score += (query[i] as number) * (values[i] as number);
-      out.push({ id, score });
+      out[at] = score;
     }
     return out;
   }

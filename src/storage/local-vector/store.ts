@@ -1,4 +1,6 @@
 /** VectorStore adapter over the local VectorIndex Durable Objects (one per workspace and namespace). */
+
+import { durableObjectId } from "../durable-object-ids";
 import type {
   VectorItem,
   VectorMatch,
@@ -15,8 +17,9 @@ const UPSERT_BATCH = 500;
 export class LocalVectorStore implements VectorStore {
   constructor(private readonly namespace: DurableObjectNamespace<VectorIndex>) {}
 
+  /** A fresh stub per call (a stub an exception broke is never reused); the id is kept per isolate. */
   private index(workspace: string, namespace: VectorNamespace): DurableObjectStub<VectorIndex> {
-    return this.namespace.get(this.namespace.idFromName(`${workspace}:${namespace}`));
+    return this.namespace.get(durableObjectId(this.namespace, `${workspace}:${namespace}`));
   }
 
   async upsert(workspace: string, namespace: VectorNamespace, items: VectorItem[]): Promise<void> {
@@ -48,12 +51,25 @@ export class LocalVectorStore implements VectorStore {
     vector: Float32Array,
   ): Promise<VectorMatch[]> {
     if (ids.length === 0) return [];
-    return this.index(workspace, namespace).score(ids, vector);
+    const scores = await this.index(workspace, namespace).score(ids, vector);
+    // Matches carry the caller's own id strings: none come back over RPC to be read again.
+    const matches: VectorMatch[] = [];
+    ids.forEach((id, at) => {
+      const score = scores[at] as number;
+      if (!Number.isNaN(score)) matches.push({ id, score });
+    });
+    return matches;
   }
 
   async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {
     if (ids.length === 0) return [];
-    return this.index(workspace, namespace).payloads(ids);
+    const payloads = await this.index(workspace, namespace).payloads(ids);
+    const found: VectorPayload[] = [];
+    ids.forEach((id, at) => {
+      const payload = payloads[at];
+      if (payload != null) found.push({ id, payload });
+    });
+    return found;
   }
 
   async get(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorItem[]> {

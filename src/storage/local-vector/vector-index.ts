@@ -84,34 +84,40 @@ export class VectorIndex extends DurableObject {
     return topK((visit) => vectors.scan(unit, visit), k, threshold);
   }
 
-  /** Cosine similarity of `vector` to the stored vectors of `ids` (unknown ids skipped). */
-  async score(ids: string[], vector: Float32Array): Promise<Scored[]> {
+  /**
+   * Cosine similarity of `vector` to the stored vectors of `ids`, aligned with `ids` (NaN for an
+   * unknown id): the caller already holds the ids, so they do not travel back.
+   */
+  async score(ids: string[], vector: Float32Array): Promise<Float64Array> {
     const vectors = this.load();
-    if (vectors.size === 0) return [];
+    if (vectors.size === 0) return new Float64Array(ids.length).fill(Number.NaN);
     this.checkDimension(vectors, vector);
     return vectors.scoreOf(normalize(vector), ids);
   }
 
-  /** Payloads stay in SQLite (not in memory): read by id, a few at a time. */
-  async payloads(ids: string[]): Promise<{ id: string; payload: string }[]> {
+  /**
+   * The payloads of `ids`, aligned with `ids` (null for an unknown id or one without a payload).
+   * Payloads stay in SQLite (not in memory): read by id, a few at a time, in the order asked.
+   */
+  async payloads(ids: string[]): Promise<(string | null)[]> {
     this.load();
-    return this.ctx.storage.sql
-      .exec<{ id: string; payload: string }>(
-        "SELECT id, payload FROM vectors WHERE id IN (SELECT value FROM json_each(?)) AND payload IS NOT NULL",
-        JSON.stringify(ids),
-      )
-      .toArray();
+    const rows = this.ctx.storage.sql.exec<{ payload: string | null }>(
+      `SELECT vectors.payload FROM json_each(?) AS asked
+       LEFT JOIN vectors ON vectors.id = asked.value ORDER BY asked.key`,
+      JSON.stringify(ids),
+    );
+    return Array.from(rows, (row) => row.payload);
   }
 
   async get(ids: string[]): Promise<IndexedVector[]> {
     const vectors = this.load();
-    const payloads = new Map((await this.payloads(ids)).map((row) => [row.id, row.payload]));
+    const payloads = await this.payloads(ids);
     const found: IndexedVector[] = [];
-    for (const id of ids) {
+    ids.forEach((id, at) => {
       const vector = vectors.get(id);
-      const payload = payloads.get(id);
-      if (vector) found.push(payload === undefined ? { id, vector } : { id, vector, payload });
-    }
+      const payload = payloads[at];
+      if (vector) found.push(payload == null ? { id, vector } : { id, vector, payload });
+    });
     return found;
   }
 
