@@ -40,9 +40,10 @@ function workersPool(bindings: Record<string, unknown>) {
   return cloudflareTest({
     remoteBindings: false,
     wrangler: { configPath: "./wrangler.toml" },
-    // Metric windows of 0 ms: a test that waits for its request's waitUntil tasks would otherwise
-    // wait a whole window (1 s) per request; test/observability/metrics.test.ts tests the window.
-    miniflare: { bindings: { METRICS_WINDOW_MS: "0", ...bindings } },
+    // Metric and usage windows of 0 ms: a test that waits for its request's waitUntil tasks would otherwise
+    // wait a whole window (1 s) per request; test/observability/metrics.test.ts and
+    // usage-buffer.test.ts test the windows.
+    miniflare: { bindings: { METRICS_WINDOW_MS: "0", USAGE_WINDOW_MS: "0", ...bindings } },
   });
 }
 

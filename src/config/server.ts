@@ -42,6 +42,8 @@ export const serverFields = {
   MAX_CONCURRENT_REQUESTS: nonNegativeInt(0),
   /** How long an isolate sums metric samples before one aggregator call (src/observability/metrics-buffer.ts). */
   METRICS_WINDOW_MS: nonNegativeInt(1000),
+  /** How long an isolate sums LLM usage rows before one write (0: each at once); src/observability/usage-buffer.ts. */
+  USAGE_WINDOW_MS: nonNegativeInt(1000),
   /**
    * Storage calls pause 1 ms every 20 ms of an entry point's work (src/runtime/paced-bindings.ts),
    * so the local runtime, where the Worker and every Durable Object share one thread, keeps

@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import type { Bindings } from "../env";
 import { meteredUsage } from "../observability/llm-usage-metrics";
 import { createLogger } from "../observability/logger";
+import { coalescedUsage, type UsageWriter } from "../observability/usage-buffer";
 import { D1LlmCache } from "../storage/d1/llm-cache";
 import { D1UsageStore } from "../storage/d1/llm-usage";
 import { CircuitBreaker } from "./breaker";
@@ -16,7 +17,7 @@ import { PriorityLimiter } from "./limiter";
 import { LocalEmbeddingClient } from "./local-embedding";
 import { LocalLlmClient } from "./local-llm";
 import { LocalChatTransport } from "./local-transport";
-import type { CachePort, UsagePort } from "./ports";
+import type { CachePort } from "./ports";
 import { AnthropicTransport } from "./remote/anthropic";
 import { OllamaChatTransport, OllamaEmbeddingTransport } from "./remote/ollama";
 import {
@@ -52,7 +53,8 @@ export interface Providers {
  */
 export interface ProviderStorage {
   cache: CachePort;
-  usage: UsagePort;
+  /** The usage table: events are summed per isolate and written a window at a time. */
+  usage: UsageWriter;
 }
 
 const memo = new WeakMap<object, Providers>();
@@ -162,7 +164,12 @@ export function buildProviders(
     return breaker;
   };
   // The table, plus the token counter and Analytics Engine point the dashboard charts.
-  const usage = meteredUsage(storage.usage, env);
+  const usage = meteredUsage(
+    coalescedUsage(storage.usage, config.USAGE_WINDOW_MS, (error) =>
+      logger.warn("llm usage rows lost", { error: error instanceof Error ? error.message : String(error) }),
+    ),
+    env,
+  );
   let llm: LlmClient;
   if (isFullyLocal(config)) {
     llm = new LocalLlmClient(config.LLM_MODEL, usage);

@@ -15,6 +15,7 @@ import type { Config } from "../config";
 import type { Bindings } from "../env";
 import type { Flags } from "../flags/names";
 import type { Logger } from "../observability/logger";
+import { flushingUsage, flushUsage } from "../observability/usage-buffer";
 import type { BackupDeps } from "../pipeline/backup/export";
 import { PgBackupRows } from "../pipeline/backup/pg-rows";
 import { purgeWorkspace } from "../pipeline/backup/purge";
@@ -296,12 +297,14 @@ export function createServices(bindings: Bindings, config: Config, flags: Flags,
     },
     backup,
     llmCache,
-    usage,
+    usage: flushingUsage(usage),
     audit,
     accounts,
     coordinator: (workspace) => coordinatorClient(env.COORDINATOR, workspace, flags),
     close: poolCloser(pool, logger),
     purgeWorkspace: async (workspace) => {
+      // This isolate's pending usage rows go in first, or they would come back after the purge.
+      await flushUsage();
       const deleted = await purgeWorkspace(env.DB, vectors, workspace, onGraphChange);
       // On Postgres the engine tables, the LLM cache and counters and the accounts live there;
       // the audit log keeps its rows on both, as a record of the deletion.

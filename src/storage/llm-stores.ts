@@ -39,9 +39,28 @@ export interface UsageFilter {
   limit?: number;
 }
 
+/**
+ * What one upsert adds to a counter row: one usage event's counts (`usageDelta`), or the sum of
+ * several events of the same row (`addUsage`).
+ */
+export interface UsageDelta {
+  workspace: string;
+  day: string;
+  role: string;
+  provider: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  calls: number;
+  cachedCalls: number;
+  errors: number;
+}
+
 /** Token accounting: one upserted counter per workspace, day, role, provider and model. */
 export interface UsageStore extends UsagePort {
   record(event: UsageEvent, now?: number): Promise<void>;
+  /** Adds each delta to its counter row, in one round trip (deltas of distinct rows). */
+  recordMany(deltas: UsageDelta[]): Promise<void>;
   /** Rows ordered by day, workspace, role, provider (at most `limit`, default 1,000). */
   list(filter?: UsageFilter): Promise<UsageRow[]>;
   /** Deletes a workspace's counters (workspace purge); returns how many rows went. */
@@ -57,23 +76,58 @@ export function usageDay(now = Date.now()): string {
 export const USAGE_LIST_LIMIT = 1000;
 
 /**
+ * The counts `event` adds to its row on the UTC day of `now`.
+ *
+ * @example
+ * usageDelta({ workspace: "w", role: "query", provider: "p", model: "m", promptTokens: 3, completionTokens: 1, outcome: "call" }, Date.now());
+ */
+export function usageDelta(event: UsageEvent, now: number): UsageDelta {
+  return {
+    workspace: event.workspace,
+    day: usageDay(now),
+    role: event.role,
+    provider: event.provider,
+    model: event.model,
+    promptTokens: event.promptTokens,
+    completionTokens: event.completionTokens,
+    calls: event.outcome === "call" ? 1 : 0,
+    cachedCalls: event.outcome === "cached" ? 1 : 0,
+    errors: event.outcome === "error" ? 1 : 0,
+  };
+}
+
+/** The row a delta counts in: deltas of one key are summed before they are written. */
+export function usageKey(delta: UsageDelta): string {
+  return [delta.workspace, delta.day, delta.role, delta.provider, delta.model].join("\u0000");
+}
+
+/** `into` plus `delta`'s counts (same row), in place. */
+export function addUsage(into: UsageDelta, delta: UsageDelta): void {
+  into.promptTokens += delta.promptTokens;
+  into.completionTokens += delta.completionTokens;
+  into.calls += delta.calls;
+  into.cachedCalls += delta.cachedCalls;
+  into.errors += delta.errors;
+}
+
+/**
  * The upsert's values, in the column order both backends' statements name: workspace, day, role,
  * provider, model, prompt_tokens, completion_tokens, calls, cached_calls, errors.
  *
  * @example
- * await db.prepare(RECORD_USAGE).bind(...usageRowValues(event, Date.now())).run();
+ * await db.prepare(RECORD_USAGE).bind(...usageRowValues(usageDelta(event, Date.now()))).run();
  */
-export function usageRowValues(event: UsageEvent, now: number): Array<string | number> {
+export function usageRowValues(delta: UsageDelta): Array<string | number> {
   return [
-    event.workspace,
-    usageDay(now),
-    event.role,
-    event.provider,
-    event.model,
-    event.promptTokens,
-    event.completionTokens,
-    event.outcome === "call" ? 1 : 0,
-    event.outcome === "cached" ? 1 : 0,
-    event.outcome === "error" ? 1 : 0,
+    delta.workspace,
+    delta.day,
+    delta.role,
+    delta.provider,
+    delta.model,
+    delta.promptTokens,
+    delta.completionTokens,
+    delta.calls,
+    delta.cachedCalls,
+    delta.errors,
   ];
 }

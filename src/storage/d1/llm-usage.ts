@@ -2,7 +2,15 @@
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { UsageEvent } from "../../providers/ports";
-import { type UsageFilter, type UsageRow, type UsageStore, usageDay, usageRowValues } from "../llm-stores";
+import {
+  type UsageDelta,
+  type UsageFilter,
+  type UsageRow,
+  type UsageStore,
+  usageDay,
+  usageDelta,
+  usageRowValues,
+} from "../llm-stores";
 import { llmUsage } from "./schema-llm";
 
 export type { UsageEvent, UsageFilter, UsageRow };
@@ -33,10 +41,15 @@ export class D1UsageStore implements UsageStore {
 
   /** Adds `event` to its counter row with one upsert (no read-modify-write race). */
   async record(event: UsageEvent, now = Date.now()): Promise<void> {
-    await this.d1
-      .prepare(RECORD_USAGE)
-      .bind(...usageRowValues(event, now))
-      .run();
+    await this.recordMany([usageDelta(event, now)]);
+  }
+
+  async recordMany(deltas: UsageDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const statement = this.d1.prepare(RECORD_USAGE);
+    const bound = deltas.map((delta) => statement.bind(...usageRowValues(delta)));
+    if (bound.length === 1) await (bound[0] as D1PreparedStatement).run();
+    else await this.d1.batch(bound);
   }
 
   async list(filter: UsageFilter = {}): Promise<UsageRow[]> {

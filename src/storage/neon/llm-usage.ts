@@ -1,10 +1,12 @@
 /** Postgres adapter of token accounting (`llm_usage`): one counter row per workspace, day, role, provider, model. */
 import {
   USAGE_LIST_LIMIT,
+  type UsageDelta,
   type UsageEvent,
   type UsageFilter,
   type UsageRow,
   type UsageStore,
+  usageDelta,
   usageRowValues,
 } from "../llm-stores";
 import { pgQuery, type Queryable } from "./client";
@@ -15,17 +17,27 @@ export class PgUsageStore implements UsageStore {
 
   /** Adds `event` to its counter row with one upsert (no read-modify-write race). */
   async record(event: UsageEvent, now = Date.now()): Promise<void> {
+    await this.recordMany([usageDelta(event, now)]);
+  }
+
+  /** One multi-row upsert; the deltas are of distinct rows (Postgres refuses to update a row twice in one). */
+  async recordMany(deltas: UsageDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const tuples = deltas.map((_, row) => {
+      const at = row * 10;
+      return `(${Array.from({ length: 10 }, (_, column) => `$${at + column + 1}`).join(", ")})`;
+    });
     await this.db.query(
       `INSERT INTO llm_usage AS u (workspace, day, role, provider, model, prompt_tokens, completion_tokens,
          calls, cached_calls, errors)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       VALUES ${tuples.join(", ")}
        ON CONFLICT (workspace, day, role, provider, model) DO UPDATE SET
          prompt_tokens = u.prompt_tokens + excluded.prompt_tokens,
          completion_tokens = u.completion_tokens + excluded.completion_tokens,
          calls = u.calls + excluded.calls,
          cached_calls = u.cached_calls + excluded.cached_calls,
          errors = u.errors + excluded.errors`,
-      usageRowValues(event, now),
+      deltas.flatMap(usageRowValues),
     );
   }
 

@@ -117,6 +117,37 @@ export function describeUsageStoreContract(name: string, make: () => UsageStore)
       expect(await usage.clear(workspace)).toBe(3);
       expect(await usage.list({ workspace })).toEqual([]);
     });
+
+    it("adds a window's summed rows in one call, to rows already there and to new ones", async () => {
+      const usage = make();
+      const workspace = unique("usage_many");
+      const day = "2031-06-01";
+      await usage.record(call(workspace), Date.parse(`${day}T08:00:00Z`));
+      const delta = (model: string, calls: number) => ({
+        workspace,
+        day,
+        role: "query",
+        provider: "openai",
+        model,
+        promptTokens: 10 * calls,
+        completionTokens: calls,
+        calls,
+        cachedCalls: 1,
+        errors: 0,
+      });
+      await usage.recordMany([delta("m", 3), delta("gpt-new", 2)]);
+      await usage.recordMany([]);
+      const rows = await usage.list({ workspace });
+      const byModel = new Map(rows.map((row) => [row.model, row]));
+      expect(byModel.get("gpt-new")).toMatchObject({ calls: 2, cached_calls: 1, prompt_tokens: 20 });
+      const before = call(workspace);
+      expect(byModel.get("m")).toMatchObject({
+        calls: 4,
+        cached_calls: 1,
+        prompt_tokens: before.promptTokens + 30,
+        completion_tokens: before.completionTokens + 3,
+      });
+    });
   });
 }
 
