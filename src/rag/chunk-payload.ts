@@ -5,9 +5,10 @@
  * payload is missing or unreadable is read from there.
  *
  * The text is a one-line JSON header (document, order, tokens, file path), a newline, then the
- * content as it is: reading it parses only the header, where a JSON payload made every query
- * parse every chunk's text (most of the cost of reading chunks). Payloads written before are one
- * JSON object with the content inside; they are still read.
+ * content as a JSON string literal. Reading it parses only the header: the context's chunk
+ * lines embed the literal as it is, and the text itself is decoded only when something asks for
+ * it (`/query/data`, a reranker). A payload holding one JSON object with the content inside
+ * (written before) is still read.
  */
 import type { ChunkRecord } from "../storage/chunks";
 
@@ -17,6 +18,12 @@ interface ChunkHeader {
   order: number;
   tokens: number;
   file_path: string;
+}
+
+/** A chunk read from a payload: its content also as the JSON string literal the payload holds. */
+export interface PayloadChunk extends ChunkRecord {
+  /** `JSON.stringify(content)`, as stored: chunk lines embed it without encoding the text again. */
+  contentJson?: string;
 }
 
 /** The earlier, single-object form: the header's fields and the content. */
@@ -61,7 +68,20 @@ export function encodeChunkPayload(chunk: ChunkRecord): string {
     file_path: chunk.filePath,
   } satisfies ChunkHeader);
   // JSON.stringify escapes every newline, so the first one ends the header.
-  return `${header}\n${chunk.content}`;
+  return `${header}\n${JSON.stringify(chunk.content)}`;
+}
+
+/**
+ * Whether `text` ends a JSON string literal that starts at `from`: quotes at both ends, the last
+ * one not escaped. The inside is not checked (that would cost what parsing it costs): payloads are
+ * written by `encodeChunkPayload`, and `content` below copes with one that is not.
+ */
+function endsLiteral(text: string, from: number): boolean {
+  if (text.length - from < 2 || text.charCodeAt(from) !== 34 || text.charCodeAt(text.length - 1) !== 34)
+    return false;
+  let backslashes = 0;
+  for (let i = text.length - 2; i > from && text.charCodeAt(i) === 92; i--) backslashes++;
+  return backslashes % 2 === 0;
 }
 
 /**
@@ -70,13 +90,27 @@ export function encodeChunkPayload(chunk: ChunkRecord): string {
  * @example
  * decodeChunkPayload("doc-1-chunk-000", payload)?.content;
  */
-export function decodeChunkPayload(id: string, text: string): ChunkRecord | null {
+export function decodeChunkPayload(id: string, text: string): PayloadChunk | null {
   const newline = text.indexOf("\n");
   if (newline < 0) return decodeJsonPayload(id, text);
+  if (!endsLiteral(text, newline + 1)) return null;
   const header = parseJson(text.slice(0, newline));
   if (!isChunkHeader(header)) return null;
-  const { doc_id, order, tokens, file_path } = header;
-  return { id, docId: doc_id, order, tokens, content: text.slice(newline + 1), filePath: file_path };
+  const contentJson = text.slice(newline + 1);
+  let content: string | undefined;
+  return {
+    id,
+    docId: header.doc_id,
+    order: header.order,
+    tokens: header.tokens,
+    filePath: header.file_path,
+    contentJson,
+    get content(): string {
+      // A literal broken inside (a hand-edited backup) reads as its raw text: never a failed request.
+      content ??= (parseJson(contentJson) as string | undefined) ?? contentJson.slice(1, -1);
+      return content;
+    },
+  };
 }
 
 /** A payload written as one JSON object (before the header form). */

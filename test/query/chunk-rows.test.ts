@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { decodeChunkPayload, encodeChunkPayload } from "../../src/rag/chunk-payload";
 import { chunkRows } from "../../src/rag/query/chunk-rows";
-import type { QueryDeps } from "../../src/rag/query/types";
+import { chunkLine } from "../../src/rag/query/context";
+import type { QueryDeps, RetrievedChunk } from "../../src/rag/query/types";
 import type { ChunkRecord } from "../../src/storage/chunks";
 import { createD1Stores } from "../../src/storage/d1/stores";
 import { invalidateGraphIndex } from "../../src/storage/graph-index/store";
@@ -34,18 +35,38 @@ async function depsWith(workspace: string): Promise<QueryDeps> {
   return { vectors, chunks: stores.chunks } as unknown as QueryDeps;
 }
 
+/** The record's own fields (a payload's chunk also carries `contentJson`). */
+const fieldsOf = (record: ChunkRecord | null) =>
+  record && {
+    id: record.id,
+    docId: record.docId,
+    order: record.order,
+    tokens: record.tokens,
+    content: record.content,
+    filePath: record.filePath,
+  };
+
 describe("chunk payloads", () => {
   it("round-trip a chunk record, and refuse what is not one", () => {
     const record = chunk("doc-x-chunk-1", 'text with "quotes" and\nlines');
     const payload = encodeChunkPayload(record);
     expect(payload).toBe(
-      `{"doc_id":"doc-x","order":1,"tokens":3,"file_path":"x.md"}\ntext with "quotes" and\nlines`,
+      `{"doc_id":"doc-x","order":1,"tokens":3,"file_path":"x.md"}\n"text with \\"quotes\\" and\\nlines"`,
     );
-    expect(decodeChunkPayload(record.id, payload)).toEqual(record);
+    const decoded = decodeChunkPayload(record.id, payload);
+    expect(fieldsOf(decoded)).toEqual(record);
+    expect(decoded?.contentJson).toBe(JSON.stringify(record.content));
     expect(decodeChunkPayload("id", "not json")).toBeNull();
-    expect(decodeChunkPayload("id", "not json\nbut a content")).toBeNull();
+    expect(decodeChunkPayload("id", 'not json\n"but a content"')).toBeNull();
     expect(decodeChunkPayload("id", '{"content":"no other fields"}')).toBeNull();
-    const header = JSON.parse(payload.slice(0, payload.indexOf("\n"))) as Record<string, unknown>;
+    const header = payload.slice(0, payload.indexOf("\n"));
+    // The content must be a whole literal: cut short, unquoted or ending in an escaped quote.
+    for (const content of ['"cut sho', "raw text", '"ends escaped\\"', '"', ""])
+      expect(decodeChunkPayload("id", `${header}\n${content}`)).toBeNull();
+    expect(decodeChunkPayload("id", `${header}\n"ends in a backslash\\\\"`)?.content).toBe(
+      "ends in a backslash\\",
+    );
+    const fields = JSON.parse(header) as Record<string, unknown>;
     // Each header field of the wrong type (or missing) refuses the payload.
     for (const [key, wrong] of [
       ["doc_id", 7],
@@ -54,19 +75,36 @@ describe("chunk payloads", () => {
       ["tokens", null],
       ["file_path", undefined],
     ] as const)
-      expect(decodeChunkPayload("id", `${JSON.stringify({ ...header, [key]: wrong })}\ntext`)).toBeNull();
-    expect(decodeChunkPayload("id", "null\ntext")).toBeNull();
-    expect(decodeChunkPayload("id", '"a string"\ntext')).toBeNull();
+      expect(decodeChunkPayload("id", `${JSON.stringify({ ...fields, [key]: wrong })}\n"text"`)).toBeNull();
+    expect(decodeChunkPayload("id", 'null\n"text"')).toBeNull();
+    expect(decodeChunkPayload("id", '"a string"\n"text"')).toBeNull();
   });
 
-  it("round-trip any content and file path, newlines and all", () => {
+  it("round-trip any content and file path, and give the chunk line JSON.stringify gives", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme" }), fc.string(), fc.nat(), (content, filePath, tokens) => {
-        const record = { ...chunk("doc-x-chunk-1", content), filePath, tokens };
-        expect(decodeChunkPayload(record.id, encodeChunkPayload(record))).toEqual(record);
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme" }),
+        fc.string({ unit: "binary" }),
+        fc.string(),
+        fc.nat(),
+        (content, odd, filePath, tokens) => {
+          for (const text of [content, odd]) {
+            const record = { ...chunk("doc-x-chunk-1", text), filePath, tokens };
+            const decoded = decodeChunkPayload(record.id, encodeChunkPayload(record));
+            expect(fieldsOf(decoded)).toEqual(record);
+            const plain = { id: record.id, content: text, filePath, tokens };
+            expect(chunkLine(decoded as RetrievedChunk, "7")).toBe(chunkLine(plain, "7"));
+            expect(chunkLine(plain, "7")).toBe(JSON.stringify({ reference_id: "7", content: text }));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+
+  it("reads a literal broken inside as its raw text instead of failing", () => {
+    const header = '{"doc_id":"d","order":0,"tokens":1,"file_path":"f.md"}';
+    expect(decodeChunkPayload("id", `${header}\n"a "broken" literal"`)?.content).toBe('a "broken" literal');
   });
 
   it("still read payloads written as one JSON object, and refuse such an object with a field wrong", () => {
@@ -116,7 +154,8 @@ describe("chunkRows", () => {
     const deps = await depsWith("rows_indexed");
     const read = vi.spyOn(deps.chunks, "get");
     const [row] = await chunkRows(deps, "rows_indexed", ["doc-x-chunk-1"]);
-    expect(row).toEqual(chunk("doc-x-chunk-1", "one from the index"));
+    expect(fieldsOf(row ?? null)).toEqual(chunk("doc-x-chunk-1", "one from the index"));
+    expect(row?.contentJson).toBe(JSON.stringify("one from the index"));
     expect(read).not.toHaveBeenCalled();
     expect(await chunkRows(deps, "rows_indexed", [])).toEqual([]);
   });

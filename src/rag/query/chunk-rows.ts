@@ -4,7 +4,7 @@
  * chunk table (D1): data written before payloads existed, or an index restored without them.
  */
 import type { ChunkRecord } from "../../storage/chunks";
-import { decodeChunkPayload } from "../chunk-payload";
+import { decodeChunkPayload, type PayloadChunk } from "../chunk-payload";
 import type { QueryDeps } from "./types";
 
 /**
@@ -13,9 +13,9 @@ import type { QueryDeps } from "./types";
  * @example
  * const records = await chunkRows(deps, "default", ["doc-1-chunk-000"]);
  */
-export async function chunkRows(deps: QueryDeps, workspace: string, ids: string[]): Promise<ChunkRecord[]> {
+export async function chunkRows(deps: QueryDeps, workspace: string, ids: string[]): Promise<PayloadChunk[]> {
   if (ids.length === 0) return [];
-  const records: ChunkRecord[] = [];
+  const records: PayloadChunk[] = [];
   for (const { id, payload } of await deps.vectors.payloads(workspace, "chunks", ids)) {
     const record = decodeChunkPayload(id, payload);
     if (record) records.push(record);

@@ -19,8 +19,16 @@ export function relationLine(relation: Pick<RelationRecord, "src" | "tgt" | "des
   return JSON.stringify({ entity1: relation.src, entity2: relation.tgt, description: relation.description });
 }
 
+/**
+ * A chunk's context line; the same text whether its content comes encoded already or not.
+ *
+ * @example
+ * chunkLine({ id: "c", content: 'say "hi"', filePath: "a.md", tokens: 3 }, "1"); // {"reference_id":"1","content":"say \"hi\""}
+ */
 export function chunkLine(chunk: RetrievedChunk, referenceId: string): string {
-  return JSON.stringify({ reference_id: referenceId, content: chunk.content });
+  if (chunk.contentJson === undefined)
+    return JSON.stringify({ reference_id: referenceId, content: chunk.content });
+  return `{"reference_id":${JSON.stringify(referenceId)},"content":${chunk.contentJson}}`;
 }
 
 export interface ChunkBudgetInput {

@@ -221,9 +221,9 @@ async function loadChunks(deps: QueryDeps, workspace: string, ids: string[]): Pr
   const byId = new Map((await chunkRows(deps, workspace, ids)).map((chunk) => [chunk.id, chunk]));
   const out: RetrievedChunk[] = [];
   for (const id of ids) {
+    // The record as read: copying `content` would decode a payload's text no answer may need.
     const chunk = byId.get(id);
-    if (chunk)
-      out.push({ id: chunk.id, content: chunk.content, filePath: chunk.filePath, tokens: chunk.tokens });
+    if (chunk) out.push(chunk);
   }
   return out;
 }

@@ -34,6 +34,8 @@ export interface RetrievedChunk {
   filePath: string;
   /** Token count stored at ingestion (same tokenizer), so budgets need not encode chunk texts again. */
   tokens: number;
+  /** `JSON.stringify(content)` when the chunk index kept it so: its context line embeds it as is. */
+  contentJson?: string;
 }
 
 export interface Reference {
