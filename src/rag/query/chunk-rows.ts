@@ -3,7 +3,6 @@
  * has already asked, a Durable Object beside it) and only for chunks without one from the
  * chunk table (D1): data written before payloads existed, or an index restored without them.
  */
-import type { ChunkRecord } from "../../storage/chunks";
 import { decodeChunkPayload, type PayloadChunk } from "../chunk-payload";
 import type { QueryDeps } from "./types";
 
