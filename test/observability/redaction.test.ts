@@ -4,6 +4,7 @@
  * test/node/log-secrets.ts then checks the whole run's output against the same canaries.
  */
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import fc from "fast-check";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -15,7 +16,7 @@ import { accessLog } from "../../src/http/middleware/access-log";
 import { configGuard } from "../../src/http/middleware/config-guard";
 import { metricsRoutes } from "../../src/http/routes/metrics";
 import { createLogger } from "../../src/observability/logger";
-import { REDACTED, redact, redactString } from "../../src/observability/redact";
+import { REDACTED, redact, redactString, searchedString } from "../../src/observability/redact";
 import { CANARY_SECRETS } from "../canaries";
 
 const workerEnv = env as unknown as Env;
@@ -175,5 +176,45 @@ describe("secrets never reach a log line", () => {
     const copy = redact(body) as Record<string, unknown>;
     expect(Object.keys(copy)).toEqual(["__proto__", "user"]);
     expect(JSON.stringify(copy)).toBe(`{"__proto__":{"password":"${REDACTED}"},"user":"ann"}`);
+  });
+});
+
+describe("redaction's shortcut", () => {
+  // Pieces of every secret shape and of text that only looks like one, in any order and case.
+  const piece = fc.constantFrom(
+    "Bearer ",
+    "basic ",
+    "BEARER\t",
+    "eyJhbGciOi",
+    ".eyJzdWIi",
+    ".c2lnbmF0dXJl",
+    "lrk_",
+    "rt_",
+    "A1b2C3d4E5f6G7h8I9j0K1l2M3n4",
+    "password",
+    "api-key",
+    "token",
+    "_id",
+    "=",
+    ":",
+    "://",
+    "@",
+    '"',
+    " ",
+    "user",
+    "host",
+    "x",
+    "é",
+  );
+  it("skips the searches only where they would change nothing", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.string(), (pieces, noise) => {
+        for (const text of [pieces.join(""), `${noise}${pieces.join("")}`, noise]) {
+          expect(redactString(text)).toBe(searchedString(text));
+          expect(redactString(text.toUpperCase())).toBe(searchedString(text.toUpperCase()));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
