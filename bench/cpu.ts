@@ -37,6 +37,8 @@
  *   npx tsx bench/cpu.ts --requests 20 --top 25 --profile mix   # top self-time functions of mix
  *   npx tsx bench/cpu.ts --no-login --no-insert                # queries and reads only
  *   npx tsx bench/cpu.ts --production --only mix               # as deployed: no local pacing or gate
+ *   npx tsx bench/cpu.ts --only "new question" --profile new --save-profile /tmp/p.cpuprofile --warmup 100
+ *     # keeps that kind's profile and, beside it (/tmp/p.cpuprofile.bundle.js), the bundle it points into
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
