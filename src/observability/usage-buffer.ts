@@ -48,7 +48,7 @@ function write(window: Window, onError: (error: unknown) => void): Promise<void>
  * one. `onError` hears of a window that could not be written (its counts are lost).
  *
  * @example
- * const usage = coalescedUsage(new D1UsageStore(env.DB), config.USAGE_WINDOW_MS, (e) => log.error("usage_lost", { error: String(e) }));
+ * const usage = coalescedUsage(new D1UsageStore(env.DB), config.USAGE_WINDOW_MS, (e) => log.warn("llm usage rows lost", { error: String(e) }));
  */
 export function coalescedUsage(
   writer: UsageWriter,
@@ -88,7 +88,8 @@ export function coalescedUsage(
 
 /**
  * Writes this isolate's pending usage rows now, from the caller's own invocation; resolves once
- * written (or their loss reported). Reads of the table and workspace purges call it first.
+ * written, rejects (the caller's request fails, the rows are lost) when the write fails. Reads of
+ * the table and workspace purges call it first.
  *
  * @example
  * await flushUsage(); const rows = await store.list({ workspace });
