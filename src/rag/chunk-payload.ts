@@ -10,6 +10,7 @@
  * it (`/query/data`, a reranker). A payload holding one JSON object with the content inside
  * (written before) is still read.
  */
+import { lazy } from "../lazy";
 import type { ChunkRecord } from "../storage/chunks";
 
 /** The header's fields, as written by `encodeChunkPayload`. */
@@ -97,7 +98,8 @@ export function decodeChunkPayload(id: string, text: string): PayloadChunk | nul
   const header = parseJson(text.slice(0, newline));
   if (!isChunkHeader(header)) return null;
   const contentJson = text.slice(newline + 1);
-  let content: string | undefined;
+  // A literal broken inside (a hand-edited backup) reads as its raw text: never a failed request.
+  const content = lazy(() => (parseJson(contentJson) as string | undefined) ?? contentJson.slice(1, -1));
   return {
     id,
     docId: header.doc_id,
@@ -106,9 +108,7 @@ export function decodeChunkPayload(id: string, text: string): PayloadChunk | nul
     filePath: header.file_path,
     contentJson,
     get content(): string {
-      // A literal broken inside (a hand-edited backup) reads as its raw text: never a failed request.
-      content ??= (parseJson(contentJson) as string | undefined) ?? contentJson.slice(1, -1);
-      return content;
+      return content();
     },
   };
 }

@@ -14,6 +14,7 @@ import { D1AccountDirectory } from "../auth/store/directory";
 import type { Config } from "../config";
 import type { Bindings } from "../env";
 import type { Flags } from "../flags/names";
+import { lazy } from "../lazy";
 import type { Logger } from "../observability/logger";
 import { flushingUsage, flushUsage } from "../observability/usage-buffer";
 import type { BackupDeps } from "../pipeline/backup/export";
@@ -146,15 +147,6 @@ function poolCloser(pool: Pool | null, logger?: Logger): Closer {
       });
     });
     return ended;
-  };
-}
-
-/** `build()` on first use, then the same value: a request that reads one document builds no LLM client. */
-function lazy<T>(build: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => {
-    value ??= { v: build() };
-    return value.v;
   };
 }
 

@@ -1,6 +1,7 @@
 /** D1 store of the LLM response cache (`llm_cache`); every statement is scoped by workspace. */
 import { and, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { lazy } from "../../lazy";
 import type { LlmCacheEntry } from "../../providers/ports";
 import type { LlmCacheStore } from "../llm-stores";
 import { llmCache } from "./schema-llm";
@@ -15,15 +16,10 @@ const READ_ENTRY = "SELECT return_value FROM llm_cache WHERE workspace = ? AND i
 
 /** Reads and writes cached LLM answers; the key format is LightRAG's (see `cache-key.ts`). */
 export class D1LlmCache implements LlmCacheStore {
-  private orm: ReturnType<typeof drizzle> | undefined;
+  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
+  private readonly db = lazy(() => drizzle(this.d1));
 
   constructor(private readonly d1: D1Database) {}
-
-  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
-  private get db(): ReturnType<typeof drizzle> {
-    this.orm ??= drizzle(this.d1);
-    return this.orm;
-  }
 
   async get(workspace: string, id: string): Promise<string | undefined> {
     const value = await this.d1.prepare(READ_ENTRY).bind(workspace, id).first<string>("return_value");
@@ -46,7 +42,7 @@ export class D1LlmCache implements LlmCacheStore {
       updatedAt: now,
     };
     const { workspace: _w, id: _i, createdAt: _c, ...changes } = row;
-    await this.db
+    await this.db()
       .insert(llmCache)
       .values(row)
       .onConflictDoUpdate({ target: [llmCache.workspace, llmCache.id], set: changes });
@@ -60,7 +56,7 @@ export class D1LlmCache implements LlmCacheStore {
     const scope = eq(llmCache.workspace, workspace);
     const where =
       cacheTypes && cacheTypes.length > 0 ? and(scope, inArray(llmCache.cacheType, cacheTypes)) : scope;
-    const result = await this.db.delete(llmCache).where(where).run();
+    const result = await this.db().delete(llmCache).where(where).run();
     return result.meta.changes ?? 0;
   }
 
@@ -70,7 +66,7 @@ export class D1LlmCache implements LlmCacheStore {
     // D1 binds at most 100 parameters per statement.
     for (let i = 0; i < ids.length; i += 90) {
       const slice = ids.slice(i, i + 90);
-      const result = await this.db
+      const result = await this.db()
         .delete(llmCache)
         .where(and(eq(llmCache.workspace, workspace), inArray(llmCache.id, slice)))
         .run();

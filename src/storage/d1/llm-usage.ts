@@ -1,6 +1,7 @@
 /** D1 store of token accounting (`llm_usage`): one counter row per workspace, day, role, provider, model. */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { lazy } from "../../lazy";
 import type { UsageEvent } from "../../providers/ports";
 import {
   type UsageDelta,
@@ -29,15 +30,10 @@ const RECORD_USAGE = `INSERT INTO llm_usage (workspace, day, role, provider, mod
   errors = errors + excluded.errors`;
 
 export class D1UsageStore implements UsageStore {
-  private orm: ReturnType<typeof drizzle> | undefined;
+  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
+  private readonly db = lazy(() => drizzle(this.d1));
 
   constructor(private readonly d1: D1Database) {}
-
-  /** drizzle over `d1`, built on first use: the per-query statement above does without it. */
-  private get db(): ReturnType<typeof drizzle> {
-    this.orm ??= drizzle(this.d1);
-    return this.orm;
-  }
 
   /** Adds `event` to its counter row with one upsert (no read-modify-write race). */
   async record(event: UsageEvent, now = Date.now()): Promise<void> {
@@ -58,7 +54,7 @@ export class D1UsageStore implements UsageStore {
     if (filter.role) conditions.push(eq(llmUsage.role, filter.role));
     if (filter.from) conditions.push(gte(llmUsage.day, filter.from));
     if (filter.to) conditions.push(lte(llmUsage.day, filter.to));
-    const rows = await this.db
+    const rows = await this.db()
       .select()
       .from(llmUsage)
       .where(conditions.length > 0 ? and(...conditions) : undefined)
@@ -79,7 +75,7 @@ export class D1UsageStore implements UsageStore {
   }
 
   async clear(workspace: string): Promise<number> {
-    const result = await this.db.delete(llmUsage).where(eq(llmUsage.workspace, workspace)).run();
+    const result = await this.db().delete(llmUsage).where(eq(llmUsage.workspace, workspace)).run();
     return result.meta.changes ?? 0;
   }
 }
