@@ -10,6 +10,7 @@
  * it (`/query/data`, a reranker). A payload holding one JSON object with the content inside
  * (written before) is still read.
  */
+import { parseJson } from "../json";
 import { lazy } from "../lazy";
 import type { ChunkRecord } from "../storage/chunks";
 
@@ -45,14 +46,6 @@ function isChunkHeader(value: unknown): value is ChunkHeader {
     Number.isInteger(v.tokens) &&
     typeof v.file_path === "string"
   );
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -95,11 +88,13 @@ export function decodeChunkPayload(id: string, text: string): PayloadChunk | nul
   const newline = text.indexOf("\n");
   if (newline < 0) return decodeJsonPayload(id, text);
   if (!endsLiteral(text, newline + 1)) return null;
-  const header = parseJson(text.slice(0, newline));
+  const header = parseJson<unknown>(text.slice(0, newline), undefined);
   if (!isChunkHeader(header)) return null;
   const contentJson = text.slice(newline + 1);
   // A literal broken inside (a hand-edited backup) reads as its raw text: never a failed request.
-  const content = lazy(() => (parseJson(contentJson) as string | undefined) ?? contentJson.slice(1, -1));
+  const content = lazy(
+    () => parseJson<string | undefined>(contentJson, undefined) ?? contentJson.slice(1, -1),
+  );
   return {
     id,
     docId: header.doc_id,
@@ -115,7 +110,7 @@ export function decodeChunkPayload(id: string, text: string): PayloadChunk | nul
 
 /** A payload written as one JSON object (before the header form). */
 function decodeJsonPayload(id: string, text: string): ChunkRecord | null {
-  const value = parseJson(text);
+  const value = parseJson<unknown>(text, undefined);
   if (!isChunkHeader(value) || typeof (value as Partial<JsonChunkPayload>).content !== "string") return null;
   const { doc_id, order, tokens, content, file_path } = value as JsonChunkPayload;
   return { id, docId: doc_id, order, tokens, content, filePath: file_path };

@@ -105,7 +105,8 @@ export const API_KEY_COLUMNS = `id, name, prefix, role, workspace, created_by AS
 
 /**
  * The recursive step of a `doomed(id)` common table expression: starting from its seed keys,
- * the keys they made, the keys those made, and so on (UNION stops on cycles).
+ * the keys they made, the keys those made, and so on (UNION stops on cycles); the same SQL on D1
+ * and Postgres.
  */
 export const AND_DESCENDANTS = `UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.created_by = '${KEY_OWNER_PREFIX}' || d.id`;
 

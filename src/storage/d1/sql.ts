@@ -74,15 +74,8 @@ export async function selectIn<T>(
   return results.flatMap((result) => result.results);
 }
 
-/** Parses a JSON column, falling back when it is empty or corrupt. */
-export function parseJson<T>(text: unknown, fallback: T): T {
-  if (typeof text !== "string" || text === "") return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
+/** JSON columns are parsed with the shared helper (empty or corrupt: the fallback). */
+export { parseJson } from "../../json";
 
 /**
  * Upsert that updates every column except `keep` on conflict (e.g. `created_at` survives a

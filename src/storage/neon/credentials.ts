@@ -4,11 +4,11 @@
  * and key rules of src/auth/ run unchanged on either backend.
  */
 import {
+  AND_DESCENDANTS,
   API_KEY_INSERT_COLUMNS,
   type ApiKeyRow,
   apiKeyInsertValues,
   type CredentialStore,
-  KEY_OWNER_PREFIX,
   type RevocationRow,
   type SessionRow,
 } from "../../auth/store/credentials";
@@ -148,11 +148,10 @@ export class PgCredentialStore implements CredentialStore {
     return pgQuery<ApiKeyRow>(
       this.db,
       `WITH RECURSIVE doomed(id) AS (
-         SELECT id FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR workspace = $2)
-         UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.created_by = $4 || d.id)
+         SELECT id FROM api_keys WHERE id = $1 AND ($2::text IS NULL OR workspace = $2) ${AND_DESCENDANTS})
        UPDATE api_keys SET revoked_at = coalesce(revoked_at, $3)
        WHERE id IN (SELECT id FROM doomed) RETURNING ${API_KEY_COLUMNS}`,
-      [id, workspace ?? null, now, KEY_OWNER_PREFIX],
+      [id, workspace ?? null, now],
     );
   }
 
@@ -160,11 +159,10 @@ export class PgCredentialStore implements CredentialStore {
     return pgQuery<ApiKeyRow>(
       this.db,
       `WITH RECURSIVE doomed(id) AS (
-         SELECT id FROM api_keys WHERE created_by = $1
-         UNION SELECT k.id FROM api_keys k JOIN doomed d ON k.created_by = $3 || d.id)
+         SELECT id FROM api_keys WHERE created_by = $1 ${AND_DESCENDANTS})
        UPDATE api_keys SET revoked_at = $2
        WHERE id IN (SELECT id FROM doomed) AND revoked_at IS NULL RETURNING ${API_KEY_COLUMNS}`,
-      [userId, now, KEY_OWNER_PREFIX],
+      [userId, now],
     );
   }
 }
