@@ -39,8 +39,8 @@ function take(): Window | undefined {
   return window;
 }
 
-function write(window: Window, onError: (error: unknown) => void): Promise<void> {
-  return window.writer.recordMany([...window.rows.values()]).catch(onError);
+function write(window: Window): Promise<void> {
+  return window.writer.recordMany([...window.rows.values()]);
 }
 
 /**
@@ -66,14 +66,14 @@ export function coalescedUsage(
       let window = open;
       if (!window || window.writer !== writer) {
         // Another writer's window (a test's fresh providers) goes out first: rows never mix stores.
-        if (window) waitUntil(write(take() as Window, onError));
+        if (window) waitUntil(write(take() as Window).catch(onError));
         const opened: Window = { rows: new Map(), writer };
         window = opened;
         open = opened;
         waitUntil(
           new Promise<void>((resolve) => setTimeout(resolve, windowMs)).then(() =>
             // Already written by a full window, a read or a purge: nothing left to do.
-            open === opened ? write(take() as Window, onError) : undefined,
+            open === opened ? write(take() as Window).catch(onError) : undefined,
           ),
         );
       }
@@ -81,7 +81,7 @@ export function coalescedUsage(
       const row = window.rows.get(key);
       if (row) addUsage(row, delta);
       else window.rows.set(key, delta);
-      if (window.rows.size >= FLUSH_AT_ROWS) waitUntil(write(take() as Window, onError));
+      if (window.rows.size >= FLUSH_AT_ROWS) waitUntil(write(take() as Window).catch(onError));
     },
   };
 }
@@ -96,7 +96,7 @@ export function coalescedUsage(
  */
 export async function flushUsage(): Promise<void> {
   const window = take();
-  if (window) await window.writer.recordMany([...window.rows.values()]);
+  if (window) await write(window);
 }
 
 /**
