@@ -19,6 +19,7 @@
  */
 import { loadConfig } from "../config";
 import type { Bindings } from "../env";
+import { IsolateWindow } from "./isolate-window";
 import { isolateIdentity, sendMetricBatch } from "./metrics-client";
 
 /** A window's batch goes out at most this long after its first request ended. */
@@ -29,10 +30,12 @@ export const FLUSH_AT_REQUESTS = 100;
 interface Window {
   samples: Map<string, number>;
   requests: number;
+  /** The bindings of the request that opened it, which its timer sends with. */
+  env: Pick<Bindings, "METRICS">;
 }
 
 /** The open window of this isolate (module state lives as long as the isolate). */
-let open: Window | undefined;
+const windows = new IsolateWindow<Window>((window) => send(window.env, window));
 
 /** Requests in flight in this isolate, for the active-requests gauge. */
 let inFlight = 0;
@@ -45,12 +48,6 @@ let inFlight = 0;
  */
 export function trackInFlight(delta: 1 | -1): void {
   inFlight = Math.max(0, inFlight + delta);
-}
-
-function take(): Window | undefined {
-  const window = open;
-  open = undefined;
-  return window;
 }
 
 /** The window's length: the validated config's METRICS_WINDOW_MS (memoised per env), else FLUSH_AFTER_MS. */
@@ -93,21 +90,11 @@ export function queueSamples(
   waitUntil: (promise: Promise<unknown>) => void,
   requests = 0,
 ): void {
-  let window = open;
-  if (!window) {
-    const opened: Window = { samples: new Map(), requests: 0 };
-    window = opened;
-    open = opened;
-    waitUntil(
-      new Promise<void>((resolve) => setTimeout(resolve, windowMs(env))).then(() =>
-        // Already sent by a full window or a read of the aggregate: nothing left to do.
-        open === opened ? send(env, take() as Window) : undefined,
-      ),
-    );
-  }
+  const opened = () => ({ samples: new Map<string, number>(), requests: 0, env });
+  const window = windows.current(opened, () => windowMs(env), waitUntil);
   for (const [key, by] of samples) window.samples.set(key, (window.samples.get(key) ?? 0) + by);
   window.requests += requests;
-  if (window.requests >= FLUSH_AT_REQUESTS) waitUntil(send(env, take() as Window));
+  if (window.requests >= FLUSH_AT_REQUESTS) waitUntil(send(env, windows.take() as Window));
 }
 
 /**
@@ -119,11 +106,11 @@ export function queueSamples(
  * await flushRequestMetrics(env); const { samples } = await readShards(env);
  */
 export async function flushRequestMetrics(env: Pick<Bindings, "METRICS">): Promise<void> {
-  const window = take();
+  const window = windows.take();
   if (window) await send(env, window);
 }
 
 /** Requests waiting in the open window (tests). */
 export function pendingRequests(): number {
-  return open?.requests ?? 0;
+  return windows.peek()?.requests ?? 0;
 }

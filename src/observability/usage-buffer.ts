@@ -16,6 +16,7 @@
 import type { UsageEvent, UsagePort } from "../providers/ports";
 import { detachedWaitUntil } from "../runtime/background";
 import { addUsage, type UsageDelta, type UsageStore, usageDelta, usageKey } from "../storage/llm-stores";
+import { IsolateWindow } from "./isolate-window";
 
 /** A window is written as soon as it holds this many distinct rows. */
 export const FLUSH_AT_ROWS = 100;
@@ -28,20 +29,16 @@ export interface UsageWriter extends UsagePort {
 interface Window {
   rows: Map<string, UsageDelta>;
   writer: UsageWriter;
-}
-
-/** The open window of this isolate (module state lives as long as the isolate). */
-let open: Window | undefined;
-
-function take(): Window | undefined {
-  const window = open;
-  open = undefined;
-  return window;
+  /** Hears of the window's loss when it is written from a timer or a full window. */
+  onError: (error: unknown) => void;
 }
 
 function write(window: Window): Promise<void> {
   return window.writer.recordMany([...window.rows.values()]);
 }
+
+/** The open window of this isolate (module state lives as long as the isolate). */
+const windows = new IsolateWindow<Window>((window) => write(window).catch(window.onError));
 
 /**
  * `writer`, with the events of a request added to the isolate's window instead of written one by
@@ -63,25 +60,16 @@ export function coalescedUsage(
         return;
       }
       const delta = usageDelta(event, Date.now());
-      let window = open;
-      if (!window || window.writer !== writer) {
-        // Another writer's window (a test's fresh providers) goes out first: rows never mix stores.
-        if (window) waitUntil(write(take() as Window).catch(onError));
-        const opened: Window = { rows: new Map(), writer };
-        window = opened;
-        open = opened;
-        waitUntil(
-          new Promise<void>((resolve) => setTimeout(resolve, windowMs)).then(() =>
-            // Already written by a full window, a read or a purge: nothing left to do.
-            open === opened ? write(take() as Window).catch(onError) : undefined,
-          ),
-        );
-      }
+      // Another writer's window (a test's fresh providers) goes out first: rows never mix stores.
+      const open = windows.peek();
+      if (open && open.writer !== writer) waitUntil(windows.sendNow());
+      const opened = () => ({ rows: new Map<string, UsageDelta>(), writer, onError });
+      const window = windows.current(opened, () => windowMs, waitUntil);
       const key = usageKey(delta);
       const row = window.rows.get(key);
       if (row) addUsage(row, delta);
       else window.rows.set(key, delta);
-      if (window.rows.size >= FLUSH_AT_ROWS) waitUntil(write(take() as Window).catch(onError));
+      if (window.rows.size >= FLUSH_AT_ROWS) waitUntil(windows.sendNow());
     },
   };
 }
@@ -95,7 +83,7 @@ export function coalescedUsage(
  * await flushUsage(); const rows = await store.list({ workspace });
  */
 export async function flushUsage(): Promise<void> {
-  const window = take();
+  const window = windows.take();
   if (window) await write(window);
 }
 
@@ -123,5 +111,5 @@ export function flushingUsage(store: UsageStore): UsageStore {
 
 /** Rows waiting in the open window (tests). */
 export function pendingUsageRows(): number {
-  return open?.rows.size ?? 0;
+  return windows.peek()?.rows.size ?? 0;
 }
