@@ -1,11 +1,42 @@
 /**
- * Port for the query side's graph look-ups: from vector matches to the records, the edges
- * and the degrees a query ranks by. Both halves of a hybrid or mix query share one round
- * trip (D1: one batch).
+ * Port for the query side's graph look-ups: from vector matches to the records a query ranks,
+ * ranked by degree (LightRAG's `_get_node_data` and `_get_edge_data`), with their source chunks
+ * numbered. Both halves of a hybrid or mix query share one round trip (D1: one batch).
  */
 import type { EntityRecord, RelationRecord } from "./graph";
 import type { LexicalHits, LexicalRequest } from "./lexical";
 
+/** An entity as retrieved, with its degree as rank. */
+export interface RankedEntity extends EntityRecord {
+  rank: number;
+  /**
+   * Its source chunks (`splitSources(sourceId)`, in order) as indexes into the look-up's
+   * `chunkIds`: the related-chunk selection works on these numbers, not on the id strings.
+   */
+  sources?: number[];
+  /**
+   * The hit's number in its look-up's answer, the same for the same entity in both halves, so
+   * that merging the halves compares numbers instead of names.
+   */
+  key?: number;
+}
+
+/** A relation as retrieved, ranked by edge degree (sum of the endpoints' degrees). */
+export interface RankedRelation extends RelationRecord {
+  rank: number;
+  /** As `RankedEntity.sources`. */
+  sources?: number[];
+  /** As `RankedEntity.key`: the same for the same endpoints. */
+  key?: number;
+}
+
+/** One half of a look-up's answer. */
+export interface GraphHits {
+  entities: RankedEntity[];
+  relations: RankedRelation[];
+}
+
+/** A stored look-up's raw `local` half, before ranking (storage/graph-rank.ts ranks it). */
 export interface EntityNeighbourhood {
   /** Entities of the vector ids, in the ids' order; unknown ids skipped. */
   entities: EntityRecord[];
@@ -15,6 +46,7 @@ export interface EntityNeighbourhood {
   degrees: Map<string, number>;
 }
 
+/** A stored look-up's raw `global` half, before ranking. */
 export interface RelationEndpoints {
   /** Relations of the vector ids, in the ids' order; unknown ids skipped. */
   relations: RelationRecord[];
@@ -32,10 +64,22 @@ export interface GraphLookup {
 }
 
 export interface GraphLookupResult {
-  /** Present when `entityVectorIds` was given. */
-  local?: EntityNeighbourhood;
-  /** Present when `relationVectorIds` was given. */
-  global?: RelationEndpoints;
+  /**
+   * Present when `entityVectorIds` was given: the entities in the ids' order (unknown ids
+   * skipped) ranked by degree, and every relation touching any of them ranked by (edge
+   * degree, weight, endpoints).
+   */
+  local?: GraphHits;
+  /**
+   * Present when `relationVectorIds` was given: the relations in the ids' order (unknown ids
+   * and repeats skipped) ranked by edge degree, and their endpoints in order of first appearance.
+   */
+  global?: GraphHits;
+  /**
+   * The chunk ids the hits' `sources` index, numbered in the order the hits cite them
+   * (`hitsInOrder`, storage/graph-rank.ts); the hits' `key`s are numbered in that order too.
+   */
+  chunkIds: string[];
   /** Which store answered, where an adapter has more than one (`index`, `d1`). */
   servedBy?: string;
 }

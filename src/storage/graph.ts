@@ -7,6 +7,16 @@
 /** LightRAG's separator for multi-valued graph fields. */
 export const GRAPH_FIELD_SEP = "<SEP>";
 
+/**
+ * Chunk ids of a `<SEP>`-joined `source_id`, in their order (empty parts dropped).
+ *
+ * @example
+ * splitSources("c1<SEP>c2"); // ["c1", "c2"]
+ */
+export function splitSources(sourceId: string): string[] {
+  return sourceId.split(GRAPH_FIELD_SEP).filter((id) => id.length > 0);
+}
+
 export interface EntityRecord {
   name: string;
   entityType: string;

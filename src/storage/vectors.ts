@@ -34,6 +34,18 @@ export interface VectorQuery {
   threshold?: number;
 }
 
+/**
+ * Scores of `matches` (in any order) aligned with `ids`, NaN for an id without one: the form
+ * `VectorStore.score` answers in, for stores whose reads come back unordered.
+ *
+ * @example
+ * alignScores(["a", "b"], [{ id: "b", score: 0.5 }]); // Float64Array [NaN, 0.5]
+ */
+export function alignScores(ids: readonly string[], matches: readonly VectorMatch[]): Float64Array {
+  const byId = new Map(matches.map((match) => [match.id, match.score]));
+  return Float64Array.from(ids, (id) => byId.get(id) ?? Number.NaN);
+}
+
 export interface VectorStore {
   /** Inserts or replaces vectors by id. */
   upsert(workspace: string, namespace: VectorNamespace, items: VectorItem[]): Promise<void>;
@@ -46,15 +58,18 @@ export interface VectorStore {
     query: VectorQuery,
   ): Promise<VectorMatch[]>;
   /**
-   * Cosine similarity of `vector` to the stored vectors of `ids` (missing ids skipped, no
-   * order), for re-ranking a known candidate set without shipping its vectors.
+   * Cosine similarity of `vector` to the stored vectors of `ids`, aligned with `ids` (NaN for
+   * an id without a vector), for re-ranking a known candidate set without shipping its vectors.
+   *
+   * @example
+   * const scores = await store.score(ws, "chunks", ["a", "missing"], vector); // Float64Array [0.42, NaN]
    */
   score(
     workspace: string,
     namespace: VectorNamespace,
     ids: string[],
     vector: Float32Array,
-  ): Promise<VectorMatch[]>;
+  ): Promise<Float64Array>;
   /**
    * Stored payloads by id; ids missing or stored without one are skipped.
    *

@@ -174,10 +174,10 @@ describe("pprChunks (the ppr mode's neighbourhood)", () => {
         lookups.push(request);
         return {
           local: {
-            entities: [entity("B", ["c2"]), entity("C", ["c3"])],
-            edges: [relation("B", "C"), relation("B", "Z")],
-            degrees: new Map<string, number>(),
+            entities: [entity("B", ["c2"]), entity("C", ["c3"])].map((e) => ({ ...e, rank: 0 })),
+            relations: [relation("B", "C"), relation("B", "Z")].map((r) => ({ ...r, rank: 0 })),
           },
+          chunkIds: [],
         };
       },
     };
@@ -200,7 +200,7 @@ describe("pprChunks (the ppr mode's neighbourhood)", () => {
     const graphSearch = {
       async lookup() {
         calls++;
-        return {};
+        return { chunkIds: [] };
       },
     };
     const ids = await pprChunks({ graphSearch }, "ws", {

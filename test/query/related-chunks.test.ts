@@ -4,18 +4,36 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { itemChunks, relatedChunks, weightedPolling } from "../../src/rag/query/related-chunks";
+import {
+  itemChunks,
+  type NumberedSources,
+  numberedSources,
+  relatedChunks,
+  weightedPolling,
+} from "../../src/rag/query/related-chunks";
 import type { QueryDeps } from "../../src/rag/query/types";
-import type { VectorMatch } from "../../src/storage/vectors";
 
 function depsScoring(scores: Record<string, number>, calls: string[][] = []): QueryDeps {
   const vectors = {
-    score: async (_ws: string, _ns: string, ids: string[]): Promise<VectorMatch[]> => {
+    score: async (_ws: string, _ns: string, ids: string[]): Promise<Float64Array> => {
       calls.push(ids);
-      return ids.filter((id) => id in scores).map((id) => ({ id, score: scores[id] as number }));
+      return Float64Array.from(ids, (id) => scores[id] ?? Number.NaN);
     },
   };
   return { vectors } as unknown as QueryDeps;
+}
+
+const cite = (list: string[]) => ({ sourceId: list.join("<SEP>") });
+
+/**
+ * The lists numbered: by `numberedSources` from each item's `sourceId`, or, given `order`, as
+ * a look-up numbers them (`sources` into `order`).
+ */
+function numbered(entities: string[][], relations: string[][], order?: string[]): NumberedSources {
+  if (!order) return numberedSources([], entities.map(cite), relations.map(cite));
+  const slot = new Map(order.map((id, at) => [id, at]));
+  const slots = (lists: string[][]) => lists.map((list) => list.map((id) => slot.get(id) as number));
+  return { chunkIds: order, entities: slots(entities), relations: slots(relations) };
 }
 
 const query = new Float32Array([1, 0]);
@@ -26,7 +44,14 @@ describe("related chunks, VECTOR", () => {
     const a = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"];
     const scores = { a1: 0.1, a2: 0.2, a3: 0.1, a4: 0.1, a5: 0.1, a6: 0.1, a7: 0.8, a8: 0.9, b1: 0.5 };
     const calls: string[][] = [];
-    const picked = await relatedChunks(depsScoring(scores, calls), "ws", query, [a, ["b1"]], [], 2, "VECTOR");
+    const picked = await relatedChunks(
+      depsScoring(scores, calls),
+      "ws",
+      query,
+      numbered([a, ["b1"]], []),
+      2,
+      "VECTOR",
+    );
     expect(picked.entityChunks).toEqual(["a8", "a7"]);
     expect(picked.relationChunks).toEqual([]);
     expect(calls).toHaveLength(1);
@@ -39,8 +64,7 @@ describe("related chunks, VECTOR", () => {
       depsScoring(scores, calls),
       "ws",
       query,
-      [["e1", "e2"]],
-      [["e1"], ["r1", "r2"], ["r3", "r4"]],
+      numbered([["e1", "e2"]], [["e1"], ["r1", "r2"], ["r3", "r4"]]),
       2,
       "VECTOR",
     );
@@ -51,15 +75,54 @@ describe("related chunks, VECTOR", () => {
   });
 
   it("falls back to WEIGHT when no candidate has a vector", async () => {
-    const picked = await relatedChunks(depsScoring({}), "ws", query, [["c1", "c2", "c3"]], [], 2, "VECTOR");
+    const picked = await relatedChunks(
+      depsScoring({}),
+      "ws",
+      query,
+      numbered([["c1", "c2", "c3"]], []),
+      2,
+      "VECTOR",
+    );
     expect(picked.entityChunks).toEqual(["c1", "c2"]);
   });
 
   it("returns nothing and calls nothing without sources", async () => {
     const calls: string[][] = [];
-    const picked = await relatedChunks(depsScoring({}, calls), "ws", query, [[]], [[]], 5, "VECTOR");
+    const picked = await relatedChunks(
+      depsScoring({}, calls),
+      "ws",
+      query,
+      numbered([[]], [[]]),
+      5,
+      "VECTOR",
+    );
     expect(picked).toEqual({ entityChunks: [], relationChunks: [] });
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe("numbered sources", () => {
+  it("keeps a look-up's numbers and numbers an item without them after the look-up's chunks", () => {
+    const sources = numberedSources(
+      ["c1", "c2"],
+      [{ sourceId: "c2<SEP>c1", sources: [1, 0] }, { sourceId: "c3<SEP>c1<SEP><SEP>c3" }],
+      [{ sourceId: "c2", sources: [1] }],
+    );
+    expect(sources).toEqual({
+      chunkIds: ["c1", "c2", "c3"],
+      entities: [
+        [1, 0],
+        [2, 0, 2],
+      ],
+      relations: [[1]],
+    });
+  });
+
+  it("leaves the look-up's table alone", () => {
+    const chunkIds = ["c1"];
+    expect(numberedSources(chunkIds, [{ sourceId: "c1", sources: [0] }], []).chunkIds).toBe(chunkIds);
+    numberedSources(chunkIds, [{ sourceId: "c9" }], []);
+    expect(chunkIds).toEqual(["c1"]);
   });
 });
 
@@ -70,12 +133,14 @@ describe("related chunks, WEIGHT", () => {
       depsScoring({ x: 1 }, calls),
       "ws",
       query,
-      [
-        ["a1", "a2", "a3", "a4"],
-        ["b1", "b2", "b3"],
-        ["c1", "c2"],
-      ],
-      [],
+      numbered(
+        [
+          ["a1", "a2", "a3", "a4"],
+          ["b1", "b2", "b3"],
+          ["c1", "c2"],
+        ],
+        [],
+      ),
       3,
       "WEIGHT",
     );
@@ -141,8 +206,11 @@ async function relatedChunksAsWritten(
 }
 
 describe("related chunks, against the selection as first written", () => {
-  it("picks the same chunks for random sources, scores (some missing, many tied) and methods", async () => {
-    const id = fc.constantFrom(...Array.from({ length: 14 }, (_, i) => `c${i}`));
+  it("picks the same chunks for random sources, scores (some missing, many tied), methods and numberings", async () => {
+    const ids = Array.from({ length: 14 }, (_, i) => `c${i}`);
+    const id = fc.constantFrom(...ids);
+    // A look-up numbers chunks in any order (or not at all): the picks must not depend on it.
+    const order = fc.option(fc.shuffledSubarray(ids, { minLength: ids.length }), { nil: undefined });
     const sources = fc.array(fc.array(id, { maxLength: 6 }), { maxLength: 7 });
     const scoreTable = fc.dictionary(id, fc.constantFrom(0.1, 0.2, 0.5, 0.9));
     await fc.assert(
@@ -152,13 +220,13 @@ describe("related chunks, against the selection as first written", () => {
         scoreTable,
         fc.integer({ min: 1, max: 6 }),
         fc.constantFrom("VECTOR" as const, "WEIGHT" as const),
-        async (entitySources, relationSources, scores, related, method) => {
+        order,
+        async (entitySources, relationSources, scores, related, method, numbering) => {
           const picked = await relatedChunks(
             depsScoring(scores),
             "ws",
             query,
-            entitySources,
-            relationSources,
+            numbered(entitySources, relationSources, numbering),
             related,
             method,
           );

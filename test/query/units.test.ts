@@ -9,6 +9,7 @@ import { itemChunks, splitSources } from "../../src/rag/query/related-chunks";
 import { memoCounter, truncateByTokens } from "../../src/rag/query/tokens";
 import type { QueryDeps } from "../../src/rag/query/types";
 import type { RelationRecord } from "../../src/storage/graph";
+import { rankedLookup } from "../../src/storage/graph-rank";
 
 describe("roundRobin", () => {
   it("interleaves lists and keeps the first occurrence of a key", () => {
@@ -130,9 +131,7 @@ describe("graph search edge ranking", () => {
     const deps = {
       vectors: { query: async () => [{ id: "ent-hub", score: 1 }] },
       graphSearch: {
-        lookup: async () => ({
-          local: { entities: [], edges, degrees: new Map([["Hub", 3]]) },
-        }),
+        lookup: async () => rankedLookup({ local: { entities: [], edges, degrees: new Map([["Hub", 3]]) } }),
       },
     } as unknown as QueryDeps;
     const { local } = await graphSearch(

@@ -67,7 +67,7 @@ describe("graph index", () => {
     const request = { entityVectorIds: [entityVectorId("Acme Corporation")] };
     const afterWrite = await indexed.lookup(ws, request);
     expect(afterWrite.servedBy).toBe("d1");
-    expect(afterWrite.local?.edges.map((r) => r.tgt)).not.toContain("London");
+    expect(afterWrite.local?.relations.map((r) => r.tgt)).not.toContain("London");
     await runDurableObjectAlarm(graphIndexOf(env.GRAPH_INDEX, ws));
     const rebuilt = await indexed.lookup(ws, request);
     expect(rebuilt.servedBy).toBe("index");
@@ -321,7 +321,12 @@ describe("graph index: in-memory BM25 of entities and relations", () => {
       entityVectorIds: fuseIds(request.entityVectorIds, hits.entities, 3),
       relationVectorIds: fuseIds(request.relationVectorIds, hits.relations, 3),
     });
-    expect({ local: fused.local, global: fused.global, servedBy: fused.servedBy }).toEqual(separate);
+    expect({
+      local: fused.local,
+      global: fused.global,
+      chunkIds: fused.chunkIds,
+      servedBy: fused.servedBy,
+    }).toEqual(separate);
     expect(fused.local?.entities.map((e) => e.name)).toContain("Charles Babbage");
     const unreachable = {
       idFromName: (name: string) => env.GRAPH_INDEX.idFromName(name),

@@ -274,14 +274,9 @@ describe("Postgres adapters", () => {
     };
     const fromD1 = await new D1GraphSearchStore(env.DB).lookup(ws, request);
     const fromPg = await new PgGraphSearchStore(p).lookup(ws, request);
-    const sorted = <T>(list: T[] | undefined) => [...(list ?? [])].map((x) => JSON.stringify(x)).sort();
-    expect(fromPg.local?.entities).toEqual(fromD1.local?.entities);
-    expect(sorted(fromPg.local?.edges)).toEqual(sorted(fromD1.local?.edges));
-    expect(Object.fromEntries(fromPg.local?.degrees ?? [])).toEqual(
-      Object.fromEntries(fromD1.local?.degrees ?? []),
-    );
-    expect(fromPg.global?.relations).toEqual(fromD1.global?.relations);
-    expect(sorted(fromPg.global?.entities)).toEqual(sorted(fromD1.global?.entities));
+    // Ranked, the two answers are equal hit for hit (ranks, order, chunk numbering).
+    expect({ ...fromPg, servedBy: undefined }).toEqual({ ...fromD1, servedBy: undefined });
+    expect(fromPg.local?.relations.length).toBeGreaterThan(0);
     expect(fromPg.local?.entities.map((e) => e.name)).toEqual(["C", "A"]);
   });
 });

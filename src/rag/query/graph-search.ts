@@ -1,20 +1,17 @@
 /**
- * The graph half of retrieval: `local` finds entities by vector and ranks all their edges,
- * `global` finds relations by vector and takes their endpoints (LightRAG's `_get_node_data`
- * and `_get_edge_data`). Both vector queries run at once, then one graph look-up serves both.
+ * The graph half of retrieval: `local` finds entities by vector with all their edges, `global`
+ * finds relations by vector with their endpoints (LightRAG's `_get_node_data` and
+ * `_get_edge_data`). Both vector queries run at once, then one graph look-up serves both and
+ * answers them ranked (storage/graph-rank.ts).
  */
 
 import { fuseIds } from "../../storage/fusion";
-import type { EdgeKey, RelationRecord } from "../../storage/graph";
-import type { EntityNeighbourhood, GraphLookupResult, RelationEndpoints } from "../../storage/graph-search";
+import type { GraphHits, GraphLookupResult } from "../../storage/graph-search";
 import { type LexicalHits, type LexicalQuery, lexicalHits, lexicalRequest } from "./lexical";
 import { type PhaseTimer, timed } from "./timings";
-import type { QueryDeps, RankedEntity, RankedRelation } from "./types";
+import type { QueryDeps } from "./types";
 
-export interface GraphHits {
-  entities: RankedEntity[];
-  relations: RankedRelation[];
-}
+export type { GraphHits } from "../../storage/graph-search";
 
 export interface SearchOptions {
   topK: number;
@@ -37,19 +34,6 @@ export interface GraphQuery {
 
 const EMPTY: GraphHits = { entities: [], relations: [] };
 
-const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
-
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * Edge degree, then weight, then the endpoints: the store returns a neighbourhood's edges in
- * no promised order (D1's UNION happens to sort them, Postgres's need not), and where the
- * budget cuts a run of ties the kept edges must not depend on it.
- */
-function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
-  return b.rank - a.rank || b.weight - a.weight || byCodeUnits(a.src, b.src) || byCodeUnits(a.tgt, b.tgt);
-}
-
 /**
  * `local` and `global` hits of a query, in two round trips whatever the mode: the vector
  * queries in parallel, then one graph look-up of the ids fused with the BM25 hits, which the
@@ -64,7 +48,7 @@ export async function graphSearch(
   workspace: string,
   query: GraphQuery,
   options: SearchOptions,
-): Promise<{ local: GraphHits; global: GraphHits; lexical?: LexicalHits }> {
+): Promise<{ local: GraphHits; global: GraphHits; chunkIds: string[]; lexical?: LexicalHits }> {
   const search = (namespace: "entities" | "relations", vector: Float32Array | undefined) =>
     vector
       ? timed(options.timer, `${namespace}_vectors`, () =>
@@ -78,7 +62,7 @@ export async function graphSearch(
     search("entities", query.low),
     search("relations", query.high),
   ]);
-  if (!entityMatches && !relationMatches) return { local: EMPTY, global: EMPTY };
+  if (!entityMatches && !relationMatches) return { local: EMPTY, global: EMPTY, chunkIds: [] };
   const entityIds = entityMatches?.map((match) => match.id);
   const relationIds = relationMatches?.map((match) => match.id);
   const lexical = options.lexical;
@@ -117,39 +101,9 @@ export async function graphSearch(
   }
   if (found.servedBy === "d1") options.timer?.mark("graph_from_d1");
   return {
-    local: found.local ? localHits(found.local) : EMPTY,
-    global: found.global ? globalHits(found.global) : EMPTY,
+    local: found.local ?? EMPTY,
+    global: found.global ?? EMPTY,
+    chunkIds: found.chunkIds,
     lexical: hits,
   };
-}
-
-/** Entities in fused order, then every edge touching them ranked by (edge degree, weight, endpoints). */
-function localHits(found: EntityNeighbourhood): GraphHits {
-  const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
-  const relations = rankEdges(found.edges, found.degrees).sort(byRankThenWeight);
-  return { entities, relations };
-}
-
-/** Relations in fused order, then their endpoints in order of first appearance. */
-function globalHits(found: RelationEndpoints): GraphHits {
-  const relations = rankEdges(found.relations, found.degrees);
-  const byName = new Map(found.entities.map((record) => [record.name, record]));
-  const entities: RankedEntity[] = [];
-  for (const name of new Set(relations.flatMap((edge) => [edge.src, edge.tgt]))) {
-    const record = byName.get(name);
-    if (record) entities.push({ ...record, rank: found.degrees.get(name) ?? 0 });
-  }
-  return { entities, relations };
-}
-
-function rankEdges(edges: RelationRecord[], degrees: Map<string, number>): RankedRelation[] {
-  const seen = new Set<string>();
-  const out: RankedRelation[] = [];
-  for (const edge of edges) {
-    const key = pairKey(edge);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ ...edge, rank: (degrees.get(edge.src) ?? 0) + (degrees.get(edge.tgt) ?? 0) });
-  }
-  return out;
 }

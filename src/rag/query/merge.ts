@@ -6,8 +6,8 @@
  * @example
  * roundRobin([["a", "b"], ["b", "c"]], (x) => x); // ["a", "b", "c"]
  */
-export function roundRobin<T>(lists: T[][], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
+export function roundRobin<T>(lists: T[][], key: (item: T) => string | number): T[] {
+  const seen = new Set<string | number>();
   const out: T[] = [];
   const longest = Math.max(0, ...lists.map((list) => list.length));
   for (let i = 0; i < longest; i++) {

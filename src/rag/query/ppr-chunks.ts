@@ -119,7 +119,7 @@ export async function pprChunks(
       deps.graphSearch.lookup(workspace, { entityVectorIds: neighbours.map(entityVectorId) }),
     );
     for (const entity of found.local?.entities ?? []) addEntity(entity);
-    for (const edge of found.local?.edges ?? []) {
+    for (const edge of found.local?.relations ?? []) {
       if (graph.has(ENTITY + edge.src) && graph.has(ENTITY + edge.tgt))
         graph.edge(ENTITY + edge.src, ENTITY + edge.tgt);
     }

@@ -4,16 +4,61 @@
  * `KG_CHUNK_PICK_METHOD=VECTOR` (the default) every source chunk of every item competes on
  * cosine similarity to the query and only the total is capped (`pick_by_vector_similarity`);
  * with `WEIGHT`, earlier items get more of their most cited chunks (`pick_by_weighted_polling`).
+ *
+ * The selection works on the chunks' numbers in the graph look-up's answer (`sources` into
+ * `chunkIds`, storage/graph-rank.ts), not on their id strings: hashing a few hundred fresh id
+ * strings into sets and maps was most of its cost.
  */
-import { GRAPH_FIELD_SEP } from "../../storage/graph";
+import { splitSources } from "../../storage/graph";
 import type { QueryDeps } from "./types";
+
+export { splitSources } from "../../storage/graph";
 
 export const CHUNK_PICK_METHODS = ["VECTOR", "WEIGHT"] as const;
 export type ChunkPickMethod = (typeof CHUNK_PICK_METHODS)[number];
 
-/** Chunk ids of a `<SEP>`-joined `source_id`. */
-export function splitSources(sourceId: string): string[] {
-  return sourceId.split(GRAPH_FIELD_SEP).filter((id) => id.length > 0);
+/** Each item's source chunks as numbers into `chunkIds`. */
+export interface NumberedSources {
+  chunkIds: readonly string[];
+  entities: readonly (readonly number[])[];
+  relations: readonly (readonly number[])[];
+}
+
+/** A retrieved item: its `sourceId`, and its numbered sources where the look-up gave them. */
+interface CitingItem {
+  sourceId: string;
+  sources?: readonly number[];
+}
+
+/**
+ * The items' sources numbered into `chunkIds` (a look-up's numbering); an item without
+ * `sources` has its `sourceId` numbered here, after the look-up's chunks.
+ *
+ * @example
+ * numberedSources(["c1"], [{ sourceId: "c1", sources: [0] }], [{ sourceId: "c2" }]);
+ * // { chunkIds: ["c1", "c2"], entities: [[0]], relations: [[1]] }
+ */
+export function numberedSources(
+  chunkIds: readonly string[],
+  entities: readonly CitingItem[],
+  relations: readonly CitingItem[],
+): NumberedSources {
+  let table = chunkIds;
+  let slotOf: Map<string, number> | undefined;
+  const number = (id: string): number => {
+    if (!slotOf) {
+      table = [...chunkIds];
+      slotOf = new Map(table.map((known, slot) => [known, slot]));
+    }
+    let slot = slotOf.get(id);
+    if (slot === undefined) {
+      slot = (table as string[]).push(id) - 1;
+      slotOf.set(id, slot);
+    }
+    return slot;
+  };
+  const slotsOf = (item: CitingItem) => item.sources ?? splitSources(item.sourceId).map(number);
+  return { entities: entities.map(slotsOf), relations: relations.map(slotsOf), chunkIds: table };
 }
 
 /**
@@ -23,13 +68,13 @@ export function splitSources(sourceId: string): string[] {
  * @example
  * itemChunks([["c1", "c2"], ["c2", "c3"]], new Set()); // [["c2", "c1"], ["c3"]]
  */
-export function itemChunks(sources: string[][], exclude: ReadonlySet<string>): string[][] {
-  const occurrences = new Map<string, number>();
+export function itemChunks<T>(sources: readonly (readonly T[])[], exclude: { has(item: T): boolean }): T[][] {
+  const occurrences = new Map<T, number>();
   for (const list of sources)
     for (const id of new Set(list)) if (!exclude.has(id)) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
-  const taken = new Set<string>();
+  const taken = new Set<T>();
   return sources.map((list) => {
-    const fresh: string[] = [];
+    const fresh: T[] = [];
     for (const id of list) {
       if (exclude.has(id) || taken.has(id)) continue;
       taken.add(id);
@@ -55,12 +100,12 @@ function roundHalfEven(value: number): number {
  * @example
  * weightedPolling([["a"], ["b", "c", "d"]], 3, 1); // ["a", "b", "c", "d"]
  */
-export function weightedPolling(lists: string[][], max: number, min = 1): string[] {
+export function weightedPolling<T>(lists: readonly (readonly T[])[], max: number, min = 1): T[] {
   const n = lists.length;
   if (n === 0 || max <= 0) return [];
-  if (n === 1) return (lists[0] as string[]).slice(0, max);
+  if (n === 1) return (lists[0] as T[]).slice(0, max);
   const used: number[] = [];
-  const out: string[] = [];
+  const out: T[] = [];
   let remaining = 0;
   lists.forEach((list, i) => {
     const expected = roundHalfEven(max - (i / (n - 1)) * (max - min));
@@ -72,68 +117,66 @@ export function weightedPolling(lists: string[][], max: number, min = 1): string
   for (let round = 0; round < remaining; round++) {
     const i = lists.findIndex((list, j) => (used[j] as number) < list.length);
     if (i < 0) break;
-    out.push((lists[i] as string[])[used[i] as number] as string);
+    out.push((lists[i] as T[])[used[i] as number] as T);
     used[i] = (used[i] as number) + 1;
   }
   return out;
 }
 
-/** Scored candidates, best first (ties by id, so runs are deterministic), at most `count`. */
-function bySimilarity(candidates: Iterable<string>, scores: Map<string, number>, count: number): string[] {
-  if (count <= 0) return [];
-  const scored: Array<{ id: string; score: number }> = [];
-  for (const id of candidates) {
-    const score = scores.get(id);
-    if (score !== undefined) scored.push({ id, score });
-  }
-  scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-  return scored.slice(0, count).map((entry) => entry.id);
-}
-
 /**
- * VECTOR's view of one side: every chunk the items cite (none in `exclude`), and how many items
- * are left citing a chunk no earlier item took, which is what `itemChunks` would keep as non-empty
- * lists. The candidates' order does not matter: `bySimilarity` orders them totally.
+ * Scored candidates, best first (ties by id, so runs are deterministic), at most `count`;
+ * `scores` by chunk number, NaN where the index has no vector.
  */
-function vectorCandidates(
-  sources: string[][],
-  exclude: ReadonlySet<string>,
-): { ids: Set<string>; items: number } {
-  const ids = new Set<string>();
-  let items = 0;
-  for (const list of sources) {
-    let fresh = false;
-    for (const id of list) {
-      if (exclude.has(id) || ids.has(id)) continue;
-      ids.add(id);
-      fresh = true;
-    }
-    if (fresh) items++;
-  }
-  return { ids, items };
+function bySimilarity(
+  candidates: number[],
+  scores: Float64Array,
+  ids: readonly string[],
+  count: number,
+): number[] {
+  if (count <= 0) return [];
+  const scored = candidates.filter((slot) => !Number.isNaN(scores[slot] as number));
+  scored.sort(
+    (a, b) =>
+      (scores[b] as number) - (scores[a] as number) || ((ids[a] as string) < (ids[b] as string) ? -1 : 1),
+  );
+  return scored.slice(0, count);
 }
 
 /**
- * One side's pick, VECTOR: the `related x items / 2` best scored chunks of all the items; WEIGHT
- * (as LightRAG's fallback when none of the candidates has a vector) polls the items' lists.
- * `everyItem`: every item counts, even one left without a chunk of its own (the entities' side);
- * otherwise such items drop out, from the count too (the relations' side).
+ * One side's pick, VECTOR: the `related x items / 2` best scored chunks of all the items (each
+ * chunk once, none `excluded`); WEIGHT (as LightRAG's fallback when none of the candidates has
+ * a vector) polls the items' lists. `everyItem`: every item counts, even one left without a
+ * chunk of its own (the entities' side); otherwise such items drop out, from the count too (the
+ * relations' side).
  */
 function pickSide(
-  sources: string[][],
-  exclude: ReadonlySet<string>,
+  sources: readonly (readonly number[])[],
+  excluded: Uint8Array,
   related: number,
-  scores: Map<string, number> | null,
+  scores: Float64Array | null,
+  ids: readonly string[],
   everyItem: boolean,
-): string[] {
+): number[] {
   if (scores) {
-    const candidates = vectorCandidates(sources, exclude);
-    const items = everyItem ? sources.length : candidates.items;
-    const picked = bySimilarity(candidates.ids, scores, Math.floor((related * items) / 2));
+    const taken = new Uint8Array(ids.length);
+    const candidates: number[] = [];
+    let items = 0;
+    for (const list of sources) {
+      let fresh = false;
+      for (const slot of list) {
+        if (excluded[slot] || taken[slot]) continue;
+        taken[slot] = 1;
+        candidates.push(slot);
+        fresh = true;
+      }
+      if (fresh) items++;
+    }
+    const count = Math.floor((related * (everyItem ? sources.length : items)) / 2);
+    const picked = bySimilarity(candidates, scores, ids, count);
     if (picked.length > 0) return picked;
   }
   // Only WEIGHT needs each item's list in citation order; VECTOR's common case skips building them.
-  const lists = itemChunks(sources, exclude);
+  const lists = itemChunks(sources, { has: (slot: number) => excluded[slot] === 1 });
   return weightedPolling(everyItem ? lists : lists.filter((list) => list.length > 0), related, 1);
 }
 
@@ -142,32 +185,50 @@ function pickSide(
  * With VECTOR, one call to the vector index scores every candidate of both sides.
  *
  * @example
- * const { entityChunks, relationChunks } = await relatedChunks(deps, ws, queryVector, entitySources, relationSources, 5, "VECTOR");
+ * const sources = numberedSources(found.chunkIds, entities, relations);
+ * const { entityChunks, relationChunks } = await relatedChunks(deps, ws, queryVector, sources, 5, "VECTOR");
  */
 export async function relatedChunks(
   deps: QueryDeps,
   workspace: string,
   query: Float32Array,
-  entitySources: string[][],
-  relationSources: string[][],
+  sources: NumberedSources,
   related: number,
   method: ChunkPickMethod = "VECTOR",
 ): Promise<{ entityChunks: string[]; relationChunks: string[] }> {
+  const ids = sources.chunkIds;
   // LightRAG counts only the items that have a source chunk at all.
-  const entities = entitySources.filter((list) => list.length > 0);
-  const relations = relationSources.filter((list) => list.length > 0);
-  let scores: Map<string, number> | null = null;
+  const entities = sources.entities.filter((list) => list.length > 0);
+  const relations = sources.relations.filter((list) => list.length > 0);
+  let scores: Float64Array | null = null;
   if (method === "VECTOR") {
-    const everyId = new Set<string>();
-    for (const list of entities) for (const id of list) everyId.add(id);
-    for (const list of relations) for (const id of list) everyId.add(id);
-    if (everyId.size === 0) return { entityChunks: [], relationChunks: [] };
-    const scored = await deps.vectors.score(workspace, "chunks", [...everyId], query);
-    scores = new Map(scored.map((match) => [match.id, match.score]));
+    const asked = new Uint8Array(ids.length);
+    const slots: number[] = [];
+    for (const side of [entities, relations])
+      for (const list of side)
+        for (const slot of list) {
+          if (asked[slot]) continue;
+          asked[slot] = 1;
+          slots.push(slot);
+        }
+    if (slots.length === 0) return { entityChunks: [], relationChunks: [] };
+    const scored = await deps.vectors.score(
+      workspace,
+      "chunks",
+      slots.map((slot) => ids[slot] as string),
+      query,
+    );
+    scores = new Float64Array(ids.length).fill(Number.NaN);
+    slots.forEach((slot, at) => {
+      (scores as Float64Array)[slot] = scored[at] as number;
+    });
   }
-  const entityChunks = entities.length > 0 ? pickSide(entities, new Set(), related, scores, true) : [];
+  const excluded = new Uint8Array(ids.length);
+  const entityPicks = entities.length > 0 ? pickSide(entities, excluded, related, scores, ids, true) : [];
   // Relations whose every chunk the entities already hold drop out, and from the count too.
-  const relationChunks =
-    relations.length > 0 ? pickSide(relations, new Set(entityChunks), related, scores, false) : [];
-  return { entityChunks, relationChunks };
+  for (const slot of entityPicks) excluded[slot] = 1;
+  const relationPicks =
+    relations.length > 0 ? pickSide(relations, excluded, related, scores, ids, false) : [];
+  const idOf = (slot: number) => ids[slot] as string;
+  return { entityChunks: entityPicks.map(idOf), relationChunks: relationPicks.map(idOf) };
 }

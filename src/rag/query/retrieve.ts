@@ -14,7 +14,7 @@ import type { QueryParams } from "./params";
 import { pprChunks, recordingVectors } from "./ppr-chunks";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
-import { relatedChunks, splitSources } from "./related-chunks";
+import { numberedSources, relatedChunks } from "./related-chunks";
 import { rerankChunks } from "./rerank";
 import { type PhaseTimer, timed } from "./timings";
 import type { Tokenizer } from "./tokens";
@@ -79,7 +79,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   input.onProgress?.("retrieving_entities");
   // PPR seeds need the entity and relation similarities the graph search sees.
   const recorder = usePpr ? recordingVectors(deps.vectors) : undefined;
-  const [{ local, global, lexical: graphLexical }, vectorIds] = await Promise.all([
+  const [{ local, global, chunkIds, lexical: graphLexical }, vectorIds] = await Promise.all([
     graphSearch(
       recorder ? { ...deps, vectors: recorder.store } : deps,
       workspace,
@@ -97,8 +97,12 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   ]);
   input.onProgress?.("retrieving_relations");
 
-  const allEntities = roundRobin([local.entities, global.entities], (e) => e.name);
-  const allRelations = roundRobin([local.relations, global.relations], (r) => `${r.src}\u0000${r.tgt}`);
+  // A look-up numbers its hits (`key`): the same entity or pair in both halves, one number.
+  const allEntities = roundRobin([local.entities, global.entities], (e) => e.key ?? e.name);
+  const allRelations = roundRobin(
+    [local.relations, global.relations],
+    (r) => r.key ?? `${r.src}\u0000${r.tgt}`,
+  );
   const tokenizer = memoCounter(input.tokenizer);
   // Lines merged since line counts are stored carry theirs; older rows are counted here.
   const entityTokens = (e: RankedEntity) => e.lineTokens ?? tokenizer.count(entityLine(e));
@@ -115,8 +119,7 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
             deps,
             workspace,
             queryVector,
-            entities.map((e) => splitSources(e.sourceId)),
-            relations.map((r) => splitSources(r.sourceId)),
+            numberedSources(chunkIds, entities, relations),
             params.relatedChunkNumber,
             params.kgChunkPickMethod,
           ),

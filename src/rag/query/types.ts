@@ -1,8 +1,7 @@
 /** What the query engine needs (ports only) and what retrieval returns. */
 import type { EmbeddingClient, LlmClient, RerankClient } from "../../providers/types";
 import type { ChunkStore } from "../../storage/chunks";
-import type { EntityRecord, RelationRecord } from "../../storage/graph";
-import type { GraphSearchStore } from "../../storage/graph-search";
+import type { GraphSearchStore, RankedEntity, RankedRelation } from "../../storage/graph-search";
 import type { LexicalStore } from "../../storage/lexical";
 import type { VectorStore } from "../../storage/vectors";
 
@@ -18,15 +17,7 @@ export interface QueryDeps {
   lexical?: LexicalStore;
 }
 
-/** An entity as retrieved, with its degree as rank. */
-export interface RankedEntity extends EntityRecord {
-  rank: number;
-}
-
-/** A relation as retrieved, ranked by edge degree (sum of the endpoints' degrees). */
-export interface RankedRelation extends RelationRecord {
-  rank: number;
-}
+export type { RankedEntity, RankedRelation } from "../../storage/graph-search";
 
 export interface RetrievedChunk {
   id: string;

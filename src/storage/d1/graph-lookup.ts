@@ -6,6 +6,7 @@
  * object costs more than the SQL itself. `CROSS JOIN` keeps `json_each` as the outer loop.
  */
 import type { EntityRecord, RelationRecord } from "../graph";
+import { rankedLookup } from "../graph-rank";
 import type { GraphLookup, GraphLookupResult } from "../graph-search";
 import { type EntityRow, type RelationRow, toEntity, toRelation } from "./graph-statements";
 
@@ -77,7 +78,7 @@ const parse = <T>(json: string | undefined, empty: T): T => (json ? (JSON.parse(
 export function graphLookupResult(request: GraphLookup, row: GraphLookupRow | null): GraphLookupResult {
   const { entityVectorIds: entityIds, relationVectorIds: relationIds } = request;
   const degrees = new Map(Object.entries(parse<Record<string, number>>(row?.degrees, {})));
-  return {
+  return rankedLookup({
     ...(entityIds && {
       local: {
         entities: ordered<EntityRow, EntityRecord>(entityIds, parse(row?.entities, []), toEntity),
@@ -92,5 +93,5 @@ export function graphLookupResult(request: GraphLookup, row: GraphLookupRow | nu
         degrees,
       },
     }),
-  };
+  });
 }

@@ -1,15 +1,15 @@
 /**
- * The graph index's copy held in memory: records by vector id and by name, and each node's
- * edges, so a query's look-up is a few map reads instead of the shared look-up statement
- * (`GRAPH_LOOKUP_SQL`), whose JSON building was most of the graph phase of a query, and whose
- * JSON the caller then parsed again. It answers exactly what that statement answers
- * (`graphLookupResult` of its row): the same records, edges, endpoints and degrees.
- *
- * Order, where the port promises none: edges and endpoints come sorted by their names, as
- * SQLite's `UNION` happens to return them for the names the tests use; callers rank them.
+ * The graph index's copy held in memory: records by vector id and by name, each node's edges
+ * and degree, and each record's source chunks as numbers, so a query's look-up is a few map
+ * reads instead of the shared look-up statement (`GRAPH_LOOKUP_SQL`), whose JSON building was
+ * most of the graph phase of a query. It answers exactly what that statement's row ranks to
+ * (`rankedLookup` of `graphLookupResult`): the same hits in the same order, the same chunk
+ * numbering. The ranking needs no degree map here, and a chunk id is split and hashed once
+ * when the copy is built, not on every query.
  */
-import type { EntityRecord, RelationRecord } from "../graph";
-import type { GraphLookup, GraphLookupResult } from "../graph-search";
+import { type EntityRecord, type RelationRecord, splitSources } from "../graph";
+import { byRankThenWeight, hitsInOrder } from "../graph-rank";
+import type { GraphLookup, GraphLookupResult, RankedEntity, RankedRelation } from "../graph-search";
 
 /** A stored row's record and the vector id it is found by. */
 export interface Indexed<T> {
@@ -27,10 +27,6 @@ export interface Indexed<T> {
  */
 export const asJsonReal = (value: number): number => Number(value.toPrecision(15));
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byEnds = (a: RelationRecord, b: RelationRecord) =>
-  byCodeUnits(a.src, b.src) || byCodeUnits(a.tgt, b.tgt);
-
 export class MemoryGraph {
   private readonly entityByVectorId = new Map<string, EntityRecord>();
   private readonly entityByName = new Map<string, EntityRecord>();
@@ -38,6 +34,11 @@ export class MemoryGraph {
   /** Every relation touching a name (a self-loop once), and its degree (a self-loop twice). */
   private readonly edgesOf = new Map<string, RelationRecord[]>();
   private readonly degreeOf = new Map<string, number>();
+  /** Chunk ids by number, and each record's sources as numbers (its `sourceId`, split once). */
+  private readonly chunkIds: string[] = [];
+  private readonly sourcesOf = new Map<EntityRecord | RelationRecord, Int32Array>();
+  /** Per look-up: a chunk's number in the answer, -1 when not cited yet (reset after each). */
+  private answerSlot = new Int32Array(0);
 
   /**
    * Indexes a copy's rows.
@@ -57,6 +58,23 @@ export class MemoryGraph {
       this.degreeOf.set(record.src, (this.degreeOf.get(record.src) ?? 0) + 1);
       this.degreeOf.set(record.tgt, (this.degreeOf.get(record.tgt) ?? 0) + 1);
     }
+    const slotOf = new Map<string, number>();
+    const number = (record: EntityRecord | RelationRecord) => {
+      const ids = splitSources(record.sourceId);
+      const slots = new Int32Array(ids.length);
+      ids.forEach((id, at) => {
+        let slot = slotOf.get(id);
+        if (slot === undefined) {
+          slot = this.chunkIds.push(id) - 1;
+          slotOf.set(id, slot);
+        }
+        slots[at] = slot;
+      });
+      this.sourcesOf.set(record, slots);
+    };
+    for (const record of this.entityByVectorId.values()) number(record);
+    for (const record of this.relationByVectorId.values()) number(record);
+    this.answerSlot = new Int32Array(this.chunkIds.length).fill(-1);
   }
 
   private addEdge(name: string, relation: RelationRecord): void {
@@ -66,36 +84,79 @@ export class MemoryGraph {
   }
 
   /**
-   * The look-up port's answer for `request`, as the shared statement gives it.
+   * The look-up port's answer for `request`, ranked as `rankedLookup` ranks the statement's row.
    *
    * @example
-   * graph.lookup({ entityVectorIds: ["ent-…"] }).local?.edges;
+   * graph.lookup({ entityVectorIds: ["ent-…"] }).local?.relations;
    */
   lookup(request: GraphLookup): GraphLookupResult {
     const { entityVectorIds: entityIds, relationVectorIds: relationIds } = request;
-    const ends = new Set<string>();
-    const found = pick(entityIds ?? [], this.entityByVectorId);
-    const edges = new Set<RelationRecord>();
-    for (const entity of found) {
-      ends.add(entity.name);
-      for (const edge of this.edgesOf.get(entity.name) ?? []) edges.add(edge);
-    }
-    for (const edge of edges) ends.add(edge.src).add(edge.tgt);
-    const relations = pick(relationIds ?? [], this.relationByVectorId);
-    const relationEnds = new Set<string>();
-    for (const relation of relations) relationEnds.add(relation.src).add(relation.tgt);
-    const endpoints: EntityRecord[] = [];
-    for (const name of [...relationEnds].sort(byCodeUnits)) {
-      ends.add(name);
-      const entity = this.entityByName.get(name);
-      if (entity) endpoints.push(entity);
-    }
-    const degrees = new Map<string, number>();
-    for (const name of [...ends].sort(byCodeUnits)) degrees.set(name, this.degreeOf.get(name) ?? 0);
-    return {
-      ...(entityIds && { local: { entities: found, edges: [...edges].sort(byEnds), degrees } }),
-      ...(relationIds && { global: { relations, entities: endpoints, degrees } }),
+    const degree = (name: string) => this.degreeOf.get(name) ?? 0;
+    // Each hit is a copy; its record's chunk numbers are found through this map.
+    const recordOf = new Map<RankedEntity | RankedRelation, EntityRecord | RelationRecord>();
+    const ranked = <H extends RankedEntity | RankedRelation>(
+      record: EntityRecord | RelationRecord,
+      hit: H,
+    ): H => {
+      recordOf.set(hit, record);
+      return hit;
     };
+    const rankedEntity = (entity: EntityRecord): RankedEntity =>
+      ranked(entity, { ...entity, rank: degree(entity.name) });
+    const rankedRelation = (edge: RelationRecord): RankedRelation =>
+      ranked(edge, { ...edge, rank: degree(edge.src) + degree(edge.tgt) });
+    const halves: Pick<GraphLookupResult, "local" | "global"> = {};
+    if (entityIds) {
+      const found = pick(entityIds, this.entityByVectorId);
+      // One record per pair: a set of records is the statement's edges without repeats.
+      const edges = new Set<RelationRecord>();
+      for (const entity of found) for (const edge of this.edgesOf.get(entity.name) ?? []) edges.add(edge);
+      halves.local = {
+        entities: found.map(rankedEntity),
+        relations: Array.from(edges, rankedRelation).sort(byRankThenWeight),
+      };
+    }
+    if (relationIds) {
+      const relations = [...new Set(pick(relationIds, this.relationByVectorId))].map(rankedRelation);
+      const entities: RankedEntity[] = [];
+      for (const name of new Set(relations.flatMap((edge) => [edge.src, edge.tgt]))) {
+        const entity = this.entityByName.get(name);
+        if (entity) entities.push(rankedEntity(entity));
+      }
+      halves.global = { entities, relations };
+    }
+    return { ...halves, chunkIds: this.numberSources(halves, recordOf) };
+  }
+
+  /**
+   * Gives every hit its `sources` and `key` in the answer's numbering (as `rankedLookup`: a
+   * record is one entity name or one pair of endpoints); returns the answer's chunk ids.
+   */
+  private numberSources(
+    halves: Pick<GraphLookupResult, "local" | "global">,
+    recordOf: ReadonlyMap<RankedEntity | RankedRelation, EntityRecord | RelationRecord>,
+  ): string[] {
+    const chunkIds: string[] = [];
+    const cited: number[] = [];
+    const keyOf = new Map<EntityRecord | RelationRecord | undefined, number>();
+    for (const hit of hitsInOrder(halves)) {
+      const record = recordOf.get(hit);
+      hit.key = keyOf.get(record) ?? keyOf.set(record, keyOf.size).size - 1;
+      const slots = (record && this.sourcesOf.get(record)) ?? new Int32Array(0);
+      const sources = new Array<number>(slots.length);
+      slots.forEach((slot, at) => {
+        let answer = this.answerSlot[slot] as number;
+        if (answer < 0) {
+          answer = chunkIds.push(this.chunkIds[slot] as string) - 1;
+          this.answerSlot[slot] = answer;
+          cited.push(slot);
+        }
+        sources[at] = answer;
+      });
+      hit.sources = sources;
+    }
+    for (const slot of cited) this.answerSlot[slot] = -1;
+    return chunkIds;
   }
 }
 

@@ -49,16 +49,10 @@ export class LocalVectorStore implements VectorStore {
     namespace: VectorNamespace,
     ids: string[],
     vector: Float32Array,
-  ): Promise<VectorMatch[]> {
-    if (ids.length === 0) return [];
-    const scores = await this.index(workspace, namespace).score(ids, vector);
-    // Matches carry the caller's own id strings: none come back over RPC to be read again.
-    const matches: VectorMatch[] = [];
-    ids.forEach((id, at) => {
-      const score = scores[at] as number;
-      if (!Number.isNaN(score)) matches.push({ id, score });
-    });
-    return matches;
+  ): Promise<Float64Array> {
+    if (ids.length === 0) return new Float64Array(0);
+    // Aligned with the ids asked: no id string comes back over RPC to be read again.
+    return this.index(workspace, namespace).score(ids, vector);
   }
 
   async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {

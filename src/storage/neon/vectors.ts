@@ -10,13 +10,14 @@
  */
 import type { Pool } from "@neondatabase/serverless";
 import { normalize } from "../local-vector/math";
-import type {
-  VectorItem,
-  VectorMatch,
-  VectorNamespace,
-  VectorPayload,
-  VectorQuery,
-  VectorStore,
+import {
+  alignScores,
+  type VectorItem,
+  type VectorMatch,
+  type VectorNamespace,
+  type VectorPayload,
+  type VectorQuery,
+  type VectorStore,
 } from "../vectors";
 import { pgQuery, pgTransaction, type Queryable } from "./client";
 import { VECTOR_TABLES } from "./schema-vectors";
@@ -160,14 +161,15 @@ export class PgVectorStore implements VectorStore {
     namespace: VectorNamespace,
     ids: string[],
     vector: Float32Array,
-  ): Promise<VectorMatch[]> {
-    if (ids.length === 0) return [];
-    return pgQuery<VectorMatch>(
+  ): Promise<Float64Array> {
+    if (ids.length === 0) return new Float64Array(0);
+    const rows = await pgQuery<VectorMatch>(
       this.pool,
       `SELECT id, 1 - (embedding <=> $3::vector) AS score FROM ${VECTOR_TABLES[namespace]}
        WHERE workspace = $1 AND id = ANY($2::text[]) AND dim = $4`,
       [workspace, ids, toText(vector), vector.length],
     );
+    return alignScores(ids, rows);
   }
 
   async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {

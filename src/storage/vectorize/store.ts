@@ -18,6 +18,7 @@
  * prefix: maintenance paths (backups, purges, resets), not the query path.
  */
 import {
+  alignScores,
   VECTOR_NAMESPACES,
   type VectorItem,
   type VectorMatch,
@@ -315,11 +316,15 @@ export class VectorizeVectorStore implements VectorStore {
     namespace: VectorNamespace,
     ids: string[],
     vector: Float32Array,
-  ): Promise<VectorMatch[]> {
-    return (await this.records(workspace, namespace, ids)).map(({ id, record, metadata }) => ({
-      id,
-      score: cosine(record.values, vector, Math.max(metadata.d, vector.length)),
-    }));
+  ): Promise<Float64Array> {
+    const found = await this.records(workspace, namespace, ids);
+    return alignScores(
+      ids,
+      found.map(({ id, record, metadata }) => ({
+        id,
+        score: cosine(record.values, vector, Math.max(metadata.d, vector.length)),
+      })),
+    );
   }
 
   async payloads(workspace: string, namespace: VectorNamespace, ids: string[]): Promise<VectorPayload[]> {

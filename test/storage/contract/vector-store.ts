@@ -112,14 +112,19 @@ export function describeVectorStoreContract(name: string, makeStore: () => Vecto
         { id: "c", vector: vec(0, 0, 5) },
       ]);
       await settle(store);
-      const scores = await store.score(ws, "chunks", ["b", "missing", "c", "a"], vec(2, 0, 0));
-      const byId = new Map(scores.map((match) => [match.id, match.score]));
-      expect([...byId.keys()].sort()).toEqual(["a", "b", "c"]);
-      expect(byId.get("a")).toBeCloseTo(1, 5);
-      expect(byId.get("b")).toBeCloseTo(Math.SQRT1_2, 5);
-      expect(byId.get("c")).toBeCloseTo(0, 5);
-      expect(await store.score(ws, "chunks", [], vec(2, 0, 0))).toEqual([]);
-      expect(await store.score(freshWorkspace(), "chunks", ["a"], vec(2, 0, 0))).toEqual([]);
+      // Aligned with the ids asked, repeats included; NaN where there is no vector.
+      const scores = await store.score(ws, "chunks", ["b", "missing", "c", "a", "b"], vec(2, 0, 0));
+      expect(scores).toBeInstanceOf(Float64Array);
+      expect(scores).toHaveLength(5);
+      expect(scores[0]).toBeCloseTo(Math.SQRT1_2, 5);
+      expect(scores[1]).toBeNaN();
+      expect(scores[2]).toBeCloseTo(0, 5);
+      expect(scores[3]).toBeCloseTo(1, 5);
+      expect(scores[4]).toBeCloseTo(Math.SQRT1_2, 5);
+      expect(await store.score(ws, "chunks", [], vec(2, 0, 0))).toHaveLength(0);
+      expect(Array.from(await store.score(freshWorkspace(), "chunks", ["a"], vec(2, 0, 0)))).toEqual([
+        Number.NaN,
+      ]);
     });
 
     it("matches a brute-force cosine ranking over many vectors, through deletes and re-inserts", async () => {
