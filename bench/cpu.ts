@@ -31,12 +31,16 @@
  * samples gave 370 ms against 358 ms of thread CPU (+3.5 %, load 15). Library frames resumed
  * after an `await` with no caller of ours (Hono's chain, zod) are a column of their own: mostly
  * the Worker's, so the Worker-only figure lies between "Worker" and "Worker + libraries".
+ * Wrangler's dev server turns on inspector agents for its terminal (console forwarding, the
+ * debugger); a deployed Worker has none, so the bench turns them off before profiling
+ * (`devtoolsOff`; `--devtools` keeps them, as figures before 2026-12-06 20:40 were taken).
  *
  *   npx tsx bench/cpu.ts                       # docs-1mb, 50 requests per kind
  *   npx tsx bench/cpu.ts --copies 10           # docs-1mb ×10
  *   npx tsx bench/cpu.ts --requests 20 --top 25 --profile mix   # top self-time functions of mix
  *   npx tsx bench/cpu.ts --no-login --no-insert                # queries and reads only
  *   npx tsx bench/cpu.ts --production --only mix               # as deployed: no local pacing or gate
+ *   npx tsx bench/cpu.ts --production --only mix --devtools    # with wrangler's inspector agents on
  *   npx tsx bench/cpu.ts --only "new question" --profile new --save-profile /tmp/p.cpuprofile --warmup 100
  *     # keeps that kind's profile and, beside it (/tmp/p.cpuprofile.bundle.js), the bundle it points into
  */
@@ -79,10 +83,29 @@ const { values } = parseArgs({
     production: { type: "boolean", default: false },
     /** Comma-separated substrings: run only the kinds whose name contains one (the floor always runs). */
     only: { type: "string", default: "" },
+    /**
+     * Leave wrangler's inspector agents on (its console forwarding over the inspector and the
+     * debugger), as every figure before 2026-12-06 20:40 was measured; see `devtoolsOff`.
+     */
+    devtools: { type: "boolean", default: false },
   },
 });
 const N = Number(values.requests);
 const PORT = Number(values.port);
+
+/**
+ * Turns off, for every session of the runtime, the inspector agents wrangler's dev server turns
+ * on for its terminal: with them on, workerd sends every `console.log` to the session as a
+ * `Runtime.consoleAPICalled` event, which cost 0.4–0.8 ms per line on the event-loop thread
+ * (bench/local-console.ts), and keeps the debugger active. A deployed Worker has no inspector,
+ * so neither is its cost. The profiler is not affected; the Worker's console output no longer
+ * reaches the server log.
+ */
+async function devtoolsOff(inspector: Inspector): Promise<void> {
+  if (values.devtools) return;
+  await inspector.send("Runtime.disable");
+  await inspector.send("Debugger.disable");
+}
 const QUESTION = "How does the graph index answer a local query about entities and relations?";
 const MODES = ["naive", "local", "global", "hybrid", "mix"] as const;
 
@@ -312,7 +335,13 @@ async function dataServer(copies: number): Promise<void> {
   await server.start(values.production ? deployed : {}, "bench-cpu");
   if (values.production)
     console.log("production settings: LOCAL_RUNTIME_PACING=false, MAX_CONCURRENT_REQUESTS=0");
+  console.log(
+    values.devtools
+      ? "wrangler's inspector agents on (--devtools): each console.log is also sent to the inspector"
+      : "wrangler's inspector agents off (Runtime.disable, Debugger.disable): no console forwarding over the inspector",
+  );
   const inspector = await Inspector.connect(server.inspectorPort);
+  await devtoolsOff(inspector);
   await inspector.send("Profiler.enable");
   const pid = server.pid;
   const workspace = `cpu_${copies}`;
@@ -451,6 +480,7 @@ async function loginServer(): Promise<void> {
     },
   });
   const inspector = await Inspector.connect(port + 100);
+  await devtoolsOff(inspector);
   await inspector.send("Profiler.enable");
   try {
     const username = `bench_${Date.now()}`;

@@ -2,9 +2,12 @@
  * What one `console.log` costs the local runtime: a Worker of a few lines under `wrangler dev
  * --local` (no app, no bindings), asked N times each for a path that logs nothing, one line and
  * ten lines the size of an audit line; workerd's event-loop thread CPU per request (schedstat,
- * ns), with and without an inspector session attached (bench/cpu.ts attaches one). The app's
- * audit line is one such `console.log` per query, so this says how much of a query's Worker CPU
- * in bench/cpu.ts is the local runtime's logging rather than the Worker's own work.
+ * ns), with and without an inspector session attached (bench/cpu.ts attaches one), and with
+ * the inspector agents wrangler turns on for its terminal turned off (`Runtime.disable`,
+ * `Debugger.disable`, as bench/cpu.ts now does): while the Runtime agent is on, workerd sends
+ * every line to the inspector as a `Runtime.consoleAPICalled` event, most of a line's cost. The
+ * app's audit line is one such `console.log` per query, so this says how much of a query's
+ * Worker CPU in bench/cpu.ts is the local runtime's logging rather than the Worker's own work.
  *
  *   npx tsx bench/local-console.ts               # 300 requests per path, three rounds
  *   npx tsx bench/local-console.ts --requests 200 --rounds 5
@@ -105,6 +108,11 @@ try {
   await table("no inspector");
   const inspector = await Inspector.connect(PORT + 100);
   await table("inspector attached");
+  // Wrangler's dev server has the Runtime agent on (its terminal shows the Worker's console): each
+  // line also goes out as a `Runtime.consoleAPICalled` event. Off, as bench/cpu.ts profiles.
+  await inspector.send("Runtime.disable");
+  await inspector.send("Debugger.disable");
+  await table("agents off");
   inspector.close();
 } finally {
   server.stop();

@@ -38,8 +38,11 @@ export function createLogger(minLevel: LogLevel, base: LogFields = {}, sink: Log
   const threshold = SEVERITY[minLevel];
   const write = (level: LineLevel, message: string, fields?: LogFields) => {
     if (SEVERITY[level] < threshold) return;
-    const line = { timestamp: new Date().toISOString(), level, message, ...base, ...fields };
-    sink(JSON.stringify(redact(line)));
+    // The time and level are written here, never from input: only the rest is searched for secrets
+    // (an ISO time's colons would send it through every search). A field of the same name still
+    // takes their place, redacted.
+    const safe = redact({ message, ...base, ...fields }) as LogFields;
+    sink(JSON.stringify({ timestamp: new Date().toISOString(), level, ...safe }));
   };
   return {
     debug: (message, fields) => write("DEBUG", message, fields),

@@ -153,6 +153,21 @@ describe("secrets never reach a log line", () => {
     expectNoCanary(lines.join("\n"));
   });
 
+  it("logger: its own time and level first; fields of those names take their place, redacted", () => {
+    const lines: string[] = [];
+    const log = createLogger("DEBUG", {}, (line) => lines.push(line));
+    log.warn("plain", { id: "a1" });
+    log.info("overridden", { timestamp: `token=${CANARY_SECRETS.refreshToken}`, level: CANARY_SECRETS.jwt });
+    const [plain, overridden] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(Object.keys(plain ?? {})).toEqual(["timestamp", "level", "message", "id"]);
+    expect(plain?.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(plain?.level).toBe("WARNING");
+    expect(Object.keys(overridden ?? {})).toEqual(["timestamp", "level", "message"]);
+    expect(overridden?.timestamp).toBe("token=[REDACTED]");
+    expect(overridden?.level).toBe("[REDACTED]");
+    expectNoCanary(lines.join("\n"));
+  });
+
   it("free text: key=value and JSON-quoted secrets are masked, ordinary text kept", () => {
     expect(redactString(`password=${CANARY_SECRETS.password} user=ann`)).toBe(
       `password=${REDACTED} user=ann`,
