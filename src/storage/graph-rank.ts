@@ -5,10 +5,10 @@
  * D1 and Postgres statements' rows are ranked here; the graph index's in-memory copy ranks its
  * own records the same way (memory-graph.ts) and the tests hold the two equal.
  */
+import { FirstSeen } from "./first-seen";
 import { type EdgeKey, type RelationRecord, splitSources } from "./graph";
 import type {
   EntityNeighbourhood,
-  GraphHits,
   GraphLookupResult,
   RankedEntity,
   RankedRelation,
@@ -24,14 +24,24 @@ const pairKey = (edge: EdgeKey) => `${edge.src}\u0000${edge.tgt}`;
  * promised order (D1's UNION happens to sort them, Postgres's need not), and where the budget
  * cuts a run of ties the kept edges must not depend on it.
  */
-export function byRankThenWeight(a: RankedRelation, b: RankedRelation): number {
+export function byRankThenWeight(a: UnnumberedRelation, b: UnnumberedRelation): number {
   return b.rank - a.rank || b.weight - a.weight || byCodeUnits(a.src, b.src) || byCodeUnits(a.tgt, b.tgt);
 }
 
+/** A hit ranked but not yet numbered by its answer (`numberedAnswer`). */
+export type UnnumberedEntity = Omit<RankedEntity, "sources" | "key">;
+export type UnnumberedRelation = Omit<RankedRelation, "sources" | "key">;
+
+/** A look-up's halves, ranked, before numbering. */
+export interface RankedHalves {
+  local?: { entities: UnnumberedEntity[]; relations: UnnumberedRelation[] };
+  global?: { entities: UnnumberedEntity[]; relations: UnnumberedRelation[] };
+}
+
 /** Each pair once (the first), ranked by the sum of its endpoints' degrees. */
-function rankEdges(edges: RelationRecord[], degrees: ReadonlyMap<string, number>): RankedRelation[] {
+function rankEdges(edges: RelationRecord[], degrees: ReadonlyMap<string, number>): UnnumberedRelation[] {
   const seen = new Set<string>();
-  const out: RankedRelation[] = [];
+  const out: UnnumberedRelation[] = [];
   for (const edge of edges) {
     const key = pairKey(edge);
     if (seen.has(key)) continue;
@@ -42,16 +52,16 @@ function rankEdges(edges: RelationRecord[], degrees: ReadonlyMap<string, number>
 }
 
 /** `local`: the entities in found order, every edge touching them by (edge degree, weight, endpoints). */
-function rankNeighbourhood(found: EntityNeighbourhood): GraphHits {
+function rankNeighbourhood(found: EntityNeighbourhood): RankedHalves["local"] {
   const entities = found.entities.map((entity) => ({ ...entity, rank: found.degrees.get(entity.name) ?? 0 }));
   return { entities, relations: rankEdges(found.edges, found.degrees).sort(byRankThenWeight) };
 }
 
 /** `global`: the relations in found order, then their endpoints in order of first appearance. */
-function rankEndpoints(found: RelationEndpoints): GraphHits {
+function rankEndpoints(found: RelationEndpoints): RankedHalves["global"] {
   const relations = rankEdges(found.relations, found.degrees);
   const byName = new Map(found.entities.map((record) => [record.name, record]));
-  const entities: RankedEntity[] = [];
+  const entities: UnnumberedEntity[] = [];
   for (const name of new Set(relations.flatMap((edge) => [edge.src, edge.tgt]))) {
     const record = byName.get(name);
     if (record) entities.push({ ...record, rank: found.degrees.get(name) ?? 0 });
@@ -60,29 +70,43 @@ function rankEndpoints(found: RelationEndpoints): GraphHits {
 }
 
 /**
- * The hits of a look-up in the order their chunks are numbered: local entities, local
- * relations, global relations, global entities.
+ * The answer of ranked `halves`: every hit gets its `key` (first seen, first numbered, by
+ * `identity`) and its `sources` (the chunks it `cites`, first cited, first numbered), in one
+ * order on every path: local entities, local relations, global relations, global entities.
+ * A chunk is whatever `cites` gives (an id, or a copy's own number for it); `chunkIdOf` names it.
  *
  * @example
- * for (const hit of hitsInOrder(result)) hit.sources;
+ * numberedAnswer(halves, (hit) => hit.name, (hit) => splitSources(hit.sourceId), (id) => id);
  */
-export function* hitsInOrder(
-  halves: Pick<GraphLookupResult, "local" | "global">,
-): Generator<RankedEntity | RankedRelation> {
-  if (halves.local) {
-    yield* halves.local.entities;
-    yield* halves.local.relations;
-  }
-  if (halves.global) {
-    yield* halves.global.relations;
-    yield* halves.global.entities;
-  }
+export function numberedAnswer<C>(
+  halves: RankedHalves,
+  identity: (hit: UnnumberedEntity | UnnumberedRelation) => unknown,
+  cites: (hit: UnnumberedEntity | UnnumberedRelation) => Iterable<C>,
+  chunkIdOf: (chunk: C) => string,
+): GraphLookupResult {
+  const keys = new FirstSeen<unknown>();
+  const chunks = new FirstSeen<C>();
+  const number = <H extends UnnumberedEntity | UnnumberedRelation>(hit: H) =>
+    Object.assign(hit, {
+      key: keys.number(identity(hit)),
+      sources: Array.from(cites(hit), (chunk) => chunks.number(chunk)),
+    });
+  // Statements, not one object literal: the numbering follows this order.
+  const localEntities = halves.local?.entities.map(number);
+  const localRelations = halves.local?.relations.map(number);
+  const globalRelations = halves.global?.relations.map(number);
+  const globalEntities = halves.global?.entities.map(number);
+  return {
+    ...(localEntities && localRelations && { local: { entities: localEntities, relations: localRelations } }),
+    ...(globalEntities &&
+      globalRelations && { global: { entities: globalEntities, relations: globalRelations } }),
+    chunkIds: chunks.values.map(chunkIdOf),
+  };
 }
 
 /**
- * The ranked answer of a raw look-up, every hit's `sources` numbered (first cited, first
- * numbered, in `hitsInOrder`) and its `key` (first seen, first numbered: entities by name,
- * relations by endpoints).
+ * The ranked and numbered answer of a raw look-up (a statement's row): entities are one by
+ * name, relations by endpoints.
  *
  * @example
  * const { local, chunkIds } = rankedLookup({ local: { entities, edges, degrees } });
@@ -91,24 +115,10 @@ export function rankedLookup(raw: {
   local?: EntityNeighbourhood;
   global?: RelationEndpoints;
 }): GraphLookupResult {
-  const halves = {
-    ...(raw.local && { local: rankNeighbourhood(raw.local) }),
-    ...(raw.global && { global: rankEndpoints(raw.global) }),
-  };
-  const chunkIds: string[] = [];
-  const slotOf = new Map<string, number>();
-  const keyOf = new Map<string, number>();
-  for (const hit of hitsInOrder(halves)) {
-    const identity = "src" in hit ? `r${pairKey(hit)}` : `e${hit.name}`;
-    hit.key = keyOf.get(identity) ?? keyOf.set(identity, keyOf.size).size - 1;
-    hit.sources = splitSources(hit.sourceId).map((id) => {
-      let slot = slotOf.get(id);
-      if (slot === undefined) {
-        slot = chunkIds.push(id) - 1;
-        slotOf.set(id, slot);
-      }
-      return slot;
-    });
-  }
-  return { ...halves, chunkIds };
+  return numberedAnswer(
+    { local: raw.local && rankNeighbourhood(raw.local), global: raw.global && rankEndpoints(raw.global) },
+    (hit) => ("src" in hit ? `r${pairKey(hit)}` : `e${hit.name}`),
+    (hit) => splitSources(hit.sourceId),
+    (id) => id,
+  );
 }

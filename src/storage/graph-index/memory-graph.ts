@@ -7,9 +7,17 @@
  * numbering. The ranking needs no degree map here, and a chunk id is split and hashed once
  * when the copy is built, not on every query.
  */
+
+import { FirstSeen } from "../first-seen";
 import { type EntityRecord, type RelationRecord, splitSources } from "../graph";
-import { byRankThenWeight, hitsInOrder } from "../graph-rank";
-import type { GraphLookup, GraphLookupResult, RankedEntity, RankedRelation } from "../graph-search";
+import {
+  byRankThenWeight,
+  numberedAnswer,
+  type RankedHalves,
+  type UnnumberedEntity,
+  type UnnumberedRelation,
+} from "../graph-rank";
+import type { GraphLookup, GraphLookupResult } from "../graph-search";
 
 /** A stored row's record and the vector id it is found by. */
 export interface Indexed<T> {
@@ -34,11 +42,9 @@ export class MemoryGraph {
   /** Every relation touching a name (a self-loop once), and its degree (a self-loop twice). */
   private readonly edgesOf = new Map<string, RelationRecord[]>();
   private readonly degreeOf = new Map<string, number>();
-  /** Chunk ids by number, and each record's sources as numbers (its `sourceId`, split once). */
-  private readonly chunkIds: string[] = [];
+  /** Chunk ids by number, and each record's sources as those numbers (its `sourceId`, split once). */
+  private readonly chunks = new FirstSeen<string>();
   private readonly sourcesOf = new Map<EntityRecord | RelationRecord, Int32Array>();
-  /** Per look-up: a chunk's number in the answer, -1 when not cited yet (reset after each). */
-  private answerSlot = new Int32Array(0);
 
   /**
    * Indexes a copy's rows.
@@ -58,23 +64,12 @@ export class MemoryGraph {
       this.degreeOf.set(record.src, (this.degreeOf.get(record.src) ?? 0) + 1);
       this.degreeOf.set(record.tgt, (this.degreeOf.get(record.tgt) ?? 0) + 1);
     }
-    const slotOf = new Map<string, number>();
-    const number = (record: EntityRecord | RelationRecord) => {
-      const ids = splitSources(record.sourceId);
-      const slots = new Int32Array(ids.length);
-      ids.forEach((id, at) => {
-        let slot = slotOf.get(id);
-        if (slot === undefined) {
-          slot = this.chunkIds.push(id) - 1;
-          slotOf.set(id, slot);
-        }
-        slots[at] = slot;
-      });
-      this.sourcesOf.set(record, slots);
-    };
-    for (const record of this.entityByVectorId.values()) number(record);
-    for (const record of this.relationByVectorId.values()) number(record);
-    this.answerSlot = new Int32Array(this.chunkIds.length).fill(-1);
+    for (const records of [this.entityByVectorId.values(), this.relationByVectorId.values()])
+      for (const record of records)
+        this.sourcesOf.set(
+          record,
+          Int32Array.from(splitSources(record.sourceId), (id) => this.chunks.number(id)),
+        );
   }
 
   private addEdge(name: string, relation: RelationRecord): void {
@@ -92,20 +87,19 @@ export class MemoryGraph {
   lookup(request: GraphLookup): GraphLookupResult {
     const { entityVectorIds: entityIds, relationVectorIds: relationIds } = request;
     const degree = (name: string) => this.degreeOf.get(name) ?? 0;
-    // Each hit is a copy; its record's chunk numbers are found through this map.
-    const recordOf = new Map<RankedEntity | RankedRelation, EntityRecord | RelationRecord>();
-    const ranked = <H extends RankedEntity | RankedRelation>(
-      record: EntityRecord | RelationRecord,
-      hit: H,
-    ): H => {
-      recordOf.set(hit, record);
+    // Each hit is a copy; its record (one per name, one per pair) numbers it.
+    const recordOf = new Map<UnnumberedEntity | UnnumberedRelation, EntityRecord | RelationRecord>();
+    const rankedEntity = (entity: EntityRecord): UnnumberedEntity => {
+      const hit = { ...entity, rank: degree(entity.name) };
+      recordOf.set(hit, entity);
       return hit;
     };
-    const rankedEntity = (entity: EntityRecord): RankedEntity =>
-      ranked(entity, { ...entity, rank: degree(entity.name) });
-    const rankedRelation = (edge: RelationRecord): RankedRelation =>
-      ranked(edge, { ...edge, rank: degree(edge.src) + degree(edge.tgt) });
-    const halves: Pick<GraphLookupResult, "local" | "global"> = {};
+    const rankedRelation = (edge: RelationRecord): UnnumberedRelation => {
+      const hit = { ...edge, rank: degree(edge.src) + degree(edge.tgt) };
+      recordOf.set(hit, edge);
+      return hit;
+    };
+    const halves: RankedHalves = {};
     if (entityIds) {
       const found = pick(entityIds, this.entityByVectorId);
       // One record per pair: a set of records is the statement's edges without repeats.
@@ -118,45 +112,21 @@ export class MemoryGraph {
     }
     if (relationIds) {
       const relations = [...new Set(pick(relationIds, this.relationByVectorId))].map(rankedRelation);
-      const entities: RankedEntity[] = [];
+      const entities: UnnumberedEntity[] = [];
       for (const name of new Set(relations.flatMap((edge) => [edge.src, edge.tgt]))) {
         const entity = this.entityByName.get(name);
         if (entity) entities.push(rankedEntity(entity));
       }
       halves.global = { entities, relations };
     }
-    return { ...halves, chunkIds: this.numberSources(halves, recordOf) };
-  }
-
-  /**
-   * Gives every hit its `sources` and `key` in the answer's numbering (as `rankedLookup`: a
-   * record is one entity name or one pair of endpoints); returns the answer's chunk ids.
-   */
-  private numberSources(
-    halves: Pick<GraphLookupResult, "local" | "global">,
-    recordOf: ReadonlyMap<RankedEntity | RankedRelation, EntityRecord | RelationRecord>,
-  ): string[] {
-    const chunkIds: string[] = [];
-    const cited: number[] = [];
-    const keyOf = new Map<EntityRecord | RelationRecord | undefined, number>();
-    for (const hit of hitsInOrder(halves)) {
-      const record = recordOf.get(hit);
-      hit.key = keyOf.get(record) ?? keyOf.set(record, keyOf.size).size - 1;
-      const slots = (record && this.sourcesOf.get(record)) ?? new Int32Array(0);
-      const sources = new Array<number>(slots.length);
-      slots.forEach((slot, at) => {
-        let answer = this.answerSlot[slot] as number;
-        if (answer < 0) {
-          answer = chunkIds.push(this.chunkIds[slot] as string) - 1;
-          this.answerSlot[slot] = answer;
-          cited.push(slot);
-        }
-        sources[at] = answer;
-      });
-      hit.sources = sources;
-    }
-    for (const slot of cited) this.answerSlot[slot] = -1;
-    return chunkIds;
+    const record = (hit: UnnumberedEntity | UnnumberedRelation) =>
+      recordOf.get(hit) as EntityRecord | RelationRecord;
+    return numberedAnswer(
+      halves,
+      record,
+      (hit) => this.sourcesOf.get(record(hit)) ?? [],
+      (slot) => this.chunks.values[slot] as string,
+    );
   }
 }
 
