@@ -13,21 +13,21 @@ export interface RankedEntity extends EntityRecord {
    * Its source chunks (`splitSources(sourceId)`, in order) as indexes into the look-up's
    * `chunkIds`: the related-chunk selection works on these numbers, not on the id strings.
    */
-  sources?: number[];
+  sources: number[];
   /**
    * The hit's number in its look-up's answer, the same for the same entity in both halves, so
    * that merging the halves compares numbers instead of names.
    */
-  key?: number;
+  key: number;
 }
 
 /** A relation as retrieved, ranked by edge degree (sum of the endpoints' degrees). */
 export interface RankedRelation extends RelationRecord {
   rank: number;
   /** As `RankedEntity.sources`. */
-  sources?: number[];
+  sources: number[];
   /** As `RankedEntity.key`: the same for the same endpoints. */
-  key?: number;
+  key: number;
 }
 
 /** One half of a look-up's answer. */
@@ -77,7 +77,7 @@ export interface GraphLookupResult {
   global?: GraphHits;
   /**
    * The chunk ids the hits' `sources` index, numbered in the order the hits cite them
-   * (`hitsInOrder`, storage/graph-rank.ts); the hits' `key`s are numbered in that order too.
+   * (`numberedAnswer`, storage/graph-rank.ts); the hits' `key`s are numbered in that order too.
    */
   chunkIds: string[];
   /** Which store answered, where an adapter has more than one (`index`, `d1`). */

@@ -174,8 +174,18 @@ describe("pprChunks (the ppr mode's neighbourhood)", () => {
         lookups.push(request);
         return {
           local: {
-            entities: [entity("B", ["c2"]), entity("C", ["c3"])].map((e) => ({ ...e, rank: 0 })),
-            relations: [relation("B", "C"), relation("B", "Z")].map((r) => ({ ...r, rank: 0 })),
+            entities: [entity("B", ["c2"]), entity("C", ["c3"])].map((e, key) => ({
+              ...e,
+              rank: 0,
+              sources: [],
+              key,
+            })),
+            relations: [relation("B", "C"), relation("B", "Z")].map((r, key) => ({
+              ...r,
+              rank: 0,
+              sources: [],
+              key: key + 2,
+            })),
           },
           chunkIds: [],
         };

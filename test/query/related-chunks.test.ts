@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import {
   itemChunks,
   type NumberedSources,
-  numberedSources,
   relatedChunks,
   weightedPolling,
 } from "../../src/rag/query/related-chunks";
@@ -23,17 +22,15 @@ function depsScoring(scores: Record<string, number>, calls: string[][] = []): Qu
   return { vectors } as unknown as QueryDeps;
 }
 
-const cite = (list: string[]) => ({ sourceId: list.join("<SEP>") });
-
 /**
- * The lists numbered: by `numberedSources` from each item's `sourceId`, or, given `order`, as
- * a look-up numbers them (`sources` into `order`).
+ * The lists numbered as a look-up numbers them: `sources` into `order`, by default the ids in
+ * the order first cited.
  */
 function numbered(entities: string[][], relations: string[][], order?: string[]): NumberedSources {
-  if (!order) return numberedSources([], entities.map(cite), relations.map(cite));
-  const slot = new Map(order.map((id, at) => [id, at]));
+  const chunkIds = order ?? [...new Set([...entities, ...relations].flat())];
+  const slot = new Map(chunkIds.map((id, at) => [id, at]));
   const slots = (lists: string[][]) => lists.map((list) => list.map((id) => slot.get(id) as number));
-  return { chunkIds: order, entities: slots(entities), relations: slots(relations) };
+  return { chunkIds, entities: slots(entities), relations: slots(relations) };
 }
 
 const query = new Float32Array([1, 0]);
@@ -98,31 +95,6 @@ describe("related chunks, VECTOR", () => {
     );
     expect(picked).toEqual({ entityChunks: [], relationChunks: [] });
     expect(calls).toHaveLength(0);
-  });
-});
-
-describe("numbered sources", () => {
-  it("keeps a look-up's numbers and numbers an item without them after the look-up's chunks", () => {
-    const sources = numberedSources(
-      ["c1", "c2"],
-      [{ sourceId: "c2<SEP>c1", sources: [1, 0] }, { sourceId: "c3<SEP>c1<SEP><SEP>c3" }],
-      [{ sourceId: "c2", sources: [1] }],
-    );
-    expect(sources).toEqual({
-      chunkIds: ["c1", "c2", "c3"],
-      entities: [
-        [1, 0],
-        [2, 0, 2],
-      ],
-      relations: [[1]],
-    });
-  });
-
-  it("leaves the look-up's table alone", () => {
-    const chunkIds = ["c1"];
-    expect(numberedSources(chunkIds, [{ sourceId: "c1", sources: [0] }], []).chunkIds).toBe(chunkIds);
-    numberedSources(chunkIds, [{ sourceId: "c9" }], []);
-    expect(chunkIds).toEqual(["c1"]);
   });
 });
 
@@ -209,7 +181,7 @@ describe("related chunks, against the selection as first written", () => {
   it("picks the same chunks for random sources, scores (some missing, many tied), methods and numberings", async () => {
     const ids = Array.from({ length: 14 }, (_, i) => `c${i}`);
     const id = fc.constantFrom(...ids);
-    // A look-up numbers chunks in any order (or not at all): the picks must not depend on it.
+    // The picks must not depend on the order a look-up numbers chunks in.
     const order = fc.option(fc.shuffledSubarray(ids, { minLength: ids.length }), { nil: undefined });
     const sources = fc.array(fc.array(id, { maxLength: 6 }), { maxLength: 7 });
     const scoreTable = fc.dictionary(id, fc.constantFrom(0.1, 0.2, 0.5, 0.9));

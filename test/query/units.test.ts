@@ -5,10 +5,10 @@ import { graphSearch } from "../../src/rag/query/graph-search";
 import { parseKeywords, resolveKeywords } from "../../src/rag/query/keywords";
 import { roundRobin } from "../../src/rag/query/merge";
 import { numberReferences } from "../../src/rag/query/references";
-import { itemChunks, splitSources } from "../../src/rag/query/related-chunks";
+import { itemChunks } from "../../src/rag/query/related-chunks";
 import { memoCounter, truncateByTokens } from "../../src/rag/query/tokens";
 import type { QueryDeps } from "../../src/rag/query/types";
-import type { RelationRecord } from "../../src/storage/graph";
+import { type RelationRecord, splitSources } from "../../src/storage/graph";
 import { rankedLookup } from "../../src/storage/graph-rank";
 
 describe("roundRobin", () => {

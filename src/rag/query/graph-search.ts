@@ -11,8 +11,6 @@ import { type LexicalHits, type LexicalQuery, lexicalHits, lexicalRequest } from
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps } from "./types";
 
-export type { GraphHits } from "../../storage/graph-search";
-
 export interface SearchOptions {
   topK: number;
   threshold: number;

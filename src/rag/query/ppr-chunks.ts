@@ -5,11 +5,10 @@
  * chunks by Personalized PageRank. One extra round trip to the graph port (the graph index
  * Durable Object, D1 behind it, or any other backend's adapter); no LLM call.
  */
-import type { EntityRecord, RelationRecord } from "../../storage/graph";
+import { type EntityRecord, type RelationRecord, splitSources } from "../../storage/graph";
 import { entityVectorId, relationVectorId } from "../../storage/vector-ids";
 import type { VectorMatch, VectorStore } from "../../storage/vectors";
 import { PPR_DEFAULTS, PprGraphBuilder, personalizedPageRank, topNodes } from "./ppr";
-import { splitSources } from "./related-chunks";
 import { type PhaseTimer, timed } from "./timings";
 import type { QueryDeps } from "./types";
 

@@ -9,56 +9,16 @@
  * `chunkIds`, storage/graph-rank.ts), not on their id strings: hashing a few hundred fresh id
  * strings into sets and maps was most of its cost.
  */
-import { splitSources } from "../../storage/graph";
 import type { QueryDeps } from "./types";
-
-export { splitSources } from "../../storage/graph";
 
 export const CHUNK_PICK_METHODS = ["VECTOR", "WEIGHT"] as const;
 export type ChunkPickMethod = (typeof CHUNK_PICK_METHODS)[number];
 
-/** Each item's source chunks as numbers into `chunkIds`. */
+/** Each item's source chunks as numbers into `chunkIds` (a graph look-up's `sources`). */
 export interface NumberedSources {
   chunkIds: readonly string[];
   entities: readonly (readonly number[])[];
   relations: readonly (readonly number[])[];
-}
-
-/** A retrieved item: its `sourceId`, and its numbered sources where the look-up gave them. */
-interface CitingItem {
-  sourceId: string;
-  sources?: readonly number[];
-}
-
-/**
- * The items' sources numbered into `chunkIds` (a look-up's numbering); an item without
- * `sources` has its `sourceId` numbered here, after the look-up's chunks.
- *
- * @example
- * numberedSources(["c1"], [{ sourceId: "c1", sources: [0] }], [{ sourceId: "c2" }]);
- * // { chunkIds: ["c1", "c2"], entities: [[0]], relations: [[1]] }
- */
-export function numberedSources(
-  chunkIds: readonly string[],
-  entities: readonly CitingItem[],
-  relations: readonly CitingItem[],
-): NumberedSources {
-  let table = chunkIds;
-  let slotOf: Map<string, number> | undefined;
-  const number = (id: string): number => {
-    if (!slotOf) {
-      table = [...chunkIds];
-      slotOf = new Map(table.map((known, slot) => [known, slot]));
-    }
-    let slot = slotOf.get(id);
-    if (slot === undefined) {
-      slot = (table as string[]).push(id) - 1;
-      slotOf.set(id, slot);
-    }
-    return slot;
-  };
-  const slotsOf = (item: CitingItem) => item.sources ?? splitSources(item.sourceId).map(number);
-  return { entities: entities.map(slotsOf), relations: relations.map(slotsOf), chunkIds: table };
 }
 
 /**
@@ -185,7 +145,7 @@ function pickSide(
  * With VECTOR, one call to the vector index scores every candidate of both sides.
  *
  * @example
- * const sources = numberedSources(found.chunkIds, entities, relations);
+ * const sources = { chunkIds, entities: entities.map((e) => e.sources), relations: relations.map((r) => r.sources) };
  * const { entityChunks, relationChunks } = await relatedChunks(deps, ws, queryVector, sources, 5, "VECTOR");
  */
 export async function relatedChunks(
@@ -218,10 +178,11 @@ export async function relatedChunks(
       slots.map((slot) => ids[slot] as string),
       query,
     );
-    scores = new Float64Array(ids.length).fill(Number.NaN);
+    const byChunk = new Float64Array(ids.length).fill(Number.NaN);
     slots.forEach((slot, at) => {
-      (scores as Float64Array)[slot] = scored[at] as number;
+      byChunk[slot] = scored[at] as number;
     });
+    scores = byChunk;
   }
   const excluded = new Uint8Array(ids.length);
   const entityPicks = entities.length > 0 ? pickSide(entities, excluded, related, scores, ids, true) : [];

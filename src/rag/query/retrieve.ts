@@ -14,7 +14,7 @@ import type { QueryParams } from "./params";
 import { pprChunks, recordingVectors } from "./ppr-chunks";
 import { kgContext, naiveContext } from "./prompts";
 import { numberReferences } from "./references";
-import { numberedSources, relatedChunks } from "./related-chunks";
+import { relatedChunks } from "./related-chunks";
 import { rerankChunks } from "./rerank";
 import { type PhaseTimer, timed } from "./timings";
 import type { Tokenizer } from "./tokens";
@@ -98,11 +98,8 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
   input.onProgress?.("retrieving_relations");
 
   // A look-up numbers its hits (`key`): the same entity or pair in both halves, one number.
-  const allEntities = roundRobin([local.entities, global.entities], (e) => e.key ?? e.name);
-  const allRelations = roundRobin(
-    [local.relations, global.relations],
-    (r) => r.key ?? `${r.src}\u0000${r.tgt}`,
-  );
+  const allEntities = roundRobin([local.entities, global.entities], (e) => e.key);
+  const allRelations = roundRobin([local.relations, global.relations], (r) => r.key);
   const tokenizer = memoCounter(input.tokenizer);
   // Lines merged since line counts are stored carry theirs; older rows are counted here.
   const entityTokens = (e: RankedEntity) => e.lineTokens ?? tokenizer.count(entityLine(e));
@@ -119,7 +116,11 @@ export async function retrieve(deps: QueryDeps, input: RetrieveInput): Promise<R
             deps,
             workspace,
             queryVector,
-            numberedSources(chunkIds, entities, relations),
+            {
+              chunkIds,
+              entities: entities.map((e) => e.sources),
+              relations: relations.map((r) => r.sources),
+            },
             params.relatedChunkNumber,
             params.kgChunkPickMethod,
           ),
